@@ -1,0 +1,7 @@
+"""Demo data for the ``audits`` app, called by ``manage.py seed_demo``."""
+
+from typing import Any
+
+
+def run(*, stdout: Any, users: dict[str, Any]) -> None:
+    """Create this app's demo data (idempotent). ``users`` maps role → demo user."""

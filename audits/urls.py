@@ -1,0 +1,4 @@
+"""Pages of the ``audits`` app."""
+
+app_name = "audits"
+urlpatterns: list = []

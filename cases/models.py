@@ -1,0 +1,239 @@
+"""The investigation register: pseudonymous, one row per recorded crime under oversight.
+
+No names, addresses or free-text narrative about victims or suspects are stored
+anywhere in this app: only references, codes, dates and process facts.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    BailStatus,
+    CourtOutcome,
+    CpsDecision,
+    OffenceGroup,
+    OrderType,
+    Phase,
+    Strand,
+    VictimAgeGroup,
+    YesNoUnknown,
+)
+from .outcomes import CHARGED, OutcomeType
+
+
+class ReferenceData(models.Model):
+    """A code with a display name; codes are what CSV files and the API use."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalPolicingArea(ReferenceData):
+    """A Local Policing Area (LPA), e.g. Birmingham."""
+
+    history = HistoricalRecords()
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = "local policing area"
+
+
+class Team(ReferenceData):
+    """An investigating team, e.g. RASSO or OCSET."""
+
+    history = HistoricalRecords()
+
+
+class Flag(ReferenceData):
+    """A flag on an investigation, e.g. honour-based abuse, spiking, AI-generated imagery."""
+
+    history = HistoricalRecords()
+
+
+class InvestigationQuerySet(models.QuerySet):
+    def with_phase(self) -> InvestigationQuerySet:
+        """Annotate ``phase_code`` (pre_charge / post_charge / finalised), usable in filters."""
+        return self.annotate(
+            phase_code=Case(
+                When(outcome_type="", then=Value(Phase.PRE_CHARGE.value)),
+                When(Q(outcome_type__in=CHARGED) & Q(court_outcome=""), then=Value(Phase.POST_CHARGE.value)),
+                default=Value(Phase.FINALISED.value),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Investigation(models.Model):
+    """One recorded crime under oversight, identified by its records-system reference."""
+
+    crime_reference = models.CharField(max_length=40, unique=True)
+    strand = models.CharField(max_length=32, choices=Strand.choices)
+    offence_group = models.CharField(max_length=32, choices=OffenceGroup.choices)
+    victim_age_group = models.CharField(max_length=16, choices=VictimAgeGroup.choices, default=VictimAgeGroup.UNKNOWN)
+    lpa = models.ForeignKey(
+        LocalPolicingArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="investigations",
+        verbose_name="LPA",
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="investigations")
+
+    recorded_date = models.DateField()
+    offence_date = models.DateField(null=True, blank=True)
+    arrest_date = models.DateField(null=True, blank=True)
+    bail_status = models.CharField(max_length=8, choices=BailStatus.choices, blank=True)
+
+    outcome_type = models.CharField(max_length=3, choices=OutcomeType.choices, blank=True)
+    outcome_date = models.DateField(null=True, blank=True)
+    court_outcome = models.CharField(max_length=16, choices=CourtOutcome.choices, blank=True)
+    court_outcome_date = models.DateField(null=True, blank=True)
+
+    vcop_compliant = models.CharField("Victims' Code compliant", max_length=3, choices=YesNoUnknown.choices, blank=True)
+    vps_offered = models.CharField("VPS offered", max_length=3, choices=YesNoUnknown.choices, blank=True)
+    advocate_referral = models.CharField("ISVA/IDVA referral", max_length=3, choices=YesNoUnknown.choices, blank=True)
+
+    flags = models.ManyToManyField(Flag, blank=True, related_name="investigations")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[flags])
+    objects = InvestigationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_date", "crime_reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome_type="") & Q(outcome_date__isnull=True))
+                | (~Q(outcome_type="") & Q(outcome_date__isnull=False)),
+                name="investigation_outcome_type_and_date_together",
+                violation_error_message="An outcome needs both a type and a date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome_date__isnull=True) | Q(outcome_date__gte=F("recorded_date")),
+                name="investigation_outcome_not_before_recorded",
+                violation_error_message="The outcome date cannot be before the recorded date.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(court_outcome="") & Q(court_outcome_date__isnull=True))
+                | (~Q(court_outcome="") & Q(court_outcome_date__isnull=False)),
+                name="investigation_court_outcome_and_date_together",
+                violation_error_message="A court outcome needs both a result and a date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recorded_date"], name="inv_recorded_idx"),
+            models.Index(fields=["outcome_date"], name="inv_outcome_date_idx"),
+            models.Index(fields=["arrest_date"], name="inv_arrest_date_idx"),
+            models.Index(fields=["court_outcome_date"], name="inv_court_date_idx"),
+            models.Index(fields=["strand", "recorded_date"], name="inv_strand_recorded_idx"),
+            models.Index(fields=["offence_group", "recorded_date"], name="inv_offence_recorded_idx"),
+            models.Index(fields=["outcome_type"], name="inv_outcome_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.crime_reference
+
+    @property
+    def phase(self) -> str:
+        if not self.outcome_type:
+            return Phase.PRE_CHARGE
+        if self.outcome_type in CHARGED and not self.court_outcome:
+            return Phase.POST_CHARGE
+        return Phase.FINALISED
+
+
+class CpsReferral(models.Model):
+    """A referral of an investigation to the Crown Prosecution Service for a charging decision."""
+
+    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="referrals")
+    referral_date = models.DateField()
+    decision = models.CharField(max_length=20, choices=CpsDecision.choices, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["referral_date"]
+        verbose_name = "CPS referral"
+        constraints = [
+            models.UniqueConstraint(fields=["investigation", "referral_date"], name="cps_referral_unique_date"),
+            models.CheckConstraint(
+                condition=(Q(decision="") & Q(decision_date__isnull=True))
+                | (~Q(decision="") & Q(decision_date__isnull=False)),
+                name="cps_referral_decision_and_date_together",
+                violation_error_message="A CPS decision needs both a decision and a date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_date__isnull=True) | Q(decision_date__gte=F("referral_date")),
+                name="cps_referral_decision_not_before_referral",
+                violation_error_message="The decision date cannot be before the referral date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["referral_date"], name="cps_referral_date_idx"),
+            models.Index(fields=["decision_date"], name="cps_decision_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investigation} referral {self.referral_date:%Y-%m-%d}"
+
+
+class ProtectiveOrder(models.Model):
+    """A protective order (SHPO, SRO, DVPO …) applied for in an investigation."""
+
+    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="orders")
+    order_type = models.CharField(max_length=20, choices=OrderType.choices)
+    applied_date = models.DateField()
+    granted_date = models.DateField(null=True, blank=True)
+    expiry_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["applied_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted_date__isnull=True) | Q(granted_date__gte=F("applied_date")),
+                name="order_granted_not_before_applied",
+                violation_error_message="An order cannot be granted before it was applied for.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expiry_date__isnull=True)
+                | (Q(granted_date__isnull=False) & Q(expiry_date__gte=F("granted_date"))),
+                name="order_expiry_after_grant",
+                violation_error_message="An expiry date needs a grant date and cannot be before it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_order_type_display()} ({self.investigation})"
+
+
+class OrderBreach(models.Model):
+    """A breach of a protective order."""
+
+    order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE, related_name="breaches")
+    breach_date = models.DateField()
+    arrest_made = models.BooleanField(null=True, blank=True, help_text="Blank when not recorded.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["breach_date"]
+        verbose_name_plural = "order breaches"
+
+    def __str__(self) -> str:
+        return f"Breach {self.breach_date:%Y-%m-%d} of {self.order}"

@@ -1,0 +1,4 @@
+"""Pages of the ``commitments`` app."""
+
+app_name = "commitments"
+urlpatterns: list = []

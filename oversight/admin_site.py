@@ -1,0 +1,33 @@
+from collections.abc import Callable
+from functools import update_wrapper
+from typing import Any
+
+from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+
+class OversightAdminSite(AdminSite):
+    """The Django admin, open to users with the administrator role only.
+
+    A signed-in user without that role gets 403 (not the admin's own login page).
+    """
+
+    site_header = "Oversight administration"
+    site_title = "Oversight admin"
+    index_title = "Reference data, users and records"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        from .roles import Cap, has_capability
+
+        return request.user.is_active and has_capability(request.user, Cap.ADMIN_SITE)
+
+    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied("The admin site is for administrators.")
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(wrapper, view)

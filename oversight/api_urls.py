@@ -1,0 +1,3 @@
+"""API routes of the ``oversight`` app (KPIs, summaries)."""
+
+urlpatterns: list = []

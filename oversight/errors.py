@@ -1,0 +1,69 @@
+"""One application error type and one DRF exception handler (STYLE.md, 7).
+
+Services raise :class:`ApplicationError` for a broken business rule; the API
+answers it (and any ``ValidationError``) with 400 ``{"message", "errors"}``;
+pages show the same message in a GOV.UK error summary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    """A request that breaks a business rule. ``extra`` maps field → messages."""
+
+    def __init__(self, message: str, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+
+
+def messages_of(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A Django ``ValidationError`` as field → messages (``__all__`` for non-field)."""
+    if hasattr(exc, "error_dict"):
+        return {field: list(msgs) for field, msgs in exc.message_dict.items()}
+    return {"__all__": list(exc.messages)}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return Response({"message": exc.message, "errors": exc.extra}, status=400)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data if isinstance(response.data, dict) else {"__all__": response.data}
+        response.data = {"message": _first_message(errors), "errors": errors}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"message": str(response.data["detail"]), "errors": {}}
+    return response
+
+
+def _first_message(errors: Any) -> str:
+    if isinstance(errors, dict):
+        for field, value in errors.items():
+            text = _first_message(value)
+            if text:
+                return text if field in ("non_field_errors", "__all__") else f"{field}: {text}"
+    if isinstance(errors, list):
+        for value in errors:
+            text = _first_message(value)
+            if text:
+                return text
+    return str(errors) if errors else "Invalid input."

@@ -1,0 +1,39 @@
+"""Top navigation: an item shows when its URL exists and the user holds its capability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from .roles import Cap, has_any_capability
+
+# (label, url name, capabilities: any one of them shows the item)
+NAV_ITEMS: list[tuple[str, str, tuple[Cap, ...]]] = [
+    ("Home", "home", ()),
+    ("Investigations", "cases:investigation_list", (Cap.INVESTIGATIONS_VIEW,)),
+    ("Performance", "oversight:performance", (Cap.KPIS_VIEW,)),
+    ("Audits", "audits:audit_list", (Cap.AUDITS_VIEW, Cap.AUDIT_SUMMARIES_VIEW)),
+    ("My actions", "audits:my_actions", ()),
+    ("Commitments", "commitments:overview", (Cap.COMMITMENTS_VIEW,)),
+    ("Boards", "commitments:board_list", (Cap.BOARDS_VIEW,)),
+    ("Summaries", "oversight:summary_list", (Cap.SUMMARIES_VIEW,)),
+    ("Admin", "admin:index", (Cap.ADMIN_SITE,)),
+]
+
+
+def items_for(request: Any) -> list[dict[str, Any]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    for label, url_name, caps in NAV_ITEMS:
+        if caps and not has_any_capability(user, caps):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
+    return items

@@ -1,0 +1,69 @@
+"""Home dashboards, health check and error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import home
+from .roles import user_roles
+
+
+def home_page(request: HttpRequest) -> HttpResponse:
+    """One page per user: a panel for each of their roles."""
+    roles = sorted(user_roles(request.user), key=lambda r: list(type(r)).index(r))
+    panels = [home.panel_for(role, user=request.user) for role in roles]
+    return render(request, "home/home.html", {"panels": panels})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status, for load balancers and monitoring. No login."""
+    status: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        status["database"] = "ok"
+    except Exception:
+        status["database"] = "error"
+
+    if not settings.REDIS_URL:
+        status["broker"] = "disabled"
+    else:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            status["broker"] = "ok"
+        except Exception:
+            status["broker"] = "error"
+
+    healthy = all(v in ("ok", "disabled") for v in status.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+@login_not_required
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+@login_not_required
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
