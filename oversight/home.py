@@ -1,8 +1,10 @@
-"""What each role sees first. Each app adds to its role's panel through ``PANEL_BUILDERS``.
+"""What each role sees first. Apps add to a role's panel with ``@register_panel(role)``.
 
-A panel is a dict ``{"role", "title", "template", **context}`` rendered by
-``templates/home/_panel.html`` with the role's own include
-``templates/home/panel_<role>.html``.
+A builder is ``fn(*, user) -> dict`` and may return:
+- ``links``: list of ``{"label", "url"}`` (concatenated across apps);
+- ``includes``: list of template names rendered inside the panel (concatenated);
+- any other key, merged into the panel context.
+Register builders in a module imported from the app's ``AppConfig.ready()``.
 """
 
 from __future__ import annotations
@@ -12,22 +14,32 @@ from typing import Any
 
 from .roles import Role
 
-# role → list of callables(user) -> dict of extra context for that role's panel.
 PANEL_BUILDERS: dict[Role, list[Callable[..., dict[str, Any]]]] = {role: [] for role in Role}
+_LISTS = ("links", "includes")
 
 
 def register_panel(role: Role) -> Callable:
-    """Decorator for an app's function that adds context to ``role``'s home panel."""
+    """Decorator for an app's function that adds to ``role``'s home panel."""
 
     def decorator(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-        PANEL_BUILDERS[role].append(fn)
+        if fn not in PANEL_BUILDERS[role]:
+            PANEL_BUILDERS[role].append(fn)
         return fn
 
     return decorator
 
 
 def panel_for(role: Role, *, user: Any) -> dict[str, Any]:
-    context: dict[str, Any] = {"role": role.value, "title": role.label, "template": f"home/panel_{role.value}.html"}
+    context: dict[str, Any] = {
+        "role": role.value,
+        "title": role.label,
+        "template": f"home/panel_{role.value}.html",
+        "links": [],
+        "includes": [],
+    }
     for build in PANEL_BUILDERS[role]:
-        context.update(build(user=user))
+        extra = dict(build(user=user))
+        for key in _LISTS:
+            context[key] += extra.pop(key, [])
+        context.update(extra)
     return context
