@@ -1,1 +1,358 @@
-"""Models of the ``commitments`` app."""
+"""Police and Crime Plan commitments, quarterly RAG ratings, boards and inspection recommendations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from simple_history.models import HistoricalRecords
+
+from cases.choices import Strand
+from oversight.errors import ApplicationError
+from oversight.periods import Period, parse_quarter
+
+from .choices import AssessmentStatus, BoardActionStatus, Cadence, Rating, RecommendationStatus
+
+User = settings.AUTH_USER_MODEL
+
+
+def validate_strands(value: object) -> None:
+    """A list of VAWG strand codes, each at most once."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("Strands must be a list of strand codes.")
+    unknown = sorted(set(value) - set(Strand.values))
+    if unknown:
+        raise ValidationError(f"Unknown strand: {', '.join(unknown)}.")
+    if len(set(value)) != len(value):
+        raise ValidationError("A strand is listed twice.")
+
+
+def strand_labels(codes: list[str]) -> list[str]:
+    labels = dict(Strand.choices)
+    return [labels.get(code, code) for code in codes]
+
+
+class Plan(models.Model):
+    """A Police and Crime Plan (e.g. 2025–2029) whose commitments the force reports on each quarter.
+
+    ``reporting_period`` is the quarter updates are being collected for (the OPCC opens each round);
+    when empty, the quarter before today's is used.
+    """
+
+    title = models.CharField(max_length=200, unique=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    reporting_period = models.ForeignKey(
+        "ReportingPeriod", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="plan_ends_after_it_starts",
+                violation_error_message="A plan must end after it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Chapter(models.Model):
+    """A chapter of a plan (e.g. "Preventing and Tackling Violence")."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="chapters")
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "title"]
+        constraints = [models.UniqueConstraint(fields=["plan", "title"], name="chapter_title_unique_per_plan")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Board(models.Model):
+    """A governance board that oversees commitments; its chair endorses or challenges their RAG."""
+
+    name = models.CharField(max_length=200, unique=True)
+    chair = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="chaired_boards")
+    chair_title = models.CharField(max_length=150, blank=True, help_text="e.g. ACC Crime")
+    members = models.ManyToManyField(User, blank=True, related_name="board_memberships")
+    remit = models.JSONField(default=list, blank=True, validators=[validate_strands], help_text="VAWG strands")
+    cadence = models.CharField(max_length=16, choices=Cadence.choices, default=Cadence.MONTHLY)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def remit_labels(self) -> list[str]:
+        return strand_labels(self.remit)
+
+
+class Commitment(models.Model):
+    """One commitment of a plan, identified by its action reference (e.g. "147")."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="commitments")
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="commitments")
+    action_ref = models.CharField("action reference", max_length=20)
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(help_text="Position in the plan (and in the report).")
+    lead = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_commitments",
+        verbose_name="lead officer",
+    )
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments")
+    strands = models.JSONField(default=list, blank=True, validators=[validate_strands])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "action_ref"], name="commitment_action_ref_unique_per_plan"),
+            models.UniqueConstraint(fields=["plan", "order"], name="commitment_order_unique_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_ref} – {self.text}"
+
+    def clean(self) -> None:
+        if self.chapter_id and self.plan_id and self.chapter.plan_id != self.plan_id:
+            raise ValidationError({"chapter": "The chapter belongs to another plan."})
+
+    @property
+    def strand_labels(self) -> list[str]:
+        return strand_labels(self.strands)
+
+
+class ReportingPeriodManager(models.Manager["ReportingPeriod"]):
+    def for_key(self, key: str) -> ReportingPeriod:
+        """The period for ``key`` (``2025-26-Q2``), created on first use. ApplicationError if malformed."""
+        quarter = parse_quarter(key)
+        period, _ = self.get_or_create(key=quarter.key, defaults={"start_date": quarter.start, "end_date": quarter.end})
+        return period
+
+
+class ReportingPeriod(models.Model):
+    """A financial quarter (``2025-26-Q2`` = 1 July – 30 September 2025); dates derive from the key."""
+
+    key = models.CharField(max_length=10, unique=True)
+    start_date = models.DateField(editable=False)
+    end_date = models.DateField(editable=False)
+    history = HistoricalRecords()
+    objects = ReportingPeriodManager()
+
+    class Meta:
+        ordering = ["start_date"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def clean(self) -> None:
+        try:
+            parse_quarter(self.key)
+        except ApplicationError as exc:
+            raise ValidationError({"key": exc.message}) from exc
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        quarter = parse_quarter(self.key)
+        self.start_date, self.end_date = quarter.start, quarter.end
+        super().save(*args, **kwargs)
+
+    @property
+    def quarter(self) -> Period:
+        return Period(self.start_date, self.end_date, self.key)
+
+    @property
+    def label(self) -> str:
+        return period_label(self.key)
+
+
+def period_label(key: str) -> str:
+    """``2025-26-Q2`` → ``Q2 25/26`` (the force report's heading)."""
+    return f"{key[-2:]} {key[2:4]}/{key[5:7]}"
+
+
+class ProgressUpdate(models.Model):
+    """The lead's narrative for a commitment in a quarter, with the RAG rating they propose."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    narrative = models.TextField()
+    proposed_rating = models.CharField(max_length=5, choices=Rating.choices)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="progress_updates")
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commitment", "-period__start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "period"], name="progress_update_one_per_period"),
+            models.CheckConstraint(condition=Q(proposed_rating__in=Rating.values), name="progress_update_rating_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.action_ref} {self.period.key}"
+
+
+class RagAssessmentQuerySet(models.QuerySet):
+    def current(self) -> RagAssessmentQuerySet:
+        """Only the latest version for each (commitment, period)."""
+        later = RagAssessment.objects.filter(
+            commitment=OuterRef("commitment"), period=OuterRef("period"), version__gt=OuterRef("version")
+        )
+        return self.filter(~Exists(later))
+
+
+class RagAssessment(models.Model):
+    """The RAG rating of a commitment for a quarter: proposed → endorsed/challenged → published.
+
+    A published row never changes; a correction is a new row (``version`` + 1) with a reason,
+    pointing at the version it corrects. The current rating is the highest version.
+    """
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="assessments")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="assessments")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.PROPOSED)
+
+    proposed_rating = models.CharField(max_length=5, choices=Rating.choices)
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+
+    review_comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    rating = models.CharField(max_length=5, choices=Rating.choices, blank=True, help_text="The published rating.")
+    rationale = models.TextField(blank=True)
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by"
+    )
+    correction_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = RagAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commitment", "period__start_date", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "period", "version"], name="rag_assessment_one_row_per_version"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AssessmentStatus.PUBLISHED)
+                | (Q(rating__in=Rating.values) & ~Q(rationale="") & Q(published_by__isnull=False)),
+                name="rag_assessment_published_has_rating_and_rationale",
+                violation_error_message="A published rating needs a rating, a rationale and who published it.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[AssessmentStatus.ENDORSED, AssessmentStatus.CHALLENGED])
+                | Q(reviewed_by__isnull=False),
+                name="rag_assessment_review_has_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=Q(version=1) | (~Q(correction_reason="") & Q(corrects__isnull=False)),
+                name="rag_assessment_correction_has_reason",
+                violation_error_message="A correction needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_rating__in=Rating.values), name="rag_assessment_proposed_rating_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.action_ref} {self.period.key} v{self.version} ({self.get_status_display()})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == AssessmentStatus.PUBLISHED
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Immutability of a published rating, whoever saves (service, admin, shell).
+        if self.pk and type(self).objects.filter(pk=self.pk, status=AssessmentStatus.PUBLISHED).exists():
+            raise ApplicationError(
+                "A published rating cannot be changed: record a correction with a reason instead.",
+                {"rating": ["Published ratings are immutable."]},
+            )
+        super().save(*args, **kwargs)
+
+
+class BoardMeeting(models.Model):
+    """A meeting of a board: who attended, which commitments it reviewed, minutes and decisions."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    attendees = models.ManyToManyField(User, blank=True, related_name="board_meetings_attended")
+    other_attendees = models.TextField(blank=True, help_text="People without an account, one per line.")
+    commitments_reviewed = models.ManyToManyField(Commitment, blank=True, related_name="meetings")
+    minutes = models.TextField(blank=True)
+    decisions = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(m2m_fields=[attendees, commitments_reviewed])
+
+    class Meta:
+        ordering = ["board", "-date"]
+        constraints = [models.UniqueConstraint(fields=["board", "date"], name="board_meeting_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.board.name} – {self.date:%d %B %Y}"
+
+
+class BoardAction(models.Model):
+    """An action a board meeting set: owner, due date and status."""
+
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="board_actions")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=BoardActionStatus.choices, default=BoardActionStatus.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class InspectionRecommendation(models.Model):
+    """A recommendation of an inspectorate report and the force's response to it."""
+
+    report = models.CharField(max_length=300)
+    report_date = models.DateField(null=True, blank=True)
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    response = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=RecommendationStatus.choices, default=RecommendationStatus.OPEN)
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="recommendation_number_unique_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} – recommendation {self.number}"

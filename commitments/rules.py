@@ -1,0 +1,71 @@
+"""Object-level permission checks of the commitments app, on top of ``oversight.roles`` capabilities.
+
+- a commitment lead writes updates and proposes ratings for commitments they lead;
+- a board chair reviews ratings and manages meetings of boards they chair;
+- the OPCC publishes; nobody endorses, publishes or corrects a rating they proposed themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from oversight.roles import Cap, has_capability, require_capability
+
+from .models import Board, Commitment, RagAssessment
+
+
+def is_lead_of(user: Any, commitment: Commitment) -> bool:
+    return bool(user and user.pk and commitment.lead_id == user.pk)
+
+
+def is_chair_of(user: Any, board: Board | None) -> bool:
+    return bool(board is not None and user and user.pk and board.chair_id == user.pk)
+
+
+def can_write_progress(user: Any, commitment: Commitment) -> bool:
+    return (
+        has_capability(user, Cap.PROGRESS_WRITE_OWN)
+        and has_capability(user, Cap.RAG_PROPOSE_OWN)
+        and is_lead_of(user, commitment)
+    )
+
+
+def can_review(user: Any, commitment: Commitment) -> bool:
+    return has_capability(user, Cap.RAG_REVIEW_OWN_BOARD) and is_chair_of(user, commitment.board)
+
+
+def can_manage_board(user: Any, board: Board) -> bool:
+    return has_capability(user, Cap.BOARDS_MANAGE_OWN) and is_chair_of(user, board)
+
+
+def can_publish(user: Any) -> bool:
+    return has_capability(user, Cap.RAG_PUBLISH)
+
+
+def require_progress_writer(user: Any, commitment: Commitment) -> None:
+    require_capability(user, Cap.PROGRESS_WRITE_OWN)
+    require_capability(user, Cap.RAG_PROPOSE_OWN)
+    if not is_lead_of(user, commitment):
+        raise PermissionDenied(f"You are not the lead officer for commitment {commitment.action_ref}.")
+
+
+def require_reviewer(user: Any, commitment: Commitment) -> None:
+    require_capability(user, Cap.RAG_REVIEW_OWN_BOARD)
+    if commitment.board is None:
+        raise PermissionDenied(f"Commitment {commitment.action_ref} has no overseeing board.")
+    if not is_chair_of(user, commitment.board):
+        raise PermissionDenied(f"You do not chair {commitment.board.name}, which oversees this commitment.")
+
+
+def require_board_manager(user: Any, board: Board) -> None:
+    require_capability(user, Cap.BOARDS_MANAGE_OWN)
+    if not is_chair_of(user, board):
+        raise PermissionDenied(f"You do not chair {board.name}.")
+
+
+def require_not_proposer(user: Any, assessment: RagAssessment) -> None:
+    """Nobody approves their own proposal, whatever other roles they hold."""
+    if assessment.proposed_by_id == user.pk:
+        raise PermissionDenied("You proposed this rating, so someone else must review and publish it.")

@@ -1,0 +1,389 @@
+"""Writes of the commitments app: progress updates, the RAG workflow, boards and meetings.
+
+Every service takes the acting user, checks permission itself, validates (``full_clean``) and runs
+in one transaction. Bad input raises ``ApplicationError``; a refusal raises ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.errors import ApplicationError, messages_of
+from oversight.periods import parse_quarter, quarter_of
+from oversight.roles import Cap, require_capability
+
+from . import rules
+from .choices import AssessmentStatus, BoardActionStatus, Rating
+from .models import (
+    Board,
+    BoardAction,
+    BoardMeeting,
+    Chapter,
+    Commitment,
+    Plan,
+    ProgressUpdate,
+    RagAssessment,
+    ReportingPeriod,
+)
+
+REVIEW_DECISIONS = {"endorse": AssessmentStatus.ENDORSED, "challenge": AssessmentStatus.CHALLENGED}
+
+
+def _validated(obj: Any, **kwargs: Any) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        errors = messages_of(exc)
+        first = next(iter(errors.values()))[0] if errors else "Invalid input."
+        raise ApplicationError(first, errors) from exc
+
+
+def _rating(value: str, field: str = "rating") -> str:
+    if value not in Rating.values:
+        raise ApplicationError("Choose a rating: Green, Amber or Red.", {field: ["Choose a rating."]})
+    return value
+
+
+def _required_text(value: str | None, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ApplicationError(message, {field: [message]})
+    return value
+
+
+def period_for_reporting(key: str, *, today: date | None = None) -> ReportingPeriod:
+    """The reporting period for ``key``; it must have started. Created on first use."""
+    quarter = parse_quarter(key)
+    if quarter.start > (today or timezone.localdate()):
+        raise ApplicationError(f"Unknown period: {key} has not started yet.", {"period": ["Unknown period."]})
+    return ReportingPeriod.objects.for_key(quarter.key)
+
+
+def _current_assessment(commitment: Commitment, period: ReportingPeriod, *, lock: bool = False) -> RagAssessment | None:
+    qs = RagAssessment.objects.filter(commitment=commitment, period=period)
+    if lock:
+        qs = qs.select_for_update()
+    return qs.order_by("-version").first()
+
+
+def _lock(assessment: RagAssessment) -> RagAssessment:
+    """Re-read ``assessment`` under a row lock so two reviewers cannot race."""
+    return (
+        RagAssessment.objects.select_for_update(of=("self",))
+        .select_related("commitment__board", "period")
+        .get(pk=assessment.pk)
+    )
+
+
+def _require_current(assessment: RagAssessment) -> None:
+    if RagAssessment.objects.filter(
+        commitment_id=assessment.commitment_id, period_id=assessment.period_id, version__gt=assessment.version
+    ).exists():
+        raise ApplicationError("This version has been corrected since: act on the latest version.")
+
+
+@transaction.atomic
+def progress_update_submit(
+    *, commitment: Commitment, period_key: str, narrative: str, proposed_rating: str, actor: Any
+) -> ProgressUpdate:
+    """The lead writes (or revises) the quarter's update and proposes a rating.
+
+    Submitting (again) puts the rating back to *proposed* for the board to review; the earlier
+    review stays in the history. Refused once the quarter's rating is published.
+    """
+    rules.require_progress_writer(actor, commitment)
+    period = period_for_reporting(period_key)
+    narrative = _required_text(narrative, "narrative", "Enter the progress narrative.")
+    proposed_rating = _rating(proposed_rating, "proposed_rating")
+
+    assessment = _current_assessment(commitment, period, lock=True)
+    if assessment is not None and assessment.is_published:
+        raise ApplicationError(
+            f"The rating for {period.label} has been published: the update can no longer change.",
+            {"period": ["Already published."]},
+        )
+
+    now = timezone.now()
+    update = ProgressUpdate.objects.filter(commitment=commitment, period=period).first()
+    if update is None:
+        update = ProgressUpdate(commitment=commitment, period=period, submitted_at=now)
+    update.narrative, update.proposed_rating, update.author = narrative, proposed_rating, actor
+    _validated(update)
+    update.save()
+
+    if assessment is None:
+        assessment = RagAssessment(commitment=commitment, period=period, version=1)
+    assessment.status = AssessmentStatus.PROPOSED
+    assessment.proposed_rating, assessment.proposed_by, assessment.proposed_at = proposed_rating, actor, now
+    assessment.review_comment, assessment.reviewed_by, assessment.reviewed_at = "", None, None
+    _validated(assessment)
+    assessment.save()
+    return update
+
+
+@transaction.atomic
+def rag_review(*, assessment: RagAssessment, decision: str, comment: str, actor: Any) -> RagAssessment:
+    """The chair of the overseeing board endorses or challenges a proposed rating.
+
+    A challenge needs a comment. The chair may change their decision until the rating is published.
+    """
+    assessment = _lock(assessment)
+    rules.require_reviewer(actor, assessment.commitment)
+    rules.require_not_proposer(actor, assessment)
+    if decision not in REVIEW_DECISIONS:
+        raise ApplicationError("Choose whether to endorse or challenge.", {"decision": ["Choose a decision."]})
+    if assessment.is_published:
+        raise ApplicationError("This rating has been published: it can no longer be reviewed.")
+    comment = (comment or "").strip()
+    if decision == "challenge" and not comment:
+        raise ApplicationError("Say why you challenge the proposed rating.", {"comment": ["Enter a comment."]})
+
+    assessment.status = REVIEW_DECISIONS[decision]
+    assessment.review_comment, assessment.reviewed_by, assessment.reviewed_at = comment, actor, timezone.now()
+    _validated(assessment)
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def rag_publish(*, assessment: RagAssessment, rating: str, rationale: str, actor: Any) -> RagAssessment:
+    """The OPCC assigns and publishes the quarter's rating (it may differ from the proposal).
+
+    Needs a rationale, and the board's review first (unless no board oversees the commitment).
+    Once published the row is immutable.
+    """
+    require_capability(actor, Cap.RAG_PUBLISH)
+    assessment = _lock(assessment)
+    rules.require_not_proposer(actor, assessment)
+    if assessment.is_published:
+        raise ApplicationError(
+            "This rating is already published and cannot change: record a correction with a reason instead."
+        )
+    _require_current(assessment)
+    if assessment.status == AssessmentStatus.PROPOSED and assessment.commitment.board_id is not None:
+        raise ApplicationError(
+            f"{assessment.commitment.board.name} has not reviewed this proposal yet.",
+            {"status": ["Awaiting board review."]},
+        )
+    assessment.rating = _rating(rating)
+    assessment.rationale = _required_text(rationale, "rationale", "Enter the rationale for the published rating.")
+    assessment.status = AssessmentStatus.PUBLISHED
+    assessment.published_by, assessment.published_at = actor, timezone.now()
+    _validated(assessment)
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def rag_correct(*, assessment: RagAssessment, rating: str, rationale: str, reason: str, actor: Any) -> RagAssessment:
+    """Correct a published rating: a new published version with a reason; the old one is kept as it was."""
+    require_capability(actor, Cap.RAG_PUBLISH)
+    assessment = _lock(assessment)
+    rules.require_not_proposer(actor, assessment)
+    if not assessment.is_published:
+        raise ApplicationError("Only a published rating can be corrected: publish this one instead.")
+    _require_current(assessment)
+    reason = _required_text(reason, "reason", "Give the reason for the correction.")
+    correction = RagAssessment(
+        commitment=assessment.commitment,
+        period=assessment.period,
+        version=assessment.version + 1,
+        status=AssessmentStatus.PUBLISHED,
+        proposed_rating=assessment.proposed_rating,
+        proposed_by_id=assessment.proposed_by_id,
+        proposed_at=assessment.proposed_at,
+        review_comment=assessment.review_comment,
+        reviewed_by_id=assessment.reviewed_by_id,
+        reviewed_at=assessment.reviewed_at,
+        rating=_rating(rating),
+        rationale=_required_text(rationale, "rationale", "Enter the rationale for the corrected rating."),
+        published_by=actor,
+        published_at=timezone.now(),
+        corrects=assessment,
+        correction_reason=reason,
+    )
+    _validated(correction)
+    correction.save()
+    return correction
+
+
+@transaction.atomic
+def reporting_period_open(*, plan: Plan, period_key: str, actor: Any) -> Plan:
+    """The OPCC opens the quarter leads now report on (shown as "due" on their pages)."""
+    require_capability(actor, Cap.RAG_PUBLISH)
+    plan.reporting_period = period_for_reporting(period_key)
+    _validated(plan)
+    plan.save(update_fields=["reporting_period"])
+    return plan
+
+
+def default_reporting_key(plan: Plan | None, *, today: date | None = None) -> str:
+    """The quarter being reported on: the plan's open round, else the quarter before today's."""
+    if plan is not None and plan.reporting_period_id:
+        return plan.reporting_period.key
+    from oversight.periods import previous_quarter
+
+    return previous_quarter(quarter_of(today or timezone.localdate())).key
+
+
+# --- boards and meetings -------------------------------------------------------------------
+
+
+def _board_commitments(board: Board, commitments: Iterable[Commitment]) -> list[Commitment]:
+    chosen = list(commitments)
+    foreign = [c.action_ref for c in chosen if c.board_id != board.pk]
+    if foreign:
+        raise ApplicationError(
+            f"{board.name} does not oversee commitment {', '.join(foreign)}.",
+            {"commitments_reviewed": ["Not overseen by this board."]},
+        )
+    return chosen
+
+
+@transaction.atomic
+def board_update(
+    *,
+    board: Board,
+    actor: Any,
+    cadence: str | None = None,
+    description: str | None = None,
+    remit: list[str] | None = None,
+    members: Iterable[Any] | None = None,
+) -> Board:
+    """The chair updates their board's cadence, remit, description and members."""
+    rules.require_board_manager(actor, board)
+    if cadence is not None:
+        board.cadence = cadence
+    if description is not None:
+        board.description = description
+    if remit is not None:
+        board.remit = remit
+    _validated(board)
+    board.save()
+    if members is not None:
+        board.members.set(list(members))
+    return board
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    board: Board,
+    date: date,
+    actor: Any,
+    minutes: str = "",
+    decisions: str = "",
+    other_attendees: str = "",
+    attendees: Iterable[Any] = (),
+    commitments_reviewed: Iterable[Commitment] = (),
+) -> BoardMeeting:
+    """The chair records a meeting of their board."""
+    rules.require_board_manager(actor, board)
+    reviewed = _board_commitments(board, commitments_reviewed)
+    meeting = BoardMeeting(
+        board=board,
+        date=date,
+        minutes=minutes,
+        decisions=decisions,
+        other_attendees=other_attendees,
+        recorded_by=actor,
+    )
+    _validated(meeting)
+    meeting.save()
+    meeting.attendees.set(list(attendees))
+    meeting.commitments_reviewed.set(reviewed)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: BoardMeeting,
+    actor: Any,
+    attendees: Iterable[Any] | None = None,
+    commitments_reviewed: Iterable[Commitment] | None = None,
+    **fields: Any,
+) -> BoardMeeting:
+    """The chair corrects a meeting record of their board (date, minutes, decisions, attendees)."""
+    rules.require_board_manager(actor, meeting.board)
+    allowed = {"date", "minutes", "decisions", "other_attendees"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    _validated(meeting)
+    meeting.save()
+    if attendees is not None:
+        meeting.attendees.set(list(attendees))
+    if commitments_reviewed is not None:
+        meeting.commitments_reviewed.set(_board_commitments(meeting.board, commitments_reviewed))
+    return meeting
+
+
+@transaction.atomic
+def board_action_add(
+    *, meeting: BoardMeeting, description: str, actor: Any, owner: Any = None, due_date: date | None = None
+) -> BoardAction:
+    """The chair records an action set at a meeting of their board."""
+    rules.require_board_manager(actor, meeting.board)
+    action = BoardAction(
+        meeting=meeting,
+        description=_required_text(description, "description", "Describe the action."),
+        owner=owner,
+        due_date=due_date,
+    )
+    _validated(action)
+    action.save()
+    return action
+
+
+@transaction.atomic
+def board_action_set_status(*, action: BoardAction, status: str, actor: Any) -> BoardAction:
+    """The chair moves a board action on (open, in progress, completed)."""
+    rules.require_board_manager(actor, action.meeting.board)
+    if status not in BoardActionStatus.values:
+        raise ApplicationError("Choose a status.", {"status": ["Choose a status."]})
+    action.status = status
+    action.completed_at = timezone.now() if status == BoardActionStatus.COMPLETED else None
+    _validated(action)
+    action.save()
+    return action
+
+
+# --- plan structure (system owner) ------------------------------------------------------------
+
+
+@transaction.atomic
+def commitment_save(*, commitment: Commitment, actor: Any) -> Commitment:
+    """The system owner adds or edits a commitment (text, order, lead, board, strands)."""
+    require_capability(actor, Cap.ADMIN_SITE)
+    _validated(commitment)
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def board_save(*, board: Board, actor: Any, members: Iterable[Any] | None = None) -> Board:
+    """The system owner adds a board or changes its name or chair."""
+    require_capability(actor, Cap.ADMIN_SITE)
+    _validated(board)
+    board.save()
+    if members is not None:
+        board.members.set(list(members))
+    return board
+
+
+@transaction.atomic
+def chapter_save(*, chapter: Chapter, actor: Any) -> Chapter:
+    """The system owner adds or renames a plan chapter."""
+    require_capability(actor, Cap.ADMIN_SITE)
+    _validated(chapter)
+    chapter.save()
+    return chapter

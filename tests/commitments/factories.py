@@ -1,0 +1,136 @@
+"""Factories for the commitments app."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+from django.utils import timezone
+
+from commitments.choices import AssessmentStatus, Rating
+from commitments.models import (
+    Board,
+    BoardMeeting,
+    Chapter,
+    Commitment,
+    InspectionRecommendation,
+    Plan,
+    ProgressUpdate,
+    RagAssessment,
+    ReportingPeriod,
+)
+from oversight.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+        django_get_or_create = ("title",)
+
+    title = "Police and Crime Plan 2025–2029"
+    start_date = date(2025, 4, 1)
+    end_date = date(2029, 3, 31)
+
+
+class ChapterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chapter
+        django_get_or_create = ("plan", "title")
+
+    plan = factory.SubFactory(PlanFactory)
+    title = "Preventing and Tackling Violence"
+    order = 1
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+
+    name = factory.Sequence(lambda n: f"Board {n}")
+    chair = factory.SubFactory(UserFactory)
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    chapter = factory.SubFactory(ChapterFactory)
+    plan = factory.SelfAttribute("chapter.plan")
+    action_ref = factory.Sequence(lambda n: str(100 + n))
+    text = factory.Sequence(lambda n: f"Commitment number {n}")
+    order = factory.Sequence(lambda n: n + 1)
+    lead = factory.SubFactory(UserFactory)
+    board = factory.SubFactory(BoardFactory)
+    strands = factory.LazyFunction(lambda: ["rasso"])
+
+
+def period(key: str = "2025-26-Q2") -> ReportingPeriod:
+    return ReportingPeriod.objects.for_key(key)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    period = factory.LazyFunction(period)
+    narrative = "Progress this quarter."
+    proposed_rating = Rating.GREEN
+    author = factory.SelfAttribute("commitment.lead")
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class RagAssessmentFactory(factory.django.DjangoModelFactory):
+    """A proposed rating by the commitment's lead; traits move it along the workflow."""
+
+    class Meta:
+        model = RagAssessment
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    period = factory.LazyFunction(period)
+    proposed_rating = Rating.AMBER
+    proposed_by = factory.SelfAttribute("commitment.lead")
+    proposed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        endorsed = factory.Trait(
+            status=AssessmentStatus.ENDORSED,
+            reviewed_by=factory.SelfAttribute("commitment.board.chair"),
+            reviewed_at=factory.LazyFunction(timezone.now),
+        )
+        published = factory.Trait(
+            status=AssessmentStatus.PUBLISHED,
+            reviewed_by=factory.SelfAttribute("commitment.board.chair"),
+            reviewed_at=factory.LazyFunction(timezone.now),
+            rating=Rating.GREEN,
+            rationale="Evidence supports the rating.",
+            published_by=factory.SubFactory(UserFactory),
+            published_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class BoardMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardMeeting
+
+    board = factory.SubFactory(BoardFactory)
+    date = date(2025, 10, 14)
+    minutes = "Minutes."
+    recorded_by = factory.SelfAttribute("board.chair")
+
+
+class InspectionRecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InspectionRecommendation
+
+    report = "Joint thematic inspection of the response to rape – phase two"
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Improve communication with victims."
