@@ -1,0 +1,616 @@
+"""Synthetic, pseudonymous investigations for the demo seed and for benchmarks.
+
+One generator (:func:`generate`) draws realistic-looking records: strands,
+offence groups, LPAs and teams in plausible proportions, arrests with bail or
+released-under-investigation, CPS referrals and decisions, Home Office outcomes
+dated after the recorded date (never in the future), court results for charged
+cases, victim-care facts, flags and some protective orders with breaches.
+
+Two writers put them in the database: :func:`write_copy` (PostgreSQL ``COPY``,
+used for the 1,000,000-row benchmark) and :func:`write_bulk` (``bulk_create``,
+any database). Both allocate primary keys themselves so related rows can be
+written in the same pass. Neither writes history: that is the import's job
+(``cases.importer``) and the demo seed's (``cases.seed``).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import islice
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from .outcomes import CHARGED, POSITIVE
+
+FIRST_DAY = date(2023, 4, 1)  # start of financial year 2023/24
+LAST_RECORDED_DAY = date(2026, 3, 31)  # end of financial year 2025/26
+
+STRAND_WEIGHTS: dict[str, float] = {
+    Strand.DOMESTIC_ABUSE: 34,
+    Strand.RASSO: 22,
+    Strand.STALKING_HARASSMENT: 15,
+    Strand.CSA: 9,
+    Strand.SEXUAL_HARASSMENT: 6,
+    Strand.CSE: 4,
+    Strand.HONOUR_BASED_ABUSE: 3,
+    Strand.MODERN_SLAVERY: 3,
+    Strand.SEX_WORK: 1.5,
+    Strand.FORCED_MARRIAGE: 1.5,
+    Strand.FGM: 1,
+}
+
+OFFENCES_BY_STRAND: dict[str, dict[str, float]] = {
+    Strand.RASSO: {OffenceGroup.RAPE: 55, OffenceGroup.OTHER_SEXUAL: 45},
+    Strand.DOMESTIC_ABUSE: {
+        OffenceGroup.VIOLENCE: 60,
+        OffenceGroup.COERCIVE_CONTROL: 22,
+        OffenceGroup.HARASSMENT: 10,
+        OffenceGroup.OTHER: 8,
+    },
+    Strand.STALKING_HARASSMENT: {OffenceGroup.STALKING: 50, OffenceGroup.HARASSMENT: 50},
+    Strand.CSA: {OffenceGroup.ONLINE_CSA: 40, OffenceGroup.OTHER_SEXUAL: 40, OffenceGroup.RAPE: 20},
+    Strand.SEXUAL_HARASSMENT: {OffenceGroup.HARASSMENT: 60, OffenceGroup.OTHER_SEXUAL: 40},
+    Strand.CSE: {OffenceGroup.EXPLOITATION: 60, OffenceGroup.OTHER_SEXUAL: 25, OffenceGroup.RAPE: 15},
+    Strand.HONOUR_BASED_ABUSE: {OffenceGroup.VIOLENCE: 50, OffenceGroup.COERCIVE_CONTROL: 30, OffenceGroup.OTHER: 20},
+    Strand.MODERN_SLAVERY: {OffenceGroup.EXPLOITATION: 100},
+    Strand.SEX_WORK: {OffenceGroup.EXPLOITATION: 70, OffenceGroup.OTHER: 30},
+    Strand.FORCED_MARRIAGE: {OffenceGroup.COERCIVE_CONTROL: 60, OffenceGroup.OTHER: 40},
+    Strand.FGM: {OffenceGroup.VIOLENCE: 70, OffenceGroup.OTHER: 30},
+}
+
+LPA_WEIGHTS: dict[str, float] = {
+    "birmingham": 38,
+    "coventry": 12,
+    "dudley": 9,
+    "sandwell": 11,
+    "solihull": 7,
+    "walsall": 10,
+    "wolverhampton": 13,
+}
+
+TEAMS_BY_STRAND: dict[str, dict[str, float]] = {
+    Strand.RASSO: {"rasso": 80, "lpa_investigations": 15, "som": 5},
+    Strand.DOMESTIC_ABUSE: {"domestic_abuse": 55, "lpa_investigations": 45},
+    Strand.STALKING_HARASSMENT: {"lpa_investigations": 70, "domestic_abuse": 30},
+    Strand.CSA: {"child_abuse": 60, "ocset": 40},
+    Strand.CSE: {"child_abuse": 70, "ocset": 30},
+    Strand.SEXUAL_HARASSMENT: {"lpa_investigations": 85, "rasso": 15},
+    Strand.HONOUR_BASED_ABUSE: {"domestic_abuse": 70, "lpa_investigations": 30},
+    Strand.MODERN_SLAVERY: {"lpa_investigations": 100},
+    Strand.SEX_WORK: {"lpa_investigations": 100},
+    Strand.FORCED_MARRIAGE: {"domestic_abuse": 70, "lpa_investigations": 30},
+    Strand.FGM: {"child_abuse": 60, "domestic_abuse": 40},
+}
+
+# Mean days from recording to an outcome, by offence group.
+OUTCOME_MEAN_DAYS: dict[str, float] = {
+    OffenceGroup.RAPE: 330,
+    OffenceGroup.OTHER_SEXUAL: 240,
+    OffenceGroup.VIOLENCE: 75,
+    OffenceGroup.STALKING: 110,
+    OffenceGroup.HARASSMENT: 90,
+    OffenceGroup.COERCIVE_CONTROL: 160,
+    OffenceGroup.ONLINE_CSA: 300,
+    OffenceGroup.EXPLOITATION: 380,
+    OffenceGroup.OTHER: 120,
+}
+
+# Share of outcomes that are positive, by offence group (rape: by financial year of the outcome).
+POSITIVE_SHARE: dict[str, float] = {
+    OffenceGroup.OTHER_SEXUAL: 0.12,
+    OffenceGroup.VIOLENCE: 0.20,
+    OffenceGroup.STALKING: 0.12,
+    OffenceGroup.HARASSMENT: 0.14,
+    OffenceGroup.COERCIVE_CONTROL: 0.10,
+    OffenceGroup.ONLINE_CSA: 0.28,
+    OffenceGroup.EXPLOITATION: 0.09,
+    OffenceGroup.OTHER: 0.14,
+}
+# Positive outcomes per rape recorded, by the financial year (start year) of the outcome date.
+# Aimed so the published trend shows: about 6 % in 2024/25, about 11 % in 2025/26 (outcomes
+# dated in a year also come from earlier years, hence 2025 below its published rate).
+RAPE_POSITIVE_RATE_TARGETS: dict[int, float] = {2023: 0.05, 2024: 0.06, 2025: 0.1, 2026: 0.11}
+# Roughly what fraction of a year's rape recordings is matched by outcomes dated in a year
+# (steady state): turns the rate target into a share of outcomes.
+RAPE_OUTCOMES_PER_RECORDED = 0.75
+
+POSITIVE_TYPES: dict[str, float] = {"1": 72, "1A": 5, "3": 7, "2": 3, "8": 10, "4": 1, "6": 1.5, "7": 0.5}
+RAPE_POSITIVE_TYPES: dict[str, float] = {"1": 90, "1A": 5, "3": 3, "2": 2}
+NON_POSITIVE_TYPES: dict[str, float] = {
+    "16": 30,
+    "14": 8,
+    "15": 20,
+    "18": 11,
+    "21": 7,
+    "10": 4,
+    "20": 5,
+    "9": 3,
+    "13": 2,
+    "17": 1,
+    "5": 0.5,
+    "11": 1,
+    "12": 0.5,
+    "22": 3,
+}
+
+FLAGS_BY_OFFENCE: dict[str, tuple[tuple[str, float], ...]] = {
+    OffenceGroup.RAPE: (("spiking", 0.04), ("night_time_economy", 0.10), ("online", 0.05)),
+    OffenceGroup.OTHER_SEXUAL: (("night_time_economy", 0.08), ("online", 0.12), ("spiking", 0.02)),
+    OffenceGroup.COERCIVE_CONTROL: (("coercive_control", 0.95),),
+    OffenceGroup.STALKING: (("stalking", 0.95), ("online", 0.30)),
+    OffenceGroup.HARASSMENT: (("online", 0.25),),
+    OffenceGroup.ONLINE_CSA: (("online", 0.95), ("ai_generated", 0.06)),
+    OffenceGroup.EXPLOITATION: (("group_based", 0.20), ("online", 0.15)),
+}
+FLAGS_BY_STRAND: dict[str, tuple[tuple[str, float], ...]] = {
+    Strand.HONOUR_BASED_ABUSE: (("hba", 1.0),),
+    Strand.FORCED_MARRIAGE: (("forced_marriage", 1.0), ("hba", 0.4)),
+    Strand.FGM: (("fgm", 1.0), ("hba", 0.2)),
+    Strand.CSE: (("group_based", 0.25),),
+}
+ORDERS_BY_STRAND: dict[str, tuple[str, ...]] = {
+    Strand.DOMESTIC_ABUSE: (OrderType.DVPN, OrderType.DVPO, OrderType.NON_MOLESTATION),
+    Strand.STALKING_HARASSMENT: (OrderType.SPO,),
+    Strand.RASSO: (OrderType.SHPO, OrderType.SRO),
+    Strand.CSA: (OrderType.SHPO, OrderType.SRO),
+    Strand.CSE: (OrderType.SRO,),
+    Strand.FORCED_MARRIAGE: (OrderType.FMPO,),
+    Strand.FGM: (OrderType.FGMPO,),
+}
+
+
+@dataclass(slots=True)
+class SyntheticReferral:
+    referral_date: date
+    decision: str = ""
+    decision_date: date | None = None
+
+
+@dataclass(slots=True)
+class SyntheticOrder:
+    order_type: str
+    applied_date: date
+    granted_date: date | None = None
+    expiry_date: date | None = None
+    breaches: list[tuple[date, bool | None]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SyntheticInvestigation:
+    """One generated investigation with its related rows (codes, not objects)."""
+
+    crime_reference: str
+    strand: str
+    offence_group: str
+    victim_age_group: str
+    lpa: str
+    team: str
+    recorded_date: date
+    offence_date: date | None
+    arrest_date: date | None
+    bail_status: str
+    outcome_type: str
+    outcome_date: date | None
+    court_outcome: str
+    court_outcome_date: date | None
+    vcop_compliant: str
+    vps_offered: str
+    advocate_referral: str
+    flags: list[str] = field(default_factory=list)
+    referrals: list[SyntheticReferral] = field(default_factory=list)
+    orders: list[SyntheticOrder] = field(default_factory=list)
+
+
+def fy_start_year(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+class _Picker:
+    """Fast weighted choice from a fixed table (cumulative weights + bisect)."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        from itertools import accumulate
+
+        self.keys = [str(k) for k in weights]
+        self.cum = list(accumulate(weights.values()))
+        self.total = self.cum[-1]
+
+    def __call__(self, rng: random.Random) -> str:
+        from bisect import bisect_right
+
+        return self.keys[bisect_right(self.cum, rng.random() * self.total)]
+
+
+_STRANDS = _Picker(STRAND_WEIGHTS)
+_OFFENCES = {k: _Picker(v) for k, v in OFFENCES_BY_STRAND.items()}
+_LPAS = _Picker(LPA_WEIGHTS)
+_TEAMS = {k: _Picker(v) for k, v in TEAMS_BY_STRAND.items()}
+_POSITIVE = _Picker(POSITIVE_TYPES)
+_RAPE_POSITIVE = _Picker(RAPE_POSITIVE_TYPES)
+_NON_POSITIVE = _Picker(NON_POSITIVE_TYPES)
+_COURT = _Picker({CourtOutcome.CONVICTED: 64, CourtOutcome.ACQUITTED: 26, CourtOutcome.DISCONTINUED: 10})
+
+
+def _yes_no(rng: random.Random, yes: float, no: float) -> str:
+    draw = rng.random()
+    return "yes" if draw < yes else "no" if draw < yes + no else ""
+
+
+def _days(rng: random.Random, mean: float) -> int:
+    return int(rng.expovariate(1 / mean)) if mean > 0 else 0
+
+
+def positive_share(offence_group: str, outcome_date: date) -> float:
+    """Probability that an outcome of ``offence_group`` dated ``outcome_date`` is positive."""
+    if offence_group == OffenceGroup.RAPE:
+        target = RAPE_POSITIVE_RATE_TARGETS.get(fy_start_year(outcome_date), 0.08)
+        return min(target / RAPE_OUTCOMES_PER_RECORDED, 0.9)
+    return POSITIVE_SHARE.get(offence_group, 0.12)
+
+
+def set_outcome(rng: random.Random, case: SyntheticInvestigation, *, positive: bool, today: date) -> None:
+    """Give ``case`` a positive or non-positive outcome (its outcome date is already set).
+
+    Keeps every related fact consistent: a charge has a CPS charge decision on or
+    before the outcome date and maybe a court result; anything else has no court result.
+    """
+    assert case.outcome_date is not None
+    if positive:
+        picker = _RAPE_POSITIVE if case.offence_group == OffenceGroup.RAPE else _POSITIVE
+        case.outcome_type = picker(rng)
+    else:
+        case.outcome_type = _NON_POSITIVE(rng)
+    case.referrals = [r for r in case.referrals if r.referral_date > case.outcome_date or r.decision != "charge"]
+    case.court_outcome, case.court_outcome_date = "", None
+    if case.outcome_type in CHARGED:
+        span = (case.outcome_date - case.recorded_date).days
+        referral_date = case.recorded_date + timedelta(days=int(span * rng.uniform(0.5, 1.0)))
+        decision_date = min(referral_date + timedelta(days=rng.randint(0, 28)), case.outcome_date)
+        case.referrals = [r for r in case.referrals if r.referral_date < referral_date]
+        case.referrals.append(SyntheticReferral(referral_date, CpsDecision.CHARGE, decision_date))
+        court_date = case.outcome_date + timedelta(days=60 + _days(rng, 260))
+        if court_date <= today:
+            case.court_outcome, case.court_outcome_date = _COURT(rng), court_date
+    elif case.outcome_type in ("9", "15", "16") and not case.referrals and rng.random() < 0.3:
+        span = (case.outcome_date - case.recorded_date).days
+        referral_date = case.recorded_date + timedelta(days=int(span * rng.uniform(0.3, 0.9)))
+        decision_date = min(referral_date + timedelta(days=rng.randint(3, 40)), case.outcome_date)
+        case.referrals.append(SyntheticReferral(referral_date, CpsDecision.NFA, decision_date))
+
+
+def generate(
+    count: int,
+    *,
+    seed: int = 1,
+    reference: Callable[[int], str] = lambda n: f"SYN/{n:07d}",
+    first_day: date = FIRST_DAY,
+    last_day: date = LAST_RECORDED_DAY,
+    today: date | None = None,
+) -> Iterator[SyntheticInvestigation]:
+    """Yield ``count`` synthetic investigations recorded between ``first_day`` and ``last_day``.
+
+    Deterministic for a given ``seed``. ``reference(n)`` names the n-th record (from 1).
+    No date is after ``today`` (default: the local date).
+    """
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    last_day = min(last_day, today)
+    span = (last_day - first_day).days
+    for n in range(1, count + 1):
+        # Recording grows a little over time: a share of dates is drawn towards later days.
+        fraction = math.sqrt(rng.random()) if rng.random() < 0.2 else rng.random()
+        recorded = first_day + timedelta(days=int(span * fraction))
+        strand = _STRANDS(rng)
+        offence = _OFFENCES[strand](rng)
+        if strand in (Strand.CSA, Strand.CSE) or offence == OffenceGroup.ONLINE_CSA:
+            age = VictimAgeGroup.CHILD
+        else:
+            draw = rng.random()
+            age = VictimAgeGroup.ADULT if draw < 0.86 else VictimAgeGroup.CHILD if draw < 0.95 else "unknown"
+        historic = offence in (OffenceGroup.RAPE, OffenceGroup.OTHER_SEXUAL) and rng.random() < 0.2
+        offence_date = recorded - timedelta(days=_days(rng, 900 if historic else 6))
+        if rng.random() < 0.03:
+            offence_date = None
+        case = SyntheticInvestigation(
+            crime_reference=reference(n),
+            strand=strand,
+            offence_group=offence,
+            victim_age_group=age,
+            lpa=_LPAS(rng),
+            team=_TEAMS[strand](rng),
+            recorded_date=recorded,
+            offence_date=offence_date,
+            arrest_date=None,
+            bail_status="",
+            outcome_type="",
+            outcome_date=None,
+            court_outcome="",
+            court_outcome_date=None,
+            vcop_compliant=_yes_no(rng, 0.8, 0.12),
+            vps_offered=_yes_no(rng, 0.65, 0.2),
+            advocate_referral=(
+                _yes_no(rng, 0.6, 0.25) if strand in (Strand.RASSO, Strand.DOMESTIC_ABUSE) else _yes_no(rng, 0.3, 0.3)
+            ),
+        )
+        outcome_day = recorded + timedelta(days=1 + _days(rng, OUTCOME_MEAN_DAYS[offence]))
+        arrest_chance = 0.7 if offence == OffenceGroup.VIOLENCE else 0.55 if offence == OffenceGroup.RAPE else 0.4
+        if rng.random() < arrest_chance:
+            arrest = recorded + timedelta(days=_days(rng, 18))
+            if arrest <= min(today, outcome_day):
+                case.arrest_date = arrest
+                # Released under investigation falls over time in favour of bail with conditions.
+                rui_share = 0.55 - 0.08 * (fy_start_year(arrest) - 2023)
+                draw = rng.random()
+                case.bail_status = (
+                    BailStatus.RUI if draw < rui_share else BailStatus.BAIL if draw < 0.8 else BailStatus.NONE
+                )
+        if outcome_day <= today:
+            case.outcome_date = outcome_day
+            set_outcome(rng, case, positive=rng.random() < positive_share(offence, outcome_day), today=today)
+        elif (today - recorded).days > 60 and rng.random() < 0.12:
+            referral_date = recorded + timedelta(days=rng.randint(20, (today - recorded).days))
+            pending = rng.random()
+            if pending < 0.5 or referral_date >= today:
+                case.referrals.append(SyntheticReferral(referral_date))
+            else:
+                decision = CpsDecision.FURTHER_EVIDENCE if pending < 0.85 else CpsDecision.ADVICE
+                decision_date = min(referral_date + timedelta(days=rng.randint(1, 30)), today)
+                case.referrals.append(SyntheticReferral(referral_date, decision, decision_date))
+        flags = [code for code, p in FLAGS_BY_OFFENCE.get(offence, ()) if rng.random() < p]
+        flags += [code for code, p in FLAGS_BY_STRAND.get(strand, ()) if rng.random() < p and code not in flags]
+        case.flags = flags
+        order_types = ORDERS_BY_STRAND.get(strand)
+        if order_types and rng.random() < 0.04:
+            applied = recorded + timedelta(days=rng.randint(0, 60))
+            if applied <= today:
+                order = SyntheticOrder(order_type=rng.choice(order_types), applied_date=applied)
+                if rng.random() < 0.8:
+                    order.granted_date = min(applied + timedelta(days=rng.randint(0, 21)), today)
+                    order.expiry_date = order.granted_date + timedelta(days=rng.choice((28, 365, 730, 1825)))
+                    for _ in range(rng.choice((0, 0, 0, 1, 1, 2))):
+                        breach = order.granted_date + timedelta(days=rng.randint(1, 200))
+                        if breach <= today:
+                            order.breaches.append((breach, rng.random() < 0.7 if rng.random() < 0.9 else None))
+                case.orders.append(order)
+        yield case
+
+
+def is_positive(outcome_type: str) -> bool:
+    return outcome_type in POSITIVE
+
+
+# --- writers -----------------------------------------------------------------------------------
+
+_INVESTIGATION_COLUMNS = (
+    "id",
+    "crime_reference",
+    "strand",
+    "offence_group",
+    "victim_age_group",
+    "lpa_id",
+    "team_id",
+    "recorded_date",
+    "offence_date",
+    "arrest_date",
+    "bail_status",
+    "outcome_type",
+    "outcome_date",
+    "court_outcome",
+    "court_outcome_date",
+    "vcop_compliant",
+    "vps_offered",
+    "advocate_referral",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass
+class WriteResult:
+    investigations: int = 0
+    referrals: int = 0
+    flags: int = 0
+    orders: int = 0
+    breaches: int = 0
+    investigation_ids: list[int] = field(default_factory=list)
+
+
+def _reference_ids() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    lpas = dict(LocalPolicingArea.objects.values_list("code", "id"))
+    teams = dict(Team.objects.values_list("code", "id"))
+    flags = dict(Flag.objects.values_list("code", "id"))
+    return lpas, teams, flags
+
+
+def _next_id(model: type) -> int:
+    from django.db.models import Max
+
+    return (model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+
+
+def _reset_sequences(*models: type) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def _chunks(cases: Iterator[SyntheticInvestigation], size: int) -> Iterator[list[SyntheticInvestigation]]:
+    while chunk := list(islice(cases, size)):
+        yield chunk
+
+
+def _rows(
+    chunk: list[SyntheticInvestigation],
+    ids: dict[str, int],
+    refs: tuple[dict[str, int], dict[str, int], dict[str, int]],
+    now: object,
+    result: WriteResult,
+    keep_ids: bool,
+    name_by_id: Callable[[int], str] | None,
+) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple], list[tuple]]:
+    lpas, teams, flags = refs
+    inv_rows, ref_rows, flag_rows, order_rows, breach_rows = [], [], [], [], []
+    for case in chunk:
+        inv_id = ids["inv"]
+        ids["inv"] += 1
+        if keep_ids:
+            result.investigation_ids.append(inv_id)
+        inv_rows.append(
+            (
+                inv_id,
+                name_by_id(inv_id) if name_by_id else case.crime_reference,
+                case.strand,
+                case.offence_group,
+                case.victim_age_group,
+                lpas.get(case.lpa),
+                teams.get(case.team),
+                case.recorded_date,
+                case.offence_date,
+                case.arrest_date,
+                case.bail_status,
+                case.outcome_type,
+                case.outcome_date,
+                case.court_outcome,
+                case.court_outcome_date,
+                case.vcop_compliant,
+                case.vps_offered,
+                case.advocate_referral,
+                now,
+                now,
+            )
+        )
+        for referral in case.referrals:
+            ref_rows.append((inv_id, referral.referral_date, referral.decision, referral.decision_date))
+        for code in case.flags:
+            flag_rows.append((inv_id, flags[code]))
+        for order in case.orders:
+            order_id = ids["order"]
+            ids["order"] += 1
+            order_rows.append(
+                (order_id, inv_id, order.order_type, order.applied_date, order.granted_date, order.expiry_date)
+            )
+            for breach_date, arrest_made in order.breaches:
+                breach_rows.append((order_id, breach_date, arrest_made))
+    result.investigations += len(inv_rows)
+    result.referrals += len(ref_rows)
+    result.flags += len(flag_rows)
+    result.orders += len(order_rows)
+    result.breaches += len(breach_rows)
+    return inv_rows, ref_rows, flag_rows, order_rows, breach_rows
+
+
+def write_copy(
+    cases: Iterator[SyntheticInvestigation],
+    *,
+    chunk_size: int = 50_000,
+    progress: Callable[[int], None] | None = None,
+    keep_ids: bool = False,
+    name_by_id: Callable[[int], str] | None = None,
+) -> WriteResult:
+    """Insert ``cases`` with PostgreSQL ``COPY`` (psycopg 3), in one transaction. No history rows.
+
+    ``name_by_id(id)``, when given, replaces each generated reference (unique by construction).
+    """
+    through = Investigation.flags.through
+    tables = {
+        "inv": f"COPY {Investigation._meta.db_table} ({', '.join(_INVESTIGATION_COLUMNS)}) FROM STDIN",
+        "ref": (
+            f"COPY {CpsReferral._meta.db_table} (investigation_id, referral_date, decision, decision_date) FROM STDIN"
+        ),
+        "flag": f"COPY {through._meta.db_table} (investigation_id, flag_id) FROM STDIN",
+        "order": (
+            f"COPY {ProtectiveOrder._meta.db_table} "
+            "(id, investigation_id, order_type, applied_date, granted_date, expiry_date) FROM STDIN"
+        ),
+        "breach": f"COPY {OrderBreach._meta.db_table} (order_id, breach_date, arrest_made) FROM STDIN",
+    }
+    result = WriteResult()
+    now = timezone.now()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Keep other writers out while we hand out primary keys ourselves.
+            cursor.execute(
+                f"LOCK TABLE {Investigation._meta.db_table}, {ProtectiveOrder._meta.db_table} IN EXCLUSIVE MODE"
+            )
+        refs = _reference_ids()
+        ids = {"inv": _next_id(Investigation), "order": _next_id(ProtectiveOrder)}
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            for chunk in _chunks(cases, chunk_size):
+                batches = _rows(chunk, ids, refs, now, result, keep_ids, name_by_id)
+                for sql, rows in zip(tables.values(), batches, strict=True):
+                    if not rows:
+                        continue
+                    with raw.copy(sql) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                if progress:
+                    progress(result.investigations)
+        _reset_sequences(Investigation, ProtectiveOrder)
+    return result
+
+
+def write_bulk(
+    cases: Iterator[SyntheticInvestigation],
+    *,
+    chunk_size: int = 5_000,
+    progress: Callable[[int], None] | None = None,
+    keep_ids: bool = False,
+    name_by_id: Callable[[int], str] | None = None,
+) -> WriteResult:
+    """Insert ``cases`` with ``bulk_create`` (any database), in one transaction. No history rows."""
+    through = Investigation.flags.through
+    result = WriteResult()
+    now = timezone.now()
+    with transaction.atomic():
+        refs = _reference_ids()
+        ids = {"inv": _next_id(Investigation), "order": _next_id(ProtectiveOrder)}
+        for chunk in _chunks(cases, chunk_size):
+            inv_rows, ref_rows, flag_rows, order_rows, breach_rows = _rows(
+                chunk, ids, refs, now, result, keep_ids, name_by_id
+            )
+            Investigation.objects.bulk_create(
+                [Investigation(**dict(zip(_INVESTIGATION_COLUMNS, row, strict=True))) for row in inv_rows],
+                batch_size=1000,
+            )
+            CpsReferral.objects.bulk_create(
+                [
+                    CpsReferral(investigation_id=i, referral_date=r, decision=d, decision_date=dd)
+                    for i, r, d, dd in ref_rows
+                ],
+                batch_size=1000,
+            )
+            through.objects.bulk_create([through(investigation_id=i, flag_id=f) for i, f in flag_rows], batch_size=1000)
+            ProtectiveOrder.objects.bulk_create(
+                [
+                    ProtectiveOrder(
+                        id=o, investigation_id=i, order_type=t, applied_date=a, granted_date=g, expiry_date=e
+                    )
+                    for o, i, t, a, g, e in order_rows
+                ],
+                batch_size=1000,
+            )
+            OrderBreach.objects.bulk_create(
+                [OrderBreach(order_id=o, breach_date=b, arrest_made=m) for o, b, m in breach_rows], batch_size=1000
+            )
+            if progress:
+                progress(result.investigations)
+        _reset_sequences(Investigation, ProtectiveOrder)
+    return result
+
+
+def write(cases: Iterator[SyntheticInvestigation], **kwargs: object) -> WriteResult:
+    """``write_copy`` on PostgreSQL, ``write_bulk`` elsewhere."""
+    if connection.vendor == "postgresql":
+        return write_copy(cases, **kwargs)  # type: ignore[arg-type]
+    return write_bulk(cases, **kwargs)  # type: ignore[arg-type]
