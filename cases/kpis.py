@@ -1,0 +1,562 @@
+"""The KPI engine: every metric of DESIGN.md §3, aggregated in the database.
+
+Two plain functions are the public surface (the API, the dashboards and the
+monthly summary all call them):
+
+- :func:`kpi_rows` — one row of every metric per group (month, financial
+  quarter, financial year, strand, LPA, or one row for the whole period);
+- :func:`soteria` — the Operation Soteria subset for one period.
+
+How the figures are computed
+----------------------------
+Each metric is keyed by its own date (recorded, outcome, arrest, court outcome,
+CPS referral, CPS decision). Counts come from conditional aggregation
+(``Count(..., filter=Q(...))``) so a whole table of figures needs a fixed,
+small number of queries whatever the number of groups or rows:
+
+- grouped by strand, LPA or not grouped: one query on investigations and one on
+  CPS referrals (the group key is the same column for every metric);
+- grouped by a period: one grouped query per (table, date) family — recorded,
+  outcome, arrest and court-outcome dates on investigations, referral and
+  decision dates on CPS referrals — plus one for the investigations open when
+  the period starts: seven queries for any number of months.
+
+Period keys are computed in SQL as integers (``YYYYMM`` for months,
+``YYYYQ`` for financial quarters with the year the financial year starts in,
+``YYYY`` for financial years) and formatted per group in Python.
+
+``open_investigations`` is a point-in-time count: investigations recorded on
+or before the date and without an outcome on or before it. For a whole period
+(or a strand/LPA group) the date is ``to``; for a period group it is the end of
+that group (``to`` for the last, partial one). Grouped by period it is derived
+without another scan: open at the group's end = open the day before ``from`` +
+recorded − outcomes from ``from`` to the group's end (exact, because an
+outcome can never precede the recorded date: a database constraint).
+
+Rounding: percentages half-up to one decimal, day averages half-up to whole
+days, computed with integers (no binary floating point on the way); a zero
+denominator gives ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from oversight.errors import ApplicationError
+from oversight.periods import Period, financial_year_of, month_of, quarter, quarter_of
+
+from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
+from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL
+
+GROUP_BY_CHOICES: tuple[str, ...] = ("month", "quarter", "year", "strand", "lpa")
+PERIOD_GROUPS = frozenset({"month", "quarter", "year"})
+FILTER_PARAMS: tuple[str, ...] = ("strand", "offence_group", "victim_age_group", "lpa", "team", "flag")
+
+# Every metric of DESIGN.md §3, in the order the API and the exports show them.
+METRICS: tuple[str, ...] = (
+    "recorded_offences",
+    "outcomes_assigned",
+    "charged",
+    "charged_pct",
+    "positive_outcomes",
+    "positive_outcome_rate",
+    "victim_withdrawal",
+    "victim_withdrawal_pct",
+    "cps_referrals",
+    "cps_charge_rate",
+    "avg_days_to_charge",
+    "avg_days_to_outcome",
+    "open_investigations",
+    "rui_pct",
+    "conviction_rate",
+)
+SOTERIA_METRICS: tuple[str, ...] = (
+    "recorded_offences",
+    "outcomes_assigned",
+    "charged",
+    "charged_pct",
+    "victim_withdrawal",
+    "victim_withdrawal_pct",
+    "cps_referrals",
+    "avg_days_to_charge",
+)
+METRIC_LABELS: dict[str, str] = {
+    "recorded_offences": "Recorded offences",
+    "outcomes_assigned": "Outcomes assigned",
+    "charged": "Charged/summonsed",
+    "charged_pct": "Charged (% of outcomes)",
+    "positive_outcomes": "Positive outcomes",
+    "positive_outcome_rate": "Positive outcome rate (%)",
+    "victim_withdrawal": "Victim withdrawal outcomes",
+    "victim_withdrawal_pct": "Victim withdrawal (% of outcomes)",
+    "cps_referrals": "CPS referrals",
+    "cps_charge_rate": "CPS charge rate (%)",
+    "avg_days_to_charge": "Average days to charge",
+    "avg_days_to_outcome": "Average days to outcome",
+    "open_investigations": "Open investigations",
+    "rui_pct": "Released under investigation (% of RUI and bail)",
+    "conviction_rate": "Conviction rate (%)",
+}
+PERCENT_METRICS = frozenset(
+    {"charged_pct", "positive_outcome_rate", "victim_withdrawal_pct", "cps_charge_rate", "rui_pct", "conviction_rate"}
+)
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# --------------------------------------------------------------------------- rounding
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    """100 × numerator / denominator, half-up to one decimal; ``None`` when the denominator is 0."""
+    if not denominator:
+        return None
+    # tenths = floor(1000·n/d + ½), exactly, in integers
+    tenths = (2000 * numerator + denominator) // (2 * denominator)
+    return tenths / 10
+
+
+def mean_days(total_days: int, count: int) -> int | None:
+    """total / count half-up to whole days; ``None`` when nothing was counted."""
+    if not count:
+        return None
+    return (2 * total_days + count) // (2 * count)
+
+
+# --------------------------------------------------------------------------- SQL pieces
+
+
+class DaysBetween(Func):
+    """Whole days from ``start`` to ``end`` (two date columns) as an integer, on SQLite and PostgreSQL."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def __init__(self, end: Any, start: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        # PostgreSQL (and the SQL standard for DATE): date - date is an integer number of days.
+        end_sql, end_params = compiler.compile(self.source_expressions[0])
+        start_sql, start_params = compiler.compile(self.source_expressions[1])
+        return f"({end_sql} - {start_sql})", [*end_params, *start_params]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        end_sql, end_params = compiler.compile(self.source_expressions[0])
+        start_sql, start_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)", [*end_params, *start_params]
+
+
+def _period_key_expression(group_by: str, date_field: str) -> Any:
+    """The integer period key of ``date_field`` (see the module docstring), in SQL."""
+    year = ExtractYear(date_field)
+    if group_by == "month":
+        return year * 100 + ExtractMonth(date_field)
+    first_quarter = Q(**{f"{date_field}__month__lte": 3})
+    if group_by == "quarter":
+        return Case(
+            When(first_quarter, then=(year - 1) * 10 + 4),
+            When(Q(**{f"{date_field}__month__lte": 6}), then=year * 10 + 1),
+            When(Q(**{f"{date_field}__month__lte": 9}), then=year * 10 + 2),
+            default=year * 10 + 3,
+            output_field=IntegerField(),
+        )
+    if group_by == "year":
+        return Case(When(first_quarter, then=year - 1), default=year, output_field=IntegerField())
+    raise ValueError(group_by)
+
+
+def _period_of_key(group_by: str, key: int) -> Period:
+    if group_by == "month":
+        return month_of(date(key // 100, key % 100, 1))
+    if group_by == "quarter":
+        return quarter(key // 10, key % 10)
+    return financial_year_of(date(key, 4, 1))
+
+
+def _key_of_period(group_by: str, period: Period) -> int:
+    if group_by == "month":
+        return period.start.year * 100 + period.start.month
+    start_year = period.start.year if period.start.month >= 4 else period.start.year - 1
+    if group_by == "quarter":
+        return start_year * 10 + int(period.key[-1])
+    return start_year
+
+
+def periods_between(group_by: str, date_from: date, date_to: date) -> Iterator[Period]:
+    """Every month / financial quarter / financial year touching ``[date_from, date_to]``, in order."""
+    of = {"month": month_of, "quarter": quarter_of, "year": financial_year_of}[group_by]
+    current = of(date_from)
+    while current.start <= date_to:
+        yield current
+        current = of(current.end + timedelta(days=1))
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class KpiFilters:
+    """Validated filters: codes for the fixed lists, primary keys for reference data."""
+
+    strand: str | None = None
+    offence_group: str | None = None
+    victim_age_group: str | None = None
+    lpa_id: int | None = None
+    team_id: int | None = None
+    flag_id: int | None = None
+
+    def q(self, prefix: str = "") -> Q:
+        """The filter as a ``Q`` on investigations (``prefix="investigation__"`` from CPS referrals)."""
+        conditions = Q()
+        for name in ("strand", "offence_group", "victim_age_group", "lpa_id", "team_id"):
+            value = getattr(self, name)
+            if value is not None:
+                conditions &= Q(**{f"{prefix}{name}": value})
+        return conditions
+
+    def apply(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
+        queryset = queryset.filter(self.q(prefix))
+        if self.flag_id is not None:
+            # EXISTS, not a join: a flag filter can never count an investigation twice.
+            pk = OuterRef("investigation_id" if prefix else "pk")
+            flagged = Investigation.flags.through.objects.filter(investigation_id=pk, flag_id=self.flag_id)
+            queryset = queryset.filter(Exists(flagged))
+        return queryset
+
+
+_CHOICE_FILTERS: dict[str, Any] = {
+    "strand": Strand,
+    "offence_group": OffenceGroup,
+    "victim_age_group": VictimAgeGroup,
+}
+_REFERENCE_FILTERS: dict[str, Any] = {"lpa": LocalPolicingArea, "team": Team, "flag": Flag}
+
+
+def resolve_filters(raw: Mapping[str, Any] | KpiFilters | None) -> KpiFilters:
+    """Validate filter codes (``lpa``/``team`` by code or name, case-insensitive; ``flag`` by code).
+
+    Raises ``ApplicationError`` naming every unknown parameter value. Blank values are ignored.
+    """
+    if isinstance(raw, KpiFilters):
+        return raw
+    raw = raw or {}
+    unknown_keys = sorted(set(raw) - set(FILTER_PARAMS))
+    errors: dict[str, list[str]] = {
+        key: [f"Unknown filter: use one of {', '.join(FILTER_PARAMS)}."] for key in unknown_keys
+    }
+    values: dict[str, Any] = {}
+    for name in FILTER_PARAMS:
+        value = str(raw.get(name) or "").strip()
+        if not value:
+            continue
+        if name in _CHOICE_FILTERS:
+            codes = _CHOICE_FILTERS[name].values
+            if value.lower() not in codes:
+                errors[name] = [f"'{value}' is not a known code: use one of {', '.join(codes)}."]
+            else:
+                values[name] = value.lower()
+            continue
+        model = _REFERENCE_FILTERS[name]
+        lookup = Q(code__iexact=value) if name == "flag" else Q(code__iexact=value) | Q(name__iexact=value)
+        pk = model.objects.filter(lookup).values_list("pk", flat=True).first()
+        if pk is None:
+            what = "code" if name == "flag" else "code or name"
+            errors[name] = [f"'{value}' is not a known {model._meta.verbose_name} {what}."]
+        else:
+            values[f"{name}_id"] = pk
+    if errors:
+        raise ApplicationError(_message(errors), errors)
+    return KpiFilters(**values)
+
+
+def _message(errors: Mapping[str, list[str]]) -> str:
+    return " ".join(f"{param}: {messages[0]}" for param, messages in errors.items())
+
+
+# --------------------------------------------------------------------------- request parsing
+
+
+@dataclass(frozen=True)
+class KpiRequest:
+    """A validated KPI request (period, grouping, filters)."""
+
+    date_from: date
+    date_to: date
+    group_by: str | None = None
+    filters: KpiFilters = field(default_factory=KpiFilters)
+
+
+def parse_date(value: Any, param: str) -> date:
+    text = str(value or "").strip()
+    if not text:
+        raise ApplicationError(f"{param}: a date is required (YYYY-MM-DD).", {param: ["This parameter is required."]})
+    try:
+        if not _DATE_RE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApplicationError(
+            f"{param}: '{text}' is not a date: use YYYY-MM-DD, e.g. 2025-04-01.", {param: ["Malformed date."]}
+        ) from None
+
+
+def parse_kpi_request(params: Mapping[str, Any], *, allow_group_by: bool = True) -> KpiRequest:
+    """Validate query parameters ``from``, ``to``, ``group_by`` and the filters.
+
+    Raises one ``ApplicationError`` listing every bad parameter by name; unknown parameters other than
+    ``format`` and ``page`` are refused too, so a misspelt filter never silently widens the figures.
+    """
+    errors: dict[str, list[str]] = {}
+    dates: dict[str, date] = {}
+    for param in ("from", "to"):
+        try:
+            dates[param] = parse_date(params.get(param), param)
+        except ApplicationError as exc:
+            errors.update(exc.extra)
+            errors[param] = [exc.message.split(": ", 1)[1]]
+    if "from" in dates and "to" in dates and dates["from"] > dates["to"]:
+        errors["from"] = [f"'from' ({dates['from']}) is after 'to' ({dates['to']})."]
+    group_by = str(params.get("group_by") or "").strip() or None
+    if group_by is not None:
+        if not allow_group_by:
+            errors["group_by"] = ["This endpoint does not group."]
+        elif group_by not in GROUP_BY_CHOICES:
+            errors["group_by"] = [f"'{group_by}' is not a grouping: use one of {', '.join(GROUP_BY_CHOICES)}."]
+    allowed = {"from", "to", "group_by", "format", "page", *FILTER_PARAMS}
+    for param in sorted(set(params) - allowed):
+        errors[param] = ["Unknown parameter."]
+    filters = KpiFilters()
+    try:
+        filters = resolve_filters({k: params.get(k) for k in FILTER_PARAMS if k in params})
+    except ApplicationError as exc:
+        errors.update(exc.extra)
+    if errors:
+        raise ApplicationError(_message(errors), errors)
+    return KpiRequest(dates["from"], dates["to"], group_by, filters)
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+def _between(field_name: str, date_from: date, date_to: date) -> Q:
+    return Q(**{f"{field_name}__range": (date_from, date_to)})
+
+
+def _investigation_aggregates(family: str, date_from: date, date_to: date) -> dict[str, Any]:
+    """Conditional aggregates of one date family of investigations, over ``[date_from, date_to]``."""
+    if family == "recorded_date":
+        return {"recorded_offences": Count("pk", filter=_between("recorded_date", date_from, date_to))}
+    if family == "outcome_date":
+        in_period = _between("outcome_date", date_from, date_to)
+        charged = in_period & Q(outcome_type__in=CHARGED)
+        days = DaysBetween(F("outcome_date"), F("recorded_date"))
+        return {
+            "outcomes_assigned": Count("pk", filter=in_period),
+            "charged": Count("pk", filter=charged),
+            "positive_outcomes": Count("pk", filter=in_period & Q(outcome_type__in=POSITIVE)),
+            "victim_withdrawal": Count("pk", filter=in_period & Q(outcome_type__in=VICTIM_WITHDRAWAL)),
+            "days_to_charge": Sum(days, filter=charged),
+            "days_to_outcome": Sum(days, filter=in_period),
+        }
+    if family == "arrest_date":
+        in_period = _between("arrest_date", date_from, date_to)
+        return {
+            "rui": Count("pk", filter=in_period & Q(bail_status=BailStatus.RUI)),
+            "bail": Count("pk", filter=in_period & Q(bail_status=BailStatus.BAIL)),
+        }
+    if family == "court_outcome_date":
+        in_period = _between("court_outcome_date", date_from, date_to)
+        return {
+            "convicted": Count("pk", filter=in_period & Q(court_outcome=CourtOutcome.CONVICTED)),
+            "acquitted": Count("pk", filter=in_period & Q(court_outcome=CourtOutcome.ACQUITTED)),
+            "discontinued": Count("pk", filter=in_period & Q(court_outcome=CourtOutcome.DISCONTINUED)),
+        }
+    raise ValueError(family)
+
+
+def _referral_aggregates(family: str, date_from: date, date_to: date) -> dict[str, Any]:
+    if family == "referral_date":
+        return {"cps_referrals": Count("pk", filter=_between("referral_date", date_from, date_to))}
+    if family == "decision_date":
+        decided = _between("decision_date", date_from, date_to) & ~Q(decision="")
+        return {
+            "cps_decisions": Count("pk", filter=decided),
+            "cps_charge_decisions": Count("pk", filter=decided & Q(decision=CpsDecision.CHARGE)),
+        }
+    raise ValueError(family)
+
+
+INVESTIGATION_FAMILIES = ("recorded_date", "outcome_date", "arrest_date", "court_outcome_date")
+REFERRAL_FAMILIES = ("referral_date", "decision_date")
+_COUNTS = (
+    "recorded_offences",
+    "outcomes_assigned",
+    "charged",
+    "positive_outcomes",
+    "victim_withdrawal",
+    "days_to_charge",
+    "days_to_outcome",
+    "rui",
+    "bail",
+    "convicted",
+    "acquitted",
+    "discontinued",
+    "cps_referrals",
+    "cps_decisions",
+    "cps_charge_decisions",
+    "open_investigations",
+)
+
+
+def _open_at(day: date) -> Q:
+    return Q(recorded_date__lte=day) & (Q(outcome_date__isnull=True) | Q(outcome_date__gt=day))
+
+
+def _metrics(counts: Mapping[str, int | None]) -> dict[str, Any]:
+    """The §3 metrics from raw counts (missing counts are 0)."""
+    c = {name: int(counts.get(name) or 0) for name in _COUNTS}
+    court_total = c["convicted"] + c["acquitted"] + c["discontinued"]
+    return {
+        "recorded_offences": c["recorded_offences"],
+        "outcomes_assigned": c["outcomes_assigned"],
+        "charged": c["charged"],
+        "charged_pct": percent(c["charged"], c["outcomes_assigned"]),
+        "positive_outcomes": c["positive_outcomes"],
+        "positive_outcome_rate": percent(c["positive_outcomes"], c["recorded_offences"]),
+        "victim_withdrawal": c["victim_withdrawal"],
+        "victim_withdrawal_pct": percent(c["victim_withdrawal"], c["outcomes_assigned"]),
+        "cps_referrals": c["cps_referrals"],
+        "cps_charge_rate": percent(c["cps_charge_decisions"], c["cps_decisions"]),
+        "avg_days_to_charge": mean_days(c["days_to_charge"], c["charged"]),
+        "avg_days_to_outcome": mean_days(c["days_to_outcome"], c["outcomes_assigned"]),
+        "open_investigations": c["open_investigations"],
+        "rui_pct": percent(c["rui"], c["rui"] + c["bail"]),
+        "conviction_rate": percent(c["convicted"], court_total),
+    }
+
+
+def _by_column(group_by: str | None, filters: KpiFilters, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """One query per table: every metric per strand / LPA code / the whole period (``None``)."""
+    column = {None: None, "strand": "strand", "lpa": "lpa__code"}[group_by]
+    touches = Q(_open_at(date_to))
+    aggregates: dict[str, Any] = {"open_investigations": Count("pk", filter=_open_at(date_to))}
+    for family in INVESTIGATION_FAMILIES:
+        touches |= _between(family, date_from, date_to)
+        aggregates |= _investigation_aggregates(family, date_from, date_to)
+    investigations = filters.apply(Investigation.objects.filter(touches))
+
+    referral_touches = Q()
+    referral_aggregates: dict[str, Any] = {}
+    for family in REFERRAL_FAMILIES:
+        referral_touches |= _between(family, date_from, date_to)
+        referral_aggregates |= _referral_aggregates(family, date_from, date_to)
+    referrals = filters.apply(CpsReferral.objects.filter(referral_touches), prefix="investigation__")
+
+    if column is None:
+        counts = investigations.aggregate(**aggregates) | referrals.aggregate(**referral_aggregates)
+        return [{"group": None, **_metrics(counts)}]
+
+    groups: dict[str | None, dict[str, Any]] = {}
+    for row in investigations.order_by().values(group=F(column)).annotate(**aggregates):
+        groups.setdefault(row["group"], {}).update(row)
+    referral_column = f"investigation__{column}"
+    for row in referrals.order_by().values(group=F(referral_column)).annotate(**referral_aggregates):
+        groups.setdefault(row["group"], {}).update(row)
+    # Ascending codes; investigations without an LPA make the last row, ``"group": null``.
+    ordered = sorted(groups, key=lambda key: (key is None, key or ""))
+    return [{"group": key, **_metrics(groups[key])} for key in ordered]
+
+
+def _by_period(group_by: str, filters: KpiFilters, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """One grouped query per (table, date) family, keyed by the period of that date."""
+    counts: dict[int, dict[str, int]] = {}
+
+    def collect(queryset: QuerySet, family: str, aggregates: dict[str, Any]) -> None:
+        grouped = (
+            queryset.filter(_between(family, date_from, date_to))
+            .order_by()
+            .values(period_key=_period_key_expression(group_by, family))
+            .annotate(**aggregates)
+        )
+        for row in grouped:
+            counts.setdefault(row.pop("period_key"), {}).update(row)
+
+    investigations = filters.apply(Investigation.objects.all())
+    for family in INVESTIGATION_FAMILIES:
+        collect(investigations, family, _investigation_aggregates(family, date_from, date_to))
+    referrals = filters.apply(CpsReferral.objects.all(), prefix="investigation__")
+    for family in REFERRAL_FAMILIES:
+        collect(referrals, family, _referral_aggregates(family, date_from, date_to))
+
+    day_before = date_from - timedelta(days=1)
+    open_count = investigations.aggregate(n=Count("pk", filter=_open_at(day_before)))["n"]
+
+    rows = []
+    for period in periods_between(group_by, date_from, date_to):
+        group_counts = counts.get(_key_of_period(group_by, period), {})
+        # Open at this group's end (``to`` for a partial last group): see the module docstring.
+        open_count += (group_counts.get("recorded_offences") or 0) - (group_counts.get("outcomes_assigned") or 0)
+        rows.append({"group": period.key, **_metrics({**group_counts, "open_investigations": open_count})})
+    return rows
+
+
+def kpi_rows(
+    *,
+    date_from: date,
+    date_to: date,
+    group_by: str | None = None,
+    filters: Mapping[str, Any] | KpiFilters | None = None,
+) -> list[dict[str, Any]]:
+    """Every §3 metric for ``[date_from, date_to]`` (inclusive), one dict per group.
+
+    ``group_by``: ``None`` (one row, ``"group": None``), ``month`` (``2025-11``), ``quarter``
+    (``2025-26-Q3``), ``year`` (financial year ``2025-26``), ``strand`` or ``lpa`` (codes).
+    Period groups cover every period touching the range, empty ones included, in order; strand and
+    LPA groups are those with any figure, in code order, investigations without an LPA last (``None``).
+    ``filters``: codes as the CSV uses them (``strand``, ``offence_group``, ``victim_age_group``,
+    ``lpa``, ``team``, ``flag``), or a resolved :class:`KpiFilters`. Raises ``ApplicationError``
+    for bad input.
+    """
+    if date_from > date_to:
+        raise ApplicationError(f"from: '{date_from}' is after to '{date_to}'.", {"from": ["'from' is after 'to'."]})
+    if group_by is not None and group_by not in GROUP_BY_CHOICES:
+        raise ApplicationError(
+            f"group_by: '{group_by}' is not a grouping: use one of {', '.join(GROUP_BY_CHOICES)}.",
+            {"group_by": ["Unknown grouping."]},
+        )
+    resolved = resolve_filters(filters)
+    if group_by in PERIOD_GROUPS:
+        return _by_period(group_by, resolved, date_from, date_to)
+    return _by_column(group_by, resolved, date_from, date_to)
+
+
+def soteria(*, date_from: date, date_to: date, filters: Mapping[str, Any] | KpiFilters | None = None) -> dict[str, Any]:
+    """The Operation Soteria figures for one period, with the filters given (none are implied:
+    the national table's "recorded adult rape offences" is ``offence_group=rape, victim_age_group=adult``).
+    """
+    row = kpi_rows(date_from=date_from, date_to=date_to, filters=filters)[0]
+    return {"from": date_from, "to": date_to, **{name: row[name] for name in SOTERIA_METRICS}}
+
+
+ADULT_RAPE = {"offence_group": OffenceGroup.RAPE.value, "victim_age_group": VictimAgeGroup.ADULT.value}
