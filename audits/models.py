@@ -1,1 +1,365 @@
-"""Models of the ``audits`` app."""
+"""Case-file audits: question sets, audits, case reviews and answers, learning and actions.
+
+An audit samples investigations from the register and grades each against a
+frozen, versioned question set. Compliance and assurance are derived from the
+answers (see ``selectors.py``); a signed-off audit is locked. Actions are owned
+by any user and verified by an audit lead who is not the owner.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.models import Investigation
+
+from .choices import (
+    ACTION_OPEN_STATUSES,
+    ActionStatus,
+    AnswerValue,
+    AssuranceLevel,
+    AuditArea,
+    AuditKind,
+    AuditStatus,
+    LearningKind,
+    LearningTheme,
+    SampleMethod,
+)
+
+
+class QuestionSet(models.Model):
+    """One version of the questions an audit asks. Published versions are frozen; edits make a new version."""
+
+    code = models.SlugField(max_length=60, help_text="Shared by every version, e.g. rasso-monthly.")
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    area = models.CharField(max_length=32, choices=AuditArea.choices, blank=True)
+    description = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="question_set_unique_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="question_set_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Question(models.Model):
+    """One question of a question set, in display order."""
+
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField()
+    text = models.CharField(max_length=300)
+    guidance = models.TextField(blank=True, help_text="What the auditor looks for in the case file.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question_set", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question_set", "order"], name="question_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text}"
+
+
+class AuditQuerySet(models.QuerySet):
+    def with_answer_counts(self) -> AuditQuerySet:
+        """Annotate answer counts per value and the number of sampled cases (one query, SQL counts)."""
+        answers = "reviews__answers__value"
+        return self.annotate(
+            n_compliant=models.Count("reviews__answers", filter=Q(**{answers: AnswerValue.COMPLIANT})),
+            n_partial=models.Count("reviews__answers", filter=Q(**{answers: AnswerValue.PARTIAL})),
+            n_non_compliant=models.Count("reviews__answers", filter=Q(**{answers: AnswerValue.NON_COMPLIANT})),
+            n_not_applicable=models.Count("reviews__answers", filter=Q(**{answers: AnswerValue.NOT_APPLICABLE})),
+            n_reviews=models.Count("reviews", distinct=True),
+        )
+
+
+class Audit(models.Model):
+    """A monthly, thematic or QATT case-file audit led by one audit lead."""
+
+    kind = models.CharField(max_length=16, choices=AuditKind.choices, default=AuditKind.MONTHLY)
+    area = models.CharField(max_length=32, choices=AuditArea.choices, blank=True)
+    theme = models.CharField(
+        max_length=200, blank=True, help_text="For a thematic audit, e.g. victim-blaming language."
+    )
+    month = models.DateField(help_text="The first day of the month audited.")
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.PROTECT, related_name="audits")
+    lead_auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audits_led")
+    status = models.CharField(max_length=16, choices=AuditStatus.choices, default=AuditStatus.PLANNED)
+    planned_sample_size = models.PositiveIntegerField(default=10)
+
+    # The last random draw, so that it can be reproduced.
+    sample_seed = models.BigIntegerField(null=True, blank=True)
+    sample_window_start = models.DateField(null=True, blank=True)
+    sample_window_end = models.DateField(null=True, blank=True)
+
+    assurance_override = models.CharField(max_length=16, choices=AssuranceLevel.choices, blank=True)
+    assurance_override_reason = models.TextField(blank=True)
+    # The level in force when the audit was signed off (override or suggested); blank before.
+    assurance_level = models.CharField(max_length=16, choices=AssuranceLevel.choices, blank=True)
+
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "area", "theme", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=AuditKind.MONTHLY) | ~Q(area=""),
+                name="audit_monthly_has_area",
+                violation_error_message="A monthly audit needs an area.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(area="") | ~Q(theme=""),
+                name="audit_has_area_or_theme",
+                violation_error_message="Give the audit an area or a theme.",
+            ),
+            models.CheckConstraint(
+                condition=Q(assurance_override="") | ~Q(assurance_override_reason=""),
+                name="audit_override_has_reason",
+                violation_error_message="Give a reason for overriding the suggested assurance level.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AuditStatus.SIGNED_OFF) | (Q(signed_off_at__isnull=False) & ~Q(assurance_level="")),
+                name="audit_signed_off_has_time_and_level",
+            ),
+            models.UniqueConstraint(
+                fields=["area", "month"],
+                condition=Q(kind=AuditKind.MONTHLY),
+                name="audit_one_monthly_per_area",
+                violation_error_message="There is already a monthly audit for this area and month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sample_window_start__isnull=True)
+                | Q(sample_window_end__isnull=True)
+                | Q(sample_window_end__gte=F("sample_window_start")),
+                name="audit_sample_window_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "area"], name="audit_month_area_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "Use the first day of the month."})
+        if self.kind == AuditKind.THEMATIC and not self.theme:
+            raise ValidationError({"theme": "A thematic audit needs a theme."})
+
+    @property
+    def title(self) -> str:
+        subject = self.theme or self.get_area_display()
+        kind = {AuditKind.MONTHLY: "audit", AuditKind.THEMATIC: "thematic audit", AuditKind.QATT: "QATT"}[
+            AuditKind(self.kind)
+        ]
+        return f"{subject} {kind} – {self.month:%B %Y}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Signed off: answers, sample, learning and assurance can no longer change."""
+        return self.status == AuditStatus.SIGNED_OFF
+
+    @property
+    def is_editable(self) -> bool:
+        """Sample and answers may change (before submission)."""
+        return self.status in (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS)
+
+
+class CaseReview(models.Model):
+    """One sampled investigation within an audit, graded question by question."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="reviews")
+    investigation = models.ForeignKey(Investigation, on_delete=models.PROTECT, related_name="audit_reviews")
+    position = models.PositiveIntegerField(help_text="Order in the sample (case 1, 2, …).")
+    method = models.CharField(max_length=8, choices=SampleMethod.choices, default=SampleMethod.RANDOM)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["audit", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "investigation"], name="review_unique_case_per_audit"),
+            models.UniqueConstraint(fields=["audit", "position"], name="review_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.position} of {self.audit}"
+
+    @property
+    def label(self) -> str:
+        """A name for the case that carries no crime reference."""
+        return f"Case {self.position}"
+
+
+class Answer(models.Model):
+    """The grade of one case against one question, with the auditor's comment."""
+
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.CharField(max_length=16, choices=AnswerValue.choices)
+    comment = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "question"], name="answer_unique_per_question"),
+            models.CheckConstraint(condition=Q(value__in=AnswerValue.values), name="answer_value_valid"),
+        ]
+        indexes = [models.Index(fields=["value"], name="answer_value_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.review.label} Q{self.question.order}: {self.get_value_display()}"
+
+
+class LearningPoint(models.Model):
+    """Good practice or an area for improvement found by an audit, tagged with a theme."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="learning_points")
+    review = models.ForeignKey(
+        CaseReview, on_delete=models.SET_NULL, null=True, blank=True, related_name="learning_points"
+    )
+    kind = models.CharField(max_length=16, choices=LearningKind.choices)
+    theme = models.CharField(max_length=32, choices=LearningTheme.choices)
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["audit", "kind", "pk"]
+        indexes = [models.Index(fields=["theme"], name="learning_theme_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def overdue(self, today: date) -> ActionQuerySet:
+        """Due before ``today`` and not completed or verified (DESIGN.md §2)."""
+        return self.filter(due_date__lt=today, status__in=ACTION_OPEN_STATUSES)
+
+    def with_overdue(self, today: date) -> ActionQuerySet:
+        return self.annotate(
+            is_overdue=models.Case(
+                models.When(Q(due_date__lt=today) & Q(status__in=ACTION_OPEN_STATUSES), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class Action(models.Model):
+    """A remedial action raised from an audit (optionally from one of its learning points)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="actions")
+    learning_point = models.ForeignKey(
+        LearningPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_actions")
+    due_date = models.DateField()
+    status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified_by__isnull=True) | ~Q(verified_by=F("owner")),
+                name="action_not_verified_by_owner",
+                violation_error_message="An action cannot be verified by its owner.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.VERIFIED)
+                | (Q(verified_by__isnull=False) & Q(verified_at__isnull=False)),
+                name="action_verified_has_verifier",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
+            models.Index(fields=["owner", "status"], name="action_owner_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue_on(self, today: date) -> bool:
+        return self.due_date < today and self.status in ACTION_OPEN_STATUSES
+
+
+class ActionNote(models.Model):
+    """A progress note on an action, with the status it moved to (if any)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    status_to = models.CharField(max_length=16, choices=ActionStatus.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.action}"

@@ -1,0 +1,110 @@
+"""Fixed code lists of the audits app (DESIGN.md §2, Audits)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from cases.choices import Strand
+
+
+class AuditKind(models.TextChoices):
+    MONTHLY = "monthly", "Monthly case-file audit"
+    THEMATIC = "thematic", "Thematic audit"
+    QATT = "qatt", "Quality-assurance thematic testing (QATT)"
+
+
+class AuditArea(models.TextChoices):
+    """The PPU portfolio an audit covers (a thematic audit may have none and a theme instead)."""
+
+    RASSO = "rasso", "RASSO"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    CHILD_ABUSE = "child_abuse", "Child abuse"
+    SEX_OFFENDER_MANAGEMENT = "sex_offender_management", "Sex offender management"
+    MISSING_PEOPLE = "missing_people", "Missing people"
+
+
+# Which investigation strands an area's sample is drawn from. Missing people and
+# sex offender management are not strands of the register: they are audited
+# through the investigations most often linked to them (exploitation for missing
+# children; sexual offending for managed offenders).
+AREA_STRANDS: dict[str, tuple[str, ...]] = {
+    AuditArea.RASSO: (Strand.RASSO,),
+    AuditArea.DOMESTIC_ABUSE: (
+        Strand.DOMESTIC_ABUSE,
+        Strand.STALKING_HARASSMENT,
+        Strand.HONOUR_BASED_ABUSE,
+        Strand.FORCED_MARRIAGE,
+        Strand.FGM,
+    ),
+    AuditArea.CHILD_ABUSE: (Strand.CSE, Strand.CSA),
+    AuditArea.SEX_OFFENDER_MANAGEMENT: (Strand.RASSO, Strand.CSA, Strand.SEXUAL_HARASSMENT),
+    AuditArea.MISSING_PEOPLE: (Strand.CSE, Strand.MODERN_SLAVERY, Strand.SEX_WORK),
+}
+
+
+def strands_for_area(area: str) -> tuple[str, ...]:
+    """The strands sampled for ``area``; every strand when the audit has no area (a cross-cutting theme)."""
+    return AREA_STRANDS.get(area, tuple(Strand.values))
+
+
+class AuditStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class AnswerValue(models.TextChoices):
+    COMPLIANT = "compliant", "Compliant"
+    PARTIAL = "partial", "Partially compliant"
+    NON_COMPLIANT = "non_compliant", "Not compliant"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class AssuranceLevel(models.TextChoices):
+    SUBSTANTIAL = "substantial", "Substantial"
+    REASONABLE = "reasonable", "Reasonable"
+    LIMITED = "limited", "Limited"
+    MINIMAL = "minimal", "Minimal"
+
+
+# (lowest compliance rate, level), highest first: DESIGN.md §2.
+ASSURANCE_THRESHOLDS: tuple[tuple[float, str], ...] = (
+    (90.0, AssuranceLevel.SUBSTANTIAL),
+    (75.0, AssuranceLevel.REASONABLE),
+    (50.0, AssuranceLevel.LIMITED),
+)
+
+
+class SampleMethod(models.TextChoices):
+    RANDOM = "random", "Random sample"
+    PICKED = "picked", "Picked by crime reference"
+
+
+class LearningKind(models.TextChoices):
+    GOOD_PRACTICE = "good_practice", "Good practice"
+    IMPROVEMENT = "improvement", "Area for improvement"
+
+
+class LearningTheme(models.TextChoices):
+    VICTIM_CARE = "victim_care", "Victim care and Victims' Code"
+    INVESTIGATION_PLAN = "investigation_plan", "Investigation plan and suspect focus"
+    SUPERVISION = "supervision", "Supervision"
+    SAFEGUARDING = "safeguarding", "Safeguarding and risk"
+    EVIDENCE = "evidence", "Evidence gathering"
+    CPS_FILE = "cps_file", "CPS file quality and early advice"
+    BAIL = "bail", "Bail and released under investigation"
+    ORDERS = "orders", "Protective orders"
+    LANGUAGE = "language", "Victim-blaming language"
+    RECORDING = "recording", "Crime recording and record keeping"
+    OTHER = "other", "Other"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    VERIFIED = "verified", "Verified"
+
+
+ACTION_OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)

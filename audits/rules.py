@@ -1,0 +1,49 @@
+"""Object-level access rules of the audits app, on top of the capabilities in ``oversight.roles``.
+
+Decisions (DESIGN.md §5 leaves them open):
+- Only an audit's lead auditor (an ``audit_lead``) plans, samples, reviews, records
+  learning, raises actions and submits it. Another audit lead may read it and may
+  sign it off once submitted (sign-off is a second pair of eyes, so it may be
+  the lead auditor or a colleague) but may not change its content.
+- Any user who owns an action updates its progress, whatever their role.
+- Only an ``audit_lead`` who is not the owner verifies an action.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oversight.roles import Cap, has_capability
+
+from .models import Action, Audit
+
+
+def can_view_audits(user: Any) -> bool:
+    return has_capability(user, Cap.AUDITS_VIEW)
+
+
+def can_manage_audit(user: Any, audit: Audit) -> bool:
+    """The lead auditor, while they hold the audit lead role."""
+    return has_capability(user, Cap.AUDITS_MANAGE) and audit.lead_auditor_id == user.pk
+
+
+def can_sign_off(user: Any, audit: Audit) -> bool:
+    return has_capability(user, Cap.AUDITS_MANAGE)
+
+
+def can_view_action(user: Any, action: Action) -> bool:
+    return can_view_audits(user) or action.owner_id == user.pk
+
+
+def can_update_action(user: Any, action: Action) -> bool:
+    """The owner records progress and marks it completed."""
+    return action.owner_id == user.pk and user.is_active
+
+
+def can_verify_action(user: Any, action: Action) -> bool:
+    return has_capability(user, Cap.ACTIONS_VERIFY) and action.owner_id != user.pk
+
+
+def can_edit_action(user: Any, action: Action) -> bool:
+    """Title, owner and due date belong to the audit's lead auditor."""
+    return can_manage_audit(user, action.audit)

@@ -1,0 +1,422 @@
+"""Reads of the audits app: lists limited by role, and compliance figures computed with SQL counts.
+
+Compliance (DESIGN.md §2) = compliant / (compliant + partial + non_compliant) × 100;
+``not_applicable`` is left out and partial is not compliant. Rates are rounded
+half-up to one decimal; a zero denominator gives ``None``.
+
+The aggregate functions (``compliance_by_area``, ``compliance_trend``,
+``assurance_counts``, ``learning_theme_counts``, ``action_counts``,
+``overdue_actions_by_owner``) take periods or ids, not a user: they return no
+crime references, and are what summaries and the OPCC overview use.
+Aggregates count submitted and signed-off audits only (figures of an audit in
+progress are provisional).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from oversight.roles import Cap, has_capability
+
+from . import rules
+from .choices import (
+    ACTION_OPEN_STATUSES,
+    ASSURANCE_THRESHOLDS,
+    ActionStatus,
+    AssuranceLevel,
+    AuditArea,
+    AuditStatus,
+    LearningKind,
+    LearningTheme,
+)
+from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question
+
+REPORTED_STATUSES = (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF)
+THEMATIC_KEY = "thematic"
+ANSWER_KEYS = ("compliant", "partial", "non_compliant", "not_applicable")
+
+
+# --- Arithmetic ----------------------------------------------------------------------------------
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    """100 × n / d rounded half-up to one decimal; ``None`` when d is 0."""
+    if not denominator:
+        return None
+    value = (Decimal(100) * Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return float(value)
+
+
+def compliance_rate(*, compliant: int, partial: int, non_compliant: int, **_: Any) -> float | None:
+    return percent(compliant, compliant + partial + non_compliant)
+
+
+def suggested_assurance(rate: float | None) -> str:
+    """The level for a compliance rate (≥ 90 substantial, ≥ 75 reasonable, ≥ 50 limited, else minimal)."""
+    if rate is None:
+        return ""
+    for floor, level in ASSURANCE_THRESHOLDS:
+        if rate >= floor:
+            return str(level)
+    return str(AssuranceLevel.MINIMAL)
+
+
+def effective_assurance(audit: Audit, rate: float | None) -> str:
+    """The stored level once signed off; before that the override, or the suggestion."""
+    if audit.assurance_level:
+        return audit.assurance_level
+    return audit.assurance_override or suggested_assurance(rate)
+
+
+def _answer_counts(prefix: str) -> dict[str, Count]:
+    """Conditional counts of answers by value; ``prefix`` is the path to the Answer rows ('' on Answer)."""
+    value = f"{prefix}__value" if prefix else "value"
+    target = prefix or "pk"
+    return {key: Count(target, filter=Q(**{value: key})) for key in ANSWER_KEYS}
+
+
+def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ANSWER_KEYS:
+        row[key] = row.get(key) or 0
+    row["assessed"] = row["compliant"] + row["partial"] + row["non_compliant"]
+    row["compliance_rate"] = compliance_rate(**row)
+    return row
+
+
+# --- Audits (case level: AUDITS_VIEW) --------------------------------------------------------------
+
+
+def _require_view(user: Any) -> None:
+    if not rules.can_view_audits(user):
+        raise PermissionDenied("Your role sees the audit overview only.")
+
+
+def audit_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Audit]:
+    """Audits with answer counts (one query), filtered by kind, area, status, lead and month range."""
+    _require_view(user)
+    filters = filters or {}
+    qs = Audit.objects.select_related("lead_auditor", "question_set").with_answer_counts()
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("area"):
+        qs = qs.filter(area=filters["area"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("lead"):
+        qs = qs.filter(lead_auditor_id=filters["lead"])
+    if filters.get("month_from"):
+        qs = qs.filter(month__gte=filters["month_from"])
+    if filters.get("month_to"):
+        qs = qs.filter(month__lte=filters["month_to"])
+    if filters.get("mine"):
+        qs = qs.filter(lead_auditor=user)
+    return qs.order_by("-month", "area", "theme", "pk")
+
+
+def audit_rows(audits: Any) -> list[dict[str, Any]]:
+    """Rate and assurance for audits annotated by ``with_answer_counts``."""
+    rows = []
+    for audit in audits:
+        counts = _with_rate(
+            {
+                "compliant": audit.n_compliant,
+                "partial": audit.n_partial,
+                "non_compliant": audit.n_non_compliant,
+                "not_applicable": audit.n_not_applicable,
+            }
+        )
+        rows.append(
+            {
+                "audit": audit,
+                **counts,
+                "reviews": audit.n_reviews,
+                "suggested_assurance": suggested_assurance(counts["compliance_rate"]),
+                "assurance": effective_assurance(audit, counts["compliance_rate"]),
+            }
+        )
+    return rows
+
+
+def audit_detail(*, user: Any, pk: int) -> Audit:
+    _require_view(user)
+    return Audit.objects.select_related("lead_auditor", "question_set", "submitted_by", "signed_off_by").get(pk=pk)
+
+
+def review_list(*, user: Any, audit_id: int) -> QuerySet[CaseReview]:
+    """The audit's sample with answer counts per case (one query)."""
+    _require_view(user)
+    return (
+        CaseReview.objects.filter(audit_id=audit_id)
+        .select_related("investigation", "reviewed_by")
+        .annotate(**_answer_counts("answers"), n_answers=Count("answers"))
+        .order_by("position")
+    )
+
+
+def review_detail(*, user: Any, pk: int) -> CaseReview:
+    _require_view(user)
+    return (
+        CaseReview.objects.select_related(
+            "audit__question_set", "audit__lead_auditor", "investigation__lpa", "investigation__team"
+        )
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("answered_by")))
+        .get(pk=pk)
+    )
+
+
+def audit_compliance(*, audit_id: int) -> dict[str, Any]:
+    """Answer counts and compliance rate of one audit (one query)."""
+    row = Answer.objects.filter(review__audit_id=audit_id).aggregate(**_answer_counts(""))
+    return _with_rate(row)
+
+
+def compliance_by_question(*, audit_id: int) -> list[dict[str, Any]]:
+    """Per question of the audit's question set, in order: answer counts and compliance rate (one query)."""
+    in_audit = Q(answers__review__audit_id=audit_id)
+    rows = (
+        Question.objects.filter(question_set__audits__pk=audit_id)
+        .annotate(**{key: Count("answers", filter=in_audit & Q(answers__value=key)) for key in ANSWER_KEYS})
+        .order_by("order")
+        .values("pk", "order", "text", *ANSWER_KEYS)
+    )
+    return [_with_rate(dict(row)) for row in rows]
+
+
+def compliance_by_review(*, user: Any, audit_id: int) -> list[dict[str, Any]]:
+    """Per sampled case: counts and rate. ``crime_reference`` is blank for users who may not see it."""
+    show = has_capability(user, Cap.CASE_REFERENCES_VIEW)
+    rows = []
+    for review in review_list(user=user, audit_id=audit_id):
+        row = _with_rate({key: getattr(review, key) for key in ANSWER_KEYS})
+        row.update(
+            review=review,
+            label=review.label,
+            crime_reference=review.investigation.crime_reference if show else "",
+            answered=review.n_answers,
+        )
+        rows.append(row)
+    return rows
+
+
+def learning_list(*, user: Any, audit_id: int) -> QuerySet[LearningPoint]:
+    _require_view(user)
+    return LearningPoint.objects.filter(audit_id=audit_id).select_related("review", "created_by").order_by("kind", "pk")
+
+
+# --- Actions ---------------------------------------------------------------------------------------
+
+
+def action_list(*, user: Any, filters: dict[str, Any] | None = None, today: date) -> QuerySet[Action]:
+    """Every action for users who see audits; otherwise only their own. Filters: status, owner, overdue, audit, area."""
+    filters = filters or {}
+    qs = Action.objects.select_related("audit", "owner", "learning_point", "verified_by").with_overdue(today)
+    if not rules.can_view_audits(user):
+        qs = qs.filter(owner=user)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("owner"):
+        qs = qs.filter(owner_id=filters["owner"])
+    if filters.get("overdue"):
+        qs = qs.filter(is_overdue=True)
+    if filters.get("audit"):
+        qs = qs.filter(audit_id=filters["audit"])
+    if filters.get("area"):
+        qs = qs.filter(audit__area=filters["area"])
+    if filters.get("to_verify"):
+        qs = qs.filter(status=ActionStatus.COMPLETED).exclude(owner=user)
+    return qs.order_by("due_date", "pk")
+
+
+def my_actions(*, user: Any, today: date) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(owner=user)
+        .select_related("audit", "raised_by")
+        .with_overdue(today)
+        .order_by("status", "due_date", "pk")
+    )
+
+
+def action_detail(*, user: Any, pk: int, today: date) -> Action:
+    action = (
+        Action.objects.select_related("audit", "owner", "raised_by", "verified_by", "learning_point")
+        .with_overdue(today)
+        .prefetch_related(Prefetch("notes", queryset=ActionNote.objects.select_related("author")))
+        .get(pk=pk)
+    )
+    if not rules.can_view_action(user, action):
+        raise PermissionDenied("You may see your own actions only.")
+    return action
+
+
+# --- Aggregates (no case level data; any role with AUDIT_SUMMARIES_VIEW) ----------------------------
+
+
+def _area_key(area: str) -> str:
+    return area or THEMATIC_KEY
+
+
+def area_label(key: str) -> str:
+    if key == THEMATIC_KEY:
+        return "Thematic (cross-cutting)"
+    return AuditArea(key).label if key in AuditArea.values else key
+
+
+def compliance_by_area(*, month_start: date, month_end: date) -> list[dict[str, Any]]:
+    """Per area (``thematic`` for audits without one), over audits whose month is in the range.
+
+    → ``[{"area", "area_label", "audits", "compliant", "partial", "non_compliant",
+    "not_applicable", "assessed", "compliance_rate", "assurance": {level: n}}]`` in area order.
+    Two grouped queries.
+    """
+    audits = Audit.objects.filter(month__range=(month_start, month_end), status__in=REPORTED_STATUSES)
+    answers = (
+        Answer.objects.filter(review__audit__in=audits)
+        .values("review__audit__area")
+        .annotate(**_answer_counts(""))
+        .order_by()
+    )
+    levels = audits.values("area", "assurance_level").annotate(n=Count("pk")).order_by()
+    by_area: dict[str, dict[str, Any]] = {}
+
+    def row_for(area: str) -> dict[str, Any]:
+        key = _area_key(area)
+        return by_area.setdefault(
+            key,
+            {
+                "area": key,
+                "area_label": area_label(key),
+                "audits": 0,
+                "signed_off": 0,
+                "assurance": {level: 0 for level in AssuranceLevel.values},
+            },
+        )
+
+    for item in answers:
+        row = row_for(item.pop("review__audit__area"))
+        row.update(item)
+    for item in levels:
+        row = row_for(item["area"])
+        row["audits"] += item["n"]
+        if item["assurance_level"]:
+            row["signed_off"] += item["n"]
+            row["assurance"][item["assurance_level"]] += item["n"]
+    order = [*AuditArea.values, THEMATIC_KEY]
+    return [_with_rate(by_area[k]) for k in order if k in by_area]
+
+
+def compliance_trend(*, month_start: date, month_end: date) -> list[dict[str, Any]]:
+    """Per (month, area): answer counts and compliance rate, ascending by month then area (one query)."""
+    rows = (
+        Answer.objects.filter(
+            review__audit__month__range=(month_start, month_end), review__audit__status__in=REPORTED_STATUSES
+        )
+        .values("review__audit__month", "review__audit__area")
+        .annotate(**_answer_counts(""))
+        .order_by("review__audit__month", "review__audit__area")
+    )
+    out = []
+    for item in rows:
+        key = _area_key(item.pop("review__audit__area"))
+        month = item.pop("review__audit__month")
+        out.append(_with_rate({"month": month.strftime("%Y-%m"), "area": key, "area_label": area_label(key), **item}))
+    return out
+
+
+def assurance_counts(*, month_start: date, month_end: date) -> dict[str, int]:
+    """Signed-off audits in the range by assurance level (one query)."""
+    counts = dict.fromkeys(AssuranceLevel.values, 0)
+    rows = (
+        Audit.objects.filter(month__range=(month_start, month_end), status=AuditStatus.SIGNED_OFF)
+        .values("assurance_level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["assurance_level"]] = row["n"]
+    return counts
+
+
+def learning_theme_counts(*, month_start: date, month_end: date) -> list[dict[str, Any]]:
+    """Learning points of audits in the range by theme: good practice and improvement counts (one query)."""
+    rows = (
+        LearningPoint.objects.filter(audit__month__range=(month_start, month_end))
+        .values("theme")
+        .annotate(
+            good_practice=Count("pk", filter=Q(kind=LearningKind.GOOD_PRACTICE)),
+            improvement=Count("pk", filter=Q(kind=LearningKind.IMPROVEMENT)),
+            total=Count("pk"),
+        )
+        .order_by("-total", "theme")
+    )
+    return [{**row, "theme_label": LearningTheme(row["theme"]).label} for row in rows]
+
+
+def action_counts(*, start: date, end: date, today: date) -> dict[str, int]:
+    """Actions opened (raised), completed and verified in [start, end]; open and overdue as of ``today``.
+
+    ``closed`` is an alias of ``verified``: an action is closed when an audit lead verifies it.
+    One query.
+    """
+    in_range = {"__date__range": (start, end)}
+    counts = Action.objects.aggregate(
+        opened=Count("pk", filter=Q(**{f"created_at{k}": v for k, v in in_range.items()})),
+        completed=Count("pk", filter=Q(**{f"completed_at{k}": v for k, v in in_range.items()})),
+        verified=Count("pk", filter=Q(**{f"verified_at{k}": v for k, v in in_range.items()})),
+        open=Count("pk", filter=Q(status__in=ACTION_OPEN_STATUSES)),
+        awaiting_verification=Count("pk", filter=Q(status=ActionStatus.COMPLETED)),
+        overdue=Count("pk", filter=Q(status__in=ACTION_OPEN_STATUSES, due_date__lt=today)),
+    )
+    counts["closed"] = counts["verified"]
+    return counts
+
+
+def overdue_actions_by_owner(*, today: date) -> list[dict[str, Any]]:
+    """Overdue actions grouped by owner, for a daily digest (one query). No crime references.
+
+    → ``[{"owner_id", "owner_name", "owner_email", "count", "actions": [{"id", "title",
+    "due_date", "days_overdue", "audit_id", "audit_title", "status"}]}]``, owners by name.
+    """
+    actions = (
+        Action.objects.overdue(today)
+        .select_related("owner", "audit")
+        .order_by("owner__full_name", "owner_id", "due_date", "pk")
+    )
+    grouped: dict[int, dict[str, Any]] = {}
+    for action in actions:
+        entry = grouped.setdefault(
+            action.owner_id,
+            {
+                "owner_id": action.owner_id,
+                "owner_name": str(action.owner),
+                "owner_email": action.owner.email,
+                "count": 0,
+                "actions": [],
+            },
+        )
+        entry["count"] += 1
+        entry["actions"].append(
+            {
+                "id": action.pk,
+                "title": action.title,
+                "due_date": action.due_date,
+                "days_overdue": (today - action.due_date).days,
+                "audit_id": action.audit_id,
+                "audit_title": action.audit.title,
+                "status": action.status,
+            }
+        )
+    return list(grouped.values())
+
+
+def overview_months(*, month_start: date, month_end: date) -> list[str]:
+    keys = []
+    year, month = month_start.year, month_start.month
+    while (year, month) <= (month_end.year, month_end.month):
+        keys.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys

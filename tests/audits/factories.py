@@ -1,0 +1,113 @@
+"""Factories for audits tests (investigations are made here too, independent of the cases tests)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from audits.choices import AuditArea, AuditKind, LearningKind, LearningTheme
+from audits.models import Action, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
+from cases.models import Investigation
+from oversight.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+
+
+class InvestigationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investigation
+
+    crime_reference = factory.Sequence(lambda n: f"20/{n:06d}/25")
+    strand = "rasso"
+    offence_group = "rape"
+    recorded_date = factory.LazyFunction(lambda: date(2025, 6, 15))
+
+
+class QuestionSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionSet
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"set-{n}")
+    title = "RASSO monthly audit"
+    area = AuditArea.RASSO
+    version = 1
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def questions(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        texts = (
+            extracted
+            if extracted is not None
+            else ["Victim contacted within 24 hours", "VPS offered", "Supervisory review within 7 days"]
+        )
+        for order, text in enumerate(texts, start=1):
+            Question.objects.create(question_set=self, order=order, text=text)
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audit
+
+    kind = AuditKind.MONTHLY
+    area = AuditArea.RASSO
+    month = factory.Sequence(lambda n: date(2020 + n // 12, n % 12 + 1, 1))
+    question_set = factory.SubFactory(QuestionSetFactory)
+    lead_auditor = factory.SubFactory(UserFactory)
+
+
+class CaseReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseReview
+
+    audit = factory.SubFactory(AuditFactory)
+    investigation = factory.SubFactory(InvestigationFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    review = factory.SubFactory(CaseReviewFactory)
+    question = factory.LazyAttribute(lambda o: o.review.audit.question_set.questions.first())
+    value = "compliant"
+    answered_by = factory.LazyAttribute(lambda o: o.review.audit.lead_auditor)
+
+
+class LearningPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningPoint
+
+    audit = factory.SubFactory(AuditFactory)
+    kind = LearningKind.IMPROVEMENT
+    theme = LearningTheme.SUPERVISION
+    text = "Supervisory reviews were late in three cases."
+    created_by = factory.LazyAttribute(lambda o: o.audit.lead_auditor)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    audit = factory.SubFactory(AuditFactory)
+    title = factory.Sequence(lambda n: f"Remind supervisors of the 7-day review ({n})")
+    owner = factory.SubFactory(UserFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    raised_by = factory.LazyAttribute(lambda o: o.audit.lead_auditor)
+
+
+def answer_all(review: CaseReview, values: list[str]) -> None:
+    """Answer the review's questions in order with ``values``."""
+    questions = list(review.audit.question_set.questions.order_by("order"))
+    for question, value in zip(questions, values, strict=False):
+        Answer.objects.create(review=review, question=question, value=value, answered_by=review.audit.lead_auditor)
