@@ -1,3 +1,10 @@
-"""API routes of the ``oversight`` app (KPIs, summaries)."""
+"""API routes of the ``oversight`` app (KPIs, summaries), under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns: list = [
+    path("kpis/", api.KpiView.as_view(), name="kpis"),
+    path("kpis/soteria/", api.SoteriaView.as_view(), name="kpis-soteria"),
+]
