@@ -163,16 +163,16 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        quarter = parse_quarter(self.key)
+        self.start_date, self.end_date = quarter.start, quarter.end
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         try:
             parse_quarter(self.key)
         except ApplicationError as exc:
             raise ValidationError({"key": exc.message}) from exc
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        quarter = parse_quarter(self.key)
-        self.start_date, self.end_date = quarter.start, quarter.end
-        super().save(*args, **kwargs)
 
     @property
     def quarter(self) -> Period:
@@ -283,10 +283,6 @@ class RagAssessment(models.Model):
     def __str__(self) -> str:
         return f"{self.commitment.action_ref} {self.period.key} v{self.version} ({self.get_status_display()})"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == AssessmentStatus.PUBLISHED
-
     def save(self, *args: object, **kwargs: object) -> None:
         # Immutability of a published rating, whoever saves (service, admin, shell).
         if self.pk and type(self).objects.filter(pk=self.pk, status=AssessmentStatus.PUBLISHED).exists():
@@ -295,6 +291,10 @@ class RagAssessment(models.Model):
                 {"rating": ["Published ratings are immutable."]},
             )
         super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == AssessmentStatus.PUBLISHED
 
 
 class BoardMeeting(models.Model):

@@ -36,6 +36,10 @@ def can_review(user: Any, commitment: Commitment) -> bool:
     return has_capability(user, Cap.RAG_REVIEW_OWN_BOARD) and is_chair_of(user, commitment.board)
 
 
+def can_review_board(user: Any, board: Board) -> bool:
+    return has_capability(user, Cap.RAG_REVIEW_OWN_BOARD) and is_chair_of(user, board)
+
+
 def can_manage_board(user: Any, board: Board) -> bool:
     return has_capability(user, Cap.BOARDS_MANAGE_OWN) and is_chair_of(user, board)
 

@@ -191,6 +191,7 @@ def rag_grid(*, user: Any, end_key: str | None = None, filters: dict[str, Any] |
         "quarters": [{"key": q.key, "label": period_label(q.key)} for q in quarters],
         "rows": rows,
         "end_key": end_key,
+        "end_label": period_label(end_key),
         "previous_key": previous_quarter(quarters[-1]).key,
         "next_key": next_quarter(quarters[-1]).key,
     }

@@ -1,0 +1,429 @@
+"""API of the commitments app (DESIGN.md §4): the RAG report, and commitments, progress updates,
+RAG assessments, boards and meetings. Thin views: reads via selectors, writes via services.
+Nothing is deleted through the API (records are kept for oversight).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from oversight.errors import ApplicationError
+from oversight.models import User
+from oversight.roles import Cap, capability_permission, has_capability
+
+from . import rules, selectors, services
+from .choices import Rating
+from .models import Board, BoardMeeting, Chapter, Commitment, Plan, ProgressUpdate, RagAssessment
+
+# --- the RAG report -------------------------------------------------------------------------
+
+
+class RagReportView(APIView):
+    """``GET /api/v1/reports/rag/?period=2025-26-Q2``: every commitment in plan order with its
+    published rating for the quarter and the previous quarter. 400 for a malformed or unknown period.
+    """
+
+    permission_classes = [capability_permission(Cap.COMMITMENTS_VIEW)]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("period", OpenApiTypes.STR, required=True, description="e.g. 2025-26-Q2")],
+        responses=inline_serializer(
+            "RagReport",
+            {
+                "period": serializers.CharField(),
+                "definitions": serializers.DictField(child=serializers.CharField()),
+                "rows": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        period = request.query_params.get("period", "")
+        if not period:
+            raise ApplicationError("Give a period, e.g. ?period=2025-26-Q2.", {"period": ["This field is required."]})
+        return Response(selectors.rag_report(period_key=period))
+
+
+# --- serializers ---------------------------------------------------------------------------
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
+    chapter = serializers.PrimaryKeyRelatedField(queryset=Chapter.objects.all())
+    lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all(), allow_null=True, required=False)
+    lead_name = serializers.CharField(source="lead.full_name", read_only=True, default=None)
+    board_name = serializers.CharField(source="board.name", read_only=True, default=None)
+    chapter_title = serializers.CharField(source="chapter.title", read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "plan",
+            "chapter",
+            "chapter_title",
+            "action_ref",
+            "text",
+            "order",
+            "lead",
+            "lead_name",
+            "board",
+            "board_name",
+            "strands",
+        ]
+        validators: list = []  # uniqueness is checked by full_clean in the service, with a clear message
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.key")
+    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.select_related("board", "lead"))
+    author = serializers.CharField(source="author.full_name", read_only=True)
+    proposed_rating = serializers.ChoiceField(choices=Rating.choices)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["id", "commitment", "period", "narrative", "proposed_rating", "author", "submitted_at", "updated_at"]
+        read_only_fields = ["submitted_at", "updated_at"]
+        validators: list = []
+
+
+class RagAssessmentSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.key", read_only=True)
+    action_ref = serializers.CharField(source="commitment.action_ref", read_only=True)
+    proposed_by = serializers.CharField(source="proposed_by.full_name", read_only=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.full_name", read_only=True, default=None)
+    published_by = serializers.CharField(source="published_by.full_name", read_only=True, default=None)
+    rating = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RagAssessment
+        fields = [
+            "id",
+            "commitment",
+            "action_ref",
+            "period",
+            "version",
+            "status",
+            "proposed_rating",
+            "proposed_by",
+            "proposed_at",
+            "review_comment",
+            "reviewed_by",
+            "reviewed_at",
+            "rating",
+            "rationale",
+            "published_by",
+            "published_at",
+            "corrects",
+            "correction_reason",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance: RagAssessment) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["rating"] = data["rating"] or None
+        return data
+
+
+class ProposeSerializer(serializers.Serializer):
+    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.select_related("board", "lead"))
+    period = serializers.CharField()
+    proposed_rating = serializers.ChoiceField(choices=Rating.choices)
+    narrative = serializers.CharField(help_text="The quarter's progress narrative (the proposal comes with it).")
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["endorse", "challenge"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PublishSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    rationale = serializers.CharField(allow_blank=True)
+
+
+class CorrectSerializer(PublishSerializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class BoardSerializer(serializers.ModelSerializer):
+    chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+    chair_name = serializers.CharField(source="chair.full_name", read_only=True, default=None)
+    members = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Board
+        fields = ["id", "name", "chair", "chair_name", "chair_title", "members", "remit", "cadence", "description"]
+        validators: list = []
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
+    attendees = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    commitments_reviewed = serializers.PrimaryKeyRelatedField(
+        queryset=Commitment.objects.all(), many=True, required=False
+    )
+    recorded_by = serializers.CharField(source="recorded_by.full_name", read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BoardMeeting
+        fields = [
+            "id",
+            "board",
+            "date",
+            "attendees",
+            "other_attendees",
+            "commitments_reviewed",
+            "minutes",
+            "decisions",
+            "recorded_by",
+            "actions",
+        ]
+        validators: list = []
+
+    def get_actions(self, meeting: BoardMeeting) -> list[dict[str, Any]]:
+        return [
+            {"id": a.id, "description": a.description, "owner": a.owner_id, "due_date": a.due_date, "status": a.status}
+            for a in meeting.actions.all()
+        ]
+
+
+# --- viewsets -----------------------------------------------------------------------------
+
+
+def _filters(request: Request, *names: str) -> dict[str, Any]:
+    return {name: request.query_params.get(name) for name in names if request.query_params.get(name)}
+
+
+class NoDeleteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create, update — never delete."""
+
+
+class CommitmentViewSet(NoDeleteViewSet):
+    """Commitments in plan order (filters: ``chapter``, ``board``, ``lead``). The system owner edits them."""
+
+    serializer_class = CommitmentSerializer
+    permission_classes = [capability_permission(Cap.COMMITMENTS_VIEW, write=(Cap.ADMIN_SITE,))]
+
+    def get_queryset(self) -> Any:
+        return selectors.commitment_list(
+            user=self.request.user, filters=_filters(self.request, "chapter", "board", "lead")
+        )
+
+    def perform_create(self, serializer: CommitmentSerializer) -> None:
+        serializer.instance = services.commitment_save(
+            commitment=Commitment(**serializer.validated_data), actor=self.request.user
+        )
+
+    def perform_update(self, serializer: CommitmentSerializer) -> None:
+        commitment = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(commitment, name, value)
+        serializer.instance = services.commitment_save(commitment=commitment, actor=self.request.user)
+
+
+class ProgressUpdateViewSet(NoDeleteViewSet):
+    """Progress updates (filters: ``period``, ``commitment``). A lead writes them for their own commitments."""
+
+    serializer_class = ProgressUpdateSerializer
+    permission_classes = [
+        capability_permission(Cap.COMMITMENTS_VIEW, write=(Cap.PROGRESS_WRITE_OWN, Cap.RAG_PROPOSE_OWN))
+    ]
+
+    def get_queryset(self) -> Any:
+        return selectors.progress_update_list(
+            user=self.request.user, filters=_filters(self.request, "period", "commitment")
+        )
+
+    def perform_create(self, serializer: ProgressUpdateSerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.progress_update_submit(
+            commitment=data["commitment"],
+            period_key=data["period"]["key"],
+            narrative=data["narrative"],
+            proposed_rating=data["proposed_rating"],
+            actor=self.request.user,
+        )
+
+    def perform_update(self, serializer: ProgressUpdateSerializer) -> None:
+        update, data = serializer.instance, serializer.validated_data
+        if (
+            data.get("commitment", update.commitment) != update.commitment
+            or data.get("period", {}).get("key", update.period.key) != update.period.key
+        ):
+            raise ApplicationError("The commitment and period of an update cannot change.")
+        serializer.instance = services.progress_update_submit(
+            commitment=update.commitment,
+            period_key=update.period.key,
+            narrative=data.get("narrative", update.narrative),
+            proposed_rating=data.get("proposed_rating", update.proposed_rating),
+            actor=self.request.user,
+        )
+
+
+class RagAssessmentViewSet(NoDeleteViewSet):
+    """RAG assessments, every version (filters: ``period``, ``commitment``, ``status``, ``current=true``).
+
+    ``POST`` proposes (the lead, with the narrative); ``POST …/review/`` endorses or challenges (the
+    chair of the overseeing board); ``POST …/publish/`` and ``…/correct/`` are the OPCC's. A published
+    rating cannot be edited: ``PUT``/``PATCH`` answer 400 and point to ``…/correct/``.
+    """
+
+    serializer_class = RagAssessmentSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    WRITE_CAPS = {
+        "create": (Cap.RAG_PROPOSE_OWN, Cap.PROGRESS_WRITE_OWN),
+        "update": (Cap.RAG_PROPOSE_OWN,),
+        "partial_update": (Cap.RAG_PROPOSE_OWN,),
+        "review": (Cap.RAG_REVIEW_OWN_BOARD,),
+        "publish": (Cap.RAG_PUBLISH,),
+        "correct": (Cap.RAG_PUBLISH,),
+    }
+
+    def get_permissions(self) -> list[Any]:
+        write = self.WRITE_CAPS.get(self.action or "", ())
+        return [capability_permission(Cap.COMMITMENTS_VIEW, write=write or None)()]
+
+    def get_queryset(self) -> Any:
+        filters = _filters(self.request, "period", "commitment", "status")
+        filters["current"] = self.request.query_params.get("current") in ("1", "true", "yes")
+        return selectors.assessment_list(user=self.request.user, filters=filters)
+
+    def _respond(self, assessment: RagAssessment, code: int = status.HTTP_200_OK) -> Response:
+        assessment = selectors.assessment_queryset().get(pk=assessment.pk)
+        return Response(RagAssessmentSerializer(assessment).data, status=code)
+
+    @extend_schema(request=ProposeSerializer, responses=RagAssessmentSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self._valid(ProposeSerializer, request)
+        services.progress_update_submit(
+            commitment=data["commitment"],
+            period_key=data["period"],
+            narrative=data["narrative"],
+            proposed_rating=data["proposed_rating"],
+            actor=request.user,
+        )
+        assessment = (
+            RagAssessment.objects.filter(commitment=data["commitment"], period__key=data["period"])
+            .order_by("-version")
+            .first()
+        )
+        return self._respond(assessment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=RagAssessmentSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        assessment = self.get_object()
+        if assessment.is_published:
+            raise ApplicationError(
+                "A published rating cannot be changed: POST a correction with a reason to …/correct/.",
+                {"rating": ["Published ratings are immutable."]},
+            )
+        raise ApplicationError(
+            "Change a proposal by updating the progress update; the board and the OPCC use …/review/ and …/publish/."
+        )
+
+    def _valid(self, serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=ReviewSerializer, responses=RagAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        data = self._valid(ReviewSerializer, request)
+        return self._respond(services.rag_review(assessment=assessment, actor=request.user, **data))
+
+    @extend_schema(request=PublishSerializer, responses=RagAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        data = self._valid(PublishSerializer, request)
+        return self._respond(services.rag_publish(assessment=assessment, actor=request.user, **data))
+
+    @extend_schema(request=CorrectSerializer, responses=RagAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        data = self._valid(CorrectSerializer, request)
+        correction = services.rag_correct(assessment=assessment, actor=request.user, **data)
+        return self._respond(correction, status.HTTP_201_CREATED)
+
+
+class BoardWritePermission(capability_permission(Cap.BOARDS_VIEW)):  # type: ignore[misc]
+    """Everyone reads; the system owner creates boards; the system owner or the board's chair edits."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        if view.action == "create":
+            return has_capability(request.user, Cap.ADMIN_SITE)
+        return has_capability(request.user, Cap.ADMIN_SITE) or has_capability(request.user, Cap.BOARDS_MANAGE_OWN)
+
+
+class BoardViewSet(NoDeleteViewSet):
+    """Boards. The chair may change cadence, remit, description and members of their own board."""
+
+    serializer_class = BoardSerializer
+    permission_classes = [BoardWritePermission]
+    CHAIR_FIELDS = {"cadence", "description", "remit", "members"}
+
+    def get_queryset(self) -> Any:
+        return selectors.board_list(user=self.request.user).prefetch_related("members")
+
+    def perform_create(self, serializer: BoardSerializer) -> None:
+        data = dict(serializer.validated_data)
+        members = data.pop("members", None)
+        serializer.instance = services.board_save(board=Board(**data), members=members, actor=self.request.user)
+
+    def perform_update(self, serializer: BoardSerializer) -> None:
+        board, data = serializer.instance, dict(serializer.validated_data)
+        if has_capability(self.request.user, Cap.ADMIN_SITE):
+            members = data.pop("members", None)
+            for name, value in data.items():
+                setattr(board, name, value)
+            serializer.instance = services.board_save(board=board, members=members, actor=self.request.user)
+            return
+        forbidden = set(data) - self.CHAIR_FIELDS
+        if forbidden:
+            rules.require_board_manager(self.request.user, board)
+            raise PermissionDenied(f"A chair cannot change: {', '.join(sorted(forbidden))}.")
+        serializer.instance = services.board_update(board=board, actor=self.request.user, **data)
+
+
+class MeetingViewSet(NoDeleteViewSet):
+    """Board meetings (filter: ``board``). The chair records and corrects their own board's meetings."""
+
+    serializer_class = MeetingSerializer
+    permission_classes = [capability_permission(Cap.BOARDS_VIEW, write=(Cap.BOARDS_MANAGE_OWN,))]
+
+    def get_queryset(self) -> Any:
+        return selectors.meeting_list(user=self.request.user, filters=_filters(self.request, "board"))
+
+    def perform_create(self, serializer: MeetingSerializer) -> None:
+        serializer.instance = services.meeting_record(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer: MeetingSerializer) -> None:
+        data = dict(serializer.validated_data)
+        if "board" in data and data.pop("board") != serializer.instance.board:
+            raise ApplicationError("A meeting cannot move to another board.")
+        serializer.instance = services.meeting_update(meeting=serializer.instance, actor=self.request.user, **data)

@@ -1,0 +1,54 @@
+"""Home-page panels for the commitment lead, board chair and OPCC roles (a few cheap counts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from oversight.home import register_panel
+from oversight.roles import Role
+
+from . import selectors
+from .choices import AssessmentStatus
+from .models import Commitment, RagAssessment, period_label
+
+
+@register_panel(Role.COMMITMENT_LEAD)
+def lead_panel(*, user: Any) -> dict[str, Any]:
+    key = selectors.reporting_key()
+    led = Commitment.objects.filter(lead=user).count()
+    done = (
+        RagAssessment.objects.current()
+        .filter(commitment__lead=user, period__key=key)
+        .exclude(status=AssessmentStatus.CHALLENGED)
+        .count()
+    )
+    return {
+        "links": [{"label": "My commitments", "url": reverse("commitments:my_commitments")}],
+        "includes": ["commitments/home_commitment_lead.html"],
+        "commitments_led": led,
+        "commitments_due": max(led - done, 0),
+        "commitments_period": period_label(key),
+    }
+
+
+@register_panel(Role.BOARD_CHAIR)
+def chair_panel(*, user: Any) -> dict[str, Any]:
+    return {
+        "links": [{"label": "Boards", "url": reverse("commitments:board_list")}],
+        "includes": ["commitments/home_board_chair.html"],
+        "pending_reviews": selectors.pending_reviews(user=user).exclude(proposed_by=user).count(),
+    }
+
+
+@register_panel(Role.OPCC_SCRUTINY)
+def opcc_panel(*, user: Any) -> dict[str, Any]:
+    return {
+        "links": [
+            {"label": "Scrutiny queue", "url": reverse("commitments:scrutiny_queue")},
+            {"label": "Report to the Commissioner", "url": reverse("commitments:report")},
+        ],
+        "includes": ["commitments/home_opcc_scrutiny.html"],
+        "scrutiny_queue": selectors.scrutiny_queue(user=user).count(),
+    }

@@ -1,0 +1,577 @@
+"""Pages of the commitments app: RAG overview, commitment, my commitments, boards, scrutiny queue, report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from oversight.errors import ApplicationError
+from oversight.exports import FORMATS, table_response
+from oversight.roles import Cap, capability_required
+
+from . import rules, selectors, services
+from .choices import RAG_DEFINITIONS, Rating
+from .forms import (
+    ActionStatusForm,
+    BoardActionForm,
+    CorrectForm,
+    GridFilterForm,
+    MeetingForm,
+    OpenPeriodForm,
+    ProgressUpdateForm,
+    PublishForm,
+    ReviewForm,
+)
+from .models import Board, BoardAction, BoardMeeting, Commitment, ProgressUpdate, RagAssessment, period_label
+from .report_docx import DOCX_CONTENT_TYPE, build_report_docx
+
+RATING_LABELS = dict(Rating.choices)
+
+
+def _label(rating: str | None) -> str:
+    return RATING_LABELS.get(rating or "", "Not published")
+
+
+def _query_string(request: HttpRequest, *drop: str) -> str:
+    params = request.GET.copy()
+    for name in ("format", "page", *drop):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+# --- RAG overview -------------------------------------------------------------------------
+
+
+@capability_required(Cap.COMMITMENTS_VIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Commitments × the last 8 quarters, coloured tag plus text; filter by chapter, board, lead."""
+    form = GridFilterForm(request.GET or None)
+    errors: list[str] = []
+    try:
+        grid = selectors.rag_grid(user=request.user, end_key=request.GET.get("to") or None, filters=form.filters())
+    except ApplicationError as exc:
+        errors.append(exc.message)
+        grid = selectors.rag_grid(user=request.user, filters=form.filters())
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        headers = ["Action ref", "Commitment", "Chapter", "Lead officer", "Board"] + [
+            q["label"] for q in grid["quarters"]
+        ]
+        rows = (
+            [
+                row["commitment"].action_ref,
+                row["commitment"].text,
+                row["commitment"].chapter.title,
+                str(row["commitment"].lead or ""),
+                str(row["commitment"].board or ""),
+                *[_label(cell.rating) for cell in row["cells"]],
+            ]
+            for row in grid["rows"]
+        )
+        return table_response(filename=f"rag-overview-{grid['end_key']}", headers=headers, rows=rows, fmt=fmt)
+    return render(
+        request,
+        "commitments/overview.html",
+        {
+            "grid": grid,
+            "form": form,
+            "errors": errors,
+            "query_string": _query_string(request),
+            "filter_query": _query_string(request, "to"),
+            "definitions": RAG_DEFINITIONS,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _history_rows(kind: str, records: Any) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        change = record.get_history_type_display()
+        if kind == "RAG assessment":
+            change += f": v{record.version} {record.get_status_display()}"
+            if record.rating:
+                change += f", rating {_label(record.rating)}"
+        elif kind == "Progress update":
+            change += f": proposed {_label(record.proposed_rating)}"
+        rows.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "record": f"{kind} {record.period.label}" if hasattr(record, "period") else kind,
+                "change": change,
+            }
+        )
+    return rows
+
+
+@capability_required(Cap.COMMITMENTS_VIEW)
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A commitment with all its updates, assessments (every version) and change history."""
+    try:
+        commitment = selectors.commitment_detail(user=request.user, pk=pk)
+    except Commitment.DoesNotExist as exc:
+        raise Http404 from exc
+    reporting_key = selectors.reporting_key(commitment.plan)
+    history = sorted(
+        [
+            *_history_rows("Commitment", commitment.history.select_related("history_user")[:50]),
+            *_history_rows(
+                "Progress update",
+                ProgressUpdate.history.filter(commitment_id=pk).select_related("history_user", "period")[:100],
+            ),
+            *_history_rows(
+                "RAG assessment",
+                RagAssessment.history.filter(commitment_id=pk).select_related("history_user", "period")[:200],
+            ),
+        ],
+        key=lambda h: h["when"],
+        reverse=True,
+    )
+    return render(
+        request,
+        "commitments/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "reporting_key": reporting_key,
+            "reporting_label": period_label(reporting_key),
+            "can_write": rules.can_write_progress(request.user, commitment),
+            "can_review": rules.can_review(request.user, commitment),
+            "can_publish": rules.can_publish(request.user),
+            "history": history,
+        },
+    )
+
+
+@capability_required(Cap.PROGRESS_WRITE_OWN)
+def my_commitments(request: HttpRequest) -> HttpResponse:
+    """The lead's own commitments and what is due for the quarter being reported on."""
+    key = selectors.reporting_key()
+    rows = selectors.my_commitments(user=request.user, period_key=key)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            filename=f"my-commitments-{key}",
+            headers=["Action ref", "Commitment", "Board", f"{period_label(key)} status", "Proposed", "Published"],
+            rows=(
+                [
+                    r["commitment"].action_ref,
+                    r["commitment"].text,
+                    str(r["commitment"].board or ""),
+                    r["state"],
+                    _label(r["assessment"].proposed_rating) if r["assessment"] else "",
+                    _label(r["assessment"].rating) if r["assessment"] else "",
+                ]
+                for r in rows
+            ),
+            fmt=fmt,
+        )
+    return render(
+        request,
+        "commitments/my_commitments.html",
+        {"rows": rows, "period_key": key, "period_label": period_label(key), "due": sum(r["due"] for r in rows)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Cap.PROGRESS_WRITE_OWN, Cap.RAG_PROPOSE_OWN)
+def update_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    """The lead writes or revises the quarter's progress update and proposes a rating."""
+    commitment = get_object_or_404(Commitment.objects.select_related("board", "lead"), pk=pk)
+    rules.require_progress_writer(request.user, commitment)
+    try:
+        selectors.known_quarter(period)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    existing = ProgressUpdate.objects.filter(commitment=commitment, period__key=period).first()
+    current = RagAssessment.objects.filter(commitment=commitment, period__key=period).order_by("-version").first()
+    initial = {"narrative": existing.narrative, "proposed_rating": existing.proposed_rating} if existing else {}
+    form = ProgressUpdateForm(request.POST or None, initial=initial)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_update_submit(
+                commitment=commitment,
+                period_key=period,
+                narrative=form.cleaned_data["narrative"],
+                proposed_rating=form.cleaned_data["proposed_rating"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(request, f"Update for {commitment.action_ref} ({period_label(period)}) submitted.")
+            return redirect("commitments:commitment_detail", pk=commitment.pk)
+    return render(
+        request,
+        "commitments/update_form.html",
+        {
+            "commitment": commitment,
+            "period_key": period,
+            "period_label": period_label(period),
+            "form": form,
+            "errors": errors,
+            "current": current,
+            "definitions": RAG_DEFINITIONS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _assessment(pk: int) -> RagAssessment:
+    return get_object_or_404(selectors.assessment_queryset(), pk=pk)
+
+
+def _update_for(assessment: RagAssessment) -> ProgressUpdate | None:
+    return ProgressUpdate.objects.filter(commitment=assessment.commitment, period=assessment.period).first()
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Cap.RAG_REVIEW_OWN_BOARD)
+def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair of the overseeing board endorses or challenges a proposed rating."""
+    assessment = _assessment(pk)
+    rules.require_reviewer(request.user, assessment.commitment)
+    rules.require_not_proposer(request.user, assessment)
+    form = ReviewForm(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rag_review(
+                assessment=assessment,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            errors.append(exc.message)
+        else:
+            verb = "endorsed" if form.cleaned_data["decision"] == "endorse" else "challenged"
+            messages.success(request, f"You {verb} the rating of {assessment.commitment.action_ref}.")
+            return redirect("commitments:board_detail", pk=assessment.commitment.board_id)
+    return render(
+        request,
+        "commitments/assessment_review.html",
+        {"assessment": assessment, "update": _update_for(assessment), "form": form, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Cap.RAG_PUBLISH)
+def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The OPCC assigns and publishes the rating, with a rationale."""
+    assessment = _assessment(pk)
+    rules.require_not_proposer(request.user, assessment)
+    initial = {"rating": assessment.proposed_rating}
+    form = PublishForm(request.POST or None, initial=initial)
+    errors: list[str] = []
+    if assessment.is_published:
+        errors.append("This rating is already published: record a correction instead.")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.rag_publish(
+                assessment=assessment,
+                rating=form.cleaned_data["rating"],
+                rationale=form.cleaned_data["rationale"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(
+                request,
+                f"Published {_label(form.cleaned_data['rating'])} for {assessment.commitment.action_ref} "
+                f"({assessment.period.label}).",
+            )
+            return redirect("commitments:scrutiny_queue")
+    return render(
+        request,
+        "commitments/assessment_publish.html",
+        {"assessment": assessment, "update": _update_for(assessment), "form": form, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Cap.RAG_PUBLISH)
+def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """The OPCC corrects a published rating: a new version with a reason."""
+    assessment = _assessment(pk)
+    rules.require_not_proposer(request.user, assessment)
+    form = CorrectForm(request.POST or None, initial={"rating": assessment.rating})
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rag_correct(
+                assessment=assessment,
+                rating=form.cleaned_data["rating"],
+                rationale=form.cleaned_data["rationale"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(request, f"Correction recorded for {assessment.commitment.action_ref}.")
+            return redirect("commitments:commitment_detail", pk=assessment.commitment_id)
+    return render(
+        request,
+        "commitments/assessment_correct.html",
+        {"assessment": assessment, "form": form, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@capability_required(Cap.RAG_PUBLISH)
+def scrutiny_queue(request: HttpRequest) -> HttpResponse:
+    """Ratings the boards have reviewed, waiting for the OPCC to publish."""
+    queue = list(selectors.scrutiny_queue(user=request.user))
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            filename="scrutiny-queue",
+            headers=["Period", "Action ref", "Commitment", "Lead", "Board", "Proposed", "Board decision", "Comment"],
+            rows=(
+                [
+                    a.period.key,
+                    a.commitment.action_ref,
+                    a.commitment.text,
+                    str(a.commitment.lead or ""),
+                    str(a.commitment.board or ""),
+                    _label(a.proposed_rating),
+                    a.get_status_display(),
+                    a.review_comment,
+                ]
+                for a in queue
+            ),
+            fmt=fmt,
+        )
+    plan = selectors.current_plan()
+    return render(
+        request,
+        "commitments/scrutiny_queue.html",
+        {
+            "queue": queue,
+            "awaiting_board": selectors.awaiting_board_count(),
+            "plan": plan,
+            "reporting_key": selectors.reporting_key(plan),
+            "open_form": OpenPeriodForm(),
+        },
+    )
+
+
+@require_POST
+@capability_required(Cap.RAG_PUBLISH)
+def open_period(request: HttpRequest) -> HttpResponse:
+    """The OPCC opens the next reporting round (the quarter leads now report on)."""
+    plan = selectors.current_plan()
+    form = OpenPeriodForm(request.POST)
+    if plan is None:
+        messages.error(request, "There is no plan to report on.")
+    elif not form.is_valid():
+        messages.error(request, "Give the period to open, e.g. 2025-26-Q3.")
+    else:
+        try:
+            services.reporting_period_open(plan=plan, period_key=form.cleaned_data["period"], actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Leads now report on {period_label(form.cleaned_data['period'])}.")
+    return redirect("commitments:scrutiny_queue")
+
+
+# --- the report to the Commissioner ---------------------------------------------------------
+
+
+@capability_required(Cap.COMMITMENTS_VIEW)
+def report(request: HttpRequest) -> HttpResponse:
+    """Progress report to the Commissioner for a quarter: HTML (print-friendly), Word, CSV/XLSX annex."""
+    key = request.GET.get("period") or selectors.latest_published_key() or selectors.reporting_key()
+    try:
+        document = selectors.report_document(user=request.user, period_key=key)
+    except ApplicationError as exc:
+        return render(request, "commitments/report.html", {"errors": [exc.message], "period_key": key}, status=400)
+    fmt = request.GET.get("format")
+    label = document["label"]
+    if fmt == "docx":
+        response = HttpResponse(build_report_docx(document), content_type=DOCX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="rag-report-{document["period"]}.docx"'
+        return response
+    if fmt in FORMATS:
+        return table_response(
+            filename=f"rag-annex-{document['period']}",
+            headers=["Action ref", "Commitment", f"{label} deliverable rating", "Previous quarter rating"],
+            rows=(
+                [r["action_ref"], r["commitment"], _label(r["rating"]), _label(r["previous_rating"])]
+                for r in document["rows"]
+            ),
+            fmt=fmt,
+        )
+    return render(
+        request,
+        "commitments/report.html",
+        {"document": document, "period_key": document["period"], "query_string": f"period={document['period']}"},
+    )
+
+
+# --- boards -------------------------------------------------------------------------------
+
+
+@capability_required(Cap.BOARDS_VIEW)
+def board_list(request: HttpRequest) -> HttpResponse:
+    boards = list(selectors.board_list(user=request.user))
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            filename="boards",
+            headers=["Board", "Chair", "Cadence", "Commitments", "Meetings", "Ratings awaiting review"],
+            rows=(
+                [
+                    b.name,
+                    str(b.chair or ""),
+                    b.get_cadence_display(),
+                    b.commitment_count,
+                    b.meeting_count,
+                    b.pending_count or 0,
+                ]
+                for b in boards
+            ),
+            fmt=fmt,
+        )
+    return render(request, "commitments/board_list.html", {"boards": boards})
+
+
+@capability_required(Cap.BOARDS_VIEW)
+def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A board: its commitments, ratings awaiting its review, meetings, decisions and actions."""
+    try:
+        board = selectors.board_detail(user=request.user, pk=pk)
+    except Board.DoesNotExist as exc:
+        raise Http404 from exc
+    is_chair = rules.can_manage_board(request.user, board)
+    pending = list(selectors.board_pending(board=board))
+    return render(
+        request,
+        "commitments/board_detail.html",
+        {
+            "board": board,
+            "is_chair": is_chair,
+            "can_review": rules.can_review_board(request.user, board),
+            "pending": pending,
+            "status_form": ActionStatusForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Cap.BOARDS_MANAGE_OWN)
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair records a meeting of their board."""
+    board = get_object_or_404(Board, pk=pk)
+    rules.require_board_manager(request.user, board)
+    form = MeetingForm(request.POST or None, board=board)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_record(
+                board=board,
+                date=data["date"],
+                attendees=data["attendees"],
+                other_attendees=data["other_attendees"],
+                commitments_reviewed=data["commitments_reviewed"],
+                minutes=data["minutes"],
+                decisions=data["decisions"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(request, f"Meeting of {meeting.date:%d %B %Y} recorded.")
+            return redirect("commitments:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "commitments/meeting_form.html",
+        {"board": board, "form": form, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@capability_required(Cap.BOARDS_VIEW)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        meeting = selectors.meeting_detail(user=request.user, pk=pk)
+    except BoardMeeting.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "commitments/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "is_chair": rules.can_manage_board(request.user, meeting.board),
+            "status_form": ActionStatusForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Cap.BOARDS_MANAGE_OWN)
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair records an action set at a meeting of their board."""
+    meeting = get_object_or_404(BoardMeeting.objects.select_related("board"), pk=pk)
+    rules.require_board_manager(request.user, meeting.board)
+    form = BoardActionForm(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(request, "Board action added.")
+            return redirect("commitments:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "commitments/action_form.html",
+        {"meeting": meeting, "form": form, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@capability_required(Cap.BOARDS_MANAGE_OWN)
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair moves a board action on."""
+    action = get_object_or_404(BoardAction.objects.select_related("meeting__board"), pk=pk)
+    rules.require_board_manager(request.user, action.meeting.board)
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status.")
+    else:
+        services.board_action_set_status(action=action, status=form.cleaned_data["status"], actor=request.user)
+        messages.success(request, "Action status updated.")
+    return redirect(reverse("commitments:meeting_detail", kwargs={"pk": action.meeting_id}))
+
+
+@capability_required(Cap.COMMITMENTS_VIEW)
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    """Inspection recommendations and the force's response."""
+    recommendations = list(selectors.recommendation_list(user=request.user))
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            filename="inspection-recommendations",
+            headers=["Report", "Number", "Recommendation", "Response", "Status", "Board"],
+            rows=(
+                [r.report, r.number, r.text, r.response, r.get_status_display(), str(r.board or "")]
+                for r in recommendations
+            ),
+            fmt=fmt,
+        )
+    return render(request, "commitments/recommendation_list.html", {"recommendations": recommendations})

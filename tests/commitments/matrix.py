@@ -1,0 +1,139 @@
+"""Every page and endpoint of the commitments app against every role.
+
+Pages acting on one's *own* commitment or board (write an update, review a rating, record a meeting
+or action) are refused to every role here, because the matrix's users own nothing; the own-object
+cases are tested in ``test_pages.py`` and ``test_api.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oversight.roles import Role
+from tests.commitments.factories import (
+    BoardMeetingFactory,
+    CommitmentFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    RagAssessmentFactory,
+)
+from tests.role_matrix import ALL_ROLES, Entry, roles
+
+NOBODY: frozenset[Role] = frozenset()
+OPCC = roles(Role.OPCC_SCRUTINY)
+
+
+def _commitment(_: Any) -> str:
+    return f"/commitments/{CommitmentFactory().pk}/"
+
+
+def _update_form(_: Any) -> str:
+    return f"/commitments/{CommitmentFactory().pk}/update/2025-26-Q2/"
+
+
+def _assessment(suffix: str, **traits: Any) -> Any:
+    def build(_: Any) -> str:
+        return f"/commitments/assessments/{RagAssessmentFactory(**traits).pk}/{suffix}/"
+
+    return build
+
+
+def _board(_: Any) -> str:
+    return f"/commitments/boards/{BoardMeetingFactory().board_id}/"
+
+
+def _meeting_create(_: Any) -> str:
+    return f"/commitments/boards/{BoardMeetingFactory().board_id}/meetings/new/"
+
+
+def _meeting(_: Any) -> str:
+    return f"/commitments/meetings/{BoardMeetingFactory().pk}/"
+
+
+def _action_create(_: Any) -> str:
+    return f"/commitments/meetings/{BoardMeetingFactory().pk}/actions/new/"
+
+
+def _action_status(_: Any) -> str:
+    from commitments.models import BoardAction
+
+    action = BoardAction.objects.create(meeting=BoardMeetingFactory(), description="Refresh the SRO guidance.")
+    return f"/commitments/board-actions/{action.pk}/status/"
+
+
+def _with_plan(path: str) -> Any:
+    def build(_: Any) -> str:
+        PlanFactory()
+        return path
+
+    return build
+
+
+def _api(kind: str, factory: Any, suffix: str = "") -> Any:
+    def build(_: Any) -> str:
+        return f"/api/v1/{kind}/{factory().pk}/{suffix}"
+
+    return build
+
+
+ENTRIES = [
+    # pages
+    Entry("commitments:overview", "/commitments/", ALL_ROLES),
+    Entry("commitments:commitment_detail", _commitment, ALL_ROLES),
+    Entry("commitments:update_edit", _update_form, NOBODY),
+    Entry("commitments:my_commitments", "/commitments/mine/", roles(Role.COMMITMENT_LEAD)),
+    Entry("commitments:assessment_review", _assessment("review"), NOBODY),
+    Entry("commitments:assessment_publish", _assessment("publish", endorsed=True), OPCC),
+    Entry("commitments:assessment_correct", _assessment("correct", published=True), OPCC),
+    Entry("commitments:scrutiny_queue", "/commitments/scrutiny/", OPCC),
+    Entry(
+        "commitments:open_period",
+        _with_plan("/commitments/scrutiny/open-period/"),
+        OPCC,
+        method="post",
+        data={"period": "2025-26-Q3"},
+        ok_status=(302,),
+    ),
+    Entry("commitments:report", _with_plan("/commitments/report/?period=2025-26-Q2"), ALL_ROLES),
+    Entry("commitments:board_list", "/commitments/boards/", ALL_ROLES),
+    Entry("commitments:board_detail", _board, ALL_ROLES),
+    Entry("commitments:meeting_create", _meeting_create, NOBODY),
+    Entry("commitments:meeting_detail", _meeting, ALL_ROLES),
+    Entry("commitments:action_create", _action_create, NOBODY),
+    Entry("commitments:action_status", _action_status, NOBODY, method="post", data={"status": "completed"}),
+    Entry("commitments:recommendation_list", "/commitments/recommendations/", ALL_ROLES),
+    # API
+    Entry("rag-report", _with_plan("/api/v1/reports/rag/?period=2025-26-Q2"), ALL_ROLES),
+    Entry("commitment-list", "/api/v1/commitments/", ALL_ROLES),
+    Entry("commitment-detail", _api("commitments", CommitmentFactory), ALL_ROLES),
+    Entry("progress-update-list", "/api/v1/progress-updates/", ALL_ROLES),
+    Entry("progress-update-detail", _api("progress-updates", ProgressUpdateFactory), ALL_ROLES),
+    Entry("rag-assessment-list", "/api/v1/rag-assessments/", ALL_ROLES),
+    Entry("rag-assessment-detail", _api("rag-assessments", RagAssessmentFactory), ALL_ROLES),
+    Entry(
+        "rag-assessment-review",
+        _api("rag-assessments", RagAssessmentFactory, "review/"),
+        NOBODY,
+        method="post",
+        data={"decision": "endorse"},
+    ),
+    Entry(
+        "rag-assessment-publish",
+        _api("rag-assessments", lambda: RagAssessmentFactory(endorsed=True), "publish/"),
+        OPCC,
+        method="post",
+        data={"rating": "GREEN", "rationale": "On track."},
+    ),
+    Entry(
+        "rag-assessment-correct",
+        _api("rag-assessments", lambda: RagAssessmentFactory(published=True), "correct/"),
+        OPCC,
+        method="post",
+        data={"rating": "AMBER", "rationale": "Slipped.", "reason": "Late data."},
+        ok_status=(201,),
+    ),
+    Entry("board-list", "/api/v1/boards/", ALL_ROLES),
+    Entry("board-detail", _api("boards", lambda: BoardMeetingFactory().board), ALL_ROLES),
+    Entry("board-meeting-list", "/api/v1/board-meetings/", ALL_ROLES),
+    Entry("board-meeting-detail", _api("board-meetings", BoardMeetingFactory), ALL_ROLES),
+]
