@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,16 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from oversight.roles import Role
 from tests.role_matrix import Entry
 
-APPS = ("oversight", "cases", "audits", "commitments")
+TESTS_DIR = Path(__file__).parent
 
 
 def _entries() -> list[Entry]:
+    """Every ``ENTRIES`` list in ``tests/<app>/matrix*.py``."""
     entries: list[Entry] = []
-    for app in APPS:
-        try:
-            module = importlib.import_module(f"tests.{app}.matrix")
-        except ModuleNotFoundError:
-            continue
+    for path in sorted(TESTS_DIR.glob("*/matrix*.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
         entries.extend(module.ENTRIES)
     return entries
 

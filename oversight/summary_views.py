@@ -1,0 +1,100 @@
+"""Summary archive, summary page and "rebuild now" (administrators)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import summaries
+from .errors import ApplicationError
+from .exports import FORMATS, table_response
+from .models import SummaryBuild, SummaryKind
+from .roles import Cap, capability_required, has_capability
+
+
+class RebuildForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Summary", choices=SummaryKind.choices, widget=forms.Select(attrs={"class": "govuk-select"})
+    )
+    period = forms.CharField(
+        label="Period",
+        help_text="Month YYYY-MM (monthly), quarter YYYY-YY-QN (quarterly RAG) or day YYYY-MM-DD (digest).",
+        max_length=16,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") and data.get("period"):
+            try:
+                data["period"] = summaries.parse_period(data["kind"], data["period"].strip()).key
+            except ApplicationError as exc:
+                self.add_error("period", exc.message)
+        return data
+
+
+@capability_required(Cap.SUMMARIES_VIEW)
+def summary_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    rows = summaries.summaries_visible_to(request.user).defer("data", "html")
+    if kind in SummaryKind.values:
+        rows = rows.filter(kind=kind)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            filename="summaries",
+            headers=["Kind", "Period", "From", "To", "Built at"],
+            rows=((s.get_kind_display(), s.period, s.period_start, s.period_end, s.built_at) for s in rows.iterator()),
+            fmt=fmt,
+        )
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    query = f"kind={kind}" if kind in SummaryKind.values else ""
+    context = {
+        "page_obj": page,
+        "kinds": SummaryKind.choices,
+        "kind": kind,
+        "query_string": query,
+        "can_rebuild": has_capability(request.user, Cap.SUMMARIES_REBUILD),
+        "form": RebuildForm(),
+        "builds": summaries.latest_builds(limit=10) if has_capability(request.user, Cap.SUMMARIES_REBUILD) else [],
+    }
+    return render(request, "oversight/summary_list.html", context)
+
+
+@capability_required(Cap.SUMMARIES_VIEW)
+def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    summary = get_object_or_404(summaries.summaries_visible_to(request.user), pk=pk)
+    builds = summary.builds.select_related("triggered_by")[:10]
+    return render(request, "oversight/summary_detail.html", {"summary": summary, "builds": builds})
+
+
+@capability_required(Cap.SUMMARIES_REBUILD)
+@require_http_methods(["POST"])
+def summary_rebuild(request: HttpRequest) -> HttpResponse:
+    form = RebuildForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "page_obj": Paginator(summaries.summaries_visible_to(request.user), 25).get_page(1),
+            "kinds": SummaryKind.choices,
+            "kind": "",
+            "can_rebuild": True,
+            "form": form,
+            "builds": summaries.latest_builds(limit=10),
+        }
+        return render(request, "oversight/summary_list.html", context, status=400)
+    build = summaries.queue_rebuild(
+        kind=form.cleaned_data["kind"], period_key=form.cleaned_data["period"], actor=request.user
+    )
+    messages.success(request, f"Rebuild of {build.get_kind_display().lower()} {build.period} queued.")
+    return redirect("oversight:summary_build", pk=build.pk)
+
+
+@capability_required(Cap.SUMMARIES_REBUILD)
+def summary_build(request: HttpRequest, pk: int) -> HttpResponse:
+    build = get_object_or_404(SummaryBuild.objects.select_related("summary", "triggered_by"), pk=pk)
+    in_progress = build.status in (SummaryBuild.Status.QUEUED, SummaryBuild.Status.RUNNING)
+    return render(request, "oversight/summary_build.html", {"build": build, "in_progress": in_progress})
