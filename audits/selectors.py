@@ -420,3 +420,16 @@ def overview_months(*, month_start: date, month_end: date) -> list[str]:
         keys.append(f"{year}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return keys
+
+
+def overview_month_end(month: date) -> date:
+    """The last day of ``month``'s month."""
+    import calendar
+
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def months_back(month: date, n: int) -> date:
+    """The first day of the month ``n`` months before ``month``."""
+    index = month.year * 12 + month.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)

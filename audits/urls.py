@@ -1,4 +1,32 @@
 """Pages of the ``audits`` app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "audits"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_list, name="audit_list"),
+    path("new/", views.audit_create, name="audit_create"),
+    path("overview/", views.overview, name="overview"),
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/mine/", views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("question-sets/", views.question_set_list, name="question_set_list"),
+    path("question-sets/<int:pk>/", views.question_set_detail, name="question_set_detail"),
+    path("question-sets/<int:pk>/new-version/", views.question_set_new_version, name="question_set_new_version"),
+    path("question-sets/<int:pk>/publish/", views.question_set_publish, name="question_set_publish"),
+    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/remove/", views.review_remove, name="review_remove"),
+    path("<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("<int:pk>/edit/", views.audit_edit, name="audit_edit"),
+    path("<int:pk>/sample/", views.audit_sample, name="audit_sample"),
+    path("<int:pk>/assurance/", views.audit_assurance, name="audit_assurance"),
+    path("<int:pk>/learning/new/", views.learning_create, name="learning_create"),
+    path("<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("<int:pk>/submit/", views.audit_submit, name="audit_submit"),
+    path("<int:pk>/reopen/", views.audit_reopen, name="audit_reopen"),
+    path("<int:pk>/sign-off/", views.audit_sign_off, name="audit_sign_off"),
+    path("<int:pk>/report/", views.audit_report, name="audit_report"),
+]

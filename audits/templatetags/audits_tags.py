@@ -1,0 +1,82 @@
+"""Small display helpers for audit templates: rates, assurance and status tags (text, not colour alone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from audits.choices import ActionStatus, AnswerValue, AssuranceLevel, AuditStatus
+
+register = template.Library()
+
+_ASSURANCE_COLOURS = {
+    AssuranceLevel.SUBSTANTIAL: "govuk-tag--green",
+    AssuranceLevel.REASONABLE: "govuk-tag--turquoise",
+    AssuranceLevel.LIMITED: "govuk-tag--yellow",
+    AssuranceLevel.MINIMAL: "govuk-tag--red",
+}
+_STATUS_COLOURS = {
+    AuditStatus.PLANNED: "govuk-tag--grey",
+    AuditStatus.IN_PROGRESS: "govuk-tag--blue",
+    AuditStatus.SUBMITTED: "govuk-tag--purple",
+    AuditStatus.SIGNED_OFF: "govuk-tag--green",
+}
+_ACTION_COLOURS = {
+    ActionStatus.OPEN: "govuk-tag--grey",
+    ActionStatus.IN_PROGRESS: "govuk-tag--blue",
+    ActionStatus.COMPLETED: "govuk-tag--purple",
+    ActionStatus.VERIFIED: "govuk-tag--green",
+}
+_ANSWER_COLOURS = {
+    AnswerValue.COMPLIANT: "govuk-tag--green",
+    AnswerValue.PARTIAL: "govuk-tag--yellow",
+    AnswerValue.NON_COMPLIANT: "govuk-tag--red",
+    AnswerValue.NOT_APPLICABLE: "govuk-tag--grey",
+}
+
+
+@register.filter
+def rate(value: float | None) -> str:
+    """66.7 → '66.7%'; None → 'no data'."""
+    return "no data" if value is None else f"{value:.1f}%"
+
+
+@register.simple_tag
+def assurance_tag(level: str) -> str:
+    if not level:
+        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Not yet known</strong>')  # noqa: S308
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', _ASSURANCE_COLOURS.get(level, ""), AssuranceLevel(level).label
+    )
+
+
+@register.simple_tag
+def audit_status_tag(status: str) -> str:
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', _STATUS_COLOURS.get(status, ""), AuditStatus(status).label
+    )
+
+
+@register.simple_tag
+def action_status_tag(status: str, overdue: bool = False) -> str:
+    html = format_html(
+        '<strong class="govuk-tag {}">{}</strong>', _ACTION_COLOURS.get(status, ""), ActionStatus(status).label
+    )
+    if overdue:
+        html += mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # noqa: S308
+    return html
+
+
+@register.simple_tag
+def answer_tag(value: str) -> str:
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', _ANSWER_COLOURS.get(value, ""), AnswerValue(value).label
+    )
+
+
+@register.filter
+def get_item(mapping: dict, key: Any) -> Any:
+    return mapping.get(key) if mapping else None

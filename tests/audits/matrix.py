@@ -1,0 +1,112 @@
+"""Every audits page and endpoint in the shared role matrix.
+
+Objects an audit lead must *own* (the lead auditor) are created for the user making
+the request when that user is an audit lead: the matrix creates the requesting user
+first, so it is the first user in the database. Other audit leads' refusals are
+tested in ``test_pages.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oversight.roles import Role
+from tests.role_matrix import ALL_ROLES, Entry, roles
+
+VIEW = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.COMMITMENT_LEAD, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
+LEAD = roles(Role.AUDIT_LEAD)
+
+
+def _requester(make_user: Any) -> Any:
+    from oversight.models import User
+
+    return User.objects.order_by("pk").first() or make_user(Role.CASE_EDITOR)
+
+
+def _lead_auditor(make_user: Any) -> Any:
+    user = _requester(make_user)
+    return user if user.groups.filter(name=Role.AUDIT_LEAD.value).exists() else make_user(Role.AUDIT_LEAD)
+
+
+def _audit(make_user: Any, **kwargs: Any) -> Any:
+    from tests.audits.factories import AuditFactory
+
+    return AuditFactory(lead_auditor=_lead_auditor(make_user), **kwargs)
+
+
+def _review(make_user: Any) -> Any:
+    from tests.audits.factories import CaseReviewFactory
+
+    return CaseReviewFactory(audit=_audit(make_user))
+
+
+def _action(make_user: Any, owner: Any = None) -> Any:
+    from tests.audits.factories import ActionFactory
+
+    return ActionFactory(audit=_audit(make_user), owner=owner or make_user(Role.BOARD_CHAIR))
+
+
+def _question_set(published: bool) -> Any:
+    from django.utils import timezone
+
+    from tests.audits.factories import QuestionSetFactory
+
+    return QuestionSetFactory(published_at=timezone.now() if published else None)
+
+
+def _submitted(make_user: Any) -> Any:
+    return _audit(make_user, status="submitted")
+
+
+ENTRIES = [
+    # Pages
+    Entry("audits:audit_list", "/audits/", ALL_ROLES, ok_status=(200, 302)),  # overview-only roles are redirected
+    Entry("audits:audit_create", "/audits/new/", LEAD),
+    Entry("audits:overview", "/audits/overview/", ALL_ROLES),
+    Entry("audits:action_list", "/audits/actions/", VIEW),
+    Entry("audits:my_actions", "/audits/actions/mine/", ALL_ROLES),
+    Entry("audits:action_detail", lambda mu: f"/audits/actions/{_action(mu).pk}/", VIEW),
+    Entry("audits:action_edit", lambda mu: f"/audits/actions/{_action(mu).pk}/edit/", LEAD),
+    Entry("audits:question_set_list", "/audits/question-sets/", VIEW),
+    Entry("audits:question_set_detail", lambda mu: f"/audits/question-sets/{_question_set(True).pk}/", VIEW),
+    Entry(
+        "audits:question_set_new_version",
+        lambda mu: f"/audits/question-sets/{_question_set(True).pk}/new-version/",
+        LEAD,
+        method="post",
+        ok_status=(302,),
+    ),
+    Entry(
+        "audits:question_set_publish",
+        lambda mu: f"/audits/question-sets/{_question_set(False).pk}/publish/",
+        LEAD,
+        method="post",
+        ok_status=(302,),
+    ),
+    Entry("audits:review_detail", lambda mu: f"/audits/reviews/{_review(mu).pk}/", VIEW),
+    Entry(
+        "audits:review_remove",
+        lambda mu: f"/audits/reviews/{_review(mu).pk}/remove/",
+        LEAD,
+        method="post",
+        ok_status=(302,),
+    ),
+    Entry("audits:audit_detail", lambda mu: f"/audits/{_audit(mu).pk}/", VIEW),
+    Entry("audits:audit_report", lambda mu: f"/audits/{_audit(mu).pk}/report/", VIEW),
+    Entry("audits:audit_edit", lambda mu: f"/audits/{_audit(mu).pk}/edit/", LEAD),
+    Entry("audits:audit_sample", lambda mu: f"/audits/{_audit(mu).pk}/sample/", LEAD),
+    Entry("audits:audit_assurance", lambda mu: f"/audits/{_audit(mu).pk}/assurance/", LEAD),
+    Entry("audits:learning_create", lambda mu: f"/audits/{_audit(mu).pk}/learning/new/", LEAD),
+    Entry("audits:action_create", lambda mu: f"/audits/{_audit(mu).pk}/actions/new/", LEAD),
+    Entry("audits:audit_submit", lambda mu: f"/audits/{_audit(mu).pk}/submit/", LEAD, method="post", ok_status=(302,)),
+    Entry(
+        "audits:audit_reopen", lambda mu: f"/audits/{_submitted(mu).pk}/reopen/", LEAD, method="post", ok_status=(302,)
+    ),
+    Entry(
+        "audits:audit_sign_off",
+        lambda mu: f"/audits/{_submitted(mu).pk}/sign-off/",
+        LEAD,
+        method="post",
+        ok_status=(302,),
+    ),
+]
