@@ -47,7 +47,7 @@ def rate(value: float | None) -> str:
 @register.simple_tag
 def assurance_tag(level: str) -> str:
     if not level:
-        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Not yet known</strong>')  # noqa: S308
+        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Not yet known</strong>')
     return format_html(
         '<strong class="govuk-tag {}">{}</strong>', _ASSURANCE_COLOURS.get(level, ""), AssuranceLevel(level).label
     )
@@ -66,7 +66,7 @@ def action_status_tag(status: str, overdue: bool = False) -> str:
         '<strong class="govuk-tag {}">{}</strong>', _ACTION_COLOURS.get(status, ""), ActionStatus(status).label
     )
     if overdue:
-        html += mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # noqa: S308
+        html += mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
     return html
 
 
