@@ -1,0 +1,61 @@
+"""The demo seed: the annex's commitments and ratings, boards, recommendations; idempotent."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from commitments import seed, selectors
+from commitments.models import Board, Commitment, InspectionRecommendation, RagAssessment
+from oversight.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+ANNEX_ORDER = ["147", "148", "149", "256", "43", "46", "47", "34", "38", "39"]
+
+
+@pytest.fixture
+def seeded(make_user: Any) -> dict[str, Any]:
+    users = {role.value: make_user(role) for role in Role}
+    seed.run(stdout=io.StringIO(), users=users)
+    return users
+
+
+def test_it_creates_the_ten_commitments_of_the_annex_in_order_with_their_q2_ratings(seeded: Any) -> None:
+    report = selectors.rag_report(period_key="2025-26-Q2")
+    assert [r["action_ref"] for r in report["rows"]] == ANNEX_ORDER
+    assert {r["action_ref"]: r["rating"] for r in report["rows"]} == {
+        ref: ("AMBER" if ref == "256" else "GREEN") for ref in ANNEX_ORDER
+    }
+    assert Commitment.objects.get(action_ref="43").text == "Continued implementation of Operation Soteria"
+    assert "so called ‘honour-based’ abuse" in Commitment.objects.get(action_ref="39").text
+
+
+def test_it_creates_the_reports_boards_with_chairs_and_gives_the_demo_users_work(seeded: Any) -> None:
+    names = set(Board.objects.values_list("name", flat=True))
+    assert names >= {
+        "Operation Soteria Operations Board",
+        "Vulnerability Improvement Board",
+        "VAWG Steering Group",
+        "Safer Spaces sub-group",
+        "DA Operations Board",
+        "Force Performance Panel",
+    }
+    assert not Board.objects.filter(chair__isnull=True).exists()
+    assert Board.objects.filter(chair=seeded["board_chair"]).exists()
+    assert Commitment.objects.filter(lead=seeded["commitment_lead"]).count() >= 3
+    assert selectors.pending_reviews(user=seeded["board_chair"]).exists()
+    assert selectors.scrutiny_queue(user=seeded["opcc_scrutiny"]).exists()
+
+
+def test_it_seeds_eight_quarters_and_the_three_inspection_recommendations(seeded: Any) -> None:
+    assert RagAssessment.objects.filter(status="published").values("period").distinct().count() == 8
+    assert list(InspectionRecommendation.objects.order_by("number").values_list("number", flat=True)) == [1, 8, 9]
+
+
+def test_running_it_twice_changes_nothing(seeded: Any) -> None:
+    counts = (Commitment.objects.count(), RagAssessment.objects.count(), Board.objects.count())
+    seed.run(stdout=io.StringIO(), users=seeded)
+    assert (Commitment.objects.count(), RagAssessment.objects.count(), Board.objects.count()) == counts
