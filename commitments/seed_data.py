@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (long lines are paragraphs of the source documents)
 """Demo content for the commitments app, taken from the force's progress report to the Commissioner
 (VAWG and CSE, Q2 25/26) and the PCC's response to the joint rape inspection (phase two).
 """
