@@ -110,3 +110,71 @@ ENTRIES = [
         ok_status=(302,),
     ),
 ]
+
+
+def _own_action(make_user: Any) -> Any:
+    return _action(make_user, owner=_requester(make_user))
+
+
+API_ENTRIES = [
+    Entry("audit-list", "/api/v1/audits/", VIEW),
+    Entry("audit-detail", lambda mu: f"/api/v1/audits/{_audit(mu).pk}/", VIEW),
+    # Unsafe requests: the role check passes, then the test client's form-encoded body is refused (415).
+    Entry("audit-sample", lambda mu: f"/api/v1/audits/{_audit(mu).pk}/sample/", LEAD, method="post", ok_status=(415,)),
+    Entry(
+        "audit-add-cases",
+        lambda mu: f"/api/v1/audits/{_audit(mu).pk}/add-cases/",
+        LEAD,
+        method="post",
+        ok_status=(415,),
+    ),
+    Entry(
+        "audit-assurance",
+        lambda mu: f"/api/v1/audits/{_audit(mu).pk}/assurance/",
+        LEAD,
+        method="post",
+        ok_status=(415,),
+    ),
+    # A planned audit cannot be submitted (400 with a message) and an unanswered one cannot be signed off.
+    Entry("audit-submit", lambda mu: f"/api/v1/audits/{_audit(mu).pk}/submit/", LEAD, method="post", ok_status=(400,)),
+    Entry(
+        "audit-sign-off",
+        lambda mu: f"/api/v1/audits/{_submitted(mu).pk}/sign-off/",
+        LEAD,
+        method="post",
+        ok_status=(400,),
+    ),
+    Entry("audit-overview", "/api/v1/audit-overview/?from=2025-04&to=2026-03", ALL_ROLES),
+    Entry("casereview-list", "/api/v1/case-reviews/", VIEW),
+    Entry("casereview-detail", lambda mu: f"/api/v1/case-reviews/{_review(mu).pk}/", VIEW),
+    Entry(
+        "casereview-answers",
+        lambda mu: f"/api/v1/case-reviews/{_review(mu).pk}/answers/",
+        LEAD,
+        method="post",
+        ok_status=(415,),
+    ),
+    Entry("learningpoint-list", "/api/v1/learning-points/", VIEW),
+    Entry("learningpoint-detail", lambda mu: f"/api/v1/learning-points/{_learning(mu).pk}/", VIEW),
+    Entry("action-list", "/api/v1/actions/", ALL_ROLES),  # others' actions only for roles that see audits
+    Entry("action-detail", lambda mu: f"/api/v1/actions/{_own_action(mu).pk}/", ALL_ROLES),
+    Entry(
+        "action-progress",
+        lambda mu: f"/api/v1/actions/{_own_action(mu).pk}/progress/",
+        ALL_ROLES,
+        method="post",
+        ok_status=(415,),
+    ),
+    Entry(
+        "action-verify", lambda mu: f"/api/v1/actions/{_action(mu).pk}/verify/", LEAD, method="post", ok_status=(415,)
+    ),
+]
+
+
+def _learning(make_user: Any) -> Any:
+    from tests.audits.factories import LearningPointFactory
+
+    return LearningPointFactory(audit=_audit(make_user))
+
+
+ENTRIES += API_ENTRIES
