@@ -335,7 +335,14 @@ class Dashboard:
             "avg_days_to_charge",
             "open_investigations",
         ]
-        headers = [title[:1].upper() + title[1:], *(METRIC_LABELS[m] for m in metrics)]
+        short = {
+            "charged": "Charged",
+            "charged_pct": "Charged (% of outcomes)",
+            "victim_withdrawal_pct": "Victim withdrawal (% of outcomes)",
+            "avg_days_to_charge": "Average days to charge",
+            "open_investigations": "Open at the end date",
+        }
+        headers = [title[:1].upper() + title[1:], *(short.get(m, METRIC_LABELS[m]) for m in metrics)]
         table = Table(
             group_by,
             f"Measures by {title}, {self.date_from:%-d %b %Y} to {self.date_to:%-d %b %Y}",
