@@ -95,8 +95,8 @@ class SampleDrawForm(forms.Form):
         max_value=200,
         widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
     )
-    window_start = forms.DateField(label="Recorded from", widget=forms.DateInput(attrs=DATE))
-    window_end = forms.DateField(label="Recorded to", widget=forms.DateInput(attrs=DATE))
+    window_start = forms.DateField(label="Recorded from", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    window_end = forms.DateField(label="Recorded to", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     seed = forms.IntegerField(
         label="Seed (optional)",
         required=False,
@@ -198,7 +198,7 @@ class ActionForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
         empty_label="Choose the owner",
     )
-    due_date = forms.DateField(widget=forms.DateInput(attrs=DATE))
+    due_date = forms.DateField(widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     learning_point = forms.TypedChoiceField(
         label="From learning point (optional)",
         required=False,
