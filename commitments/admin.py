@@ -1,0 +1,91 @@
+"""Admin for the system owner: plan structure, boards and recommendations are edited here.
+
+RAG assessments and progress updates are read-only: they change only through the workflow (services),
+so nobody can bypass the review, self-approval and immutability rules from the admin.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Board,
+    BoardAction,
+    BoardMeeting,
+    Chapter,
+    Commitment,
+    InspectionRecommendation,
+    Plan,
+    ProgressUpdate,
+    RagAssessment,
+)
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "start_date", "end_date", "reporting_period"]
+
+
+@admin.register(Chapter)
+class ChapterAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "order"]
+    list_filter = ["plan"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["action_ref", "order", "chapter", "lead", "board"]
+    list_filter = ["plan", "chapter", "board"]
+    search_fields = ["action_ref", "text"]
+    list_select_related = ["chapter", "lead", "board"]
+
+
+@admin.register(Board)
+class BoardAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "chair", "chair_title", "cadence"]
+    filter_horizontal = ["members"]
+
+
+class BoardActionInline(admin.TabularInline):
+    model = BoardAction
+    extra = 0
+
+
+@admin.register(BoardMeeting)
+class BoardMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["board", "date", "recorded_by"]
+    list_filter = ["board"]
+    filter_horizontal = ["attendees", "commitments_reviewed"]
+    inlines = [BoardActionInline]
+
+
+@admin.register(InspectionRecommendation)
+class InspectionRecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["report", "number", "status", "board"]
+    list_filter = ["status"]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["commitment", "period", "proposed_rating", "author", "updated_at"]
+    list_filter = ["period"]
+    list_select_related = ["commitment", "period", "author"]
+
+
+@admin.register(RagAssessment)
+class RagAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["commitment", "period", "version", "status", "proposed_rating", "rating"]
+    list_filter = ["period", "status"]
+    list_select_related = ["commitment", "period"]
