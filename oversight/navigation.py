@@ -23,6 +23,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[Cap, ...]]] = [
 
 
 def items_for(request: Any) -> list[dict[str, Any]]:
+    """The items this user may see; the one whose URL is the longest prefix of the path is active."""
     user = request.user
     if not user.is_authenticated:
         return []
@@ -34,6 +35,8 @@ def items_for(request: Any) -> list[dict[str, Any]]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+        items.append({"label": label, "url": url, "active": False})
+    matches = [i for i in items if (request.path == i["url"] if i["url"] == "/" else request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items
