@@ -21,9 +21,12 @@ small number of queries whatever the number of groups or rows:
   decision dates on CPS referrals — plus one for the investigations open when
   the period starts: seven queries for any number of months.
 
-Period keys are computed in SQL as integers (``YYYYMM`` for months,
-``YYYYQ`` for financial quarters with the year the financial year starts in,
-``YYYY`` for financial years) and formatted per group in Python.
+Periods are computed in SQL — the first day of the month or of the quarter
+(``date_trunc``; calendar quarters are financial quarters shifted by one), the
+year a financial year starts in (``CASE`` on the month) — and each group's key
+(``2025-11``, ``2025-26-Q3``, ``2025-26``) is formatted from it in Python.
+Within a period-grouped query the period condition is in the WHERE clause only,
+not repeated in every aggregate's FILTER.
 
 ``open_investigations`` is a point-in-time count: investigations recorded on
 or before the date and without an outcome on or before it. For a whole period
@@ -59,10 +62,10 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractYear, TruncMonth, TruncQuarter
 
 from oversight.errors import ApplicationError
-from oversight.periods import Period, financial_year_of, month_of, quarter, quarter_of
+from oversight.periods import Period, financial_year_of, month_of, quarter_of
 
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
@@ -167,40 +170,25 @@ class DaysBetween(Func):
         return f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)", [*end_params, *start_params]
 
 
-def _period_key_expression(group_by: str, date_field: str) -> Any:
-    """The integer period key of ``date_field`` (see the module docstring), in SQL."""
-    year = ExtractYear(date_field)
+def _period_bucket(group_by: str, date_field: str) -> Any:
+    """The period of ``date_field``, in SQL: the first day of its month or quarter (calendar quarters
+    are financial quarters: April–June is Q1), or the year its financial year starts in."""
     if group_by == "month":
-        return year * 100 + ExtractMonth(date_field)
-    first_quarter = Q(**{f"{date_field}__month__lte": 3})
+        return TruncMonth(date_field)
     if group_by == "quarter":
-        return Case(
-            When(first_quarter, then=(year - 1) * 10 + 4),
-            When(Q(**{f"{date_field}__month__lte": 6}), then=year * 10 + 1),
-            When(Q(**{f"{date_field}__month__lte": 9}), then=year * 10 + 2),
-            default=year * 10 + 3,
-            output_field=IntegerField(),
-        )
+        return TruncQuarter(date_field)
     if group_by == "year":
-        return Case(When(first_quarter, then=year - 1), default=year, output_field=IntegerField())
+        year = ExtractYear(date_field)
+        return Case(
+            When(Q(**{f"{date_field}__month__lte": 3}), then=year - 1), default=year, output_field=IntegerField()
+        )
     raise ValueError(group_by)
 
 
-def _period_of_key(group_by: str, key: int) -> Period:
-    if group_by == "month":
-        return month_of(date(key // 100, key % 100, 1))
-    if group_by == "quarter":
-        return quarter(key // 10, key % 10)
-    return financial_year_of(date(key, 4, 1))
-
-
-def _key_of_period(group_by: str, period: Period) -> int:
-    if group_by == "month":
-        return period.start.year * 100 + period.start.month
-    start_year = period.start.year if period.start.month >= 4 else period.start.year - 1
-    if group_by == "quarter":
-        return start_year * 10 + int(period.key[-1])
-    return start_year
+def _bucket_of_period(group_by: str, period: Period) -> date | int:
+    if group_by == "year":
+        return period.start.year
+    return period.start
 
 
 def periods_between(group_by: str, date_from: date, date_to: date) -> Iterator[Period]:
@@ -363,43 +351,44 @@ def _between(field_name: str, date_from: date, date_to: date) -> Q:
     return Q(**{f"{field_name}__range": (date_from, date_to)})
 
 
-def _investigation_aggregates(family: str, date_from: date, date_to: date) -> dict[str, Any]:
-    """Conditional aggregates of one date family of investigations, over ``[date_from, date_to]``."""
+def _investigation_aggregates(family: str, within: Q) -> dict[str, Any]:
+    """Conditional aggregates of one date family of investigations.
+
+    ``within`` is the period condition on that family's date; it is empty when the query's WHERE
+    clause already restricts rows to the period (grouped by period), which saves work per row.
+    """
     if family == "recorded_date":
-        return {"recorded_offences": Count("pk", filter=_between("recorded_date", date_from, date_to))}
+        return {"recorded_offences": Count("pk", filter=within)}
     if family == "outcome_date":
-        in_period = _between("outcome_date", date_from, date_to)
-        charged = in_period & Q(outcome_type__in=CHARGED)
+        charged = within & Q(outcome_type__in=CHARGED)
         days = DaysBetween(F("outcome_date"), F("recorded_date"))
         return {
-            "outcomes_assigned": Count("pk", filter=in_period),
+            "outcomes_assigned": Count("pk", filter=within),
             "charged": Count("pk", filter=charged),
-            "positive_outcomes": Count("pk", filter=in_period & Q(outcome_type__in=POSITIVE)),
-            "victim_withdrawal": Count("pk", filter=in_period & Q(outcome_type__in=VICTIM_WITHDRAWAL)),
+            "positive_outcomes": Count("pk", filter=within & Q(outcome_type__in=POSITIVE)),
+            "victim_withdrawal": Count("pk", filter=within & Q(outcome_type__in=VICTIM_WITHDRAWAL)),
             "days_to_charge": Sum(days, filter=charged),
-            "days_to_outcome": Sum(days, filter=in_period),
+            "days_to_outcome": Sum(days, filter=within),
         }
     if family == "arrest_date":
-        in_period = _between("arrest_date", date_from, date_to)
         return {
-            "rui": Count("pk", filter=in_period & Q(bail_status=BailStatus.RUI)),
-            "bail": Count("pk", filter=in_period & Q(bail_status=BailStatus.BAIL)),
+            "rui": Count("pk", filter=within & Q(bail_status=BailStatus.RUI)),
+            "bail": Count("pk", filter=within & Q(bail_status=BailStatus.BAIL)),
         }
     if family == "court_outcome_date":
-        in_period = _between("court_outcome_date", date_from, date_to)
         return {
-            "convicted": Count("pk", filter=in_period & Q(court_outcome=CourtOutcome.CONVICTED)),
-            "acquitted": Count("pk", filter=in_period & Q(court_outcome=CourtOutcome.ACQUITTED)),
-            "discontinued": Count("pk", filter=in_period & Q(court_outcome=CourtOutcome.DISCONTINUED)),
+            "convicted": Count("pk", filter=within & Q(court_outcome=CourtOutcome.CONVICTED)),
+            "acquitted": Count("pk", filter=within & Q(court_outcome=CourtOutcome.ACQUITTED)),
+            "discontinued": Count("pk", filter=within & Q(court_outcome=CourtOutcome.DISCONTINUED)),
         }
     raise ValueError(family)
 
 
-def _referral_aggregates(family: str, date_from: date, date_to: date) -> dict[str, Any]:
+def _referral_aggregates(family: str, within: Q) -> dict[str, Any]:
     if family == "referral_date":
-        return {"cps_referrals": Count("pk", filter=_between("referral_date", date_from, date_to))}
+        return {"cps_referrals": Count("pk", filter=within)}
     if family == "decision_date":
-        decided = _between("decision_date", date_from, date_to) & ~Q(decision="")
+        decided = within & ~Q(decision="")
         return {
             "cps_decisions": Count("pk", filter=decided),
             "cps_charge_decisions": Count("pk", filter=decided & Q(decision=CpsDecision.CHARGE)),
@@ -463,14 +452,14 @@ def _by_column(group_by: str | None, filters: KpiFilters, date_from: date, date_
     aggregates: dict[str, Any] = {"open_investigations": Count("pk", filter=_open_at(date_to))}
     for family in INVESTIGATION_FAMILIES:
         touches |= _between(family, date_from, date_to)
-        aggregates |= _investigation_aggregates(family, date_from, date_to)
+        aggregates |= _investigation_aggregates(family, _between(family, date_from, date_to))
     investigations = filters.apply(Investigation.objects.filter(touches))
 
     referral_touches = Q()
     referral_aggregates: dict[str, Any] = {}
     for family in REFERRAL_FAMILIES:
         referral_touches |= _between(family, date_from, date_to)
-        referral_aggregates |= _referral_aggregates(family, date_from, date_to)
+        referral_aggregates |= _referral_aggregates(family, _between(family, date_from, date_to))
     referrals = filters.apply(CpsReferral.objects.filter(referral_touches), prefix="investigation__")
 
     if column is None:
@@ -496,7 +485,7 @@ def _by_period(group_by: str, filters: KpiFilters, date_from: date, date_to: dat
         grouped = (
             queryset.filter(_between(family, date_from, date_to))
             .order_by()
-            .values(period_key=_period_key_expression(group_by, family))
+            .values(period_key=_period_bucket(group_by, family))
             .annotate(**aggregates)
         )
         for row in grouped:
@@ -504,17 +493,17 @@ def _by_period(group_by: str, filters: KpiFilters, date_from: date, date_to: dat
 
     investigations = filters.apply(Investigation.objects.all())
     for family in INVESTIGATION_FAMILIES:
-        collect(investigations, family, _investigation_aggregates(family, date_from, date_to))
+        collect(investigations, family, _investigation_aggregates(family, Q()))
     referrals = filters.apply(CpsReferral.objects.all(), prefix="investigation__")
     for family in REFERRAL_FAMILIES:
-        collect(referrals, family, _referral_aggregates(family, date_from, date_to))
+        collect(referrals, family, _referral_aggregates(family, Q()))
 
     day_before = date_from - timedelta(days=1)
-    open_count = investigations.aggregate(n=Count("pk", filter=_open_at(day_before)))["n"]
+    open_count = investigations.filter(_open_at(day_before)).count()
 
     rows = []
     for period in periods_between(group_by, date_from, date_to):
-        group_counts = counts.get(_key_of_period(group_by, period), {})
+        group_counts = counts.get(_bucket_of_period(group_by, period), {})
         # Open at this group's end (``to`` for a partial last group): see the module docstring.
         open_count += (group_counts.get("recorded_offences") or 0) - (group_counts.get("outcomes_assigned") or 0)
         rows.append({"group": period.key, **_metrics({**group_counts, "open_investigations": open_count})})

@@ -1,0 +1,116 @@
+"""Time a 24-month, group_by=month KPI request on the configured database.
+
+    DATABASE_URL=postgres://... .venv/bin/python scripts/bench_kpis.py [--runs 5] [--to 2026-03-31]
+
+Times the plain function (``cases.kpis.kpi_rows``) and the API (``GET /api/v1/kpis/`` through DRF's test
+client, as an OPCC scrutiny user), then the other groupings and the Soteria endpoint. Prints the number of
+investigations, the queries per request and the best / median wall time of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+
+
+def _timed(fn: Callable[[], object], runs: int) -> tuple[float, float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fn()  # warm caches and connections
+    times = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(captured)
+    return min(times), statistics.median(times), queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--to", help="Last day (default: end of the last month with a recorded investigation).")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.models import Max
+    from rest_framework.test import APIClient
+
+    from cases.kpis import kpi_rows
+    from cases.models import CpsReferral, Investigation
+    from oversight.models import User
+    from oversight.periods import month_of
+    from oversight.roles import Role
+
+    latest = Investigation.objects.aggregate(latest=Max("recorded_date"))["latest"] or date.today()
+    date_to = date.fromisoformat(args.to) if args.to else month_of(latest).end
+    date_from = month_of(date_to).start
+    for _ in range(23):
+        date_from = month_of(date_from - timedelta(days=1)).start
+
+    user, _ = User.objects.get_or_create(email="kpi-benchmark@example.invalid", defaults={"full_name": "KPI benchmark"})
+    user.groups.add(Group.objects.get(name=Role.OPCC_SCRUTINY.value))
+    client = APIClient()
+    client.force_authenticate(user)
+    params = {"from": date_from.isoformat(), "to": date_to.isoformat()}
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"investigations: {Investigation.objects.count():,}; CPS referrals: {CpsReferral.objects.count():,}")
+    print(f"period: {date_from} to {date_to} (24 months); best / median of {args.runs} runs")
+
+    def api(**extra: str) -> Callable[[], object]:
+        def call() -> object:
+            response = client.get("/api/v1/kpis/", {**params, **extra})
+            assert response.status_code == 200, response.content
+            return response
+
+        return call
+
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("function group_by=month", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="month")),
+        ("API      group_by=month", api(group_by="month")),
+        (
+            "function group_by=month, lpa+strand filters",
+            lambda: kpi_rows(
+                date_from=date_from,
+                date_to=date_to,
+                group_by="month",
+                filters={"strand": "rasso", "lpa": "birmingham"},
+            ),
+        ),
+        ("function group_by=quarter", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="quarter")),
+        ("function group_by=strand", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="strand")),
+        ("function group_by=lpa", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="lpa")),
+        ("function ungrouped", lambda: kpi_rows(date_from=date_from, date_to=date_to)),
+        (
+            "API      soteria (adult rape)",
+            lambda: client.get(
+                "/api/v1/kpis/soteria/", {**params, "offence_group": "rape", "victim_age_group": "adult"}
+            ),
+        ),
+    ]
+    for label, fn in cases:
+        best, median, queries = _timed(fn, args.runs)
+        print(f"  {label:<46} {best:8.1f} ms best  {median:8.1f} ms median  {queries:3d} queries")
+    user.delete()
+
+
+if __name__ == "__main__":
+    main()
