@@ -685,7 +685,14 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Compliance trend by area over months, assurance levels, learning themes and action counts. No case data."""
     today = timezone.localdate()
-    form = OverviewForm(request.GET or None)
+    this_month = today.replace(day=1)
+    form = OverviewForm(
+        request.GET or None,
+        initial={
+            "month_from": selectors.months_back(this_month, 11).strftime("%Y-%m"),
+            "month_to": this_month.strftime("%Y-%m"),
+        },
+    )
     data = form.cleaned_data if form.is_valid() else {}
     end = data.get("month_to") or today.replace(day=1)
     start = data.get("month_from") or selectors.months_back(end, 11)

@@ -85,3 +85,28 @@ def test_an_audit_lead_runs_an_audit_from_plan_to_report(page: Any, make_user: A
     assert "0.0%" in page.get_by_test_id("question-table").inner_text()
     page.wait_for_selector("canvas[data-chart='chart-questions'][data-rendered='true']")
     screenshot(page, "audits-report")
+
+
+def test_the_opcc_overview_shows_trends_without_crime_references(page: Any, make_user: Any) -> None:
+    from tests.audits.factories import AuditFactory, CaseReviewFactory, answer_all
+
+    lead = make_user(Role.AUDIT_LEAD)
+    qs = QuestionSetFactory()
+    today = timezone.localdate().replace(day=1)
+    for back, values in ((3, ["compliant", "partial", "non_compliant"]), (2, ["compliant", "compliant", "partial"])):
+        index = today.year * 12 + today.month - 1 - back
+        month = date(index // 12, index % 12 + 1, 1)
+        audit = AuditFactory(lead_auditor=lead, question_set=qs, month=month, status="submitted")
+        answer_all(
+            CaseReviewFactory(audit=audit, investigation=InvestigationFactory(crime_reference=f"20/77{back}/25")),
+            values,
+        )
+    opcc = make_user(Role.OPCC_SCRUTINY)
+    browser_login(page, opcc)
+    page.get_by_role("link", name="Audits").first.click()
+    page.wait_for_url("**/audits/overview/")
+    page.wait_for_selector("canvas[data-chart='chart-trend'][data-rendered='true']")
+    table = page.get_by_test_id("trend-table").inner_text()
+    assert "33.3%" in table and "66.7%" in table
+    assert "20/77" not in page.content()
+    screenshot(page, "audits-overview-opcc")

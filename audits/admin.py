@@ -1,0 +1,74 @@
+"""Admin for the audits app: reference and repair only; the audit journey has its own pages and rules."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+
+
+@admin.register(QuestionSet)
+class QuestionSetAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "code", "version", "area", "published_at"]
+    list_filter = ["area"]
+    inlines = [QuestionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published version is frozen.
+        if obj is not None and obj.is_published:
+            return [f.name for f in self.model._meta.fields]
+        return ["published_at", "published_by"]
+
+
+@admin.register(Audit)
+class AuditAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "area", "month", "lead_auditor", "status", "assurance_level"]
+    list_filter = ["kind", "area", "status"]
+    list_select_related = ["lead_auditor"]
+    readonly_fields = [
+        "status",
+        "assurance_level",
+        "submitted_at",
+        "submitted_by",
+        "signed_off_at",
+        "signed_off_by",
+        "sample_seed",
+        "sample_window_start",
+        "sample_window_end",
+    ]
+
+
+@admin.register(CaseReview)
+class CaseReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "investigation", "method", "reviewed_at"]
+    list_select_related = ["audit", "investigation"]
+    raw_id_fields = ["audit", "investigation"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["review", "question", "value"]
+    list_filter = ["value"]
+    raw_id_fields = ["review", "question"]
+
+
+@admin.register(LearningPoint)
+class LearningPointAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "audit", "kind", "theme"]
+    list_filter = ["kind", "theme"]
+    raw_id_fields = ["audit", "review"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "owner", "due_date", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["audit", "learning_point"]
+    readonly_fields = ["verified_at", "verified_by", "completed_at"]
+
+
+admin.site.register(ActionNote, SimpleHistoryAdmin)
