@@ -75,6 +75,7 @@ def test_the_comparison_downloads_as_csv(client_for: Any, seeded: BenchmarkMeasu
     response = client_for(Role.BOARD_CHAIR).get(DETAIL, {"format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["Rank", "Force", "Live orders", "Source"]
+    assert [row[0] for row in rows[1:]] == ["1", "1", "3", "4", "5", "6", "7", "8"]  # equal figures share a rank
     assert rows[-1][:3] == ["8", "Staffordshire Police", "6"]
     xlsx = client_for(Role.BOARD_CHAIR).get(DETAIL, {"format": "xlsx"})
     assert xlsx.status_code == 200
