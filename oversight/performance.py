@@ -498,9 +498,10 @@ def benchmark_detail(request: HttpRequest, code: str) -> HttpResponse:
         "benchmark",
         f"{measure.name} by force, {period}" if period else measure.name,
         ["Rank", "Force", measure.unit.capitalize() or "Figure", "Source"],
+        # Competition ranking: equal figures share a rank (29, 29, 23 → 1, 1, 3).
         [
-            [rank, label, value, f.source]
-            for rank, (label, value, f) in enumerate(zip(labels, values, figures, strict=True), 1)
+            [1 + sum(other > value for other in values), label, value, f.source]
+            for label, value, f in zip(labels, values, figures, strict=True)
         ],
         numeric={0, 2},
     )
