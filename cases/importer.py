@@ -1,0 +1,684 @@
+"""The investigation CSV import (DESIGN.md §4), shared by ``manage.py import_investigations`` and the upload page.
+
+Two passes over the file, both streaming:
+
+1. **validate** every row (codes, dates, pairs of fields, references repeated in
+   the file, the records already in the database for rows that update them) and
+   collect every error as ``row N, column C: message``; any error → nothing is written;
+2. **write** in chunks inside one transaction: new rows in bulk (``COPY`` on
+   PostgreSQL, ``bulk_create`` elsewhere), changed ones with ``bulk_update``, each
+   with a simple-history row as ``bulk_create_with_history`` would write it
+   (``history_user`` = the importing user, reason "CSV import"), flags' history
+   included; unchanged rows are left alone, so importing the same file twice
+   changes nothing and adds no history.
+
+Only the references seen (to find repeats) and the errors are kept in memory
+for the whole file; rows are held a chunk at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import operator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import reduce
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from oversight.errors import ApplicationError
+from oversight.roles import Cap, require_capability
+
+from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
+from .outcomes import OutcomeType
+
+COLUMNS: tuple[str, ...] = (
+    "crime_reference",
+    "strand",
+    "offence_group",
+    "victim_age_group",
+    "lpa",
+    "team",
+    "recorded_date",
+    "offence_date",
+    "outcome_type",
+    "outcome_date",
+    "cps_referral_date",
+    "cps_decision",
+    "cps_decision_date",
+    "arrest_date",
+    "bail_status",
+    "court_outcome",
+    "court_outcome_date",
+    "vcop_compliant",
+    "vps_offered",
+    "flags",
+)
+# Accepted as well: the register keeps it, though the records-system extract does not always carry it.
+EXTRA_COLUMNS: tuple[str, ...] = ("advocate_referral",)
+REQUIRED: tuple[str, ...] = ("crime_reference", "strand", "offence_group", "recorded_date")
+KNOWN = frozenset(COLUMNS + EXTRA_COLUMNS)
+
+# Investigation fields written by the import, in the order compared and updated.
+FIELDS: tuple[str, ...] = (
+    "strand",
+    "offence_group",
+    "victim_age_group",
+    "lpa_id",
+    "team_id",
+    "recorded_date",
+    "offence_date",
+    "arrest_date",
+    "bail_status",
+    "outcome_type",
+    "outcome_date",
+    "court_outcome",
+    "court_outcome_date",
+    "vcop_compliant",
+    "vps_offered",
+    "advocate_referral",
+)
+# CSV column → investigation field (when the names differ).
+FIELD_OF: dict[str, str] = {"lpa": "lpa_id", "team": "team_id"}
+DATE_COLUMNS = frozenset(
+    {
+        "recorded_date",
+        "offence_date",
+        "outcome_date",
+        "cps_referral_date",
+        "cps_decision_date",
+        "arrest_date",
+        "court_outcome_date",
+    }
+)
+CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {  # tuples keep the order shown in messages
+    "strand": tuple(Strand.values),
+    "offence_group": tuple(OffenceGroup.values),
+    "victim_age_group": tuple(VictimAgeGroup.values),
+    "bail_status": tuple(BailStatus.values),
+    "court_outcome": tuple(CourtOutcome.values),
+    "cps_decision": tuple(CpsDecision.values),
+}
+YES_NO_COLUMNS = frozenset({"vcop_compliant", "vps_offered", "advocate_referral"})
+OUTCOME_CODES = frozenset(OutcomeType.values)
+assert set(YesNoUnknown.values) == {"yes", "no", ""}
+CHUNK_ROWS = 1_000
+CHANGE_REASON = "CSV import"
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One problem in the file: ``row N, column C: message`` (the header is row 1)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+class ImportRejected(ApplicationError):
+    """The file has errors; nothing was written. ``errors`` lists every one of them."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        count = len(errors)
+        super().__init__(
+            f"The file has {count} error{'s' if count != 1 else ''}: nothing was imported.",
+            {"file": [str(e) for e in errors]},
+        )
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    referrals_created: int = 0
+    referrals_updated: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rows} rows: {self.created} created, {self.updated} updated, {self.unchanged} unchanged "
+            f"({self.referrals_created} CPS referrals created, {self.referrals_updated} updated)."
+        )
+
+
+@dataclass
+class ParsedRow:
+    """One data row turned into model values; only the columns present in the file are in ``values``."""
+
+    number: int
+    reference: str
+    values: dict[str, Any] = field(default_factory=dict)
+    flag_ids: frozenset[int] | None = None  # None: no ``flags`` column
+    referral: tuple[date, str, date | None] | None = None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _open(source: str | Path | IO[bytes]) -> tuple[IO[bytes], bool]:
+    if isinstance(source, str | Path):
+        return open(source, "rb"), True
+    return source, False
+
+
+def _records(binary: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) for every record, the header being row 1."""
+    binary.seek(0)
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    try:
+        yield from enumerate(csv.reader(text), start=1)
+    finally:
+        text.detach()  # leave the underlying file open for the second pass
+
+
+class _Lookups:
+    """Reference data by lower-case code and name."""
+
+    def __init__(self) -> None:
+        self.lpas = self._by_code_and_name(LocalPolicingArea)
+        self.teams = self._by_code_and_name(Team)
+        self.flags = {code.lower(): pk for code, pk in Flag.objects.values_list("code", "id")}
+
+    @staticmethod
+    def _by_code_and_name(model: Any) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for pk, code, name in model.objects.values_list("id", "code", "name"):
+            found[name.strip().lower()] = pk
+            found[code.lower()] = pk
+        return found
+
+
+class _Parser:
+    """Turns cells into values and errors, one row at a time."""
+
+    def __init__(self, header: list[str], today: date) -> None:
+        self.header = header
+        self.present = frozenset(header)
+        self.lookups = _Lookups()
+        self.today = today
+
+    def parse(self, number: int, cells: list[str]) -> tuple[ParsedRow, list[RowError]]:
+        errors: list[RowError] = []
+        if len(cells) > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
+            errors.append(
+                RowError(
+                    number,
+                    f"{len(self.header) + 1}",
+                    f"this row has {len(cells)} values but the header has {len(self.header)} columns",
+                )
+            )
+        raw = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(self.header)}
+        row = ParsedRow(number=number, reference=raw.get("crime_reference", ""))
+        cps: dict[str, Any] = {}
+        for column, text in raw.items():
+            if column not in KNOWN:
+                continue
+            try:
+                value = self._value(column, text)
+            except ValueError as exc:
+                errors.append(RowError(number, column, str(exc)))
+                continue
+            if column == "crime_reference":
+                row.reference = value
+            elif column == "flags":
+                row.flag_ids = value
+            elif column.startswith("cps_"):
+                cps[column] = value
+            else:
+                row.values[FIELD_OF.get(column, column)] = value
+        row.referral = self._referral(number, cps, errors) if cps else None
+        return row, errors
+
+    def _value(self, column: str, text: str) -> Any:
+        if column in REQUIRED and not text:
+            raise ValueError("is required")
+        if column == "crime_reference":
+            if len(text) > 40:
+                raise ValueError("must be 40 characters or fewer")
+            return text
+        if column in DATE_COLUMNS:
+            return self._date(text)
+        if column in CHOICE_COLUMNS:
+            code = text.lower()
+            if column == "victim_age_group" and not code:
+                return VictimAgeGroup.UNKNOWN.value
+            if code and code not in CHOICE_COLUMNS[column]:
+                raise ValueError(f"'{text}' is not a known code (use one of: {', '.join(CHOICE_COLUMNS[column])})")
+            return code
+        if column == "outcome_type":
+            code = text.upper()
+            if code and code not in OUTCOME_CODES:
+                raise ValueError(f"'{text}' is not a Home Office outcome type (1, 1A, 2 … 22)")
+            return code
+        if column in YES_NO_COLUMNS:
+            answer = text.lower()
+            if answer not in ("yes", "no", ""):
+                raise ValueError(f"'{text}' is not yes, no or empty")
+            return answer  # YesNoUnknown values: "yes", "no", "" (not recorded)
+        if column in ("lpa", "team"):
+            if not text:
+                return None
+            table = self.lookups.lpas if column == "lpa" else self.lookups.teams
+            try:
+                return table[text.lower()]
+            except KeyError:
+                kind = "LPA" if column == "lpa" else "team"
+                raise ValueError(f"'{text}' is not a known {kind} code or name") from None
+        if column == "flags":
+            ids = set()
+            for part in text.split(";"):
+                code = part.strip().lower()
+                if not code:
+                    continue
+                if code not in self.lookups.flags:
+                    raise ValueError(f"'{part.strip()}' is not a known flag code")
+                ids.add(self.lookups.flags[code])
+            return frozenset(ids)
+        raise ValueError("unexpected column")  # pragma: no cover - KNOWN is checked first
+
+    def _date(self, text: str) -> date | None:
+        if not text:
+            return None
+        try:
+            if len(text) != 10:
+                raise ValueError
+            value = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        if value > self.today:
+            raise ValueError(f"{text} is in the future")
+        return value
+
+    def _referral(
+        self, number: int, cps: dict[str, Any], errors: list[RowError]
+    ) -> tuple[date, str, date | None] | None:
+        referral_date = cps.get("cps_referral_date")
+        decision = cps.get("cps_decision", "")
+        decision_date = cps.get("cps_decision_date")
+        if referral_date is None:
+            if decision or decision_date:
+                column = "cps_referral_date"
+                if column in self.present and not any(e.column == column for e in errors):
+                    errors.append(RowError(number, column, "a CPS decision needs the referral date"))
+                elif column not in self.present:
+                    errors.append(RowError(number, column, "a CPS decision needs the referral date (add the column)"))
+            return None
+        if decision and decision_date is None and not _has_error(errors, "cps_decision_date"):
+            errors.append(RowError(number, "cps_decision_date", "a CPS decision needs its date"))
+        if decision_date and not decision and not _has_error(errors, "cps_decision"):
+            errors.append(RowError(number, "cps_decision", "a CPS decision date needs the decision"))
+        if decision_date and decision_date < referral_date:
+            errors.append(RowError(number, "cps_decision_date", "is before the CPS referral date"))
+        return referral_date, decision, decision_date
+
+
+def _has_error(errors: list[RowError], column: str) -> bool:
+    return any(e.column == column for e in errors)
+
+
+def _check_header(header: list[str]) -> tuple[list[str], list[RowError], bool]:
+    names = [h.strip().lower() for h in header]
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        if not name:
+            errors.append(RowError(1, str(position), "the column has no name"))
+        elif name in seen:
+            errors.append(RowError(1, name, "the column appears more than once"))
+        elif name not in KNOWN:
+            errors.append(RowError(1, name, "unknown column"))
+        seen.add(name)
+    missing = [c for c in REQUIRED if c not in seen]
+    for column in missing:
+        errors.append(RowError(1, column, "required column is missing"))
+    return names, errors, not missing
+
+
+_CHECKED_FIELDS = ("recorded_date", "outcome_type", "outcome_date", "court_outcome", "court_outcome_date")
+
+
+def _check_row(row: ParsedRow, existing: dict[str, Any] | None, errors: list[RowError]) -> None:
+    """Rules across fields, on the row's values over the stored ones for columns the file lacks."""
+    merged = dict(existing or {})
+    merged.update({k: v for k, v in row.values.items() if k in _CHECKED_FIELDS})
+    bad = {e.column for e in errors}
+    recorded = merged.get("recorded_date")
+    pairs = (
+        (
+            "outcome_type",
+            "outcome_date",
+            "an outcome type needs an outcome date",
+            "an outcome date needs an outcome type",
+        ),
+        (
+            "court_outcome",
+            "court_outcome_date",
+            "a court outcome needs its date",
+            "a court outcome date needs the result",
+        ),
+    )
+    for kind, when, needs_date, needs_kind in pairs:
+        if kind in bad or when in bad:
+            continue
+        if merged.get(kind) and not merged.get(when):
+            errors.append(RowError(row.number, when, needs_date))
+        elif merged.get(when) and not merged.get(kind):
+            errors.append(RowError(row.number, kind, needs_kind))
+    if recorded is None or "recorded_date" in bad:
+        return
+    for column in ("outcome_date", "court_outcome_date"):
+        value = merged.get(column)
+        if value and column not in bad and value < recorded:
+            errors.append(RowError(row.number, column, f"is before the recorded date ({recorded:%Y-%m-%d})"))
+    if row.referral:
+        referral_date, _decision, decision_date = row.referral
+        if referral_date < recorded and "cps_referral_date" not in bad:
+            errors.append(
+                RowError(row.number, "cps_referral_date", f"is before the recorded date ({recorded:%Y-%m-%d})")
+            )
+        if decision_date and decision_date < recorded and "cps_decision_date" not in bad:
+            errors.append(
+                RowError(row.number, "cps_decision_date", f"is before the recorded date ({recorded:%Y-%m-%d})")
+            )
+
+
+def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _data_rows(binary: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    records = _records(binary)
+    next(records, None)
+    for number, cells in records:
+        if any(cell.strip() for cell in cells):
+            yield number, cells
+
+
+def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowError], int]:
+    """Pass 1: the normalised header, every error in the file, and the number of data rows."""
+    try:
+        first = next(_records(binary), None)
+    except UnicodeDecodeError:
+        return [], [RowError(1, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8")], 0
+    except csv.Error as exc:
+        return [], [RowError(1, "(file)", f"the file is not a readable CSV file ({exc})")], 0
+    if first is None or not any(c.strip() for c in first[1]):
+        return [], [RowError(1, "(file)", "the file is empty: the first row must name the columns")], 0
+    header, errors, usable = _check_header(first[1])
+    if not usable:
+        return header, errors, 0
+    parser = _Parser(header, today)
+    first_row_of: dict[str, int] = {}
+    count = 0
+    rows = _data_rows(binary)
+    try:
+        for chunk in _chunked(rows, CHUNK_ROWS):
+            parsed = []
+            for number, cells in chunk:
+                row, row_errors = parser.parse(number, cells)
+                count += 1
+                if row.reference and "crime_reference" not in {e.column for e in row_errors}:
+                    earlier = first_row_of.get(row.reference)
+                    if earlier is not None:
+                        row_errors.append(
+                            RowError(number, "crime_reference", f"{row.reference} is already in row {earlier}")
+                        )
+                    else:
+                        first_row_of[row.reference] = number
+                parsed.append((row, row_errors))
+            stored = _stored_for_checks([row.reference for row, _ in parsed if row.reference])
+            for row, row_errors in parsed:
+                _check_row(row, stored.get(row.reference), row_errors)
+                errors.extend(row_errors)
+    except UnicodeDecodeError:
+        errors.append(RowError(count + 2, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8"))
+    except csv.Error as exc:
+        errors.append(RowError(count + 2, "(file)", f"the file is not a readable CSV file ({exc})"))
+    if not errors and count == 0:
+        errors.append(RowError(2, "(file)", "the file has a header but no data rows"))
+    return header, sorted(errors), count
+
+
+def _stored_for_checks(references: list[str]) -> dict[str, dict[str, Any]]:
+    rows = Investigation.objects.filter(crime_reference__in=references).values("crime_reference", *_CHECKED_FIELDS)
+    return {row.pop("crime_reference"): row for row in rows}
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _historical_flags_model() -> Any:
+    return apps.get_model("cases", "HistoricalInvestigation_flags")
+
+
+def _write_chunk(rows: list[ParsedRow], *, header: frozenset[str], actor: Any, result: ImportResult) -> None:
+    through = Investigation.flags.through
+    stored = {
+        inv.crime_reference: inv
+        for inv in Investigation.objects.filter(crime_reference__in=[r.reference for r in rows])
+    }
+    stored_ids = [inv.pk for inv in stored.values()]
+    flags_of: dict[int, set[int]] = {}
+    for inv_id, flag_id in through.objects.filter(investigation_id__in=stored_ids).values_list(
+        "investigation_id", "flag_id"
+    ):
+        flags_of.setdefault(inv_id, set()).add(flag_id)
+    referrals = {
+        (r.investigation_id, r.referral_date): r for r in CpsReferral.objects.filter(investigation_id__in=stored_ids)
+    }
+    now = timezone.now()
+    fields_in_file = [f for f in FIELDS if f in _fields_present(header)]
+
+    new: list[Investigation] = []
+    new_flags: dict[int, frozenset[int]] = {}  # index in ``new`` → flags
+    changed: list[Investigation] = []
+    flag_changes: dict[int, tuple[set[int], set[int]]] = {}  # investigation id → (add, remove)
+    new_referrals: list[tuple[Investigation, tuple[date, str, date | None]]] = []
+    changed_referrals: list[CpsReferral] = []
+
+    for row in rows:
+        investigation = stored.get(row.reference)
+        if investigation is None:
+            investigation = Investigation(crime_reference=row.reference, **row.values)
+            if row.flag_ids:
+                new_flags[len(new)] = row.flag_ids
+            new.append(investigation)
+            if row.referral:
+                new_referrals.append((investigation, row.referral))
+            continue
+        is_changed = False
+        for name, value in row.values.items():
+            if getattr(investigation, name) != value:
+                setattr(investigation, name, value)
+                is_changed = True
+        if row.flag_ids is not None:
+            current = flags_of.get(investigation.pk, set())
+            add, remove = set(row.flag_ids) - current, current - set(row.flag_ids)
+            if add or remove:
+                flag_changes[investigation.pk] = (add, remove)
+                is_changed = True
+        referral_changed = False
+        if row.referral:
+            referral_date, decision, decision_date = row.referral
+            referral = referrals.get((investigation.pk, referral_date))
+            if referral is None:
+                new_referrals.append((investigation, row.referral))
+                referral_changed = True
+            elif "cps_decision" in header and (referral.decision, referral.decision_date) != (decision, decision_date):
+                referral.decision, referral.decision_date = decision, decision_date
+                changed_referrals.append(referral)
+                referral_changed = True
+        if is_changed:
+            investigation.updated_at = now
+            changed.append(investigation)
+        elif referral_changed:
+            result.updated += 1  # only its CPS referral changed: the referral's history records it
+        else:
+            result.unchanged += 1
+
+    if new:
+        for investigation in new:
+            investigation.created_at = investigation.updated_at = now
+        _insert(Investigation, new)
+        created_history = _insert_history(Investigation, new, update=False, actor=actor, now=now)
+        _insert_rows(
+            through, ["investigation_id", "flag_id"], [(new[i].pk, f) for i, flags in new_flags.items() for f in flags]
+        )
+        _history_flags({new[i].pk: created_history[i] for i in new_flags})
+        result.created += len(new)
+    if changed:
+        Investigation.objects.bulk_update(changed, [*fields_in_file, "updated_at"], batch_size=1000)
+        removals = [Q(investigation_id=i, flag_id__in=remove) for i, (_add, remove) in flag_changes.items() if remove]
+        if removals:
+            through.objects.filter(reduce(operator.or_, removals)).delete()
+        _insert_rows(
+            through, ["investigation_id", "flag_id"], [(i, f) for i, (add, _r) in flag_changes.items() for f in add]
+        )
+        changed_history = _insert_history(Investigation, changed, update=True, actor=actor, now=now)
+        _history_flags({inv.pk: hist for inv, hist in zip(changed, changed_history, strict=True)})
+        result.updated += len(changed)
+
+    if new_referrals:
+        referrals_to_add = [
+            CpsReferral(investigation_id=inv.pk, referral_date=rd, decision=decision, decision_date=decision_date)
+            for inv, (rd, decision, decision_date) in new_referrals
+        ]
+        _insert(CpsReferral, referrals_to_add)
+        _insert_history(CpsReferral, referrals_to_add, update=False, actor=actor, now=now)
+        result.referrals_created += len(new_referrals)
+    if changed_referrals:
+        CpsReferral.objects.bulk_update(changed_referrals, ["decision", "decision_date"], batch_size=1000)
+        _insert_history(CpsReferral, changed_referrals, update=True, actor=actor, now=now)
+        result.referrals_updated += len(changed_referrals)
+
+
+def _insert_rows(model: Any, attnames: list[str], rows: list[tuple]) -> list[int]:
+    """Insert ``rows`` (values for ``attnames``, primary key left out) and return their new keys.
+
+    ``COPY`` on PostgreSQL (several times faster than the multi-row ``INSERT`` the ORM
+    builds; keys are taken from the table's sequence first so related rows can use them),
+    ``bulk_create`` elsewhere.
+    """
+    if not rows:
+        return []
+    meta = model._meta
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, batch_size=1000)
+        return [obj.pk for obj in objs]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in [meta.pk.attname, *attnames])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        keys = [pk for (pk,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(keys, rows, strict=True):
+                copy.write_row((pk, *row))
+    return keys
+
+
+def _insert(model: Any, objs: list[Any]) -> None:
+    """Insert model instances with :func:`_insert_rows` and set their primary keys.
+
+    Values are written as they are on the objects: callers set ``auto_now`` fields themselves.
+    """
+    meta = model._meta
+    attnames = [f.attname for f in meta.concrete_fields if f is not meta.pk]
+    keys = _insert_rows(model, attnames, [tuple(getattr(obj, name) for name in attnames) for obj in objs])
+    for obj, pk in zip(objs, keys, strict=True):
+        setattr(obj, meta.pk.attname, pk)
+
+
+def _insert_history(model: Any, objs: list[Any], *, update: bool, actor: Any, now: Any) -> list[int]:
+    """One history row per object, as ``bulk_create_with_history`` / ``bulk_update_with_history`` write them.
+
+    Written here (simple-history's own historical model and tracked fields, through
+    :func:`_insert_rows`) so their ids are known for the flags' history. Returns the ids.
+    """
+    history_model = model.history.model
+    tracked = [f.attname for f in history_model.tracked_fields]
+    extra = (now, getattr(actor, "pk", None), CHANGE_REASON, "~" if update else "+")
+    attnames = [*tracked, "history_date", "history_user_id", "history_change_reason", "history_type"]
+    return _insert_rows(history_model, attnames, [(*(getattr(obj, n) for n in tracked), *extra) for obj in objs])
+
+
+def _history_flags(history_of: dict[int, int]) -> None:
+    """Record the flags each new history row saw (what simple-history does for a single save).
+
+    ``history_of`` maps investigation id → the id of its new history row; flags are read back
+    from the through table so the rows carry the through ids, as simple-history's own rows do.
+    """
+    if not history_of:
+        return
+    through = Investigation.flags.through
+    current = through.objects.filter(investigation_id__in=list(history_of)).values_list(
+        "id", "investigation_id", "flag_id"
+    )
+    _insert_rows(
+        _historical_flags_model(),
+        ["id", "history_id", "investigation_id", "flag_id"],
+        [(pk, history_of[inv_id], inv_id, flag_id) for pk, inv_id, flag_id in current],
+    )
+
+
+def _fields_present(header: frozenset[str]) -> set[str]:
+    return {FIELD_OF.get(c, c) for c in header}
+
+
+@transaction.atomic
+def _write(binary: IO[bytes], header: list[str], *, actor: Any, today: date) -> ImportResult:
+    parser = _Parser(header, today)
+    present = frozenset(header)
+    result = ImportResult()
+    for chunk in _chunked(_data_rows(binary), CHUNK_ROWS):
+        rows = []
+        for number, cells in chunk:
+            row, errors = parser.parse(number, cells)
+            if errors:  # the file changed between the two passes
+                raise ImportRejected(errors)
+            rows.append(row)
+        result.rows += len(rows)
+        _write_chunk(rows, header=present, actor=actor, result=result)
+    return result
+
+
+def import_investigations(*, source: str | Path | IO[bytes], actor: Any = None) -> ImportResult:
+    """Validate the whole CSV file ``source`` and, if it has no error, import it in one transaction.
+
+    ``source`` is a path or a binary file object that can seek (an upload). ``actor``
+    (``None`` for a command run by the system) must hold ``investigations.edit`` and
+    becomes the history user. Raises :class:`ImportRejected` listing every error,
+    with nothing written.
+    """
+    if actor is not None:
+        require_capability(actor, Cap.INVESTIGATIONS_EDIT)
+    binary, owned = _open(source)
+    try:
+        today = timezone.localdate()
+        header, errors, _count = validate(binary, today=today)
+        if errors:
+            raise ImportRejected(errors)
+        return _write(binary, header, actor=actor, today=today)
+    finally:
+        if owned:
+            binary.close()
