@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"RagRatingEnum": "commitments.choices.Rating"},
 }
 
 # Content Security Policy: no inline scripts, nothing from other origins.

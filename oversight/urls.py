@@ -3,9 +3,7 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
@@ -42,10 +40,7 @@ urlpatterns = [
         csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("vendor/govuk-frontend/assets/images/favicon.ico"))),
-    ),
+    path("favicon.ico", views.favicon),
     path("cases/", include("cases.urls")),
     path("audits/", include("audits.urls")),
     path("commitments/", include("commitments.urls")),

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -48,6 +49,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
     healthy = all(v in ("ok", "disabled") for v in status.values())
     return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico; point them at the static file (resolved per request)."""
+    return redirect(static("vendor/govuk-frontend/assets/images/favicon.ico"), permanent=False)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

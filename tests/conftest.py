@@ -45,6 +45,24 @@ def _fast_and_eager(settings: Any) -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (live server, real worker) flush tables between tests; put the
+    migration-seeded reference data and role groups back so each test starts as migrate left it."""
+    marker = request.node.get_closest_marker("django_db")
+    if not marker or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from oversight.roles import sync_role_groups
+
+    importlib.import_module("cases.migrations.0002_seed_reference_data").seed(apps, None)
+    sync_role_groups()
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     """``make_user("audit_lead", "board_chair", email=...)`` → a user holding those roles."""
