@@ -285,3 +285,12 @@ def test_only_administrators_rebuild(role: Role, client_for: Any) -> None:
     response = client_for(role).post("/summaries/rebuild/", {"kind": "monthly_performance", "period": OCTOBER})
     assert response.status_code == 403
     assert not SummaryBuild.objects.exists()
+
+
+def test_chairs_and_opcc_see_the_latest_summaries_on_their_home_page(client_for: Any, october: dict[str, Any]) -> None:
+    summary = summaries.build_summary(kind=SummaryKind.MONTHLY_PERFORMANCE, period_key=OCTOBER).summary
+    for role in (Role.BOARD_CHAIR, Role.OPCC_SCRUTINY):
+        html = client_for(role).get("/").content.decode()
+        assert f'href="/summaries/{summary.pk}/"' in html
+        assert "Latest monthly performance summary: 2025-10" in html
+    assert f'href="/summaries/{summary.pk}/"' not in client_for(Role.CASE_EDITOR).get("/").content.decode()
