@@ -6,8 +6,10 @@ anywhere in this app: only references, codes, dates and process facts.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -146,6 +148,21 @@ class Investigation(models.Model):
     def __str__(self) -> str:
         return self.crime_reference
 
+    def clean(self) -> None:
+        """Rules a form or the API checks beyond the database constraints: no date in the future,
+        and no outcome, court or arrest fact dated before the crime was recorded."""
+        errors: dict[str, str] = {}
+        _not_in_future(
+            self, ("recorded_date", "offence_date", "arrest_date", "outcome_date", "court_outcome_date"), errors
+        )
+        if self.recorded_date:
+            for name in ("outcome_date", "court_outcome_date"):
+                value = getattr(self, name)
+                if value and value < self.recorded_date and name not in errors:
+                    errors[name] = "This date cannot be before the recorded date."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def phase(self) -> str:
         if not self.outcome_type:
@@ -190,6 +207,18 @@ class CpsReferral(models.Model):
     def __str__(self) -> str:
         return f"{self.investigation} referral {self.referral_date:%Y-%m-%d}"
 
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        _not_in_future(self, ("referral_date", "decision_date"), errors)
+        recorded = self.investigation.recorded_date if self.investigation_id else None
+        if recorded:
+            if self.referral_date and self.referral_date < recorded and "referral_date" not in errors:
+                errors["referral_date"] = "The referral cannot be before the crime was recorded."
+            if self.decision_date and self.decision_date < recorded and "decision_date" not in errors:
+                errors["decision_date"] = "The decision cannot be before the crime was recorded."
+        if errors:
+            raise ValidationError(errors)
+
 
 class ProtectiveOrder(models.Model):
     """A protective order (SHPO, SRO, DVPO …) applied for in an investigation."""
@@ -221,6 +250,12 @@ class ProtectiveOrder(models.Model):
     def __str__(self) -> str:
         return f"{self.get_order_type_display()} ({self.investigation})"
 
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        _not_in_future(self, ("applied_date", "granted_date"), errors)
+        if errors:
+            raise ValidationError(errors)
+
 
 class OrderBreach(models.Model):
     """A breach of a protective order."""
@@ -237,3 +272,22 @@ class OrderBreach(models.Model):
 
     def __str__(self) -> str:
         return f"Breach {self.breach_date:%Y-%m-%d} of {self.order}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        _not_in_future(self, ("breach_date",), errors)
+        order = self.order if self.order_id else None
+        if order and self.breach_date and "breach_date" not in errors:
+            start = order.granted_date or order.applied_date
+            if self.breach_date < start:
+                errors["breach_date"] = "A breach cannot be before the order was made."
+        if errors:
+            raise ValidationError(errors)
+
+
+def _not_in_future(instance: models.Model, names: tuple[str, ...], errors: dict[str, str]) -> None:
+    today = timezone.localdate()
+    for name in names:
+        value = getattr(instance, name)
+        if value and value > today:
+            errors[name] = "This date cannot be in the future."

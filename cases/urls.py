@@ -1,4 +1,19 @@
 """Pages of the ``cases`` app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.investigation_list, name="investigation_list"),
+    path("new/", views.investigation_create, name="investigation_create"),
+    path("import/", views.investigation_import, name="investigation_import"),
+    path("<int:pk>/", views.investigation_detail, name="investigation_detail"),
+    path("<int:pk>/edit/", views.investigation_edit, name="investigation_edit"),
+    path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
+    path("<int:pk>/orders/new/", views.order_create, name="order_create"),
+    path("referrals/<int:pk>/edit/", views.referral_edit, name="referral_edit"),
+    path("orders/<int:pk>/edit/", views.order_edit, name="order_edit"),
+    path("orders/<int:pk>/breaches/new/", views.breach_create, name="breach_create"),
+]

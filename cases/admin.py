@@ -1,0 +1,91 @@
+"""Admin for the investigation register (administrators only: see ``OversightAdminSite``)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+
+
+class CpsReferralInline(admin.TabularInline):
+    model = CpsReferral
+    extra = 0
+
+
+class ProtectiveOrderInline(admin.TabularInline):
+    model = ProtectiveOrder
+    extra = 0
+    show_change_link = True
+
+
+class OrderBreachInline(admin.TabularInline):
+    model = OrderBreach
+    extra = 0
+
+
+@admin.register(Investigation)
+class InvestigationAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "crime_reference",
+        "strand",
+        "offence_group",
+        "lpa",
+        "team",
+        "recorded_date",
+        "outcome_type",
+        "outcome_date",
+    )
+    list_filter = (
+        "strand",
+        "offence_group",
+        "victim_age_group",
+        "lpa",
+        "team",
+        "outcome_type",
+        "bail_status",
+        "court_outcome",
+        "flags",
+        "recorded_date",
+    )
+    search_fields = ("crime_reference",)
+    date_hierarchy = "recorded_date"
+    list_select_related = ("lpa", "team")
+    filter_horizontal = ("flags",)
+    inlines = (CpsReferralInline, ProtectiveOrderInline)
+    readonly_fields = ("created_at", "updated_at")
+    show_full_result_count = False  # no full-table COUNT on a million rows
+
+
+@admin.register(CpsReferral)
+class CpsReferralAdmin(SimpleHistoryAdmin):
+    list_display = ("investigation", "referral_date", "decision", "decision_date")
+    list_filter = ("decision", "referral_date")
+    search_fields = ("investigation__crime_reference",)
+    raw_id_fields = ("investigation",)
+    list_select_related = ("investigation",)
+
+
+@admin.register(ProtectiveOrder)
+class ProtectiveOrderAdmin(SimpleHistoryAdmin):
+    list_display = ("investigation", "order_type", "applied_date", "granted_date", "expiry_date")
+    list_filter = ("order_type", "applied_date")
+    search_fields = ("investigation__crime_reference",)
+    raw_id_fields = ("investigation",)
+    list_select_related = ("investigation",)
+    inlines = (OrderBreachInline,)
+
+
+@admin.register(OrderBreach)
+class OrderBreachAdmin(SimpleHistoryAdmin):
+    list_display = ("order", "breach_date", "arrest_made")
+    list_filter = ("arrest_made", "breach_date")
+    search_fields = ("order__investigation__crime_reference",)
+    raw_id_fields = ("order",)
+
+
+@admin.register(LocalPolicingArea, Team, Flag)
+class ReferenceDataAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")

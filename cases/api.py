@@ -1,0 +1,223 @@
+"""API of the investigation register (``/api/v1/investigations/``, ``cps-referrals/``, ``protective-orders/``,
+``order-breaches/``). Same selectors, filters and role rules as the pages; no deletes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django_filters import rest_framework as filters
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+
+from oversight.roles import Cap, capability_permission
+
+from . import selectors, services
+from .filters import InvestigationFilter
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+
+RegisterPermission = capability_permission(Cap.INVESTIGATIONS_VIEW, write=(Cap.INVESTIGATIONS_EDIT,))
+
+
+class CodeOrNameField(serializers.SlugRelatedField):
+    """Reference data written by code or name (case-insensitive), read as the code."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        text = str(data).strip().lower()
+        for record in self.get_queryset():
+            if text in (record.code.lower(), record.name.lower()):
+                return record
+        self.fail("does_not_exist", slug_name="code or name", value=data)
+
+
+class BreachSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderBreach
+        fields = ("id", "order", "breach_date", "arrest_made")
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    breaches = BreachSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProtectiveOrder
+        fields = ("id", "investigation", "order_type", "applied_date", "granted_date", "expiry_date", "breaches")
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CpsReferral
+        fields = ("id", "investigation", "referral_date", "decision", "decision_date")
+
+
+class NestedReferralSerializer(ReferralSerializer):
+    class Meta(ReferralSerializer.Meta):
+        fields = ("id", "referral_date", "decision", "decision_date")
+
+
+class NestedOrderSerializer(OrderSerializer):
+    class Meta(OrderSerializer.Meta):
+        fields = ("id", "order_type", "applied_date", "granted_date", "expiry_date", "breaches")
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    """An investigation with its flags (codes), referrals and orders (read-only here: use their endpoints)."""
+
+    lpa = CodeOrNameField(slug_field="code", queryset=LocalPolicingArea.objects.all(), allow_null=True, required=False)
+    team = CodeOrNameField(slug_field="code", queryset=Team.objects.all(), allow_null=True, required=False)
+    flags = serializers.SlugRelatedField(slug_field="code", queryset=Flag.objects.all(), many=True, required=False)
+    phase = serializers.SerializerMethodField()
+    referrals = NestedReferralSerializer(many=True, read_only=True)
+    orders = NestedOrderSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Investigation
+        fields = (
+            "id",
+            *services.INVESTIGATION_FIELDS,
+            "flags",
+            "phase",
+            "referrals",
+            "orders",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("created_at", "updated_at")
+
+    def get_phase(self, obj: Investigation) -> str:
+        return getattr(obj, "phase_code", None) or obj.phase
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Model rules (constraints and ``clean``) are checked by the service's full_clean;
+        # the crime reference is fixed once recorded.
+        reference = attrs.get("crime_reference")
+        if self.instance is not None and reference is not None and reference != self.instance.crime_reference:
+            raise serializers.ValidationError({"crime_reference": "The crime reference cannot change."})
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Investigation:
+        flags = validated_data.pop("flags", [])
+        return services.investigation_create(actor=self.context["request"].user, data=validated_data, flags=flags)
+
+    def update(self, instance: Investigation, validated_data: dict[str, Any]) -> Investigation:
+        flags = validated_data.pop("flags", None)
+        return services.investigation_update(
+            investigation=instance, actor=self.context["request"].user, data=validated_data, flags=flags
+        )
+
+
+class _RegisterViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = (RegisterPermission,)
+    parser_classes = (JSONParser, FormParser, MultiPartParser)
+
+
+class InvestigationViewSet(_RegisterViewSet):
+    """Investigations: list (filters as on the register page), retrieve, create, update. No delete."""
+
+    serializer_class = InvestigationSerializer
+    filter_backends = (filters.DjangoFilterBackend,)
+    filterset_class = InvestigationFilter
+
+    def get_queryset(self) -> QuerySet[Investigation]:
+        queryset = selectors.investigation_queryset(user=self.request.user).prefetch_related(
+            "flags", "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
+        )
+        return queryset.order_by("-recorded_date", "id")
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.save()
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+
+class ReferralFilter(filters.FilterSet):
+    investigation = filters.NumberFilter()
+    crime_reference = filters.CharFilter(field_name="investigation__crime_reference")
+    referral_from = filters.DateFilter(field_name="referral_date", lookup_expr="gte")
+    referral_to = filters.DateFilter(field_name="referral_date", lookup_expr="lte")
+    decision = filters.CharFilter()
+
+    class Meta:
+        model = CpsReferral
+        fields: list[str] = []
+
+
+class ReferralViewSet(_RegisterViewSet):
+    """CPS referrals (one investigation has many)."""
+
+    serializer_class = ReferralSerializer
+    filterset_class = ReferralFilter
+
+    def get_queryset(self) -> QuerySet[CpsReferral]:
+        selectors.investigation_queryset(user=self.request.user)  # role check
+        return CpsReferral.objects.order_by("-referral_date", "id")
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.referral_save(
+            referral=CpsReferral(**serializer.validated_data), actor=self.request.user
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        referral = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(referral, name, value)
+        services.referral_save(referral=referral, actor=self.request.user)
+
+
+class OrderFilter(filters.FilterSet):
+    investigation = filters.NumberFilter()
+    crime_reference = filters.CharFilter(field_name="investigation__crime_reference")
+    order_type = filters.CharFilter()
+
+    class Meta:
+        model = ProtectiveOrder
+        fields: list[str] = []
+
+
+class OrderViewSet(_RegisterViewSet):
+    """Protective orders with their breaches."""
+
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+
+    def get_queryset(self) -> QuerySet[ProtectiveOrder]:
+        selectors.investigation_queryset(user=self.request.user)
+        return ProtectiveOrder.objects.prefetch_related("breaches").order_by("-applied_date", "id")
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.order_save(
+            order=ProtectiveOrder(**serializer.validated_data), actor=self.request.user
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        order = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(order, name, value)
+        services.order_save(order=order, actor=self.request.user)
+
+
+class BreachViewSet(_RegisterViewSet):
+    """Breaches of protective orders."""
+
+    serializer_class = BreachSerializer
+    filterset_fields = ("order",)
+
+    def get_queryset(self) -> QuerySet[OrderBreach]:
+        selectors.investigation_queryset(user=self.request.user)
+        return OrderBreach.objects.order_by("-breach_date", "id")
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.breach_create(
+            breach=OrderBreach(**serializer.validated_data), actor=self.request.user
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        breach = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(breach, name, value)
+        services.breach_save(breach=breach, actor=self.request.user)

@@ -1,0 +1,118 @@
+"""Reads of the investigation register, already restricted to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from oversight.roles import Cap, require_capability
+
+from .filters import InvestigationFilter
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+
+
+def investigation_queryset(*, user: Any) -> QuerySet[Investigation]:
+    """Every investigation the user may read (all of them, or ``PermissionDenied``), with ``phase_code``."""
+    require_capability(user, Cap.INVESTIGATIONS_VIEW)
+    return Investigation.objects.with_phase().select_related("lpa", "team")
+
+
+def investigation_list(*, user: Any, filters: Any = None, related: bool = False) -> InvestigationFilter:
+    """The register filtered by ``filters`` (a ``QueryDict`` or dict of the filter names).
+
+    Returns the bound ``InvestigationFilter``: ``.qs`` is the queryset (flags prefetched;
+    referrals and orders too when ``related``), ``.form`` the filter form with any errors.
+    """
+    queryset = investigation_queryset(user=user).prefetch_related("flags")
+    if related:
+        queryset = queryset.prefetch_related(
+            "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
+        )
+    return InvestigationFilter(filters or None, queryset=queryset)
+
+
+def investigation_detail(*, user: Any, pk: int) -> Investigation:
+    """One investigation with its flags, referrals, orders and breaches."""
+    queryset = investigation_queryset(user=user).prefetch_related(
+        "flags", "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def investigation_history(*, user: Any, investigation: Investigation, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest changes to an investigation and its referrals and orders, newest first.
+
+    Each entry: ``when``, ``who``, ``what`` (record), ``kind`` (created/changed/deleted), ``changes``
+    (list of ``(field label, old, new)``).
+    """
+    require_capability(user, Cap.INVESTIGATIONS_VIEW)
+    kinds = {"+": "Created", "~": "Changed", "-": "Deleted"}
+    names = {
+        "lpa": dict(LocalPolicingArea.objects.values_list("id", "name")),
+        "team": dict(Team.objects.values_list("id", "name")),
+        "flags": dict(Flag.objects.values_list("id", "code")),
+    }
+
+    def shown(field: str, value: Any) -> str:
+        if value in (None, ""):
+            return "—"
+        if field == "flags":
+            return ", ".join(sorted(names["flags"].get(row.get("flag"), "?") for row in value)) or "—"
+        if field in ("lpa", "team"):
+            return names[field].get(value, str(value))
+        return str(value)
+
+    entries: list[dict[str, Any]] = []
+    sources = [
+        ("Investigation", investigation.history.select_related("history_user").order_by("-history_date")[:limit]),
+        (
+            "CPS referral",
+            CpsReferral.history.filter(investigation_id=investigation.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:limit],
+        ),
+        (
+            "Protective order",
+            ProtectiveOrder.history.filter(investigation_id=investigation.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:limit],
+        ),
+        (
+            "Order breach",
+            OrderBreach.history.filter(order__investigation_id=investigation.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:limit],
+        ),
+    ]
+    for label, records in sources:
+        records = list(records)
+        for index, record in enumerate(records):
+            previous = records[index + 1] if index + 1 < len(records) and label == "Investigation" else None
+            changes = []
+            if record.history_type == "~":
+                previous = previous or record.prev_record
+                if previous is not None:
+                    delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
+                    for change in delta.changes:
+                        field = record.instance_type._meta.get_field(change.field)
+                        changes.append(
+                            (
+                                str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:],
+                                shown(change.field, change.old),
+                                shown(change.field, change.new),
+                            )
+                        )
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "what": label,
+                    "kind": kinds.get(record.history_type, record.history_type),
+                    "reason": record.history_change_reason or "",
+                    "changes": changes,
+                }
+            )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]

@@ -1,0 +1,296 @@
+"""Pages of the investigation register: list (filters, sorting, export), detail, forms, CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from oversight.errors import messages_of
+from oversight.exports import FORMATS, table_response
+from oversight.roles import Cap, capability_required, has_capability
+
+from . import selectors, services
+from .forms import BreachForm, ImportForm, InvestigationForm, OrderForm, ReferralForm
+from .importer import COLUMNS as IMPORT_COLUMNS
+from .importer import EXTRA_COLUMNS, ImportRejected, import_investigations
+from .models import CpsReferral, Investigation, ProtectiveOrder
+
+PAGE_SIZE = 50
+MAX_ERRORS_SHOWN = 1000
+
+
+def _query_string(request: HttpRequest, *drop: str) -> str:
+    params = request.GET.copy()
+    for name in ("page", "format", *drop):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@capability_required(Cap.INVESTIGATIONS_VIEW)
+def investigation_list(request: HttpRequest) -> HttpResponse:
+    """The register: filters, sorting, pagination; ``?format=csv|xlsx`` downloads the filtered list."""
+    fmt = request.GET.get("format")
+    filterset = selectors.investigation_list(user=request.user, filters=request.GET, related=fmt in FORMATS)
+    queryset = filterset.qs
+    if not request.GET.get("ordering"):
+        queryset = queryset.order_by("-recorded_date", "crime_reference")
+    else:
+        queryset = queryset.order_by(*queryset.query.order_by, "id")
+    if fmt in FORMATS:
+        return _export(queryset, fmt)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = request.GET.get("ordering", "")
+    return render(
+        request,
+        "cases/investigation_list.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page_obj": page,
+            "query_string": _query_string(request),
+            "sort_query": _query_string(request, "ordering"),
+            "sort": sort,
+            "sort_columns": [
+                ("crime_reference", "Crime reference"),
+                ("strand", "Strand"),
+                ("offence_group", "Offence group"),
+                ("lpa", "LPA"),
+                ("team", "Team"),
+                ("recorded_date", "Recorded"),
+                ("outcome_type", "Outcome"),
+                ("outcome_date", "Outcome date"),
+            ],
+            "can_edit": has_capability(request.user, Cap.INVESTIGATIONS_EDIT),
+        },
+    )
+
+
+def _export(queryset: Any, fmt: str) -> HttpResponse:
+    """The filtered list in the import's own columns (so an export can be corrected and re-imported)."""
+    headers = [*IMPORT_COLUMNS, *EXTRA_COLUMNS]
+
+    def rows() -> Any:
+        for inv in queryset.iterator(chunk_size=2000):
+            referrals = list(inv.referrals.all())
+            latest = referrals[-1] if referrals else None
+            yield [
+                inv.crime_reference,
+                inv.strand,
+                inv.offence_group,
+                inv.victim_age_group,
+                inv.lpa.code if inv.lpa else "",
+                inv.team.code if inv.team else "",
+                inv.recorded_date,
+                inv.offence_date,
+                inv.outcome_type,
+                inv.outcome_date,
+                latest.referral_date if latest else None,
+                latest.decision if latest else "",
+                latest.decision_date if latest else None,
+                inv.arrest_date,
+                inv.bail_status,
+                inv.court_outcome,
+                inv.court_outcome_date,
+                inv.vcop_compliant,
+                inv.vps_offered,
+                ";".join(sorted(f.code for f in inv.flags.all())),
+                inv.advocate_referral,
+            ]
+
+    return table_response(filename="investigations", headers=headers, rows=rows(), fmt=fmt)
+
+
+@capability_required(Cap.INVESTIGATIONS_VIEW)
+def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = selectors.investigation_detail(user=request.user, pk=pk)
+    return render(
+        request,
+        "cases/investigation_detail.html",
+        {
+            "investigation": investigation,
+            "history": selectors.investigation_history(user=request.user, investigation=investigation),
+            "can_edit": has_capability(request.user, Cap.INVESTIGATIONS_EDIT),
+        },
+    )
+
+
+def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, template, context, status=400 if context["form"].errors else 200)
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def investigation_create(request: HttpRequest) -> HttpResponse:
+    form = InvestigationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "flags"}
+        try:
+            investigation = services.investigation_create(
+                actor=request.user, data=data, flags=form.cleaned_data["flags"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Investigation {investigation.crime_reference} recorded.")
+            return redirect("cases:investigation_detail", pk=investigation.pk)
+    return _form_page(request, "cases/investigation_form.html", {"form": form, "investigation": None})
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = selectors.investigation_detail(user=request.user, pk=pk)
+    form = InvestigationForm(request.POST or None, instance=investigation)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("flags", "crime_reference")}
+        try:
+            services.investigation_update(
+                investigation=investigation, actor=request.user, data=data, flags=form.cleaned_data["flags"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Investigation {investigation.crime_reference} updated.")
+            return redirect("cases:investigation_detail", pk=investigation.pk)
+    return _form_page(request, "cases/investigation_form.html", {"form": form, "investigation": investigation})
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in messages_of(exc).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _related_form(
+    request: HttpRequest,
+    *,
+    form_class: type,
+    instance: Any,
+    investigation: Investigation,
+    save: Any,
+    title: str,
+    done: str,
+) -> HttpResponse:
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                save(form.instance)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("cases:investigation_detail", pk=investigation.pk)
+    return _form_page(
+        request, "cases/related_form.html", {"form": form, "investigation": investigation, "title": title}
+    )
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = selectors.investigation_detail(user=request.user, pk=pk)
+    return _related_form(
+        request,
+        form_class=ReferralForm,
+        instance=CpsReferral(investigation=investigation),
+        investigation=investigation,
+        save=lambda referral: services.referral_save(referral=referral, actor=request.user),
+        title="Add a CPS referral",
+        done="CPS referral added.",
+    )
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(CpsReferral.objects.select_related("investigation"), pk=pk)
+    return _related_form(
+        request,
+        form_class=ReferralForm,
+        instance=referral,
+        investigation=referral.investigation,
+        save=lambda referral: services.referral_save(referral=referral, actor=request.user),
+        title="Change a CPS referral",
+        done="CPS referral updated.",
+    )
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def order_create(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = selectors.investigation_detail(user=request.user, pk=pk)
+    return _related_form(
+        request,
+        form_class=OrderForm,
+        instance=ProtectiveOrder(investigation=investigation),
+        investigation=investigation,
+        save=lambda order: services.order_save(order=order, actor=request.user),
+        title="Add a protective order",
+        done="Protective order added.",
+    )
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(ProtectiveOrder.objects.select_related("investigation"), pk=pk)
+    return _related_form(
+        request,
+        form_class=OrderForm,
+        instance=order,
+        investigation=order.investigation,
+        save=lambda order: services.order_save(order=order, actor=request.user),
+        title="Change a protective order",
+        done="Protective order updated.",
+    )
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def breach_create(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import OrderBreach
+
+    order = get_object_or_404(ProtectiveOrder.objects.select_related("investigation"), pk=pk)
+    return _related_form(
+        request,
+        form_class=BreachForm,
+        instance=OrderBreach(order=order),
+        investigation=order.investigation,
+        save=lambda breach: services.breach_save(breach=breach, actor=request.user),
+        title=f"Record a breach of the {order.get_order_type_display()}",
+        done="Breach recorded.",
+    )
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def investigation_import(request: HttpRequest) -> HttpResponse:
+    """Upload the records-system extract: every error listed, or a summary of what changed."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "columns": IMPORT_COLUMNS, "extra_columns": EXTRA_COLUMNS}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = import_investigations(source=upload.file, actor=request.user)
+            except ImportRejected as rejected:
+                context.update(
+                    {
+                        "file_name": upload.name,
+                        "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
+                        "error_count": len(rejected.errors),
+                        "errors_hidden": max(0, len(rejected.errors) - MAX_ERRORS_SHOWN),
+                        "message": rejected.message,
+                    }
+                )
+                status = 400
+            else:
+                context.update(
+                    {"file_name": upload.name, "result": result, "list_url": reverse("cases:investigation_list")}
+                )
+                form = ImportForm()
+                context["form"] = form
+        else:
+            status = 400
+    return render(request, "cases/investigation_import.html", context, status=status)

@@ -1,0 +1,69 @@
+"""Every page and endpoint of the investigation register, for the shared role matrix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oversight.roles import Role
+from tests.role_matrix import Entry, roles
+
+READ = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
+EDIT = roles(Role.CASE_EDITOR)
+NEW = {
+    "crime_reference": "20/424242/25",
+    "strand": "rasso",
+    "offence_group": "rape",
+    "victim_age_group": "adult",
+    "recorded_date": "2025-05-01",
+}
+
+
+def _investigation(make_user: Any) -> Any:
+    from tests.cases.factories import InvestigationFactory
+
+    return InvestigationFactory()
+
+
+def _referral(make_user: Any) -> Any:
+    from tests.cases.factories import CpsReferralFactory
+
+    return CpsReferralFactory()
+
+
+def _order(make_user: Any) -> Any:
+    from tests.cases.factories import ProtectiveOrderFactory
+
+    return ProtectiveOrderFactory()
+
+
+def _breach(make_user: Any) -> Any:
+    from tests.cases.factories import OrderBreachFactory
+
+    return OrderBreachFactory()
+
+
+ENTRIES = [
+    # pages
+    Entry("cases:investigation_list", "/cases/", READ),
+    Entry("cases:investigation_list", "/cases/?format=csv", READ),
+    Entry("cases:investigation_detail", lambda mu: f"/cases/{_investigation(mu).pk}/", READ),
+    Entry("cases:investigation_create", "/cases/new/", EDIT),
+    Entry("cases:investigation_create", "/cases/new/", EDIT, method="post", data=NEW, ok_status=(302,)),
+    Entry("cases:investigation_edit", lambda mu: f"/cases/{_investigation(mu).pk}/edit/", EDIT),
+    Entry("cases:investigation_import", "/cases/import/", EDIT),
+    Entry("cases:referral_create", lambda mu: f"/cases/{_investigation(mu).pk}/referrals/new/", EDIT),
+    Entry("cases:referral_edit", lambda mu: f"/cases/referrals/{_referral(mu).pk}/edit/", EDIT),
+    Entry("cases:order_create", lambda mu: f"/cases/{_investigation(mu).pk}/orders/new/", EDIT),
+    Entry("cases:order_edit", lambda mu: f"/cases/orders/{_order(mu).pk}/edit/", EDIT),
+    Entry("cases:breach_create", lambda mu: f"/cases/orders/{_order(mu).pk}/breaches/new/", EDIT),
+    # API
+    Entry("investigation-list", "/api/v1/investigations/", READ),
+    Entry("investigation-list", "/api/v1/investigations/", EDIT, method="post", data=NEW, ok_status=(201,)),
+    Entry("investigation-detail", lambda mu: f"/api/v1/investigations/{_investigation(mu).pk}/", READ),
+    Entry("cpsreferral-list", "/api/v1/cps-referrals/", READ),
+    Entry("cpsreferral-detail", lambda mu: f"/api/v1/cps-referrals/{_referral(mu).pk}/", READ),
+    Entry("protectiveorder-list", "/api/v1/protective-orders/", READ),
+    Entry("protectiveorder-detail", lambda mu: f"/api/v1/protective-orders/{_order(mu).pk}/", READ),
+    Entry("orderbreach-list", "/api/v1/order-breaches/", READ),
+    Entry("orderbreach-detail", lambda mu: f"/api/v1/order-breaches/{_breach(mu).pk}/", READ),
+]
