@@ -614,3 +614,32 @@ def write(cases: Iterator[SyntheticInvestigation], **kwargs: object) -> WriteRes
     if connection.vendor == "postgresql":
         return write_copy(cases, **kwargs)  # type: ignore[arg-type]
     return write_bulk(cases, **kwargs)  # type: ignore[arg-type]
+
+
+def calibrate_rape_positive_rate(
+    cases: list[SyntheticInvestigation], *, targets: dict[int, float], seed: int = 1, today: date | None = None
+) -> dict[int, tuple[int, int]]:
+    """Make the rape positive-outcome rate of each financial year (start year → rate) hit its target exactly.
+
+    Rate = rape positive outcomes dated in the year / rape recorded in the year (DESIGN.md §3).
+    Flips outcomes dated in the year between positive and not, keeping every related fact
+    consistent. Returns year → (positive outcomes, rapes recorded).
+    """
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    achieved: dict[int, tuple[int, int]] = {}
+    rapes = [c for c in cases if c.offence_group == OffenceGroup.RAPE]
+    for year, target in sorted(targets.items()):
+        recorded = sum(1 for c in rapes if fy_start_year(c.recorded_date) == year)
+        dated = [c for c in rapes if c.outcome_date and fy_start_year(c.outcome_date) == year]
+        positive = [c for c in dated if is_positive(c.outcome_type)]
+        others = [c for c in dated if not is_positive(c.outcome_type)]
+        wanted = min(round(target * recorded), len(dated))
+        if len(positive) > wanted:
+            for case in rng.sample(positive, len(positive) - wanted):
+                set_outcome(rng, case, positive=False, today=today)
+        elif len(positive) < wanted:
+            for case in rng.sample(others, wanted - len(positive)):
+                set_outcome(rng, case, positive=True, today=today)
+        achieved[year] = (wanted, recorded)
+    return achieved
