@@ -121,13 +121,20 @@ def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _bound(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
+    """Form arguments: bound on POST (even an empty one, so missing fields are errors), unbound on GET."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     return render(request, template, context, status=400 if context["form"].errors else 200)
 
 
 @capability_required(Cap.INVESTIGATIONS_EDIT)
 def investigation_create(request: HttpRequest) -> HttpResponse:
-    form = InvestigationForm(request.POST or None)
+    form = InvestigationForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "flags"}
         try:
@@ -145,12 +152,17 @@ def investigation_create(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.INVESTIGATIONS_EDIT)
 def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     investigation = selectors.investigation_detail(user=request.user, pk=pk)
-    form = InvestigationForm(request.POST or None, instance=investigation)
+    form = InvestigationForm(*_bound(request), instance=investigation)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("flags", "crime_reference")}
         try:
+            # The form has already copied its values onto ``investigation``: the service compares
+            # them with the stored record, so it gets a fresh copy.
             services.investigation_update(
-                investigation=investigation, actor=request.user, data=data, flags=form.cleaned_data["flags"]
+                investigation=Investigation.objects.get(pk=investigation.pk),
+                actor=request.user,
+                data=data,
+                flags=form.cleaned_data["flags"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -176,7 +188,7 @@ def _related_form(
     title: str,
     done: str,
 ) -> HttpResponse:
-    form = form_class(request.POST or None, instance=instance)
+    form = form_class(*_bound(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -266,7 +278,7 @@ def breach_create(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Cap.INVESTIGATIONS_EDIT)
 def investigation_import(request: HttpRequest) -> HttpResponse:
     """Upload the records-system extract: every error listed, or a summary of what changed."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*_bound(request, files=True))
     context: dict[str, Any] = {"form": form, "columns": IMPORT_COLUMNS, "extra_columns": EXTRA_COLUMNS}
     status = 200
     if request.method == "POST":
