@@ -59,7 +59,9 @@ class InvestigationFilter(django_filters.FilterSet):
     outcome_type = django_filters.ChoiceFilter(
         choices=[("open", "No outcome yet"), *OutcomeType.choices], empty_label="Any", method="filter_outcome"
     )
-    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any", field_name="phase_code")
+    phase = django_filters.ChoiceFilter(
+        choices=Phase.choices, empty_label="Any", field_name="phase_code", label="Phase"
+    )
     flag = ReferenceCodeFilter(field_name="flags", model=Flag, label="Flag", distinct=True)
     recorded_from = django_filters.DateFilter(field_name="recorded_date", lookup_expr="gte", label="Recorded from")
     recorded_to = django_filters.DateFilter(field_name="recorded_date", lookup_expr="lte", label="Recorded to")
