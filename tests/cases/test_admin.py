@@ -1,0 +1,29 @@
+"""The admin pages of the register (administrators only)."""
+
+from typing import Any
+
+import pytest
+
+from tests.cases.factories import CpsReferralFactory, OrderBreachFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_admin_lists_searches_and_shows_inlines(client_for: Any) -> None:
+    referral = CpsReferralFactory()
+    OrderBreachFactory(order__investigation=referral.investigation)
+    client = client_for("administrator")
+    reference = referral.investigation.crime_reference
+    listing = client.get("/admin/cases/investigation/", {"q": reference, "strand__exact": "rasso"})
+    assert listing.status_code == 200 and reference in listing.content.decode()
+    change = client.get(f"/admin/cases/investigation/{referral.investigation.pk}/change/")
+    assert change.status_code == 200
+    assert "CPS referrals" in change.content.decode() and "Protective orders" in change.content.decode()
+    for model in ("cpsreferral", "protectiveorder", "orderbreach", "localpolicingarea", "team", "flag"):
+        assert client.get(f"/admin/cases/{model}/").status_code == 200, model
+    history = client.get(f"/admin/cases/investigation/{referral.investigation.pk}/history/")
+    assert history.status_code == 200
+
+
+def test_the_admin_refuses_other_roles(client_for: Any) -> None:
+    assert client_for("case_editor").get("/admin/cases/investigation/").status_code == 403
