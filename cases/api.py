@@ -7,14 +7,31 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from oversight.roles import Cap, capability_permission
 
 from . import selectors, services
+from .choices import CpsDecision, YesNoUnknown
 from .filters import InvestigationFilter
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+
+
+class InlineChoiceField(serializers.ChoiceField):
+    """A choice field documented as a string with its codes in the description: shared code
+    lists (yes/no, CPS decision) then make no enum component in the OpenAPI schema, whose
+    names would collide with other apps' fields of the same name."""
+
+
+def _inline_choices(choices: list[tuple[str, str]], **kwargs: Any) -> InlineChoiceField:
+    codes = ", ".join(f"`{value}`" if value else "empty" for value, _label in choices)
+    field_class = extend_schema_field({"type": "string", "description": f"One of: {codes}."})(
+        type("InlineChoice", (InlineChoiceField,), {})
+    )
+    return field_class(choices=choices, **kwargs)
+
 
 RegisterPermission = capability_permission(Cap.INVESTIGATIONS_VIEW, write=(Cap.INVESTIGATIONS_EDIT,))
 
@@ -45,6 +62,8 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
+    decision = _inline_choices(CpsDecision.choices, required=False, allow_blank=True)
+
     class Meta:
         model = CpsReferral
         fields = ("id", "investigation", "referral_date", "decision", "decision_date")
@@ -67,6 +86,9 @@ class InvestigationSerializer(serializers.ModelSerializer):
     team = CodeOrNameField(slug_field="code", queryset=Team.objects.all(), allow_null=True, required=False)
     flags = serializers.SlugRelatedField(slug_field="code", queryset=Flag.objects.all(), many=True, required=False)
     phase = serializers.SerializerMethodField()
+    vcop_compliant = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
+    vps_offered = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
+    advocate_referral = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
     referrals = NestedReferralSerializer(many=True, read_only=True)
     orders = NestedOrderSerializer(many=True, read_only=True)
 
@@ -120,11 +142,14 @@ class _RegisterViewSet(
 class InvestigationViewSet(_RegisterViewSet):
     """Investigations: list (filters as on the register page), retrieve, create, update. No delete."""
 
+    queryset = Investigation.objects.none()  # for the schema; requests use get_queryset
     serializer_class = InvestigationSerializer
     filter_backends = (filters.DjangoFilterBackend,)
     filterset_class = InvestigationFilter
 
     def get_queryset(self) -> QuerySet[Investigation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Investigation.objects.none()
         queryset = selectors.investigation_queryset(user=self.request.user).prefetch_related(
             "flags", "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
         )
@@ -150,10 +175,13 @@ class ReferralFilter(filters.FilterSet):
 class ReferralViewSet(_RegisterViewSet):
     """CPS referrals (one investigation has many)."""
 
+    queryset = CpsReferral.objects.none()
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
 
     def get_queryset(self) -> QuerySet[CpsReferral]:
+        if getattr(self, "swagger_fake_view", False):
+            return CpsReferral.objects.none()
         selectors.investigation_queryset(user=self.request.user)  # role check
         return CpsReferral.objects.order_by("-referral_date", "id")
 
@@ -182,10 +210,13 @@ class OrderFilter(filters.FilterSet):
 class OrderViewSet(_RegisterViewSet):
     """Protective orders with their breaches."""
 
+    queryset = ProtectiveOrder.objects.none()
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
 
     def get_queryset(self) -> QuerySet[ProtectiveOrder]:
+        if getattr(self, "swagger_fake_view", False):
+            return ProtectiveOrder.objects.none()
         selectors.investigation_queryset(user=self.request.user)
         return ProtectiveOrder.objects.prefetch_related("breaches").order_by("-applied_date", "id")
 
@@ -204,10 +235,13 @@ class OrderViewSet(_RegisterViewSet):
 class BreachViewSet(_RegisterViewSet):
     """Breaches of protective orders."""
 
+    queryset = OrderBreach.objects.none()
     serializer_class = BreachSerializer
     filterset_fields = ("order",)
 
     def get_queryset(self) -> QuerySet[OrderBreach]:
+        if getattr(self, "swagger_fake_view", False):
+            return OrderBreach.objects.none()
         selectors.investigation_queryset(user=self.request.user)
         return OrderBreach.objects.order_by("-breach_date", "id")
 
