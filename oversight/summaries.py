@@ -243,7 +243,7 @@ def build_summary(
     build.finished_at = timezone.now()
     build.duration_ms = int((time.monotonic() - started) * 1000)
     build.save(update_fields=["summary", "status", "finished_at", "duration_ms"])
-    logger.info("Built %s %s in %s ms", kind, period.key, build.duration_ms)
+    logger.debug("Built %s %s in %s ms", kind, period.key, build.duration_ms)
     return BuildResult(summary=summary, build=build, created=created)
 
 
