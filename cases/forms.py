@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from .services import INVESTIGATION_FIELDS
 
 INPUT = {"class": "govuk-input govuk-input--width-20"}
 SELECT = {"class": "govuk-select"}
@@ -37,25 +38,7 @@ class InvestigationForm(forms.ModelForm):
 
     class Meta:
         model = Investigation
-        fields = [
-            "crime_reference",
-            "strand",
-            "offence_group",
-            "victim_age_group",
-            "lpa",
-            "team",
-            "recorded_date",
-            "offence_date",
-            "arrest_date",
-            "bail_status",
-            "outcome_type",
-            "outcome_date",
-            "court_outcome",
-            "court_outcome_date",
-            "vcop_compliant",
-            "vps_offered",
-            "advocate_referral",
-        ]
+        fields = list(INVESTIGATION_FIELDS)
         widgets = {
             name: forms.DateInput()
             for name in ("recorded_date", "offence_date", "arrest_date", "outcome_date", "court_outcome_date")
