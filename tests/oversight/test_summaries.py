@@ -294,3 +294,37 @@ def test_chairs_and_opcc_see_the_latest_summaries_on_their_home_page(client_for:
         assert f'href="/summaries/{summary.pk}/"' in html
         assert "Latest monthly performance summary: 2025-10" in html
     assert f'href="/summaries/{summary.pk}/"' not in client_for(Role.CASE_EDITOR).get("/").content.decode()
+
+
+def test_a_task_retries_after_a_transient_database_error(monkeypatch: Any, october: dict[str, Any]) -> None:
+    from django.db import OperationalError
+
+    from oversight.tasks import build_monthly_summary
+
+    real = summaries.BUILDERS[SummaryKind.MONTHLY_PERFORMANCE]
+    calls = {"n": 0}
+
+    def flaky(period: Any) -> dict[str, Any]:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("connection reset")
+        return real(period)
+
+    monkeypatch.setitem(summaries.BUILDERS, SummaryKind.MONTHLY_PERFORMANCE, flaky)
+    # Eager mode runs the retry in-process at once (a worker would wait for the backoff).
+    monkeypatch.setitem(build_monthly_summary.app.conf, "task_eager_propagates", False)
+    result = build_monthly_summary.apply(args=[OCTOBER]).get()
+
+    assert calls["n"] == 2
+    assert result["created"] is True
+    statuses = list(SummaryBuild.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [SummaryBuild.Status.FAILED, SummaryBuild.Status.SUCCEEDED]
+    assert Summary.objects.count() == 1
+
+
+def test_a_task_does_not_retry_a_bad_period() -> None:
+    from oversight.tasks import build_quarterly_rag_summary
+
+    with pytest.raises(ApplicationError):
+        build_quarterly_rag_summary.apply(args=["2025-26-Q9"]).get()
+    assert not SummaryBuild.objects.exists()
