@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -40,9 +42,12 @@ class RebuildForm(forms.Form):
 @capability_required(Cap.SUMMARIES_VIEW)
 def summary_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
+    period = request.GET.get("period", "").strip()[:16]
     rows = summaries.summaries_visible_to(request.user).defer("data", "html")
     if kind in SummaryKind.values:
         rows = rows.filter(kind=kind)
+    if period:  # "2025" finds every summary of 2025 and 2025-26; "2025-26-Q2" one quarter
+        rows = rows.filter(period__startswith=period)
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         return table_response(
@@ -52,8 +57,11 @@ def summary_list(request: HttpRequest) -> HttpResponse:
             fmt=fmt,
         )
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    query = f"kind={kind}" if kind in SummaryKind.values else ""
+    query = urlencode(
+        {k: v for k, v in (("kind", kind if kind in SummaryKind.values else ""), ("period", period)) if v}
+    )
     context = {
+        "period": period,
         "page_obj": page,
         "kinds": SummaryKind.choices,
         "kind": kind,

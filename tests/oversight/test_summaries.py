@@ -250,6 +250,8 @@ def test_the_archive_filters_by_kind_and_exports(client_for: Any, october: dict[
     client = client_for(Role.OPCC_SCRUTINY)
     html = client.get("/summaries/?kind=overdue_digest").content.decode()
     assert "2025-11-20" in html and ">2025-10<" not in html
+    html = client.get("/summaries/?period=2025-10").content.decode()
+    assert ">2025-10<" in html and "2025-11-20" not in html
     export = client.get("/summaries/?format=csv")
     body = b"".join(export.streaming_content).decode("utf-8-sig")
     assert "Monthly performance summary,2025-10" in body
