@@ -27,9 +27,7 @@ def create_schedules(apps, schema_editor):
             month_of_year=month_of_year,
             timezone="Europe/London",
         )
-        PeriodicTask.objects.update_or_create(
-            name=name, defaults={"task": task, "crontab": crontab, "enabled": True}
-        )
+        PeriodicTask.objects.update_or_create(name=name, defaults={"task": task, "crontab": crontab, "enabled": True})
 
 
 def remove_schedules(apps, schema_editor):
