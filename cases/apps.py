@@ -6,4 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "Investigations"
 
     def ready(self) -> None:
-        from . import home  # noqa: F401 - registers the home-panel builders
+        from . import home, signals
+
+        del home  # imported for its side effect: it registers the home-panel builders
+        signals.connect()

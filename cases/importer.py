@@ -37,6 +37,7 @@ from django.utils import timezone
 from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
 
+from . import kpis
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
 from .outcomes import OutcomeType
@@ -650,6 +651,7 @@ def _write(binary: IO[bytes], header: list[str], *, actor: Any, today: date) -> 
     parser = _Parser(header, today)
     present = frozenset(header)
     result = ImportResult()
+    transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
     for chunk in _chunked(_data_rows(binary), CHUNK_ROWS):
         rows = []
         for number, cells in chunk:

@@ -43,12 +43,17 @@ denominator gives ``None``.
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
@@ -67,6 +72,8 @@ from oversight.periods import Period, financial_year_of, month_of, quarter_of
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
 from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL
+
+logger = logging.getLogger(__name__)
 
 GROUP_BY_CHOICES: tuple[str, ...] = ("month", "quarter", "year", "strand", "lpa")
 PERIOD_GROUPS = frozenset({"month", "quarter", "year"})
@@ -529,9 +536,55 @@ def kpi_rows(
             {"group_by": ["Unknown grouping."]},
         )
     resolved = resolve_filters(filters)
-    if group_by in PERIOD_GROUPS:
-        return _by_period(group_by, resolved, date_from, date_to)
-    return _by_column(group_by, resolved, date_from, date_to)
+    compute = _by_period if group_by in PERIOD_GROUPS else _by_column
+    return _cached(
+        ("kpi_rows", date_from, date_to, group_by, resolved), compute, group_by, resolved, date_from, date_to
+    )
+
+
+# --------------------------------------------------------------------------- cache
+
+DATA_VERSION_KEY = "kpis:data-version"
+
+
+def data_changed() -> None:
+    """Invalidate every cached KPI figure: call after writes to investigations or CPS referrals.
+
+    Cached figures are keyed by a data version; bumping it retires them all at once (the
+    old entries expire on their own). Model saves and deletes call this through signals
+    (``cases/signals.py``); bulk writes (import, generator, seed) call it themselves.
+    """
+    try:
+        cache.incr(DATA_VERSION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(DATA_VERSION_KEY, 1, timeout=None)
+    except Exception:  # a cache outage must never break a write
+        logger.warning("Could not invalidate the KPI cache", exc_info=True)
+
+
+def _cached(key_parts: tuple[Any, ...], compute: Any, *args: Any) -> list[dict[str, Any]]:
+    """``compute(*args)``, remembered for ``KPI_CACHE_SECONDS`` (0 turns caching off) per data version.
+
+    The database stays the source of truth: a cache that is down or empty only costs time.
+    """
+    seconds = getattr(settings, "KPI_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute(*args)
+    try:
+        version = cache.get_or_set(DATA_VERSION_KEY, 0, timeout=None)
+        key = "kpis:" + hashlib.sha256(repr((version, *key_parts)).encode()).hexdigest()
+        hit = cache.get(key)
+    except Exception:  # a cache outage only costs time
+        logger.warning("KPI cache unavailable", exc_info=True)
+        return compute(*args)
+    if hit is not None:
+        return copy.deepcopy(hit)
+    rows = compute(*args)
+    try:
+        cache.set(key, rows, timeout=seconds)
+    except Exception:  # a cache outage only costs time
+        logger.warning("KPI cache unavailable", exc_info=True)
+    return rows
 
 
 def soteria(*, date_from: date, date_to: date, filters: Mapping[str, Any] | KpiFilters | None = None) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import kpis
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
 from .outcomes import CHARGED, POSITIVE
@@ -537,6 +538,7 @@ def write_copy(
     result = WriteResult()
     now = timezone.now()
     with transaction.atomic():
+        transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
         with connection.cursor() as cursor:
             # Keep other writers out while we hand out primary keys ourselves.
             cursor.execute(
@@ -573,6 +575,7 @@ def write_bulk(
     result = WriteResult()
     now = timezone.now()
     with transaction.atomic():
+        transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
         refs = _reference_ids()
         ids = {"inv": _next_id(Investigation), "order": _next_id(ProtectiveOrder)}
         for chunk in _chunks(cases, chunk_size):

@@ -158,6 +158,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 
+# KPI figures are cached per data version (any write to investigations retires them);
+# the timeout only bounds how long an unused entry lingers. 0 turns the cache off.
+KPI_CACHE_SECONDS = env.int("KPI_CACHE_SECONDS", default=15 * 60)
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

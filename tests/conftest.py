@@ -39,6 +39,7 @@ def _fast_and_eager(settings: Any) -> Iterator[None]:
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = True
+    settings.KPI_CACHE_SECONDS = 0  # tests roll back data without signals; tests/cases/test_kpi_cache.py turns it on
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
