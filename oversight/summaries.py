@@ -194,6 +194,52 @@ BUILDERS: dict[str, Callable[[Period], dict[str, Any]]] = {
 }
 
 
+def summary_table(summary: Summary) -> tuple[list[str], list[list[Any]]]:
+    """The main table of a stored summary, for CSV/XLSX download (aggregates only)."""
+    data = summary.data
+    if summary.kind == SummaryKind.MONTHLY_PERFORMANCE:
+        metrics = (
+            "recorded_offences",
+            "positive_outcomes",
+            "positive_outcome_rate",
+            "charged_pct",
+            "victim_withdrawal_pct",
+        )
+        columns = (("month", data["period"]), ("last_year", "same month last year"), ("rolling", "12 months"))
+        headers = ["Strand"] + [f"{metric} ({label})" for _key, label in columns for metric in metrics]
+        rows = [
+            [row["label"]] + [(row[key] or {}).get(metric) for key, _label in columns for metric in metrics]
+            for row in data["strands"]
+        ]
+        return headers, rows
+    if summary.kind == SummaryKind.QUARTERLY_RAG:
+        headers = [
+            "Action",
+            "Commitment",
+            "Chapter",
+            "Lead",
+            "Board",
+            data["previous_period"],
+            data["period"],
+            "Change",
+        ]
+        rows = [
+            [
+                r["action_ref"],
+                r["commitment"],
+                r["chapter"],
+                r["lead"],
+                r["board"],
+                r["previous_rating"],
+                r["rating"],
+                r["change"],
+            ]
+            for r in data["rows"]
+        ]
+        return headers, rows
+    return ["Owner", "Overdue actions"], [[o["owner"], o["overdue"]] for o in data["owners"]]
+
+
 # --- building and storing ------------------------------------------------------------------------
 
 

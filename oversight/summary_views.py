@@ -76,6 +76,10 @@ def summary_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.SUMMARIES_VIEW)
 def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
     summary = get_object_or_404(summaries.summaries_visible_to(request.user), pk=pk)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        headers, rows = summaries.summary_table(summary)
+        return table_response(filename=f"{summary.kind}-{summary.period}", headers=headers, rows=rows, fmt=fmt)
     builds = summary.builds.select_related("triggered_by")[:10]
     return render(request, "oversight/summary_detail.html", {"summary": summary, "builds": builds})
 

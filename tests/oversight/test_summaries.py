@@ -149,7 +149,11 @@ def test_the_quarterly_summary_lists_the_annex_with_changes() -> None:
     RagAssessmentFactory(commitment=steady, period=period("2025-26-Q1"), published=True, rating=Rating.AMBER)
     RagAssessmentFactory(commitment=steady, period=period("2025-26-Q2"), published=True, rating=Rating.AMBER)
 
-    data = summaries.build_summary(kind=SummaryKind.QUARTERLY_RAG, period_key="2025-26-Q2").summary.data
+    summary = summaries.build_summary(kind=SummaryKind.QUARTERLY_RAG, period_key="2025-26-Q2").summary
+    data = summary.data
+    headers, rows = summaries.summary_table(summary)
+    assert headers[5:] == ["2025-26-Q1", "2025-26-Q2", "Change"]
+    assert [row[0] for row in rows] == ["147", "256"] and rows[0][5:] == ["AMBER", "GREEN", "improved"]
 
     assert [(r["action_ref"], r["previous_rating"], r["rating"], r["change"]) for r in data["rows"]] == [
         ("147", "AMBER", "GREEN", "improved"),
@@ -330,3 +334,23 @@ def test_a_task_does_not_retry_a_bad_period() -> None:
     with pytest.raises(ApplicationError):
         build_quarterly_rag_summary.apply(args=["2025-26-Q9"]).get()
     assert not SummaryBuild.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "header", "cell"),
+    [
+        ("monthly_performance", OCTOBER, "recorded_offences (2025-10)", "Rape and serious sexual offences"),
+        ("overdue_digest", "2025-11-20", "Overdue actions", "1"),
+    ],
+)
+def test_a_summary_table_downloads_as_csv_and_xlsx(
+    kind: str, key: str, header: str, cell: str, client_for: Any, october: dict[str, Any]
+) -> None:
+    summary = summaries.build_summary(kind=kind, period_key=key).summary
+    client = client_for(Role.OPCC_SCRUTINY)
+    body = b"".join(client.get(f"/summaries/{summary.pk}/?format=csv").streaming_content).decode("utf-8-sig")
+    assert header in body.splitlines()[0]
+    assert cell in body
+    assert october["charged"].crime_reference not in body
+    xlsx = client.get(f"/summaries/{summary.pk}/?format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
