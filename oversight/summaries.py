@@ -195,8 +195,11 @@ BUILDERS: dict[str, Callable[[Period], dict[str, Any]]] = {
 
 
 def summary_table(summary: Summary) -> tuple[list[str], list[list[Any]]]:
-    """The main table of a stored summary, for CSV/XLSX download (aggregates only)."""
-    data = summary.data
+    """The main table of a stored summary, for CSV/XLSX download (aggregates only).
+
+    Tolerates data missing keys (an empty or older summary gives an empty table, not an error).
+    """
+    data = summary.data or {}
     if summary.kind == SummaryKind.MONTHLY_PERFORMANCE:
         metrics = (
             "recorded_offences",
@@ -205,11 +208,15 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[Any]]]:
             "charged_pct",
             "victim_withdrawal_pct",
         )
-        columns = (("month", data["period"]), ("last_year", "same month last year"), ("rolling", "12 months"))
+        columns = (
+            ("month", data.get("period", "month")),
+            ("last_year", "same month last year"),
+            ("rolling", "12 months"),
+        )
         headers = ["Strand"] + [f"{metric} ({label})" for _key, label in columns for metric in metrics]
         rows = [
-            [row["label"]] + [(row[key] or {}).get(metric) for key, _label in columns for metric in metrics]
-            for row in data["strands"]
+            [row.get("label")] + [(row.get(key) or {}).get(metric) for key, _label in columns for metric in metrics]
+            for row in data.get("strands", [])
         ]
         return headers, rows
     if summary.kind == SummaryKind.QUARTERLY_RAG:
@@ -219,25 +226,13 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[Any]]]:
             "Chapter",
             "Lead",
             "Board",
-            data["previous_period"],
-            data["period"],
+            data.get("previous_period", "Previous"),
+            data.get("period", summary.period),
             "Change",
         ]
-        rows = [
-            [
-                r["action_ref"],
-                r["commitment"],
-                r["chapter"],
-                r["lead"],
-                r["board"],
-                r["previous_rating"],
-                r["rating"],
-                r["change"],
-            ]
-            for r in data["rows"]
-        ]
-        return headers, rows
-    return ["Owner", "Overdue actions"], [[o["owner"], o["overdue"]] for o in data["owners"]]
+        fields = ("action_ref", "commitment", "chapter", "lead", "board", "previous_rating", "rating", "change")
+        return headers, [[r.get(f) for f in fields] for r in data.get("rows", [])]
+    return ["Owner", "Overdue actions"], [[o.get("owner"), o.get("overdue")] for o in data.get("owners", [])]
 
 
 # --- building and storing ------------------------------------------------------------------------
