@@ -8,14 +8,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cases.models import Investigation
-from oversight.errors import ApplicationError, messages_of
+from oversight.errors import ApplicationError, clean_or_raise
 from oversight.roles import Cap, require_capability
 
 from . import rules
@@ -37,12 +37,7 @@ MAX_SAMPLE_SIZE = 200
 
 def _save(instance: Any, **save_kwargs: Any) -> None:
     """``full_clean()`` then save; a validation failure becomes an ApplicationError (400, nothing written)."""
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        errors = messages_of(exc)
-        first = next(iter(errors.values()))[0]
-        raise ApplicationError(first, errors) from exc
+    clean_or_raise(instance)
     instance.save(**save_kwargs)
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from oversight.errors import messages_of
+from oversight.errors import add_errors_to_form
 from oversight.exports import FORMATS, table_response
 from oversight.roles import Cap, capability_required, has_capability
 
@@ -142,7 +142,7 @@ def investigation_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=data, flags=form.cleaned_data["flags"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"Investigation {investigation.crime_reference} recorded.")
             return redirect("cases:investigation_detail", pk=investigation.pk)
@@ -165,17 +165,11 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 flags=form.cleaned_data["flags"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"Investigation {investigation.crime_reference} updated.")
             return redirect("cases:investigation_detail", pk=investigation.pk)
     return _form_page(request, "cases/investigation_form.html", {"form": form, "investigation": investigation})
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in messages_of(exc).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _related_form(
@@ -194,7 +188,7 @@ def _related_form(
             with transaction.atomic():
                 save(form.instance)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, done)
             return redirect("cases:investigation_detail", pk=investigation.pk)

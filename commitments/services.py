@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from oversight.errors import ApplicationError, messages_of
+from oversight.errors import ApplicationError, clean_or_raise
 from oversight.periods import parse_quarter, quarter_of
 from oversight.roles import Cap, require_capability
 
@@ -24,7 +23,6 @@ from .models import (
     Board,
     BoardAction,
     BoardMeeting,
-    Chapter,
     Commitment,
     Plan,
     ProgressUpdate,
@@ -33,15 +31,6 @@ from .models import (
 )
 
 REVIEW_DECISIONS = {"endorse": AssessmentStatus.ENDORSED, "challenge": AssessmentStatus.CHALLENGED}
-
-
-def _validated(obj: Any, **kwargs: Any) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        errors = messages_of(exc)
-        first = next(iter(errors.values()))[0] if errors else "Invalid input."
-        raise ApplicationError(first, errors) from exc
 
 
 def _rating(value: str, field: str = "rating") -> str:
@@ -114,7 +103,7 @@ def progress_update_submit(
     if update is None:
         update = ProgressUpdate(commitment=commitment, period=period, submitted_at=now)
     update.narrative, update.proposed_rating, update.author = narrative, proposed_rating, actor
-    _validated(update)
+    clean_or_raise(update)
     update.save()
 
     if assessment is None:
@@ -122,7 +111,7 @@ def progress_update_submit(
     assessment.status = AssessmentStatus.PROPOSED
     assessment.proposed_rating, assessment.proposed_by, assessment.proposed_at = proposed_rating, actor, now
     assessment.review_comment, assessment.reviewed_by, assessment.reviewed_at = "", None, None
-    _validated(assessment)
+    clean_or_raise(assessment)
     assessment.save()
     return update
 
@@ -146,7 +135,7 @@ def rag_review(*, assessment: RagAssessment, decision: str, comment: str, actor:
 
     assessment.status = REVIEW_DECISIONS[decision]
     assessment.review_comment, assessment.reviewed_by, assessment.reviewed_at = comment, actor, timezone.now()
-    _validated(assessment)
+    clean_or_raise(assessment)
     assessment.save()
     return assessment
 
@@ -175,7 +164,7 @@ def rag_publish(*, assessment: RagAssessment, rating: str, rationale: str, actor
     assessment.rationale = _required_text(rationale, "rationale", "Enter the rationale for the published rating.")
     assessment.status = AssessmentStatus.PUBLISHED
     assessment.published_by, assessment.published_at = actor, timezone.now()
-    _validated(assessment)
+    clean_or_raise(assessment)
     assessment.save()
     return assessment
 
@@ -208,7 +197,7 @@ def rag_correct(*, assessment: RagAssessment, rating: str, rationale: str, reaso
         corrects=assessment,
         correction_reason=reason,
     )
-    _validated(correction)
+    clean_or_raise(correction)
     correction.save()
     return correction
 
@@ -218,7 +207,7 @@ def reporting_period_open(*, plan: Plan, period_key: str, actor: Any) -> Plan:
     """The OPCC opens the quarter leads now report on (shown as "due" on their pages)."""
     require_capability(actor, Cap.RAG_PUBLISH)
     plan.reporting_period = period_for_reporting(period_key)
-    _validated(plan)
+    clean_or_raise(plan)
     plan.save(update_fields=["reporting_period"])
     return plan
 
@@ -264,7 +253,7 @@ def board_update(
         board.description = description
     if remit is not None:
         board.remit = remit
-    _validated(board)
+    clean_or_raise(board)
     board.save()
     if members is not None:
         board.members.set(list(members))
@@ -294,7 +283,7 @@ def meeting_record(
         other_attendees=other_attendees,
         recorded_by=actor,
     )
-    _validated(meeting)
+    clean_or_raise(meeting)
     meeting.save()
     meeting.attendees.set(list(attendees))
     meeting.commitments_reviewed.set(reviewed)
@@ -318,7 +307,7 @@ def meeting_update(
         raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(meeting, name, value)
-    _validated(meeting)
+    clean_or_raise(meeting)
     meeting.save()
     if attendees is not None:
         meeting.attendees.set(list(attendees))
@@ -339,7 +328,7 @@ def board_action_add(
         owner=owner,
         due_date=due_date,
     )
-    _validated(action)
+    clean_or_raise(action)
     action.save()
     return action
 
@@ -352,7 +341,7 @@ def board_action_set_status(*, action: BoardAction, status: str, actor: Any) -> 
         raise ApplicationError("Choose a status.", {"status": ["Choose a status."]})
     action.status = status
     action.completed_at = timezone.now() if status == BoardActionStatus.COMPLETED else None
-    _validated(action)
+    clean_or_raise(action)
     action.save()
     return action
 
@@ -364,7 +353,7 @@ def board_action_set_status(*, action: BoardAction, status: str, actor: Any) -> 
 def commitment_save(*, commitment: Commitment, actor: Any) -> Commitment:
     """The system owner adds or edits a commitment (text, order, lead, board, strands)."""
     require_capability(actor, Cap.ADMIN_SITE)
-    _validated(commitment)
+    clean_or_raise(commitment)
     commitment.save()
     return commitment
 
@@ -373,17 +362,8 @@ def commitment_save(*, commitment: Commitment, actor: Any) -> Commitment:
 def board_save(*, board: Board, actor: Any, members: Iterable[Any] | None = None) -> Board:
     """The system owner adds a board or changes its name or chair."""
     require_capability(actor, Cap.ADMIN_SITE)
-    _validated(board)
+    clean_or_raise(board)
     board.save()
     if members is not None:
         board.members.set(list(members))
     return board
-
-
-@transaction.atomic
-def chapter_save(*, chapter: Chapter, actor: Any) -> Chapter:
-    """The system owner adds or renames a plan chapter."""
-    require_capability(actor, Cap.ADMIN_SITE)
-    _validated(chapter)
-    chapter.save()
-    return chapter

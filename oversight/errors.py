@@ -34,6 +34,23 @@ def messages_of(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"__all__": list(exc.messages)}
 
 
+def clean_or_raise(instance: Any, **full_clean_kwargs: Any) -> None:
+    """``instance.full_clean()``; a failure becomes an ApplicationError (400, nothing written)
+    whose message is the first error and whose ``extra`` holds them all by field."""
+    try:
+        instance.full_clean(**full_clean_kwargs)
+    except DjangoValidationError as exc:
+        errors = messages_of(exc)
+        first = next(iter(errors.values()))[0] if errors else "Invalid input."
+        raise ApplicationError(first, errors) from exc
+
+
+def add_errors_to_form(form: Any, exc: DjangoValidationError) -> None:
+    """Put a service's ``ValidationError`` back on a Django form (unknown fields → non-field errors)."""
+    for field, errors in messages_of(exc).items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response({"message": exc.message, "errors": exc.extra}, status=400)

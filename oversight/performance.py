@@ -32,7 +32,7 @@ from .benchmarks import (
     measure_list,
     measure_periods,
 )
-from .errors import messages_of
+from .errors import add_errors_to_form
 from .exports import FORMATS, table_response
 from .models import BenchmarkFigure, BenchmarkMeasure
 from .periods import Period, financial_year_of, month_of, parse_quarter, previous_quarter, quarter, quarter_of
@@ -550,8 +550,7 @@ def _save_form(request: HttpRequest, form: forms.ModelForm, save: Any) -> bool:
     try:
         save(form.instance)
     except ValidationError as exc:
-        for name, errors in messages_of(exc).items():
-            form.add_error(None if name == "__all__" or name not in form.fields else name, errors)
+        add_errors_to_form(form, exc)
         return False
     return True
 
