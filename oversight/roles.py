@@ -205,10 +205,6 @@ def user_capabilities(user: Any) -> frozenset[Cap]:
     return frozenset(caps)
 
 
-def has_role(user: Any, role: Role | str) -> bool:
-    return Role(role) in user_roles(user)
-
-
 def has_capability(user: Any, capability: Cap | str) -> bool:
     return Cap(capability) in user_capabilities(user)
 
