@@ -16,7 +16,16 @@ from oversight.roles import Cap, capability_permission
 from . import selectors, services
 from .choices import CpsDecision, YesNoUnknown
 from .filters import InvestigationFilter
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from .models import (
+    REGISTER_FIELDS,
+    CpsReferral,
+    Flag,
+    Investigation,
+    LocalPolicingArea,
+    OrderBreach,
+    ProtectiveOrder,
+    Team,
+)
 
 
 class InlineChoiceField(serializers.ChoiceField):
@@ -96,7 +105,7 @@ class InvestigationSerializer(serializers.ModelSerializer):
         model = Investigation
         fields = (
             "id",
-            *services.INVESTIGATION_FIELDS,
+            *REGISTER_FIELDS,
             "flags",
             "phase",
             "referrals",

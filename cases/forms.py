@@ -6,8 +6,16 @@ from typing import Any
 
 from django import forms
 
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
-from .services import INVESTIGATION_FIELDS
+from .models import (
+    REGISTER_FIELDS,
+    CpsReferral,
+    Flag,
+    Investigation,
+    LocalPolicingArea,
+    OrderBreach,
+    ProtectiveOrder,
+    Team,
+)
 
 INPUT = {"class": "govuk-input govuk-input--width-20"}
 SELECT = {"class": "govuk-select"}
@@ -38,7 +46,7 @@ class InvestigationForm(forms.ModelForm):
 
     class Meta:
         model = Investigation
-        fields = list(INVESTIGATION_FIELDS)
+        fields = list(REGISTER_FIELDS)
         widgets = {
             name: forms.DateInput()
             for name in ("recorded_date", "offence_date", "arrest_date", "outcome_date", "court_outcome_date")

@@ -39,7 +39,7 @@ from oversight.roles import Cap, require_capability
 
 from . import kpis
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, register_columns
 from .outcomes import OutcomeType
 
 COLUMNS: tuple[str, ...] = (
@@ -70,24 +70,7 @@ REQUIRED: tuple[str, ...] = ("crime_reference", "strand", "offence_group", "reco
 KNOWN = frozenset(COLUMNS + EXTRA_COLUMNS)
 
 # Investigation fields written by the import, in the order compared and updated.
-FIELDS: tuple[str, ...] = (
-    "strand",
-    "offence_group",
-    "victim_age_group",
-    "lpa_id",
-    "team_id",
-    "recorded_date",
-    "offence_date",
-    "arrest_date",
-    "bail_status",
-    "outcome_type",
-    "outcome_date",
-    "court_outcome",
-    "court_outcome_date",
-    "vcop_compliant",
-    "vps_offered",
-    "advocate_referral",
-)
+FIELDS: tuple[str, ...] = register_columns()[1:]  # all but crime_reference, the key
 # CSV column → investigation field (when the names differ).
 FIELD_OF: dict[str, str] = {"lpa": "lpa_id", "team": "team_id"}
 DATE_COLUMNS = frozenset(

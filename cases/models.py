@@ -62,6 +62,29 @@ class Flag(ReferenceData):
     history = HistoricalRecords()
 
 
+# The register's own facts about an investigation, in the order forms, the API, the CSV
+# import and the synthetic writer list them (flags, referrals and orders live elsewhere).
+REGISTER_FIELDS: tuple[str, ...] = (
+    "crime_reference",
+    "strand",
+    "offence_group",
+    "victim_age_group",
+    "lpa",
+    "team",
+    "recorded_date",
+    "offence_date",
+    "arrest_date",
+    "bail_status",
+    "outcome_type",
+    "outcome_date",
+    "court_outcome",
+    "court_outcome_date",
+    "vcop_compliant",
+    "vps_offered",
+    "advocate_referral",
+)
+
+
 class InvestigationQuerySet(models.QuerySet):
     def with_phase(self) -> InvestigationQuerySet:
         """Annotate ``phase_code`` (pre_charge / post_charge / finalised), usable in filters."""
@@ -170,6 +193,11 @@ class Investigation(models.Model):
         if self.outcome_type in CHARGED and not self.court_outcome:
             return Phase.POST_CHARGE
         return Phase.FINALISED
+
+
+def register_columns() -> tuple[str, ...]:
+    """``REGISTER_FIELDS`` as database column names (``lpa`` → ``lpa_id``) for bulk writers."""
+    return tuple(Investigation._meta.get_field(name).attname for name in REGISTER_FIELDS)
 
 
 class CpsReferral(models.Model):

@@ -9,27 +9,7 @@ from django.db import transaction
 
 from oversight.roles import Cap, require_capability
 
-from .models import CpsReferral, Flag, Investigation, OrderBreach, ProtectiveOrder
-
-INVESTIGATION_FIELDS = (
-    "crime_reference",
-    "strand",
-    "offence_group",
-    "victim_age_group",
-    "lpa",
-    "team",
-    "recorded_date",
-    "offence_date",
-    "arrest_date",
-    "bail_status",
-    "outcome_type",
-    "outcome_date",
-    "court_outcome",
-    "court_outcome_date",
-    "vcop_compliant",
-    "vps_offered",
-    "advocate_referral",
-)
+from .models import REGISTER_FIELDS, CpsReferral, Flag, Investigation, OrderBreach, ProtectiveOrder
 
 
 def _save(instance: Any, *, actor: Any) -> Any:
@@ -46,7 +26,7 @@ def investigation_create(*, actor: Any, data: dict[str, Any], flags: Iterable[Fl
     Needs ``investigations.edit``; every model rule is checked (``full_clean``) before saving.
     """
     require_capability(actor, Cap.INVESTIGATIONS_EDIT)
-    investigation = Investigation(**{k: v for k, v in data.items() if k in INVESTIGATION_FIELDS})
+    investigation = Investigation(**{k: v for k, v in data.items() if k in REGISTER_FIELDS})
     _save(investigation, actor=actor)
     flags = list(flags)
     if flags:
@@ -63,7 +43,7 @@ def investigation_update(
     require_capability(actor, Cap.INVESTIGATIONS_EDIT)
     changed = False
     for name, value in data.items():
-        if name in INVESTIGATION_FIELDS and getattr(investigation, name) != value:
+        if name in REGISTER_FIELDS and getattr(investigation, name) != value:
             setattr(investigation, name, value)
             changed = True
     if changed:

@@ -28,7 +28,16 @@ from django.utils import timezone
 
 from . import kpis
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from .models import (
+    CpsReferral,
+    Flag,
+    Investigation,
+    LocalPolicingArea,
+    OrderBreach,
+    ProtectiveOrder,
+    Team,
+    register_columns,
+)
 from .outcomes import CHARGED, POSITIVE
 
 FIRST_DAY = date(2023, 4, 1)  # start of financial year 2023/24
@@ -390,28 +399,7 @@ def is_positive(outcome_type: str) -> bool:
 
 # --- writers -----------------------------------------------------------------------------------
 
-_INVESTIGATION_COLUMNS = (
-    "id",
-    "crime_reference",
-    "strand",
-    "offence_group",
-    "victim_age_group",
-    "lpa_id",
-    "team_id",
-    "recorded_date",
-    "offence_date",
-    "arrest_date",
-    "bail_status",
-    "outcome_type",
-    "outcome_date",
-    "court_outcome",
-    "court_outcome_date",
-    "vcop_compliant",
-    "vps_offered",
-    "advocate_referral",
-    "created_at",
-    "updated_at",
-)
+_INVESTIGATION_COLUMNS = ("id", *register_columns(), "created_at", "updated_at")
 
 
 @dataclass
