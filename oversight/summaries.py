@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -430,8 +429,6 @@ def summaries_visible_to(user: User) -> Any:
     return Summary.objects.order_by("-period_start", "kind")
 
 
-def latest_builds(*, kind: str | None = None, limit: int = 20) -> Any:
-    builds = SummaryBuild.objects.select_related("triggered_by", "summary")
-    if kind:
-        builds = builds.filter(Q(kind=kind))
-    return builds[:limit]
+def latest_builds(*, limit: int = 20) -> Any:
+    """The most recent builds of any summary, newest first."""
+    return SummaryBuild.objects.select_related("triggered_by", "summary")[:limit]

@@ -39,12 +39,14 @@ class RebuildForm(forms.Form):
         return data
 
 
-@capability_required(Cap.SUMMARIES_VIEW)
-def summary_list(request: HttpRequest) -> HttpResponse:
+def _archive(request: HttpRequest, *, form: RebuildForm | None = None, status: int = 200) -> HttpResponse:
+    """The archive filtered by ``kind`` and ``period`` (GET), or its CSV/XLSX; with a bound
+    rebuild ``form`` when an administrator's request needs its errors shown."""
     kind = request.GET.get("kind", "")
+    kind = kind if kind in SummaryKind.values else ""
     period = request.GET.get("period", "").strip()[:16]
     rows = summaries.summaries_visible_to(request.user).defer("data", "html")
-    if kind in SummaryKind.values:
+    if kind:
         rows = rows.filter(kind=kind)
     if period:  # "2025" finds every summary of 2025 and 2025-26; "2025-26-Q2" one quarter
         rows = rows.filter(period__startswith=period)
@@ -56,21 +58,23 @@ def summary_list(request: HttpRequest) -> HttpResponse:
             rows=((s.get_kind_display(), s.period, s.period_start, s.period_end, s.built_at) for s in rows.iterator()),
             fmt=fmt,
         )
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    query = urlencode(
-        {k: v for k, v in (("kind", kind if kind in SummaryKind.values else ""), ("period", period)) if v}
-    )
+    can_rebuild = has_capability(request.user, Cap.SUMMARIES_REBUILD)
     context = {
         "period": period,
-        "page_obj": page,
+        "page_obj": Paginator(rows, 25).get_page(request.GET.get("page")),
         "kinds": SummaryKind.choices,
         "kind": kind,
-        "query_string": query,
-        "can_rebuild": has_capability(request.user, Cap.SUMMARIES_REBUILD),
-        "form": RebuildForm(),
-        "builds": summaries.latest_builds(limit=10) if has_capability(request.user, Cap.SUMMARIES_REBUILD) else [],
+        "query_string": urlencode({k: v for k, v in (("kind", kind), ("period", period)) if v}),
+        "can_rebuild": can_rebuild,
+        "form": form or RebuildForm(),
+        "builds": summaries.latest_builds(limit=10) if can_rebuild else [],
     }
-    return render(request, "oversight/summary_list.html", context)
+    return render(request, "oversight/summary_list.html", context, status=status)
+
+
+@capability_required(Cap.SUMMARIES_VIEW)
+def summary_list(request: HttpRequest) -> HttpResponse:
+    return _archive(request)
 
 
 @capability_required(Cap.SUMMARIES_VIEW)
@@ -80,7 +84,12 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if fmt in FORMATS:
         headers, rows = summaries.summary_table(summary)
         return table_response(filename=f"{summary.kind}-{summary.period}", headers=headers, rows=rows, fmt=fmt)
-    builds = summary.builds.select_related("triggered_by")[:10]
+    # Build history is shown to administrators only: don't query it for anyone else.
+    builds = (
+        summary.builds.select_related("triggered_by")[:10]
+        if has_capability(request.user, Cap.SUMMARIES_REBUILD)
+        else []
+    )
     return render(request, "oversight/summary_detail.html", {"summary": summary, "builds": builds})
 
 
@@ -89,15 +98,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_rebuild(request: HttpRequest) -> HttpResponse:
     form = RebuildForm(request.POST)
     if not form.is_valid():
-        context = {
-            "page_obj": Paginator(summaries.summaries_visible_to(request.user), 25).get_page(1),
-            "kinds": SummaryKind.choices,
-            "kind": "",
-            "can_rebuild": True,
-            "form": form,
-            "builds": summaries.latest_builds(limit=10),
-        }
-        return render(request, "oversight/summary_list.html", context, status=400)
+        return _archive(request, form=form, status=400)
     build = summaries.queue_rebuild(
         kind=form.cleaned_data["kind"], period_key=form.cleaned_data["period"], actor=request.user
     )
