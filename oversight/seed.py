@@ -8,13 +8,13 @@ that has published ratings — so the archive shows real figures however old the
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
 
+from . import seed_benchmarks
 from .models import SummaryBuild, SummaryKind
 from .periods import Period, month_of, parse_quarter, previous_month, previous_quarter
 from .summaries import build_summary
@@ -46,12 +46,7 @@ def _last_quarters(count: int) -> list[Period]:
 
 
 def run(*, stdout: Any, users: dict[str, Any]) -> None:
-    for module_name in ("oversight.seed_benchmarks",):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        module.run(stdout=stdout, users=users)
+    seed_benchmarks.run(stdout=stdout, users=users)
 
     admin = users.get("administrator")
     built = 0
