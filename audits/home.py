@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oversight.home import register_panel
-from oversight.roles import Role, user_roles
+from oversight.roles import Role
 
 from .choices import ACTION_OPEN_STATUSES, ActionStatus, AuditStatus
 from .models import Action, Audit
@@ -30,30 +30,19 @@ def audit_lead_panel(*, user: Any) -> dict[str, Any]:
     }
 
 
-def _first_role(user: Any) -> Role | None:
-    roles = sorted(user_roles(user), key=lambda r: list(Role).index(r))
-    return roles[0] if roles else None
-
-
-def _my_actions_builder(role: Role) -> Any:
-    def build(*, user: Any) -> dict[str, Any]:
-        # Shown once, in the user's first panel, and only to people who own open actions.
-        if _first_role(user) != role:
-            return {}
-        counts = Action.objects.filter(owner=user, status__in=ACTION_OPEN_STATUSES).aggregate(
-            n=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate()))
-        )
-        if not counts["n"]:
-            return {}
-        return {
-            "includes": ["audits/home_my_actions.html"],
-            "audits_my_actions": counts["n"],
-            "audits_my_overdue": counts["overdue"],
-        }
-
-    build.__name__ = f"my_actions_panel_{role.value}"
-    return build
+def my_actions_panel(*, user: Any) -> dict[str, Any]:
+    """Open actions the user owns (any role); the home page shows it once, in the first panel."""
+    counts = Action.objects.filter(owner=user, status__in=ACTION_OPEN_STATUSES).aggregate(
+        n=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate()))
+    )
+    if not counts["n"]:
+        return {}
+    return {
+        "includes": ["audits/home_my_actions.html"],
+        "audits_my_actions": counts["n"],
+        "audits_my_overdue": counts["overdue"],
+    }
 
 
 for _role in Role:
-    register_panel(_role)(_my_actions_builder(_role))
+    register_panel(_role)(my_actions_panel)

@@ -29,17 +29,34 @@ def register_panel(role: Role) -> Callable:
     return decorator
 
 
-def panel_for(role: Role, *, user: Any) -> dict[str, Any]:
-    context: dict[str, Any] = {
-        "role": role.value,
-        "title": role.label,
-        "template": f"home/panel_{role.value}.html",
-        "links": [],
-        "includes": [],
-    }
-    for build in PANEL_BUILDERS[role]:
-        extra = dict(build(user=user))
-        for key in _LISTS:
-            context[key] += extra.pop(key, [])
-        context.update(extra)
-    return context
+def panels_for(roles: list[Role], *, user: Any) -> list[dict[str, Any]]:
+    """One panel per role, in the order given.
+
+    A builder registered for several of the user's roles runs once (its queries too), and a
+    link or include already shown in an earlier panel is not repeated in a later one: an app
+    that has something for every role registers one builder for all of them.
+    """
+    built: dict[Callable[..., dict[str, Any]], dict[str, Any]] = {}
+    shown: dict[str, set[str]] = {"links": set(), "includes": set()}
+    panels = []
+    for role in roles:
+        context: dict[str, Any] = {
+            "role": role.value,
+            "title": role.label,
+            "template": f"home/panel_{role.value}.html",
+            "links": [],
+            "includes": [],
+        }
+        for build in PANEL_BUILDERS[role]:
+            if build not in built:
+                built[build] = build(user=user)
+            extra = dict(built[build])
+            for key in _LISTS:
+                context[key] += extra.pop(key, [])
+            context.update(extra)
+        context["links"] = [link for link in context["links"] if link["url"] not in shown["links"]]
+        context["includes"] = [name for name in context["includes"] if name not in shown["includes"]]
+        shown["links"].update(link["url"] for link in context["links"])
+        shown["includes"].update(context["includes"])
+        panels.append(context)
+    return panels

@@ -18,7 +18,7 @@ from .roles import user_roles
 def home_page(request: HttpRequest) -> HttpResponse:
     """One page per user: a panel for each of their roles."""
     roles = sorted(user_roles(request.user), key=lambda r: list(type(r)).index(r))
-    panels = [home.panel_for(role, user=request.user) for role in roles]
+    panels = home.panels_for(roles, user=request.user)
     return render(request, "home/home.html", {"panels": panels})
 
 

@@ -36,3 +36,18 @@ def test_pages_send_a_strict_content_security_policy(client_for: Any) -> None:
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_a_user_with_several_roles_sees_each_link_and_count_once(
+    client_for: Any, make_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    from tests.audits.factories import ActionFactory
+
+    user = make_user(Role.AUDIT_LEAD, Role.BOARD_CHAIR, Role.OPCC_SCRUTINY)
+    ActionFactory(owner=user)
+    client = client_for(user=user)
+    html = client.get("/").content.decode()
+    assert html.count('href="/performance/"') == 2  # the navigation and one panel link
+    assert html.count("You own 1 open audit action") == 1
+    with django_assert_max_num_queries(25):
+        client.get("/")
