@@ -46,24 +46,6 @@ def _fast_and_eager(settings: Any) -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Transactional tests (live server, real worker) flush tables between tests; put the
-    migration-seeded reference data and role groups back so each test starts as migrate left it."""
-    marker = request.node.get_closest_marker("django_db")
-    if not marker or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
-    import importlib
-
-    from django.apps import apps
-
-    from oversight.roles import sync_role_groups
-
-    importlib.import_module("cases.migrations.0002_seed_reference_data").seed(apps, None)
-    sync_role_groups()
-
-
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     """``make_user("audit_lead", "board_chair", email=...)`` → a user holding those roles."""
@@ -141,9 +123,20 @@ def _playwright() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls
     # made by the test itself are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps connections per async context, and the sync API's event loop gives the
+    # tests after this point fresh connection objects. Carry over the database contents
+    # serialized at setup, or ``serialized_rollback`` would silently restore nothing.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         yield playwright
 
 
