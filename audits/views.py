@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from oversight.errors import ApplicationError
+from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import FORMATS, table_response
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
@@ -62,17 +62,6 @@ def _query_string(request: HttpRequest) -> str:
     for key in ("page", "format"):
         query.pop(key, None)
     return query.urlencode()
-
-
-def _add_error(form: Any, exc: ApplicationError) -> None:
-    placed = False
-    for field, msgs in exc.extra.items():
-        if field in form.fields:
-            for msg in msgs:
-                form.add_error(field, msg)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _manage_audit(request: HttpRequest, pk: int) -> Audit:
@@ -154,7 +143,7 @@ def audit_create(request: HttpRequest) -> HttpResponse:
                 planned_sample_size=data["planned_sample_size"],
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"{audit.title} planned. Draw its sample next.")
             return redirect("audits:audit_sample", pk=audit.pk)
@@ -197,7 +186,7 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.audit_update(audit=audit, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, "Audit updated.")
             return redirect("audits:audit_detail", pk=audit.pk)
@@ -228,7 +217,7 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 reviews = services.audit_draw_sample(audit=audit, actor=request.user, **draw.cleaned_data)
             except ApplicationError as exc:
-                _add_error(draw, exc)
+                add_errors_to_form(draw, exc)
             else:
                 messages.success(request, f"{len(reviews)} cases drawn at random.")
                 return redirect("audits:audit_detail", pk=audit.pk)
@@ -293,7 +282,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.review_record_answers(review=review, actor=request.user, answers=form.answers())
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"{review.label} saved.")
             if request.POST.get("next") == "1":
@@ -348,7 +337,7 @@ def audit_assurance(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["assurance_override_reason"],
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, "Assurance level saved.")
             return redirect("audits:audit_detail", pk=audit.pk)
@@ -414,7 +403,7 @@ def learning_create(request: HttpRequest, pk: int) -> HttpResponse:
                 review=review,
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, "Learning point recorded.")
             return redirect("audits:audit_detail", pk=audit.pk)
@@ -445,7 +434,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
                 learning_point=point,
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"Action raised for {action.owner}.")
             return redirect("audits:audit_detail", pk=audit.pk)
@@ -478,7 +467,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         status=progress.cleaned_data["status"],
                     )
                 except ApplicationError as exc:
-                    _add_error(progress, exc)
+                    add_errors_to_form(progress, exc)
                 else:
                     messages.success(request, "Progress saved.")
                     return redirect("audits:action_detail", pk=action.pk)
@@ -494,7 +483,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         services.action_return(action=action, actor=request.user, note=verify.cleaned_data["note"])
                         done = "Action sent back to its owner."
                 except ApplicationError as exc:
-                    _add_error(verify, exc)
+                    add_errors_to_form(verify, exc)
                 else:
                     messages.success(request, done)
                     return redirect("audits:action_detail", pk=action.pk)
@@ -539,7 +528,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 due_date=data["due_date"],
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, "Action updated.")
             return redirect("audits:action_detail", pk=action.pk)
@@ -831,7 +820,7 @@ def question_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     title=form.cleaned_data["title"],
                 )
             except ApplicationError as exc:
-                _add_error(form, exc)
+                add_errors_to_form(form, exc)
             else:
                 messages.success(request, "Draft saved.")
                 return redirect("audits:question_set_detail", pk=question_set.pk)

@@ -45,8 +45,20 @@ def clean_or_raise(instance: Any, **full_clean_kwargs: Any) -> None:
         raise ApplicationError(first, errors) from exc
 
 
-def add_errors_to_form(form: Any, exc: DjangoValidationError) -> None:
-    """Put a service's ``ValidationError`` back on a Django form (unknown fields → non-field errors)."""
+def add_errors_to_form(form: Any, exc: DjangoValidationError | ApplicationError) -> None:
+    """Put a service's error back on a Django form.
+
+    A ``ValidationError``: each message on its field, unknown fields as non-field errors.
+    An ``ApplicationError``: its ``extra`` messages on the form's fields; when none of them is a
+    field of this form, its message as a non-field error.
+    """
+    if isinstance(exc, ApplicationError):
+        placed = [field for field in exc.extra if field in form.fields]
+        for field in placed:
+            form.add_error(field, list(exc.extra[field]))
+        if not placed:
+            form.add_error(None, exc.message)
+        return
     for field, errors in messages_of(exc).items():
         form.add_error(field if field in form.fields else None, errors)
 
