@@ -6,4 +6,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits"
 
     def ready(self) -> None:
-        from . import home  # noqa: F401  (registers the home panels)
+        from . import home, seed  # noqa: F401  (register the home-page panels and the demo seed)

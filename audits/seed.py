@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cases.models import Investigation
 from oversight.periods import month_of
+from oversight.seeding import register_seed
 
 from . import services
 from .choices import AREA_STRANDS, AnswerValue, AuditArea, AuditKind, LearningKind, LearningTheme
@@ -204,6 +205,7 @@ def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
+@register_seed(order=30)
 def run(*, stdout: Any, users: dict[str, Any]) -> None:
     """Create this app's demo data (idempotent). ``users`` maps role → demo user."""
     lead = users["audit_lead"]

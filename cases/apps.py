@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "Investigations"
 
     def ready(self) -> None:
-        from . import home, signals
+        from . import home, seed, signals
 
-        del home  # imported for its side effect: it registers the home-panel builders
+        del home, seed  # imported for their side effect: they register home panels and the demo seed
         signals.connect()

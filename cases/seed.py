@@ -14,6 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.seeding import register_seed
+
 from . import synthetic
 from .models import CpsReferral, Investigation, OrderBreach, ProtectiveOrder
 
@@ -34,6 +36,7 @@ def demo_cases() -> list[synthetic.SyntheticInvestigation]:
 
 
 @transaction.atomic
+@register_seed(order=10)
 def run(*, stdout: Any, users: dict[str, Any]) -> None:
     """Create this app's demo data (idempotent). ``users`` maps role → demo user."""
     # The dates run up to the day of the first seed; on a later day the same numbers would

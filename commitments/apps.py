@@ -6,4 +6,4 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Commitments"
 
     def ready(self) -> None:
-        from . import home  # noqa: F401  (registers the home-page panels)
+        from . import home, seed  # noqa: F401  (register the home-page panels and the demo seed)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from oversight.models import User
 from oversight.periods import parse_quarter
+from oversight.seeding import register_seed
 
 from . import seed_data as data
 from .choices import AssessmentStatus, Rating
@@ -69,6 +70,7 @@ def _old_narrative(ref: str, key: str, rating: str, board: str) -> str:
 
 
 @transaction.atomic
+@register_seed(order=20)
 def run(*, stdout: Any, users: dict[str, Any]) -> None:
     """Create this app's demo data (idempotent). ``users`` maps role → demo user."""
     demo_lead, demo_chair, opcc = users["commitment_lead"], users["board_chair"], users["opcc_scrutiny"]

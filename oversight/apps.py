@@ -12,7 +12,6 @@ class OversightConfig(AppConfig):
         from .roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="oversight.sync_role_groups")
-        from . import performance_home, summary_home  # noqa: F401  (register home-page panels)
 
 
 class OversightAdminConfig(admin_apps.AdminConfig):

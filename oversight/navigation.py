@@ -12,12 +12,12 @@ from .roles import Cap, has_any_capability
 NAV_ITEMS: list[tuple[str, str, tuple[Cap, ...]]] = [
     ("Home", "home", ()),
     ("Investigations", "cases:investigation_list", (Cap.INVESTIGATIONS_VIEW,)),
-    ("Performance", "oversight:performance", (Cap.KPIS_VIEW,)),
+    ("Performance", "performance:dashboard", (Cap.KPIS_VIEW,)),
     ("Audits", "audits:audit_list", (Cap.AUDITS_VIEW, Cap.AUDIT_SUMMARIES_VIEW)),
     ("My actions", "audits:my_actions", ()),
     ("Commitments", "commitments:overview", (Cap.COMMITMENTS_VIEW,)),
     ("Boards", "commitments:board_list", (Cap.BOARDS_VIEW,)),
-    ("Summaries", "oversight:summary_list", (Cap.SUMMARIES_VIEW,)),
+    ("Summaries", "summaries:summary_list", (Cap.SUMMARIES_VIEW,)),
     ("Admin", "admin:index", (Cap.ADMIN_SITE,)),
 ]
 

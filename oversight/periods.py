@@ -101,3 +101,25 @@ def previous_month(period: Period) -> Period:
 def financial_year_of(day: date) -> Period:
     start_year = fy_start_year(day)
     return Period(date(start_year, 4, 1), date(start_year + 1, 3, 31), fy_key(start_year))
+
+
+def parse_day(key: str) -> Period:
+    """``2025-11-25`` → a one-day Period. Raises ApplicationError if malformed."""
+    try:
+        day = date.fromisoformat(key)
+    except (TypeError, ValueError):
+        raise ApplicationError(f"'{key}' is not a day: use YYYY-MM-DD.", {"period": ["Malformed day."]}) from None
+    return Period(day, day, day.isoformat())
+
+
+def same_day_last_year(day: date) -> date:
+    """The same calendar day a year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def same_period_last_year(period: Period) -> tuple[date, date]:
+    """The first and last days of ``period`` a year earlier."""
+    return same_day_last_year(period.start), same_day_last_year(period.end)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "cases",
     "audits",
     "commitments",
+    "performance",
+    "summaries",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("audits.api_urls")),
     path("", include("commitments.api_urls")),
-    path("", include("oversight.api_urls")),
+    path("", include("performance.api_urls")),
 ]
 
 urlpatterns = [
@@ -44,7 +44,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("audits/", include("audits.urls")),
     path("commitments/", include("commitments.urls")),
-    path("", include("oversight.page_urls")),
+    path("performance/", include("performance.urls")),
+    path("summaries/", include("summaries.urls")),
 ]
 
 handler400 = "oversight.views.bad_request"

@@ -39,9 +39,9 @@ def main() -> None:
 
     from cases.models import Investigation
     from oversight.errors import ApplicationError
-    from oversight.models import SummaryKind
     from oversight.periods import month_of, previous_quarter, quarter_of
-    from oversight.summaries import build_summary
+    from summaries.models import SummaryKind
+    from summaries.services import build_summary
 
     latest = Investigation.objects.aggregate(latest=Max("recorded_date"))["latest"]
     month = args.month or month_of(latest).key

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from audits.choices import AuditStatus
 from cases.models import Investigation
-from oversight import summaries
-from oversight.models import SummaryKind
 from oversight.roles import Role
+from summaries import services
+from summaries.models import SummaryKind
 from tests.audits.factories import ActionFactory, AuditFactory, CaseReviewFactory, answer_all
 from tests.oversight.kpi_factories import investigation
 from tests.test_role_matrix import ENTRIES
@@ -65,8 +65,8 @@ def case_level_data(make_user: Any) -> Any:
         due_date=date.today() - timedelta(days=3),
         title=f"Review the file of case {cases[0].pk}",
     )
-    summaries.build_summary(kind=SummaryKind.MONTHLY_PERFORMANCE, period_key=f"{month:%Y-%m}")
-    summaries.build_summary(kind=SummaryKind.OVERDUE_DIGEST, period_key=date.today().isoformat())
+    services.build_summary(kind=SummaryKind.MONTHLY_PERFORMANCE, period_key=f"{month:%Y-%m}")
+    services.build_summary(kind=SummaryKind.OVERDUE_DIGEST, period_key=date.today().isoformat())
     return opcc
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from oversight import seed_benchmarks
 from oversight.roles import Role
+from performance import seed as seed_benchmarks
 from tests.conftest import browser_login, screenshot
 from tests.oversight.kpi_factories import investigation, referral
 

@@ -1,3 +1,5 @@
+"""Ground-floor URLs in the role matrix: home, admin and the API schema."""
+
 from oversight.roles import Role
 from tests.role_matrix import ALL_ROLES, Entry, roles
 
@@ -6,39 +8,4 @@ ENTRIES = [
     Entry("admin:index", "/admin/", roles(Role.ADMINISTRATOR)),
     Entry("api-schema", "/api/schema/", ALL_ROLES),
     Entry("api-docs", "/api/docs/", ALL_ROLES),
-]
-
-# KPIs (API): every role reads them.
-_PERIOD = {"from": "2025-04-01", "to": "2025-06-30"}
-ENTRIES += [
-    Entry("kpis", "/api/v1/kpis/", ALL_ROLES, data={**_PERIOD, "group_by": "month"}),
-    Entry("kpis-soteria", "/api/v1/kpis/soteria/", ALL_ROLES, data=_PERIOD),
-]
-
-# Performance pages and benchmarks: every role reads; data officers and administrators edit benchmarks.
-_EDITORS = roles(Role.CASE_EDITOR, Role.ADMINISTRATOR)
-
-
-def _benchmark_figure(make_user: object) -> str:
-    from oversight.models import BenchmarkFigure, BenchmarkMeasure
-
-    measure, _ = BenchmarkMeasure.objects.get_or_create(code="live-sros", defaults={"name": "Live SROs"})
-    figure, _ = BenchmarkFigure.objects.get_or_create(
-        measure=measure, period="2025-26-Q2", force="West Midlands Police", defaults={"value": 29}
-    )
-    return f"/performance/benchmarks/figures/{figure.pk}/edit/"
-
-
-def _benchmark_detail(make_user: object) -> str:
-    _benchmark_figure(make_user)
-    return "/performance/benchmarks/live-sros/"
-
-
-ENTRIES += [
-    Entry("oversight:performance", "/performance/", ALL_ROLES),
-    Entry("oversight:benchmark_list", "/performance/benchmarks/", ALL_ROLES),
-    Entry("oversight:benchmark_detail", _benchmark_detail, ALL_ROLES),
-    Entry("oversight:benchmark_figure_add", "/performance/benchmarks/figures/add/", _EDITORS),
-    Entry("oversight:benchmark_figure_edit", _benchmark_figure, _EDITORS),
-    Entry("oversight:benchmark_measure_add", "/performance/benchmarks/measures/add/", _EDITORS),
 ]

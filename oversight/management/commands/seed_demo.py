@@ -12,6 +12,7 @@ from django.db import transaction
 
 from oversight.models import User
 from oversight.roles import Role, sync_role_groups
+from oversight.seeding import run_seeds
 
 DEMO_USERS: dict[Role, tuple[str, str, str]] = {
     Role.AUDIT_LEAD: ("audit.lead@example.org", "Alex Morgan", "Detective Inspector, PPU audit lead"),
@@ -21,8 +22,6 @@ DEMO_USERS: dict[Role, tuple[str, str, str]] = {
     Role.OPCC_SCRUTINY: ("opcc.scrutiny@example.org", "Priya Shah", "OPCC scrutiny officer"),
     Role.ADMINISTRATOR: ("admin@example.org", "Taylor Quinn", "System owner"),
 }
-
-SEED_MODULES = ("cases.seed", "commitments.seed", "audits.seed", "oversight.seed")
 
 
 class Command(BaseCommand):
@@ -50,11 +49,7 @@ class Command(BaseCommand):
                 users[role.value] = user
 
         if not users_only:
-            import importlib
-
-            for module_name in SEED_MODULES:
-                module = importlib.import_module(module_name)
-                module.run(stdout=self.stdout, users=users)
+            run_seeds(stdout=self.stdout, users=users)
 
         self.stdout.write(self.style.SUCCESS("Demo logins (one per role):"))
         for role, (email, _name, _title) in DEMO_USERS.items():

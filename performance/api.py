@@ -1,0 +1,142 @@
+"""API of the ``oversight`` app: KPIs (DESIGN.md §3 and §4).
+
+Thin views: parameters are validated by :func:`cases.kpis.parse_kpi_request`, figures come from
+:func:`cases.kpis.kpi_rows` / :func:`cases.kpis.soteria`, the same functions the dashboards use.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.kpis import GROUP_BY_CHOICES, kpi_rows, parse_kpi_request, soteria
+from oversight.roles import Cap, capability_permission
+
+_DATES = [
+    OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day of the period (YYYY-MM-DD)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day of the period, inclusive."),
+]
+_FILTERS = [
+    OpenApiParameter("strand", str, description="VAWG strand code, e.g. `rasso`."),
+    OpenApiParameter("offence_group", str, description="Offence group code, e.g. `rape`."),
+    OpenApiParameter("victim_age_group", str, description="`adult`, `child` or `unknown`."),
+    OpenApiParameter("lpa", str, description="Local Policing Area by code or name (any case)."),
+    OpenApiParameter("team", str, description="Team by code or name (any case)."),
+    OpenApiParameter("flag", str, description="Flag code, e.g. `spiking`."),
+]
+_GROUP_BY = OpenApiParameter(
+    "group_by",
+    str,
+    enum=list(GROUP_BY_CHOICES),
+    description=(
+        "`month` (key `2025-11`), `quarter` (financial, `2025-26-Q3`), `year` (financial, `2025-26`), "
+        "`strand` or `lpa` (codes). Period groups: every period touching the range, empty ones included, "
+        "ascending. Strand/LPA groups: those with any figure, ascending by code; investigations without an "
+        "LPA form the last row with `group: null`. Without `group_by`: one row, `group: null`."
+    ),
+)
+
+_RATE = {"allow_null": True, "help_text": "Percentage, half-up to one decimal; null when the denominator is 0."}
+_DAYS = {"allow_null": True, "help_text": "Whole days, half-up; null when nothing was counted."}
+
+
+class KpiRowSerializer(serializers.Serializer):
+    """One row of figures (documentation of the response shape)."""
+
+    group = serializers.CharField(allow_null=True)
+    recorded_offences = serializers.IntegerField(help_text="Investigations recorded in the period.")
+    outcomes_assigned = serializers.IntegerField(help_text="Investigations with an outcome date in the period.")
+    charged = serializers.IntegerField(help_text="Outcome 1 or 1A, outcome date in the period.")
+    charged_pct = serializers.FloatField(**_RATE)
+    positive_outcomes = serializers.IntegerField(help_text="Outcomes 1, 1A, 2, 3, 4, 6, 7, 8 in the period.")
+    positive_outcome_rate = serializers.FloatField(**_RATE)
+    victim_withdrawal = serializers.IntegerField(help_text="Outcomes 14 and 16 in the period.")
+    victim_withdrawal_pct = serializers.FloatField(**_RATE)
+    cps_referrals = serializers.IntegerField(help_text="CPS referrals with a referral date in the period.")
+    cps_charge_rate = serializers.FloatField(**_RATE)
+    avg_days_to_charge = serializers.IntegerField(**_DAYS)
+    avg_days_to_outcome = serializers.IntegerField(**_DAYS)
+    open_investigations = serializers.IntegerField(
+        help_text=(
+            "Recorded on or before the date and without an outcome on or before it. The date is `to`, "
+            "or for a period group the end of that group (`to` for a partial last group)."
+        )
+    )
+    rui_pct = serializers.FloatField(**_RATE)
+    conviction_rate = serializers.FloatField(**_RATE)
+
+
+class KpiResponseSerializer(serializers.Serializer):
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    rows = KpiRowSerializer(many=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class SoteriaResponseSerializer(serializers.Serializer):
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    recorded_offences = serializers.IntegerField()
+    outcomes_assigned = serializers.IntegerField()
+    charged = serializers.IntegerField()
+    charged_pct = serializers.FloatField(**_RATE)
+    victim_withdrawal = serializers.IntegerField()
+    victim_withdrawal_pct = serializers.FloatField(**_RATE)
+    cps_referrals = serializers.IntegerField()
+    avg_days_to_charge = serializers.IntegerField(**_DAYS)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="Names the bad parameter(s).")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class KpiView(APIView):
+    """KPI figures for a period, optionally grouped and filtered (DESIGN.md §3)."""
+
+    permission_classes = [capability_permission(Cap.KPIS_VIEW)]
+
+    @extend_schema(
+        operation_id="kpis",
+        summary="KPI figures for a period",
+        parameters=[*_DATES, _GROUP_BY, *_FILTERS],
+        responses={200: KpiResponseSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = parse_kpi_request(request.query_params)
+        rows = kpi_rows(
+            date_from=query.date_from, date_to=query.date_to, group_by=query.group_by, filters=query.filters
+        )
+        return Response({"from": query.date_from, "to": query.date_to, "rows": rows})
+
+
+class SoteriaView(APIView):
+    """The Operation Soteria figures for a period, with exactly the filters given.
+
+    The national table's "recorded adult rape offences" is `offence_group=rape&victim_age_group=adult`.
+    """
+
+    permission_classes = [capability_permission(Cap.KPIS_VIEW)]
+
+    @extend_schema(
+        operation_id="kpis_soteria",
+        summary="Operation Soteria figures for a period",
+        parameters=[*_DATES, *_FILTERS],
+        responses={200: SoteriaResponseSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = parse_kpi_request(request.query_params, allow_group_by=False)
+        return Response(soteria(date_from=query.date_from, date_to=query.date_to, filters=query.filters))

@@ -1,0 +1,596 @@
+"""Performance pages: the KPI dashboard with the Soteria table, and benchmark comparisons.
+
+Every figure comes from :mod:`cases.kpis` (the same functions as the API); pages show aggregates
+only, never a crime reference, so every role (``Cap.KPIS_VIEW``) may read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.choices import OffenceGroup, Strand, VictimAgeGroup
+from cases.kpis import ADULT_RAPE, METRIC_LABELS, KpiFilters, kpi_rows, resolve_filters, soteria
+from cases.models import Flag, LocalPolicingArea, Team
+from oversight.errors import add_errors_to_form
+from oversight.exports import FORMATS, table_response
+from oversight.periods import (
+    Period,
+    financial_year_of,
+    month_of,
+    parse_quarter,
+    previous_quarter,
+    quarter,
+    quarter_of,
+    same_day_last_year,
+)
+from oversight.roles import Cap, capability_required, has_capability
+
+from .benchmarks import (
+    BenchmarkFigureForm,
+    BenchmarkMeasureForm,
+    benchmark_figure_save,
+    benchmark_measure_save,
+    figures_for,
+    measure_list,
+    measure_periods,
+)
+from .models import BenchmarkFigure, BenchmarkMeasure
+
+TREND_MONTHS = 24
+FIRST_QUARTER_YEAR = 2019  # earliest financial year offered in the Soteria quarter pickers
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class Table:
+    """A table shown on a page and downloadable as CSV/XLSX: raw ``rows`` for exports, ``cells`` for HTML."""
+
+    key: str
+    caption: str
+    headers: list[str]
+    rows: list[list[Any]]
+    numeric: set[int] = field(default_factory=set)  # columns aligned right
+    percent: set[int] = field(default_factory=set)  # columns shown with %
+    percent_rows: set[int] = field(default_factory=set)  # rows whose numbers are shown with %
+    query_string: str = ""
+
+    @property
+    def cells(self) -> list[list[str]]:
+        return [[self._show(r, c, value) for c, value in enumerate(row)] for r, row in enumerate(self.rows)]
+
+    @property
+    def columns(self) -> list[dict[str, Any]]:
+        return [{"label": h, "numeric": i in self.numeric} for i, h in enumerate(self.headers)]
+
+    def _show(self, row: int, column: int, value: Any) -> str:
+        if value is None:
+            return "–" if column in self.numeric else ""
+        if column in self.percent or (row in self.percent_rows and column in self.numeric):
+            return f"{value:.1f}%"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return str(value)
+
+    def download(self, *, fmt: str, filename: str) -> HttpResponse:
+        return table_response(filename=filename, headers=self.headers, rows=self.rows, fmt=fmt)
+
+
+def _chart(kind: str, labels: list[str], datasets: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
+    return {"type": kind, "labels": labels, "datasets": datasets, **options}
+
+
+# --------------------------------------------------------------------------- the dashboard form
+
+
+def _quarter_choices(today: date) -> list[tuple[str, str]]:
+    latest = quarter_of(today)
+    choices = []
+    current = quarter(FIRST_QUARTER_YEAR, 1)
+    while current.start <= latest.start:
+        choices.append((current.key, f"{current.key} ({current.start:%b %Y} to {current.end:%b %Y})"))
+        current = quarter_of(current.end + timedelta(days=1))
+    return list(reversed(choices))
+
+
+def _blank(choices: Any, label: str = "All") -> list[tuple[str, str]]:
+    return [("", label), *list(choices)]
+
+
+class PerformanceForm(forms.Form):
+    """The dashboard's period, filters and the two Soteria quarters (all GET parameters)."""
+
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"}))
+    strand = forms.ChoiceField(label="Strand", required=False)
+    offence_group = forms.ChoiceField(label="Offence group", required=False)
+    victim_age_group = forms.ChoiceField(label="Victim age", required=False)
+    lpa = forms.ChoiceField(label="Local Policing Area", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    flag = forms.ChoiceField(label="Flag", required=False)
+    quarter_a = forms.ChoiceField(label="Soteria: earlier quarter")
+    quarter_b = forms.ChoiceField(label="Soteria: later quarter")
+
+    FILTERS = ("strand", "offence_group", "victim_age_group", "lpa", "team", "flag")
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["strand"].choices = _blank(Strand.choices)
+        self.fields["offence_group"].choices = _blank(OffenceGroup.choices)
+        self.fields["victim_age_group"].choices = _blank(VictimAgeGroup.choices)
+        # Reference data: three small queries, codes as values (the same codes as the API).
+        self.fields["lpa"].choices = _blank(LocalPolicingArea.objects.values_list("code", "name"))
+        self.fields["team"].choices = _blank(Team.objects.values_list("code", "name"))
+        self.fields["flag"].choices = _blank(Flag.objects.values_list("code", "name"))
+        quarters = _quarter_choices(today)
+        self.fields["quarter_a"].choices = quarters
+        self.fields["quarter_b"].choices = quarters
+        for name, bound in self.fields.items():
+            if name not in ("date_from", "date_to"):
+                bound.widget.attrs["class"] = "govuk-select"
+
+    @staticmethod
+    def defaults(today: date) -> dict[str, str]:
+        """Financial year to date; Soteria: the latest complete quarter and the same quarter a year before."""
+        later = previous_quarter(quarter_of(today))
+        earlier = quarter(int(later.key[:4]) - 1, int(later.key[-1]))
+        return {
+            "date_from": financial_year_of(today).start.isoformat(),
+            "date_to": today.isoformat(),
+            "quarter_a": earlier.key,
+            "quarter_b": later.key,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_from", "The start date must be on or before the end date.")
+        if start and start.year < 1990:
+            self.add_error("date_from", "Enter a date from 1990 onwards.")
+        if end and end.year > 2100:
+            self.add_error("date_to", "Enter a date before 2100.")
+        return data
+
+    def kpi_filters(self) -> KpiFilters:
+        return resolve_filters({name: self.cleaned_data.get(name) for name in self.FILTERS})
+
+    def field_groups(self) -> dict[str, list[forms.BoundField]]:
+        return {
+            "period": [self["date_from"], self["date_to"]],
+            "filters": [self[name] for name in self.FILTERS],
+            "soteria": [self["quarter_a"], self["quarter_b"]],
+        }
+
+
+# --------------------------------------------------------------------------- dashboard figures
+
+
+# (metric, label, polarity): +1 higher is better, -1 lower is better, 0 neither
+HEADLINES: tuple[tuple[str, str, int], ...] = (
+    ("recorded_offences", "Recorded offences", 0),
+    ("positive_outcome_rate", "Positive outcome rate", 1),
+    ("charged_pct", "Charge rate (of outcomes assigned)", 1),
+    ("victim_withdrawal_pct", "Victim withdrawal (of outcomes assigned)", -1),
+    ("cps_charge_rate", "CPS charge rate", 1),
+    ("avg_days_to_charge", "Average days to charge", -1),
+    ("open_investigations", "Open investigations (at the end date)", 0),
+)
+_PERCENT = {"positive_outcome_rate", "charged_pct", "victim_withdrawal_pct", "cps_charge_rate"}
+
+
+def _show(metric: str, value: Any) -> str:
+    if value is None:
+        return "No data"
+    if metric in _PERCENT:
+        return f"{value:.1f}%"
+    if metric.startswith("avg_days"):
+        return f"{value:,} days"
+    return f"{value:,}"
+
+
+def _tile(metric: str, label: str, polarity: int, now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    current, previous = now[metric], before[metric]
+    tile = {"metric": metric, "label": label, "value": _show(metric, current), "previous": _show(metric, previous)}
+    if current is None or previous is None:
+        return tile | {"direction": "none", "change": "No comparison: no data for one of the periods."}
+    difference = round(current - previous, 1)
+    unit = " percentage points" if metric in _PERCENT else (" days" if metric.startswith("avg_days") else "")
+    if difference == 0:
+        return tile | {"direction": "same", "change": "No change on the same period last year.", "assessment": ""}
+    direction = "up" if difference > 0 else "down"
+    amount = f"{abs(difference):,.1f}" if metric in _PERCENT else f"{abs(difference):,}"
+    change = f"{direction.title()} {amount}{unit} on the same period last year ({_show(metric, previous)})."
+    assessment = ""
+    if polarity:
+        assessment = "Improving" if (difference > 0) == (polarity > 0) else "Worsening"
+    return tile | {"direction": direction, "change": change, "assessment": assessment}
+
+
+def _month_label(key: str) -> str:
+    return date.fromisoformat(f"{key}-01").strftime("%b %Y")
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard shows, built from a validated :class:`PerformanceForm`."""
+
+    date_from: date
+    date_to: date
+    filters: KpiFilters
+    quarter_a: Period
+    quarter_b: Period
+    base_query: dict[str, str]
+
+    @property
+    def previous_from(self) -> date:
+        return same_day_last_year(self.date_from)
+
+    @property
+    def previous_to(self) -> date:
+        return same_day_last_year(self.date_to)
+
+    @property
+    def trend_from(self) -> date:
+        first = month_of(self.date_to).start
+        for _ in range(TREND_MONTHS - 1):
+            first = month_of(first - timedelta(days=1)).start
+        return first
+
+    def _qs(self, table: str) -> str:
+        return urlencode({**self.base_query, "table": table})
+
+    def headline(self) -> tuple[list[dict[str, Any]], Table]:
+        now = kpi_rows(date_from=self.date_from, date_to=self.date_to, filters=self.filters)[0]
+        before = kpi_rows(date_from=self.previous_from, date_to=self.previous_to, filters=self.filters)[0]
+        tiles = [_tile(metric, label, polarity, now, before) for metric, label, polarity in HEADLINES]
+        rows = [[METRIC_LABELS[m], now[m], before[m]] for m in METRIC_LABELS]
+        table = Table(
+            "headline",
+            f"All measures, {self.date_from:%-d %b %Y} to {self.date_to:%-d %b %Y}, and the same period a year earlier",
+            ["Measure", f"{self.date_from} to {self.date_to}", f"{self.previous_from} to {self.previous_to}"],
+            rows,
+            numeric={1, 2},
+            query_string=self._qs("headline"),
+        )
+        return tiles, table
+
+    def trend(self) -> tuple[dict[str, Any], Table]:
+        rows = kpi_rows(date_from=self.trend_from, date_to=self.date_to, group_by="month", filters=self.filters)
+        labels = [_month_label(row["group"]) for row in rows]
+        chart = _chart(
+            "line",
+            labels,
+            [
+                {"label": "Positive outcome rate", "data": [r["positive_outcome_rate"] for r in rows]},
+                {"label": "Charge rate", "data": [r["charged_pct"] for r in rows]},
+            ],
+            percent=True,
+            yLabel="Per cent",
+            legend=True,
+        )
+        table = Table(
+            "trend",
+            f"Positive outcome rate and charge rate by month, {labels[0]} to {labels[-1]}",
+            [
+                "Month",
+                "Recorded offences",
+                "Positive outcomes",
+                "Positive outcome rate",
+                "Outcomes assigned",
+                "Charged",
+                "Charge rate",
+            ],
+            [
+                [
+                    row["group"],
+                    row["recorded_offences"],
+                    row["positive_outcomes"],
+                    row["positive_outcome_rate"],
+                    row["outcomes_assigned"],
+                    row["charged"],
+                    row["charged_pct"],
+                ]
+                for row in rows
+            ],
+            numeric={1, 2, 3, 4, 5, 6},
+            percent={3, 6},
+            query_string=self._qs("trend"),
+        )
+        return chart, table
+
+    def breakdown(self, group_by: str) -> tuple[dict[str, Any], Table]:
+        rows = kpi_rows(date_from=self.date_from, date_to=self.date_to, group_by=group_by, filters=self.filters)
+        if group_by == "strand":
+            names = dict(Strand.choices)
+            title, none_label = "strand", ""
+        else:
+            names = dict(LocalPolicingArea.objects.values_list("code", "name"))
+            title, none_label = "Local Policing Area", "No LPA recorded"
+        labels = [names.get(row["group"], row["group"]) if row["group"] else none_label for row in rows]
+        chart = _chart(
+            "bar",
+            labels,
+            [{"label": "Positive outcome rate", "data": [r["positive_outcome_rate"] for r in rows]}],
+            percent=True,
+            horizontal=True,
+        )
+        metrics = [
+            "recorded_offences",
+            "positive_outcomes",
+            "positive_outcome_rate",
+            "outcomes_assigned",
+            "charged",
+            "charged_pct",
+            "victim_withdrawal_pct",
+            "avg_days_to_charge",
+            "open_investigations",
+        ]
+        short = {
+            "charged": "Charged",
+            "charged_pct": "Charged (% of outcomes)",
+            "victim_withdrawal_pct": "Victim withdrawal (% of outcomes)",
+            "avg_days_to_charge": "Average days to charge",
+            "open_investigations": "Open at the end date",
+        }
+        headers = [title[:1].upper() + title[1:], *(short.get(m, METRIC_LABELS[m]) for m in metrics)]
+        table = Table(
+            group_by,
+            f"Measures by {title}, {self.date_from:%-d %b %Y} to {self.date_to:%-d %b %Y}",
+            headers,
+            [[label, *(row[m] for m in metrics)] for label, row in zip(labels, rows, strict=True)],
+            numeric=set(range(1, len(headers))),
+            percent={3, 6, 7},
+            query_string=self._qs(group_by),
+        )
+        return chart, table
+
+    def soteria(self) -> Table:
+        scope = KpiFilters(
+            **{
+                **self.filters.__dict__,
+                "offence_group": ADULT_RAPE["offence_group"],
+                "victim_age_group": ADULT_RAPE["victim_age_group"],
+            }
+        )
+        columns = [
+            soteria(date_from=period.start, date_to=period.end, filters=scope)
+            for period in (self.quarter_a, self.quarter_b)
+        ]
+        measures = [
+            ("Recorded adult rape offences", "recorded_offences"),
+            ("Volume of cases charged", "charged"),
+            ("% of cases charged", "charged_pct"),
+            ("Volume of victim withdrawal outcomes", "victim_withdrawal"),
+            ("% of victim withdrawal outcomes", "victim_withdrawal_pct"),
+            ("Number of referrals to the CPS", "cps_referrals"),
+            ("Average days taken for police to charge an offender", "avg_days_to_charge"),
+        ]
+        rows = [[label, *(column[key] for column in columns)] for label, key in measures]
+        a, b = self.quarter_a, self.quarter_b
+        return Table(
+            "soteria",
+            f"Adult rape: {a.key} and {b.key}",
+            [
+                "Measure",
+                f"{a.key} ({a.start:%b} to {a.end:%b %Y})",
+                f"{b.key} ({b.start:%b} to {b.end:%b %Y})",
+            ],
+            rows,
+            numeric={1, 2},
+            percent_rows={2, 4},
+            query_string=self._qs("soteria"),
+        )
+
+
+def _dashboard(form: PerformanceForm) -> Dashboard:
+    data = form.cleaned_data
+    keep = ("date_from", "date_to", *PerformanceForm.FILTERS, "quarter_a", "quarter_b")
+    base_query = {
+        name: (value.isoformat() if isinstance(value, date) else value) for name in keep if (value := data.get(name))
+    }
+    return Dashboard(
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        filters=form.kpi_filters(),
+        quarter_a=parse_quarter(data["quarter_a"]),
+        quarter_b=parse_quarter(data["quarter_b"]),
+        base_query=base_query,
+    )
+
+
+EXPORTABLE = ("headline", "trend", "strand", "lpa", "soteria")
+
+
+@capability_required(Cap.KPIS_VIEW)
+def performance(request: HttpRequest) -> HttpResponse:
+    """The performance dashboard: headline tiles, 24-month trend, breakdowns and the Soteria table."""
+    today = timezone.localdate()
+    form = PerformanceForm({**PerformanceForm.defaults(today), **request.GET.dict()}, today=today)
+    fmt, table_key = request.GET.get("format"), request.GET.get("table", "headline")
+    errors: list[str] = []
+    if fmt and (fmt not in FORMATS or table_key not in EXPORTABLE):
+        errors.append(f"Choose a download format ({', '.join(FORMATS)}) and a table ({', '.join(EXPORTABLE)}).")
+    if not form.is_valid() or errors:
+        context = {"form": form, "errors": errors, "groups": form.field_groups()}
+        return render(request, "performance/dashboard.html", context, status=400)
+
+    dashboard = _dashboard(form)
+    if fmt:
+        table = {
+            "headline": lambda: dashboard.headline()[1],
+            "trend": lambda: dashboard.trend()[1],
+            "strand": lambda: dashboard.breakdown("strand")[1],
+            "lpa": lambda: dashboard.breakdown("lpa")[1],
+            "soteria": dashboard.soteria,
+        }[table_key]()
+        return table.download(fmt=fmt, filename=f"performance-{table_key}-{dashboard.date_from}-{dashboard.date_to}")
+
+    tiles, headline_table = dashboard.headline()
+    trend_chart, trend_table = dashboard.trend()
+    strand_chart, strand_table = dashboard.breakdown("strand")
+    lpa_chart, lpa_table = dashboard.breakdown("lpa")
+    context = {
+        "form": form,
+        "groups": form.field_groups(),
+        "dashboard": dashboard,
+        "tiles": tiles,
+        "headline_table": headline_table,
+        "trend_chart": trend_chart,
+        "trend_table": trend_table,
+        "strand_chart": strand_chart,
+        "strand_table": strand_table,
+        "lpa_chart": lpa_chart,
+        "lpa_table": lpa_table,
+        "soteria_table": dashboard.soteria(),
+    }
+    return render(request, "performance/dashboard.html", context)
+
+
+# --------------------------------------------------------------------------- benchmarks
+
+
+@capability_required(Cap.KPIS_VIEW)
+def benchmark_list(request: HttpRequest) -> HttpResponse:
+    """Every benchmark measure, with links to its comparison."""
+    measures = list(measure_list(user=request.user))
+    table = Table(
+        "measures",
+        "Benchmark measures",
+        ["Measure", "Unit", "Compared with", "Latest period", "Figures"],
+        [[m.name, m.unit, m.comparison_group, m.latest_period, m.figure_count] for m in measures],
+        numeric={4},
+    )
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table.download(fmt=fmt, filename="benchmark-measures")
+    return render(
+        request,
+        "performance/benchmark_list.html",
+        {"measures": measures, "table": table, "can_edit": has_capability(request.user, Cap.BENCHMARKS_EDIT)},
+    )
+
+
+@capability_required(Cap.KPIS_VIEW)
+def benchmark_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One measure compared across forces for a period: a bar chart and the same figures as a table."""
+    measure = get_object_or_404(BenchmarkMeasure, code=code)
+    periods = measure_periods(measure=measure)
+    period = request.GET.get("period") or (periods[0] if periods else "")
+    errors = []
+    if periods and period not in periods:
+        errors.append(f"period: there are no figures for '{period}'. Choose one of {', '.join(periods)}.")
+        period = periods[0]
+    figures = figures_for(user=request.user, measure=measure, period=period) if period else []
+    labels = [f"{f.force} (this force)" if f.is_own_force else f.force for f in figures]
+    values = [_number(f.value) for f in figures]
+    chart = _chart("bar", labels, [{"label": measure.unit or measure.name, "data": values}], horizontal=True)
+    table = Table(
+        "benchmark",
+        f"{measure.name} by force, {period}" if period else measure.name,
+        ["Rank", "Force", measure.unit.capitalize() or "Figure", "Source"],
+        # Competition ranking: equal figures share a rank (29, 29, 23 → 1, 1, 3).
+        [
+            [1 + sum(other > value for other in values), label, value, f.source]
+            for label, value, f in zip(labels, values, figures, strict=True)
+        ],
+        numeric={0, 2},
+    )
+    fmt = request.GET.get("format")
+    if fmt in FORMATS and not errors:
+        return table.download(fmt=fmt, filename=f"benchmark-{measure.code}-{period}")
+    own = next((f for f in figures if f.is_own_force), None)
+    own_summary = ""
+    if own:
+        higher = sum(1 for f in figures if f.value > own.value)
+        tied = sum(1 for f in figures if f.value == own.value) > 1
+        position = "highest" if higher == 0 else f"{_ordinal(higher + 1)} highest"
+        own_summary = (
+            f"{own.force}: {_number(own.value):,} {measure.unit}, {'joint ' if tied else ''}{position} "
+            f"of {len(figures)} forces in {period}."
+        ).replace("  ", " ")
+    context = {
+        "measure": measure,
+        "periods": periods,
+        "period": period,
+        "figures": figures,
+        "rows": list(zip(table.cells, figures, strict=True)),
+        "chart": chart,
+        "table": table,
+        "own_summary": own_summary,
+        "errors": errors,
+        "query_string": urlencode({"period": period}) if period else "",
+        "can_edit": has_capability(request.user, Cap.BENCHMARKS_EDIT),
+    }
+    return render(request, "performance/benchmark_detail.html", context, status=400 if errors else 200)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _number(value: Any) -> int | float:
+    return int(value) if value == int(value) else float(value)
+
+
+def _save_form(request: HttpRequest, form: forms.ModelForm, save: Any) -> bool:
+    """Run a service for a valid form; put a ``ValidationError`` back on the form. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.instance)
+    except ValidationError as exc:
+        add_errors_to_form(form, exc)
+        return False
+    return True
+
+
+@capability_required(Cap.BENCHMARKS_EDIT)
+def benchmark_figure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a force's figure, or correct one (history keeps the previous value)."""
+    figure = get_object_or_404(BenchmarkFigure, pk=pk) if pk else None
+    initial = {}
+    if figure is None and request.GET.get("measure"):
+        initial["measure"] = BenchmarkMeasure.objects.filter(code=request.GET["measure"]).first()
+    form = BenchmarkFigureForm(request.POST or None, instance=figure, initial=initial)
+    if request.method == "POST" and _save_form(
+        request, form, lambda obj: benchmark_figure_save(figure=obj, actor=request.user)
+    ):
+        messages.success(request, f"Saved {form.instance.force}'s figure for {form.instance.period}.")
+        detail = reverse("performance:benchmark_detail", args=[form.instance.measure.code])
+        return redirect(f"{detail}?{urlencode({'period': form.instance.period})}")
+    return render(
+        request,
+        "performance/benchmark_form.html",
+        {"form": form, "figure": figure, "title": "Change a benchmark figure" if figure else "Add a benchmark figure"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@capability_required(Cap.BENCHMARKS_EDIT)
+def benchmark_measure_add(request: HttpRequest) -> HttpResponse:
+    """Add a measure to compare forces on."""
+    form = BenchmarkMeasureForm(request.POST or None)
+    if request.method == "POST" and _save_form(
+        request, form, lambda obj: benchmark_measure_save(measure=obj, actor=request.user)
+    ):
+        messages.success(request, f"Added the measure '{form.instance.name}'. Now add each force's figure.")
+        return redirect(f"{reverse('performance:benchmark_figure_add')}?measure={form.instance.code}")
+    return render(
+        request,
+        "performance/benchmark_form.html",
+        {"form": form, "title": "Add a benchmark measure"},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,115 @@
+"""Summary pages: the archive, a summary, and "rebuild now" (administrators)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from oversight.errors import ApplicationError
+from oversight.exports import FORMATS, table_response
+from oversight.roles import Cap, capability_required, has_capability
+
+from . import selectors, tasks
+from .builders import parse_period, summary_table
+from .models import SummaryBuild, SummaryKind
+
+
+class RebuildForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Summary", choices=SummaryKind.choices, widget=forms.Select(attrs={"class": "govuk-select"})
+    )
+    period = forms.CharField(
+        label="Period",
+        help_text="Month YYYY-MM (monthly), quarter YYYY-YY-QN (quarterly RAG) or day YYYY-MM-DD (digest).",
+        max_length=16,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") and data.get("period"):
+            try:
+                data["period"] = parse_period(data["kind"], data["period"].strip()).key
+            except ApplicationError as exc:
+                self.add_error("period", exc.message)
+        return data
+
+
+def _archive(request: HttpRequest, *, form: RebuildForm | None = None, status: int = 200) -> HttpResponse:
+    """The archive filtered by ``kind`` and ``period`` (GET), or its CSV/XLSX; with a bound
+    rebuild ``form`` when an administrator's request needs its errors shown."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in SummaryKind.values else ""
+    period = request.GET.get("period", "").strip()[:16]
+    rows = selectors.summaries_visible_to(request.user).defer("data", "html")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if period:  # "2025" finds every summary of 2025 and 2025-26; "2025-26-Q2" one quarter
+        rows = rows.filter(period__startswith=period)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            filename="summaries",
+            headers=["Kind", "Period", "From", "To", "Built at"],
+            rows=((s.get_kind_display(), s.period, s.period_start, s.period_end, s.built_at) for s in rows.iterator()),
+            fmt=fmt,
+        )
+    can_rebuild = has_capability(request.user, Cap.SUMMARIES_REBUILD)
+    context = {
+        "period": period,
+        "page_obj": Paginator(rows, 25).get_page(request.GET.get("page")),
+        "kinds": SummaryKind.choices,
+        "kind": kind,
+        "query_string": urlencode({k: v for k, v in (("kind", kind), ("period", period)) if v}),
+        "can_rebuild": can_rebuild,
+        "form": form or RebuildForm(),
+        "builds": selectors.latest_builds(limit=10) if can_rebuild else [],
+    }
+    return render(request, "summaries/summary_list.html", context, status=status)
+
+
+@capability_required(Cap.SUMMARIES_VIEW)
+def summary_list(request: HttpRequest) -> HttpResponse:
+    return _archive(request)
+
+
+@capability_required(Cap.SUMMARIES_VIEW)
+def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    summary = get_object_or_404(selectors.summaries_visible_to(request.user), pk=pk)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        headers, rows = summary_table(summary)
+        return table_response(filename=f"{summary.kind}-{summary.period}", headers=headers, rows=rows, fmt=fmt)
+    # Build history is shown to administrators only: don't query it for anyone else.
+    builds = (
+        summary.builds.select_related("triggered_by")[:10]
+        if has_capability(request.user, Cap.SUMMARIES_REBUILD)
+        else []
+    )
+    return render(request, "summaries/summary_detail.html", {"summary": summary, "builds": builds})
+
+
+@capability_required(Cap.SUMMARIES_REBUILD)
+@require_http_methods(["POST"])
+def summary_rebuild(request: HttpRequest) -> HttpResponse:
+    form = RebuildForm(request.POST)
+    if not form.is_valid():
+        return _archive(request, form=form, status=400)
+    build = tasks.queue_rebuild(
+        kind=form.cleaned_data["kind"], period_key=form.cleaned_data["period"], actor=request.user
+    )
+    messages.success(request, f"Rebuild of {build.get_kind_display().lower()} {build.period} queued.")
+    return redirect("summaries:summary_build", pk=build.pk)
+
+
+@capability_required(Cap.SUMMARIES_REBUILD)
+def summary_build(request: HttpRequest, pk: int) -> HttpResponse:
+    build = get_object_or_404(SummaryBuild.objects.select_related("summary", "triggered_by"), pk=pk)
+    in_progress = build.status in (SummaryBuild.Status.QUEUED, SummaryBuild.Status.RUNNING)
+    return render(request, "summaries/summary_build.html", {"build": build, "in_progress": in_progress})

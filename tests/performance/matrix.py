@@ -1,0 +1,40 @@
+"""Performance pages, benchmarks and the KPI API in the role matrix."""
+
+from oversight.roles import Role
+from performance.models import BenchmarkFigure, BenchmarkMeasure
+from tests.role_matrix import ALL_ROLES, Entry, roles
+
+ENTRIES: list[Entry] = []
+
+# KPIs (API): every role reads them.
+_PERIOD = {"from": "2025-04-01", "to": "2025-06-30"}
+ENTRIES += [
+    Entry("kpis", "/api/v1/kpis/", ALL_ROLES, data={**_PERIOD, "group_by": "month"}),
+    Entry("kpis-soteria", "/api/v1/kpis/soteria/", ALL_ROLES, data=_PERIOD),
+]
+
+# Performance pages and benchmarks: every role reads; data officers and administrators edit benchmarks.
+_EDITORS = roles(Role.CASE_EDITOR, Role.ADMINISTRATOR)
+
+
+def _benchmark_figure(make_user: object) -> str:
+    measure, _ = BenchmarkMeasure.objects.get_or_create(code="live-sros", defaults={"name": "Live SROs"})
+    figure, _ = BenchmarkFigure.objects.get_or_create(
+        measure=measure, period="2025-26-Q2", force="West Midlands Police", defaults={"value": 29}
+    )
+    return f"/performance/benchmarks/figures/{figure.pk}/edit/"
+
+
+def _benchmark_detail(make_user: object) -> str:
+    _benchmark_figure(make_user)
+    return "/performance/benchmarks/live-sros/"
+
+
+ENTRIES += [
+    Entry("performance:dashboard", "/performance/", ALL_ROLES),
+    Entry("performance:benchmark_list", "/performance/benchmarks/", ALL_ROLES),
+    Entry("performance:benchmark_detail", _benchmark_detail, ALL_ROLES),
+    Entry("performance:benchmark_figure_add", "/performance/benchmarks/figures/add/", _EDITORS),
+    Entry("performance:benchmark_figure_edit", _benchmark_figure, _EDITORS),
+    Entry("performance:benchmark_measure_add", "/performance/benchmarks/measures/add/", _EDITORS),
+]
