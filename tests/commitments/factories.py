@@ -19,15 +19,7 @@ from commitments.models import (
     RagAssessment,
     ReportingPeriod,
 )
-from oversight.models import User
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
+from tests.oversight.factories import UserFactory
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
