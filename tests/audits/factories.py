@@ -1,4 +1,4 @@
-"""Factories for audits tests (investigations are made here too, independent of the cases tests)."""
+"""Factories for the audits app (investigations and users come from the cases and oversight factories)."""
 
 from __future__ import annotations
 
@@ -9,27 +9,8 @@ from django.utils import timezone
 
 from audits.choices import AuditArea, AuditKind, LearningKind, LearningTheme
 from audits.models import Action, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
-from cases.models import Investigation
-from oversight.models import User
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
-
-
-class InvestigationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Investigation
-
-    crime_reference = factory.Sequence(lambda n: f"20/{n:06d}/25")
-    strand = "rasso"
-    offence_group = "rape"
-    recorded_date = factory.LazyFunction(lambda: date(2025, 6, 15))
+from tests.cases.factories import InvestigationFactory
+from tests.oversight.factories import UserFactory
 
 
 class QuestionSetFactory(factory.django.DjangoModelFactory):
@@ -70,7 +51,7 @@ class CaseReviewFactory(factory.django.DjangoModelFactory):
         model = CaseReview
 
     audit = factory.SubFactory(AuditFactory)
-    investigation = factory.SubFactory(InvestigationFactory)
+    investigation = factory.SubFactory(InvestigationFactory, audit_sample=True)
     position = factory.Sequence(lambda n: n + 1)
 
 
