@@ -91,4 +91,4 @@ def answer_all(review: CaseReview, values: list[str]) -> None:
     """Answer the review's questions in order with ``values``."""
     questions = list(review.audit.question_set.questions.order_by("order"))
     for question, value in zip(questions, values, strict=False):
-        Answer.objects.create(review=review, question=question, value=value, answered_by=review.audit.lead_auditor)
+        AnswerFactory(review=review, question=question, value=value)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from commitments.choices import AssessmentStatus, Rating
 from commitments.models import (
     Board,
+    BoardAction,
     BoardMeeting,
     Chapter,
     Commitment,
@@ -117,6 +118,14 @@ class BoardMeetingFactory(factory.django.DjangoModelFactory):
     date = date(2025, 10, 14)
     minutes = "Minutes."
     recorded_by = factory.SelfAttribute("board.chair")
+
+
+class BoardActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardAction
+
+    meeting = factory.SubFactory(BoardMeetingFactory)
+    description = "Refresh the SRO guidance."
 
 
 class InspectionRecommendationFactory(factory.django.DjangoModelFactory):
