@@ -32,7 +32,16 @@ class QuestionSetFactory(factory.django.DjangoModelFactory):
             else ["Victim contacted within 24 hours", "VPS offered", "Supervisory review within 7 days"]
         )
         for order, text in enumerate(texts, start=1):
-            Question.objects.create(question_set=self, order=order, text=text)
+            QuestionFactory(question_set=self, order=order, text=text)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    question_set = factory.SubFactory(QuestionSetFactory, questions=[])
+    order = factory.Sequence(lambda n: n + 1)
+    text = "Victim contacted within 24 hours"
 
 
 class AuditFactory(factory.django.DjangoModelFactory):
