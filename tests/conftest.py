@@ -13,16 +13,15 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 
 from oversight.models import User
 from oversight.roles import Role
+from tests.oversight.factories import TEST_PASSWORD, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 def missing(reason: str) -> None:
@@ -48,21 +47,18 @@ def _fast_and_eager(settings: Any) -> Iterator[None]:
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    """``make_user("audit_lead", "board_chair", email=...)`` → a user holding those roles."""
+    """``make_user("audit_lead", "board_chair", email=...)`` → a user holding those roles (``UserFactory``),
+    named after them and numbered within the test unless ``email`` or ``full_name`` is given."""
     counter = {"n": 0}
 
     def factory(*roles: Role | str, email: str | None = None, full_name: str | None = None) -> User:
         counter["n"] += 1
         label = "-".join(str(r) for r in roles) or "norole"
-        user = User.objects.create_user(
-            email or f"{label}.{counter['n']}@example.org",
-            TEST_PASSWORD,
+        return UserFactory(
+            email=email or f"{label}.{counter['n']}@example.org",
             full_name=full_name or f"Test {label.replace('_', ' ').title()} {counter['n']}",
+            roles=roles,
         )
-        for role in roles:
-            group, _ = Group.objects.get_or_create(name=str(Role(role)))
-            user.groups.add(group)
-        return user
 
     return factory
 

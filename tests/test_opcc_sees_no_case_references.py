@@ -17,7 +17,7 @@ from oversight.roles import Role
 from summaries import services
 from summaries.models import SummaryKind
 from tests.audits.factories import ActionFactory, AuditFactory, CaseReviewFactory, answer_all
-from tests.oversight.kpi_factories import investigation
+from tests.cases.factories import InvestigationFactory
 from tests.test_role_matrix import ENTRIES
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +43,11 @@ def case_level_data(make_user: Any) -> Any:
     lead = make_user(Role.AUDIT_LEAD)
     month = timezone.localdate().replace(day=1) - timedelta(days=40)
     cases = [
-        investigation(
-            (month + timedelta(days=n)).isoformat(),
-            outcome="1" if n % 2 else "",
-            outcome_date=((month + timedelta(days=n + 5)).isoformat() if n % 2 else None),
+        InvestigationFactory(
+            unplaced=True,
+            recorded_date=month + timedelta(days=n),
+            outcome_type="1" if n % 2 else "",
+            outcome_date=month + timedelta(days=n + 5) if n % 2 else None,
         )
         for n in range(4)
     ]

@@ -1,4 +1,4 @@
-"""Factories for audits tests (investigations are made here too, independent of the cases tests)."""
+"""Factories for the audits app (investigations and users come from the cases and oversight factories)."""
 
 from __future__ import annotations
 
@@ -9,27 +9,8 @@ from django.utils import timezone
 
 from audits.choices import AuditArea, AuditKind, LearningKind, LearningTheme
 from audits.models import Action, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
-from cases.models import Investigation
-from oversight.models import User
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
-
-
-class InvestigationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Investigation
-
-    crime_reference = factory.Sequence(lambda n: f"20/{n:06d}/25")
-    strand = "rasso"
-    offence_group = "rape"
-    recorded_date = factory.LazyFunction(lambda: date(2025, 6, 15))
+from tests.cases.factories import InvestigationFactory
+from tests.oversight.factories import UserFactory
 
 
 class QuestionSetFactory(factory.django.DjangoModelFactory):
@@ -51,7 +32,16 @@ class QuestionSetFactory(factory.django.DjangoModelFactory):
             else ["Victim contacted within 24 hours", "VPS offered", "Supervisory review within 7 days"]
         )
         for order, text in enumerate(texts, start=1):
-            Question.objects.create(question_set=self, order=order, text=text)
+            QuestionFactory(question_set=self, order=order, text=text)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    question_set = factory.SubFactory(QuestionSetFactory, questions=[])
+    order = factory.Sequence(lambda n: n + 1)
+    text = "Victim contacted within 24 hours"
 
 
 class AuditFactory(factory.django.DjangoModelFactory):
@@ -70,7 +60,7 @@ class CaseReviewFactory(factory.django.DjangoModelFactory):
         model = CaseReview
 
     audit = factory.SubFactory(AuditFactory)
-    investigation = factory.SubFactory(InvestigationFactory)
+    investigation = factory.SubFactory(InvestigationFactory, audit_sample=True)
     position = factory.Sequence(lambda n: n + 1)
 
 
@@ -110,4 +100,4 @@ def answer_all(review: CaseReview, values: list[str]) -> None:
     """Answer the review's questions in order with ``values``."""
     questions = list(review.audit.question_set.questions.order_by("order"))
     for question, value in zip(questions, values, strict=False):
-        Answer.objects.create(review=review, question=question, value=value, answered_by=review.audit.lead_auditor)
+        AnswerFactory(review=review, question=question, value=value)

@@ -9,8 +9,9 @@ import pytest
 
 from audits.models import Answer
 from oversight.roles import Role
+from tests.cases.factories import InvestigationFactory
 
-from .factories import ActionFactory, CaseReviewFactory, InvestigationFactory
+from .factories import ActionFactory, CaseReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_lead_draws_a_sample_and_answers_through_the_api(api_client_for: Any, audit: Any, lead: Any) -> None:
     client = api_client_for(user=lead)
     for _ in range(4):
-        InvestigationFactory(recorded_date=date(2025, 5, 5))
+        InvestigationFactory(audit_sample=True, recorded_date=date(2025, 5, 5))
     response = client.post(
         f"/api/v1/audits/{audit.pk}/sample/",
         {"size": 2, "window_start": "2025-05-01", "window_end": "2025-05-31", "seed": 7},

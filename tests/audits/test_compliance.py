@@ -11,8 +11,9 @@ from django.utils import timezone
 from audits import selectors
 from audits.choices import AuditStatus
 from audits.selectors import compliance_rate, percent, suggested_assurance
+from tests.cases.factories import InvestigationFactory
 
-from .factories import AuditFactory, CaseReviewFactory, InvestigationFactory, QuestionSetFactory, answer_all
+from .factories import AuditFactory, CaseReviewFactory, QuestionSetFactory, answer_all
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,10 @@ def test_compliance_by_area_counts_submitted_and_signed_off_audits_of_the_months
         assurance_level="minimal",
         signed_off_at=timezone.now(),
     )
-    answer_all(CaseReviewFactory(audit=thematic, investigation=InvestigationFactory()), ["partial", "compliant"])
+    answer_all(
+        CaseReviewFactory(audit=thematic, investigation=InvestigationFactory(audit_sample=True)),
+        ["partial", "compliant"],
+    )
 
     rows = selectors.compliance_by_area(month_start=date(2025, 6, 1), month_end=date(2025, 7, 31))
     by_area = {r["area"]: r for r in rows}

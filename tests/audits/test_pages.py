@@ -11,12 +11,12 @@ from django.utils import timezone
 from audits import services
 from audits.models import Action, Answer, Audit
 from oversight.roles import Role
+from tests.cases.factories import InvestigationFactory
 
 from .factories import (
     ActionFactory,
     AuditFactory,
     CaseReviewFactory,
-    InvestigationFactory,
     LearningPointFactory,
     QuestionSetFactory,
     answer_all,
@@ -44,7 +44,9 @@ def _content(response: Any) -> str:
 def audited(lead: Any, make_user: Any) -> dict[str, Any]:
     """A submitted audit whose only case is SECRET_REF, with learning and an action owned by an OPCC officer."""
     audit = AuditFactory(lead_auditor=lead, month=date(2025, 6, 1), question_set=QuestionSetFactory())
-    review = CaseReviewFactory(audit=audit, position=1, investigation=InvestigationFactory(crime_reference=SECRET_REF))
+    review = CaseReviewFactory(
+        audit=audit, position=1, investigation=InvestigationFactory(audit_sample=True, crime_reference=SECRET_REF)
+    )
     answer_all(review, ["compliant", "partial", "not_applicable"])
     review.reviewed_at = timezone.now()
     review.save()
@@ -59,7 +61,7 @@ def test_the_lead_plans_samples_answers_and_sees_compliance(client_for: Any, lea
     client = client_for(user=lead)
     qs = QuestionSetFactory()
     for _ in range(5):
-        InvestigationFactory(recorded_date=date(2025, 10, 10))
+        InvestigationFactory(audit_sample=True, recorded_date=date(2025, 10, 10))
     response = client.post(
         "/audits/new/",
         {"kind": "monthly", "area": "rasso", "month": "2025-11", "question_set": qs.pk, "planned_sample_size": 3},

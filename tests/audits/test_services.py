@@ -13,8 +13,9 @@ from audits.choices import AuditStatus, SampleMethod
 from audits.models import Answer, Audit, CaseReview
 from oversight.errors import ApplicationError
 from oversight.roles import Role
+from tests.cases.factories import InvestigationFactory
 
-from .factories import AuditFactory, CaseReviewFactory, InvestigationFactory, QuestionSetFactory
+from .factories import AuditFactory, CaseReviewFactory, QuestionSetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ WINDOW = {"window_start": date(2025, 1, 1), "window_end": date(2025, 12, 31)}
 
 
 def _register(n: int = 30, strand: str = "rasso", day: date = date(2025, 5, 1)) -> list[Any]:
-    return [InvestigationFactory(strand=strand, recorded_date=day) for _ in range(n)]
+    return [InvestigationFactory(audit_sample=True, strand=strand, recorded_date=day) for _ in range(n)]
 
 
 def _refs(audit: Audit) -> list[str]:
@@ -121,8 +122,8 @@ def test_the_sample_matches_the_area_strands_and_the_window(audit: Audit, lead: 
 def test_child_abuse_samples_cse_and_csa(lead: Any) -> None:
     audit = AuditFactory(area="child_abuse", lead_auditor=lead)
     cse, csa = (
-        InvestigationFactory(strand="cse", recorded_date=date(2025, 5, 1)),
-        InvestigationFactory(strand="csa", recorded_date=date(2025, 5, 2)),
+        InvestigationFactory(audit_sample=True, strand="cse", recorded_date=date(2025, 5, 1)),
+        InvestigationFactory(audit_sample=True, strand="csa", recorded_date=date(2025, 5, 2)),
     )
     _register(3, "rasso")
     services.audit_draw_sample(audit=audit, actor=lead, size=10, seed=3, **WINDOW)
@@ -140,7 +141,7 @@ def test_an_empty_window_is_refused_with_a_message(audit: Audit, lead: Any) -> N
 
 def test_a_redraw_keeps_answered_and_picked_cases(audit: Audit, lead: Any) -> None:
     _register(20)
-    picked = InvestigationFactory(strand="domestic_abuse")
+    picked = InvestigationFactory(audit_sample=True, strand="domestic_abuse")
     services.audit_add_cases(audit=audit, actor=lead, crime_references=[picked.crime_reference])
     services.audit_draw_sample(audit=audit, actor=lead, size=3, seed=5, **WINDOW)
     answered = audit.reviews.filter(method=SampleMethod.RANDOM).first()
@@ -154,7 +155,7 @@ def test_a_redraw_keeps_answered_and_picked_cases(audit: Audit, lead: Any) -> No
 
 
 def test_cases_are_picked_by_crime_reference_all_or_nothing(audit: Audit, lead: Any) -> None:
-    one, two = InvestigationFactory(), InvestigationFactory()
+    one, two = InvestigationFactory(audit_sample=True), InvestigationFactory(audit_sample=True)
     with pytest.raises(ApplicationError, match="NOPE/1"):
         services.audit_add_cases(audit=audit, actor=lead, crime_references=[one.crime_reference, "NOPE/1"])
     assert not audit.reviews.exists()
@@ -236,7 +237,7 @@ def test_a_signed_off_audit_is_locked(audit: Audit, lead: Any) -> None:
     audit = _signed_off(audit, lead)
     review = audit.reviews.first()
     question = audit.question_set.questions.first()
-    extra = InvestigationFactory()
+    extra = InvestigationFactory(audit_sample=True)
     with pytest.raises(ApplicationError, match="locked"):
         services.review_record_answers(review=review, actor=lead, answers={question.pk: ("non_compliant", "")})
     with pytest.raises(ApplicationError, match="locked"):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from audits.models import Action, Answer, Audit
 from oversight.roles import Role
-from tests.audits.factories import InvestigationFactory, QuestionSetFactory
+from tests.audits.factories import QuestionSetFactory
+from tests.cases.factories import InvestigationFactory
 from tests.conftest import browser_login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -31,7 +32,10 @@ def test_an_audit_lead_runs_an_audit_from_plan_to_report(page: Any, make_user: A
     month = timezone.localdate().replace(day=1)
     for day in range(1, 6):
         InvestigationFactory(
-            crime_reference=f"20/55500{day}/25", strand="rasso", recorded_date=month - timedelta(days=day * 20)
+            audit_sample=True,
+            crime_reference=f"20/55500{day}/25",
+            strand="rasso",
+            recorded_date=month - timedelta(days=day * 20),
         )
 
     browser_login(page, lead)
@@ -98,7 +102,9 @@ def test_the_opcc_overview_shows_trends_without_crime_references(page: Any, make
         month = date(index // 12, index % 12 + 1, 1)
         audit = AuditFactory(lead_auditor=lead, question_set=qs, month=month, status="submitted")
         answer_all(
-            CaseReviewFactory(audit=audit, investigation=InvestigationFactory(crime_reference=f"20/77{back}/25")),
+            CaseReviewFactory(
+                audit=audit, investigation=InvestigationFactory(audit_sample=True, crime_reference=f"20/77{back}/25")
+            ),
             values,
         )
     opcc = make_user(Role.OPCC_SCRUTINY)

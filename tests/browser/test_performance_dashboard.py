@@ -10,8 +10,8 @@ import pytest
 
 from oversight.roles import Role
 from performance import seed as seed_benchmarks
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 from tests.conftest import browser_login, screenshot
-from tests.oversight.kpi_factories import investigation, referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,21 +32,22 @@ def _two_years_of_cases() -> None:
                 outcome = "1" if n % 2 == 0 else "8"
             elif n == 4:
                 outcome = "16"
-            case = investigation(
-                recorded.isoformat(),
+            case = InvestigationFactory(
+                unplaced=True,
+                recorded_date=recorded,
                 strand=strand,
                 offence_group=offence,
                 lpa=LPAS[(month + n) % 5],
-                outcome=outcome,
-                outcome_date=(recorded + timedelta(days=20)).isoformat() if outcome else None,
+                outcome_type=outcome,
+                outcome_date=recorded + timedelta(days=20) if outcome else None,
                 crime_reference=f"20/{month:02d}{n}/99",
             )
             if outcome == "1":
-                referral(
-                    case,
-                    (recorded + timedelta(days=5)).isoformat(),
+                CpsReferralFactory(
+                    investigation=case,
+                    referral_date=recorded + timedelta(days=5),
                     decision="charge",
-                    decided=(recorded + timedelta(days=15)).isoformat(),
+                    decision_date=recorded + timedelta(days=15),
                 )
 
 

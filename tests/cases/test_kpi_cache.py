@@ -13,8 +13,7 @@ from django.core.management import call_command
 
 from cases import kpis
 from cases.importer import import_investigations
-from cases.models import CpsReferral
-from tests.oversight.kpi_factories import investigation
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -32,7 +31,7 @@ def _recorded() -> int:
 
 
 def test_a_repeated_request_is_answered_from_the_cache(django_assert_num_queries: Any) -> None:
-    investigation("2025-05-01")
+    InvestigationFactory(unplaced=True, recorded_date="2025-05-01")
     assert _recorded() == 1
     with django_assert_num_queries(0):
         assert _recorded() == 1
@@ -40,12 +39,12 @@ def test_a_repeated_request_is_answered_from_the_cache(django_assert_num_queries
 
 
 def test_saving_an_investigation_or_referral_retires_the_cached_figures() -> None:
-    case = investigation("2025-05-01")
+    case = InvestigationFactory(unplaced=True, recorded_date="2025-05-01")
     assert _recorded() == 1
-    investigation("2025-05-02")
+    InvestigationFactory(unplaced=True, recorded_date="2025-05-02")
     assert _recorded() == 2
     assert kpis.kpi_rows(date_from=FROM, date_to=TO)[0]["cps_referrals"] == 0
-    CpsReferral.objects.create(investigation=case, referral_date=date(2025, 5, 3))
+    CpsReferralFactory(investigation=case, referral_date=date(2025, 5, 3))
     assert kpis.kpi_rows(date_from=FROM, date_to=TO)[0]["cps_referrals"] == 1
     case.delete()
     assert _recorded() == 1
@@ -66,7 +65,7 @@ def test_the_generator_retires_the_cached_figures() -> None:
 
 
 def test_a_cache_outage_falls_back_to_the_database(monkeypatch: Any) -> None:
-    investigation("2025-05-01")
+    InvestigationFactory(unplaced=True, recorded_date="2025-05-01")
 
     def down(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("cache is down")

@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.kpis import METRICS, SOTERIA_METRICS, kpi_rows, mean_days, parse_kpi_request, percent, soteria
 from oversight.errors import ApplicationError
-from tests.oversight.kpi_factories import d, investigation, referral
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
-Q1_FROM, Q1_TO = d("2025-04-01"), d("2025-06-30")
+Q1_FROM, Q1_TO = date(2025, 4, 1), date(2025, 6, 30)
 
 
 # ---------------------------------------------------------------- rounding rules
@@ -77,35 +77,44 @@ def quarter_data() -> dict[str, Any]:
     CPS: A referred 04-20, charge 05-05; B referred 05-01, NFA 07-02 (after P);
          C referred 03-01, further evidence 04-02; D referred 06-01, undecided.
     """
-    a = investigation(
-        "2025-04-10",
-        outcome="1",
+    a = InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-04-10",
+        outcome_type="1",
         outcome_date="2025-05-10",
         arrest_date="2025-04-12",
         bail_status="rui",
         court_outcome="convicted",
         court_outcome_date="2025-06-01",
     )
-    b = investigation(
-        "2025-04-20", outcome="16", outcome_date="2025-06-19", arrest_date="2025-04-25", bail_status="bail"
+    b = InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-04-20",
+        outcome_type="16",
+        outcome_date="2025-06-19",
+        arrest_date="2025-04-25",
+        bail_status="bail",
     )
-    c = investigation("2025-01-15", outcome="3", outcome_date="2025-04-15")
-    dd = investigation("2025-05-01", arrest_date="2025-05-02", bail_status="rui")
-    investigation("2025-06-30", outcome="1A", outcome_date="2025-07-05")
-    investigation("2024-12-01", arrest_date="2025-03-01", bail_status="rui")
-    investigation("2025-03-01", outcome="18", outcome_date="2025-03-31")
-    investigation("2025-07-01")
-    investigation(
-        "2024-06-01",
-        outcome="1",
+    c = InvestigationFactory(unplaced=True, recorded_date="2025-01-15", outcome_type="3", outcome_date="2025-04-15")
+    dd = InvestigationFactory(unplaced=True, recorded_date="2025-05-01", arrest_date="2025-05-02", bail_status="rui")
+    InvestigationFactory(unplaced=True, recorded_date="2025-06-30", outcome_type="1A", outcome_date="2025-07-05")
+    InvestigationFactory(unplaced=True, recorded_date="2024-12-01", arrest_date="2025-03-01", bail_status="rui")
+    InvestigationFactory(unplaced=True, recorded_date="2025-03-01", outcome_type="18", outcome_date="2025-03-31")
+    InvestigationFactory(unplaced=True, recorded_date="2025-07-01")
+    InvestigationFactory(
+        unplaced=True,
+        recorded_date="2024-06-01",
+        outcome_type="1",
         outcome_date="2024-08-01",
         court_outcome="acquitted",
         court_outcome_date="2025-05-05",
     )
-    referral(a, "2025-04-20", decision="charge", decided="2025-05-05")
-    referral(b, "2025-05-01", decision="nfa", decided="2025-07-02")
-    referral(c, "2025-03-01", decision="further_evidence", decided="2025-04-02")
-    referral(dd, "2025-06-01")
+    CpsReferralFactory(investigation=a, referral_date="2025-04-20", decision="charge", decision_date="2025-05-05")
+    CpsReferralFactory(investigation=b, referral_date="2025-05-01", decision="nfa", decision_date="2025-07-02")
+    CpsReferralFactory(
+        investigation=c, referral_date="2025-03-01", decision="further_evidence", decision_date="2025-04-02"
+    )
+    CpsReferralFactory(investigation=dd, referral_date="2025-06-01")
     return {}
 
 
@@ -170,7 +179,7 @@ def test_grouped_by_month_each_metric_is_keyed_by_its_own_date(quarter_data: Any
 
 
 def test_a_partial_last_month_counts_open_cases_at_to(quarter_data: Any) -> None:
-    rows = kpi_rows(date_from=d("2025-04-16"), date_to=d("2025-05-05"), group_by="month")
+    rows = kpi_rows(date_from=date(2025, 4, 16), date_to=date(2025, 5, 5), group_by="month")
     assert [row["group"] for row in rows] == ["2025-04", "2025-05"]
     april, may = rows
     assert april["recorded_offences"] == 1  # B only (A is 04-10)
@@ -181,7 +190,7 @@ def test_a_partial_last_month_counts_open_cases_at_to(quarter_data: Any) -> None
 
 
 def test_grouped_by_quarter_and_financial_year_use_april_to_march(quarter_data: Any) -> None:
-    rows = kpi_rows(date_from=d("2025-01-01"), date_to=Q1_TO, group_by="quarter")
+    rows = kpi_rows(date_from=date(2025, 1, 1), date_to=Q1_TO, group_by="quarter")
     assert [row["group"] for row in rows] == ["2024-25-Q4", "2025-26-Q1"]
     q4, q1 = rows
     assert q4["recorded_offences"] == 2  # C G
@@ -192,7 +201,7 @@ def test_grouped_by_quarter_and_financial_year_use_april_to_march(quarter_data: 
     assert q1["recorded_offences"] == 4
     assert q1["open_investigations"] == 3
 
-    years = kpi_rows(date_from=d("2024-04-01"), date_to=d("2026-03-31"), group_by="year")
+    years = kpi_rows(date_from=date(2024, 4, 1), date_to=date(2026, 3, 31), group_by="year")
     assert [row["group"] for row in years] == ["2024-25", "2025-26"]
     assert [row["recorded_offences"] for row in years] == [4, 5]  # X F C G | A B D E H
     assert [row["charged"] for row in years] == [1, 2]  # X | A E
@@ -200,7 +209,7 @@ def test_grouped_by_quarter_and_financial_year_use_april_to_march(quarter_data: 
 
 
 def test_empty_periods_are_rows_of_zeros_and_nulls() -> None:
-    rows = kpi_rows(date_from=d("2025-04-01"), date_to=d("2025-05-31"), group_by="month")
+    rows = kpi_rows(date_from=date(2025, 4, 1), date_to=date(2025, 5, 31), group_by="month")
     assert [row["group"] for row in rows] == ["2025-04", "2025-05"]
     for row in rows:
         assert set(row) == {"group", *METRICS}
@@ -214,11 +223,11 @@ def test_rounding_at_the_half_in_real_data() -> None:
     """16 recorded in April, one of them charged after 10 days and another after 15 days, one adult caution:
     positive 3/16 = 18.75 → 18.8; charged 2/3 = 66.67 → 66.7; days to charge (10 + 15) / 2 = 12.5 → 13."""
     for day in range(1, 14):
-        investigation(f"2025-04-{day:02d}")
-    investigation("2025-04-14", outcome="1", outcome_date="2025-04-24")
-    investigation("2025-04-15", outcome="1", outcome_date="2025-04-30")
-    investigation("2025-04-16", outcome="3", outcome_date="2025-04-17")
-    row = kpi_rows(date_from=d("2025-04-01"), date_to=d("2025-04-30"))[0]
+        InvestigationFactory(unplaced=True, recorded_date=f"2025-04-{day:02d}")
+    InvestigationFactory(unplaced=True, recorded_date="2025-04-14", outcome_type="1", outcome_date="2025-04-24")
+    InvestigationFactory(unplaced=True, recorded_date="2025-04-15", outcome_type="1", outcome_date="2025-04-30")
+    InvestigationFactory(unplaced=True, recorded_date="2025-04-16", outcome_type="3", outcome_date="2025-04-17")
+    row = kpi_rows(date_from=date(2025, 4, 1), date_to=date(2025, 4, 30))[0]
     assert row["recorded_offences"] == 16
     assert row["positive_outcome_rate"] == 18.8
     assert row["charged_pct"] == 66.7
@@ -227,9 +236,10 @@ def test_rounding_at_the_half_in_real_data() -> None:
 
 
 def test_day_differences_cross_month_and_leap_year_boundaries_exactly() -> None:
-    investigation("2024-02-28", outcome="1", outcome_date="2024-03-01")  # 2 days (leap year)
-    investigation("2023-12-31", outcome="1", outcome_date="2024-12-31")  # 366 days
-    row = kpi_rows(date_from=d("2024-01-01"), date_to=d("2024-12-31"))[0]
+    # 2 days (leap year), then 366 days
+    InvestigationFactory(unplaced=True, recorded_date="2024-02-28", outcome_type="1", outcome_date="2024-03-01")
+    InvestigationFactory(unplaced=True, recorded_date="2023-12-31", outcome_type="1", outcome_date="2024-12-31")
+    row = kpi_rows(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))[0]
     assert row["avg_days_to_charge"] == 184  # 368 / 2
 
 
@@ -238,20 +248,26 @@ def test_day_differences_cross_month_and_leap_year_boundaries_exactly() -> None:
 
 @pytest.fixture
 def mixed_data() -> None:
-    investigation("2025-04-02", lpa="birmingham", team="rasso", outcome="1", outcome_date="2025-04-20")
-    investigation("2025-04-03", lpa="birmingham", team="rasso", flags=["spiking"])
-    investigation("2025-04-04", lpa="coventry", team="rasso", victim_age_group="child", flags=["spiking", "online"])
-    investigation(
-        "2025-04-05",
+    InvestigationFactory(
+        recorded_date="2025-04-02", lpa="birmingham", team="rasso", outcome_type="1", outcome_date="2025-04-20"
+    )
+    InvestigationFactory(recorded_date="2025-04-03", lpa="birmingham", team="rasso", flags=["spiking"])
+    InvestigationFactory(
+        recorded_date="2025-04-04", lpa="coventry", team="rasso", victim_age_group="child", flags=["spiking", "online"]
+    )
+    InvestigationFactory(
+        recorded_date="2025-04-05",
         strand="domestic_abuse",
         offence_group="coercive_control",
         team="domestic_abuse",
         lpa="coventry",
-        outcome="8",
+        outcome_type="8",
         outcome_date="2025-04-06",
     )
-    da = investigation("2025-04-06", strand="domestic_abuse", offence_group="violence", flags=["online"])
-    referral(da, "2025-04-07", decision="charge", decided="2025-04-08")
+    da = InvestigationFactory(
+        unplaced=True, recorded_date="2025-04-06", strand="domestic_abuse", offence_group="violence", flags=["online"]
+    )
+    CpsReferralFactory(investigation=da, referral_date="2025-04-07", decision="charge", decision_date="2025-04-08")
 
 
 def test_grouped_by_strand_gives_every_metric_per_strand_in_code_order(mixed_data: None) -> None:
@@ -341,7 +357,7 @@ def test_request_parameters_are_validated_naming_the_parameter(params: dict[str,
 
 
 def test_soteria_gives_its_subset_for_the_filters_given(quarter_data: Any) -> None:
-    investigation("2025-04-10", victim_age_group="child")
+    InvestigationFactory(unplaced=True, recorded_date="2025-04-10", victim_age_group="child")
     figures = soteria(date_from=Q1_FROM, date_to=Q1_TO, filters={"offence_group": "rape", "victim_age_group": "adult"})
     assert set(figures) == {"from", "to", *SOTERIA_METRICS}
     assert figures["recorded_offences"] == 4  # the child's case is not counted
@@ -365,21 +381,22 @@ def _spread(count: int, start: date, days: int) -> None:
     for n in range(count):
         recorded = start + timedelta(days=(n * 37) % days)
         charged = n % 3 == 0
-        investigation(
-            recorded.isoformat(),
-            outcome="1" if charged else "",
-            outcome_date=(recorded + timedelta(days=20)).isoformat() if charged else None,
-            arrest_date=recorded.isoformat(),
+        InvestigationFactory(
+            unplaced=True,
+            recorded_date=recorded,
+            outcome_type="1" if charged else "",
+            outcome_date=recorded + timedelta(days=20) if charged else None,
+            arrest_date=recorded,
             bail_status="rui" if n % 2 else "bail",
         )
 
 
 @pytest.mark.parametrize("group_by", [None, "month", "quarter", "year", "strand", "lpa"])
 def test_the_number_of_queries_does_not_grow_with_months_or_investigations(group_by: str | None) -> None:
-    _spread(10, d("2023-04-01"), 720)
-    small = _queries(date_from=d("2025-01-01"), date_to=d("2025-03-31"), group_by=group_by)
-    _spread(60, d("2023-04-01"), 720)
-    large = _queries(date_from=d("2023-04-01"), date_to=d("2025-03-31"), group_by=group_by)
+    _spread(10, date(2023, 4, 1), 720)
+    small = _queries(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), group_by=group_by)
+    _spread(60, date(2023, 4, 1), 720)
+    large = _queries(date_from=date(2023, 4, 1), date_to=date(2025, 3, 31), group_by=group_by)
     assert small == large
     assert large <= 7
 
@@ -387,11 +404,11 @@ def test_the_number_of_queries_does_not_grow_with_months_or_investigations(group
 def test_a_24_month_grouped_request_with_filters_needs_few_queries(
     django_assert_max_num_queries: Any,
 ) -> None:
-    _spread(30, d("2023-04-01"), 720)
+    _spread(30, date(2023, 4, 1), 720)
     with django_assert_max_num_queries(10):
         rows = kpi_rows(
-            date_from=d("2023-04-01"),
-            date_to=d("2025-03-31"),
+            date_from=date(2023, 4, 1),
+            date_to=date(2025, 3, 31),
             group_by="month",
             filters={"lpa": "birmingham", "team": "rasso", "flag": "online"},
         )

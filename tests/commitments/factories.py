@@ -10,6 +10,7 @@ from django.utils import timezone
 from commitments.choices import AssessmentStatus, Rating
 from commitments.models import (
     Board,
+    BoardAction,
     BoardMeeting,
     Chapter,
     Commitment,
@@ -19,15 +20,7 @@ from commitments.models import (
     RagAssessment,
     ReportingPeriod,
 )
-from oversight.models import User
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
+from tests.oversight.factories import UserFactory
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -125,6 +118,14 @@ class BoardMeetingFactory(factory.django.DjangoModelFactory):
     date = date(2025, 10, 14)
     minutes = "Minutes."
     recorded_by = factory.SelfAttribute("board.chair")
+
+
+class BoardActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardAction
+
+    meeting = factory.SubFactory(BoardMeetingFactory)
+    description = "Refresh the SRO guidance."
 
 
 class InspectionRecommendationFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,7 @@ from typing import Any
 
 from oversight.roles import Role
 from tests.commitments.factories import (
+    BoardActionFactory,
     BoardMeetingFactory,
     CommitmentFactory,
     PlanFactory,
@@ -55,10 +56,7 @@ def _action_create(_: Any) -> str:
 
 
 def _action_status(_: Any) -> str:
-    from commitments.models import BoardAction
-
-    action = BoardAction.objects.create(meeting=BoardMeetingFactory(), description="Refresh the SRO guidance.")
-    return f"/commitments/board-actions/{action.pk}/status/"
+    return f"/commitments/board-actions/{BoardActionFactory().pk}/status/"
 
 
 def _with_plan(path: str) -> Any:

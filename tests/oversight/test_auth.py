@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
+from tests.oversight.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Performance pages, benchmarks and the KPI API in the role matrix."""
 
 from oversight.roles import Role
-from performance.models import BenchmarkFigure, BenchmarkMeasure
+from tests.performance.factories import BenchmarkFigureFactory
 from tests.role_matrix import ALL_ROLES, Entry, roles
 
 ENTRIES: list[Entry] = []
@@ -18,11 +18,7 @@ _EDITORS = roles(Role.CASE_EDITOR, Role.ADMINISTRATOR)
 
 
 def _benchmark_figure(make_user: object) -> str:
-    measure, _ = BenchmarkMeasure.objects.get_or_create(code="live-sros", defaults={"name": "Live SROs"})
-    figure, _ = BenchmarkFigure.objects.get_or_create(
-        measure=measure, period="2025-26-Q2", force="West Midlands Police", defaults={"value": 29}
-    )
-    return f"/performance/benchmarks/figures/{figure.pk}/edit/"
+    return f"/performance/benchmarks/figures/{BenchmarkFigureFactory().pk}/edit/"
 
 
 def _benchmark_detail(make_user: object) -> str:

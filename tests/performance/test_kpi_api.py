@@ -8,7 +8,7 @@ import pytest
 
 from cases.kpis import METRICS, SOTERIA_METRICS
 from oversight.roles import Role
-from tests.oversight.kpi_factories import investigation, referral
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +19,21 @@ PERIOD = {"from": "2025-04-01", "to": "2025-06-30"}
 
 @pytest.fixture
 def data() -> None:
-    a = investigation("2025-04-10", outcome="1", outcome_date="2025-05-10", lpa="walsall")
-    investigation("2025-05-20", outcome="16", outcome_date="2025-06-01", lpa="walsall", team="rasso")
-    investigation("2025-06-05", strand="domestic_abuse", offence_group="violence", victim_age_group="child")
-    investigation("2025-06-06", offence_group="other_sexual")
-    referral(a, "2025-04-20", decision="charge", decided="2025-05-01")
+    a = InvestigationFactory(
+        unplaced=True, recorded_date="2025-04-10", outcome_type="1", outcome_date="2025-05-10", lpa="walsall"
+    )
+    InvestigationFactory(
+        recorded_date="2025-05-20", outcome_type="16", outcome_date="2025-06-01", lpa="walsall", team="rasso"
+    )
+    InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-06-05",
+        strand="domestic_abuse",
+        offence_group="violence",
+        victim_age_group="child",
+    )
+    InvestigationFactory(unplaced=True, recorded_date="2025-06-06", offence_group="other_sexual")
+    CpsReferralFactory(investigation=a, referral_date="2025-04-20", decision="charge", decision_date="2025-05-01")
 
 
 def test_it_returns_one_ungrouped_row_with_every_metric(api_client_for: Any, data: None) -> None:
@@ -170,7 +180,9 @@ def test_a_24_month_request_needs_a_constant_number_of_queries(
     params = {"from": "2023-04-01", "to": "2025-03-31", "group_by": "month", "lpa": "walsall", "flag": "online"}
     client.get(KPIS, params)  # warm: token and groups
     for n in range(40):
-        investigation(f"2023-{4 + n % 9:02d}-{1 + n % 28:02d}", lpa="walsall", flags=["online"])
+        InvestigationFactory(
+            unplaced=True, recorded_date=f"2023-{4 + n % 9:02d}-{1 + n % 28:02d}", lpa="walsall", flags=["online"]
+        )
     with django_assert_max_num_queries(14):
         response = client.get(KPIS, params)
     assert len(response.json()["rows"]) == 24

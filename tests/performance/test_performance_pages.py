@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from oversight.roles import Role
-from tests.oversight.kpi_factories import investigation, referral
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +29,24 @@ PARAMS = {
 def data() -> None:
     """2025-26 Q1: four adult rapes recorded (one charged after 30 days, one victim withdrawal),
     one child's case and one domestic abuse case. 2024-25 Q1: two adult rapes recorded, one withdrawal."""
-    a = investigation("2025-04-10", outcome="1", outcome_date="2025-05-10", lpa="walsall", crime_reference="20/1/25")
-    investigation("2025-04-11", outcome="16", outcome_date="2025-05-01", lpa="walsall")
-    investigation("2025-05-02", lpa="dudley")
-    investigation("2025-06-03")
-    investigation("2025-06-04", victim_age_group="child", lpa="dudley")
-    investigation("2025-06-05", strand="domestic_abuse", offence_group="violence")
-    investigation("2024-04-02", outcome="16", outcome_date="2024-05-02")
-    investigation("2024-05-02")
-    referral(a, "2025-04-20", decision="charge", decided="2025-05-01")
+    a = InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-04-10",
+        outcome_type="1",
+        outcome_date="2025-05-10",
+        lpa="walsall",
+        crime_reference="20/1/25",
+    )
+    InvestigationFactory(
+        unplaced=True, recorded_date="2025-04-11", outcome_type="16", outcome_date="2025-05-01", lpa="walsall"
+    )
+    InvestigationFactory(unplaced=True, recorded_date="2025-05-02", lpa="dudley")
+    InvestigationFactory(unplaced=True, recorded_date="2025-06-03")
+    InvestigationFactory(unplaced=True, recorded_date="2025-06-04", victim_age_group="child", lpa="dudley")
+    InvestigationFactory(unplaced=True, recorded_date="2025-06-05", strand="domestic_abuse", offence_group="violence")
+    InvestigationFactory(unplaced=True, recorded_date="2024-04-02", outcome_type="16", outcome_date="2024-05-02")
+    InvestigationFactory(unplaced=True, recorded_date="2024-05-02")
+    CpsReferralFactory(investigation=a, referral_date="2025-04-20", decision="charge", decision_date="2025-05-01")
 
 
 def _chart(html: str, chart_id: str) -> dict[str, Any]:
@@ -201,7 +210,13 @@ def test_the_dashboard_needs_a_constant_number_of_queries(
     client = client_for(Role.OPCC_SCRUTINY)
     client.get(URL, PARAMS)
     for n in range(30):
-        investigation(f"2024-{1 + n % 12:02d}-{1 + n % 27:02d}", lpa="coventry", outcome="8", outcome_date="2025-06-28")
+        InvestigationFactory(
+            unplaced=True,
+            recorded_date=f"2024-{1 + n % 12:02d}-{1 + n % 27:02d}",
+            lpa="coventry",
+            outcome_type="8",
+            outcome_date="2025-06-28",
+        )
     with django_assert_max_num_queries(40):
         response = client.get(URL, {**PARAMS, "lpa": "coventry"})
     assert response.status_code == 200

@@ -3,26 +3,16 @@
 from typing import Any
 
 from oversight.roles import Role
-from summaries.models import Summary, SummaryBuild
 from tests.role_matrix import ALL_ROLES, Entry, roles
+from tests.summaries.factories import SummaryBuildFactory, SummaryFactory
 
 
 def _summary(make_user: Any) -> str:
-    summary = Summary.objects.create(
-        kind="quarterly_rag",
-        period="2025-26-Q2",
-        period_start="2025-07-01",
-        period_end="2025-09-30",
-        built_at="2025-10-05T06:30:00Z",
-        data={},
-        html="<p>Built.</p>",
-    )
-    return f"/summaries/{summary.pk}/"
+    return f"/summaries/{SummaryFactory().pk}/"
 
 
 def _build(make_user: Any) -> str:
-    build = SummaryBuild.objects.create(kind="quarterly_rag", period="2025-26-Q2", trigger="manual")
-    return f"/summaries/builds/{build.pk}/"
+    return f"/summaries/builds/{SummaryBuildFactory().pk}/"
 
 
 ENTRIES = [

@@ -18,8 +18,8 @@ from oversight.roles import Role
 from summaries import builders, emails, services
 from summaries.models import Summary, SummaryBuild, SummaryKind
 from tests.audits.factories import ActionFactory, AuditFactory, CaseReviewFactory, answer_all
+from tests.cases.factories import InvestigationFactory
 from tests.commitments.factories import CommitmentFactory, RagAssessmentFactory, period
-from tests.oversight.kpi_factories import investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +34,15 @@ def _aware(day: date) -> datetime:
 def october(make_user: Any) -> dict[str, Any]:
     """Hand-built October 2025: 4 rape offences recorded, 1 charged, 1 caution, 1 victim withdrawal;
     one signed-off RASSO audit (answers: compliant, partial, n/a → 50.0 %); two actions, one overdue."""
-    charged = investigation("2025-10-02", outcome="1", outcome_date="2025-10-20")
-    investigation("2025-10-03", outcome="3", outcome_date="2025-10-21")
-    investigation("2025-10-04", outcome="16", outcome_date="2025-10-22")
-    investigation("2025-10-05")
-    investigation("2024-10-10", outcome="1", outcome_date="2024-10-25")  # same month last year
-    investigation("2025-10-06", strand="domestic_abuse", offence_group="violence")
+    charged = InvestigationFactory(
+        unplaced=True, recorded_date="2025-10-02", outcome_type="1", outcome_date="2025-10-20"
+    )
+    InvestigationFactory(unplaced=True, recorded_date="2025-10-03", outcome_type="3", outcome_date="2025-10-21")
+    InvestigationFactory(unplaced=True, recorded_date="2025-10-04", outcome_type="16", outcome_date="2025-10-22")
+    InvestigationFactory(unplaced=True, recorded_date="2025-10-05")
+    # the same month last year
+    InvestigationFactory(unplaced=True, recorded_date="2024-10-10", outcome_type="1", outcome_date="2024-10-25")
+    InvestigationFactory(unplaced=True, recorded_date="2025-10-06", strand="domestic_abuse", offence_group="violence")
 
     lead = make_user(Role.AUDIT_LEAD)
     audit = AuditFactory(
@@ -99,7 +102,7 @@ def test_the_monthly_summary_has_kpis_by_strand_audits_and_actions(october: dict
 
 def test_rebuilding_replaces_the_summary_and_keeps_its_history(october: dict[str, Any]) -> None:
     first = services.build_summary(kind=SummaryKind.MONTHLY_PERFORMANCE, period_key=OCTOBER)
-    investigation("2025-10-07")
+    InvestigationFactory(unplaced=True, recorded_date="2025-10-07")
     second = services.build_summary(kind=SummaryKind.MONTHLY_PERFORMANCE, period_key=OCTOBER)
 
     assert Summary.objects.filter(kind=SummaryKind.MONTHLY_PERFORMANCE, period=OCTOBER).count() == 1

@@ -15,7 +15,7 @@ from oversight.roles import Role
 from summaries.models import DigestDelivery, Summary, SummaryKind
 from summaries.tasks import build_monthly_summary, send_overdue_digests
 from tests.audits.factories import ActionFactory
-from tests.oversight.kpi_factories import investigation
+from tests.cases.factories import InvestigationFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -28,8 +28,8 @@ def worker(requires_redis: str) -> Any:
 
 
 def test_the_worker_builds_the_monthly_summary_once_and_emails_it(worker: Any, make_user: Any) -> None:
-    investigation("2025-10-02", outcome="1", outcome_date="2025-10-20")
-    investigation("2025-10-03")
+    InvestigationFactory(unplaced=True, recorded_date="2025-10-02", outcome_type="1", outcome_date="2025-10-20")
+    InvestigationFactory(unplaced=True, recorded_date="2025-10-03")
     make_user(Role.OPCC_SCRUTINY, email="opcc@example.org")
 
     first = build_monthly_summary.delay("2025-10").get(timeout=60)
