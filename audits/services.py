@@ -1,4 +1,5 @@
-"""Writes of the audits app. Every service takes the acting user, checks the rules and runs in one transaction."""
+"""Writes of the audits app. Every service takes the acting user, checks the rules, records the actor
+as the history user (also without a request: seeds, tasks, the shell) and runs in one transaction."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cases.models import Investigation
 from oversight.errors import ApplicationError, clean_or_raise
+from oversight.history import delete_with_actor, save_with_actor
 from oversight.roles import Cap, require_capability
 
 from . import rules
@@ -35,10 +37,11 @@ from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint
 MAX_SAMPLE_SIZE = 200
 
 
-def _save(instance: Any, **save_kwargs: Any) -> None:
-    """``full_clean()`` then save; a validation failure becomes an ApplicationError (400, nothing written)."""
+def _save(instance: Any, *, actor: Any) -> None:
+    """``full_clean()`` then save as ``actor``; a validation failure becomes an ApplicationError
+    (400, nothing written)."""
     clean_or_raise(instance)
-    instance.save(**save_kwargs)
+    save_with_actor(instance, actor=actor)
 
 
 def _require_manager(audit: Audit, actor: Any) -> None:
@@ -72,12 +75,12 @@ def question_set_create(
     if QuestionSet.objects.filter(code=code).exists():
         raise ApplicationError(f"A question set with the code '{code}' exists: make a new version of it instead.")
     qs = QuestionSet(code=code, title=title, area=area, description=description, version=1, created_by=actor)
-    _save(qs)
-    _replace_questions(qs, questions)
+    _save(qs, actor=actor)
+    _replace_questions(qs, questions, actor=actor)
     return qs
 
 
-def _replace_questions(question_set: QuestionSet, questions: Iterable[str | tuple[str, str]]) -> None:
+def _replace_questions(question_set: QuestionSet, questions: Iterable[str | tuple[str, str]], *, actor: Any) -> None:
     rows = []
     for order, item in enumerate(questions, start=1):
         text, guidance = (item, "") if isinstance(item, str) else item
@@ -85,9 +88,10 @@ def _replace_questions(question_set: QuestionSet, questions: Iterable[str | tupl
         if not text:
             raise ApplicationError(f"Question {order} has no text.", {"questions": [f"Question {order} is empty."]})
         rows.append(Question(question_set=question_set, order=order, text=text[:300], guidance=guidance or ""))
-    question_set.questions.all().delete()
+    for question in question_set.questions.all():  # one by one, so each deletion records its actor
+        delete_with_actor(question, actor=actor)
     if rows:
-        bulk_create_with_history(rows, Question)
+        bulk_create_with_history(rows, Question, default_user=actor)
 
 
 @transaction.atomic
@@ -101,8 +105,8 @@ def question_set_update_questions(
         raise ApplicationError("A published question set is frozen: make a new version to change it.")
     if title is not None:
         question_set.title = title
-        _save(question_set)
-    _replace_questions(question_set, questions)
+        _save(question_set, actor=actor)
+    _replace_questions(question_set, questions, actor=actor)
     return question_set
 
 
@@ -117,7 +121,7 @@ def question_set_publish(*, question_set: QuestionSet, actor: Any) -> QuestionSe
         raise ApplicationError("Add at least one question before publishing.")
     question_set.published_at = timezone.now()
     question_set.published_by = actor
-    _save(question_set)
+    _save(question_set, actor=actor)
     return question_set
 
 
@@ -137,8 +141,8 @@ def question_set_new_version(*, question_set: QuestionSet, actor: Any) -> Questi
         description=question_set.description,
         created_by=actor,
     )
-    _save(copy)
-    _replace_questions(copy, [(q.text, q.guidance) for q in question_set.questions.order_by("order")])
+    _save(copy, actor=actor)
+    _replace_questions(copy, [(q.text, q.guidance) for q in question_set.questions.order_by("order")], actor=actor)
     return copy
 
 
@@ -175,7 +179,7 @@ def audit_plan(
         lead_auditor=actor,
         planned_sample_size=planned_sample_size,
     )
-    _save(audit)
+    _save(audit, actor=actor)
     return audit
 
 
@@ -193,7 +197,7 @@ def audit_update(
         if not 1 <= planned_sample_size <= MAX_SAMPLE_SIZE:
             raise ApplicationError(f"The sample size must be between 1 and {MAX_SAMPLE_SIZE}.")
         audit.planned_sample_size = planned_sample_size
-    _save(audit)
+    _save(audit, actor=actor)
     return audit
 
 
@@ -201,10 +205,10 @@ def _next_position(audit: Audit) -> int:
     return (audit.reviews.aggregate(p=Max("position"))["p"] or 0) + 1
 
 
-def _start(audit: Audit) -> None:
+def _start(audit: Audit, *, actor: Any) -> None:
     if audit.status == AuditStatus.PLANNED:
         audit.status = AuditStatus.IN_PROGRESS
-        audit.save(update_fields=["status", "updated_at"])
+        save_with_actor(audit, actor=actor, update_fields=["status", "updated_at"])
 
 
 @transaction.atomic
@@ -235,7 +239,8 @@ def audit_draw_sample(
     if not 0 <= seed < 2**63:
         raise ApplicationError("The seed must be a whole number from 0.", {"seed": ["Out of range."]})
 
-    audit.reviews.filter(method=SampleMethod.RANDOM, answers__isnull=True).delete()
+    for unanswered in audit.reviews.filter(method=SampleMethod.RANDOM, answers__isnull=True):
+        delete_with_actor(unanswered, actor=actor)  # one by one, so each deletion records its actor
     kept = set(audit.reviews.values_list("investigation_id", flat=True))
     candidates = list(
         Investigation.objects.filter(
@@ -253,19 +258,19 @@ def audit_draw_sample(
     audit.sample_window_start = window_start
     audit.sample_window_end = window_end
     audit.planned_sample_size = size
-    _save(audit)
-    _renumber(audit)
+    _save(audit, actor=actor)
+    _renumber(audit, actor=actor)
     start = _next_position(audit)
     rows = [
         CaseReview(audit=audit, investigation_id=pk, position=start + i, method=SampleMethod.RANDOM)
         for i, pk in enumerate(chosen)
     ]
     reviews = bulk_create_with_history(rows, CaseReview, default_user=actor)
-    _start(audit)
+    _start(audit, actor=actor)
     return reviews
 
 
-def _renumber(audit: Audit) -> None:
+def _renumber(audit: Audit, *, actor: Any) -> None:
     """Close gaps in positions after cases left the sample (keeps ``Case N`` labels tidy)."""
     reviews = list(audit.reviews.order_by("position"))
     changed = []
@@ -280,7 +285,7 @@ def _renumber(audit: Audit) -> None:
         CaseReview.objects.bulk_update(changed, ["position"])
         for review in changed:
             review.position -= 100_000
-        bulk_update_with_history(changed, CaseReview, ["position"])
+        bulk_update_with_history(changed, CaseReview, ["position"], default_user=actor)
 
 
 @transaction.atomic
@@ -314,7 +319,7 @@ def audit_add_cases(*, audit: Audit, actor: Any, crime_references: Iterable[str]
         for i, ref in enumerate(refs)
     ]
     reviews = bulk_create_with_history(rows, CaseReview, default_user=actor)
-    _start(audit)
+    _start(audit, actor=actor)
     return reviews
 
 
@@ -326,8 +331,8 @@ def audit_remove_case(*, review: CaseReview, actor: Any) -> None:
     _require_editable(audit)
     if review.answers.exists():
         raise ApplicationError("This case has answers: it cannot leave the sample.")
-    review.delete()
-    _renumber(audit)
+    delete_with_actor(review, actor=actor)
+    _renumber(audit, actor=actor)
 
 
 @transaction.atomic
@@ -375,8 +380,8 @@ def review_record_answers(*, review: CaseReview, actor: Any, answers: Mapping[in
     answered = len(existing.keys() | answers.keys())
     if answered >= len(questions) and review.reviewed_at is None:
         review.reviewed_at, review.reviewed_by = now, actor
-        review.save(update_fields=["reviewed_at", "reviewed_by"])
-    _start(audit)
+        save_with_actor(review, actor=actor, update_fields=["reviewed_at", "reviewed_by"])
+    _start(audit, actor=actor)
     return review
 
 
@@ -397,7 +402,7 @@ def audit_set_assurance(*, audit: Audit, actor: Any, override: str, reason: str)
         )
     audit.assurance_override = override
     audit.assurance_override_reason = reason if override else ""
-    _save(audit)
+    _save(audit, actor=actor)
     return audit
 
 
@@ -418,7 +423,7 @@ def audit_submit(*, audit: Audit, actor: Any) -> Audit:
         raise ApplicationError(f"{unfinished} of {reviews} sampled cases are not fully answered yet.")
     audit.status = AuditStatus.SUBMITTED
     audit.submitted_at, audit.submitted_by = timezone.now(), actor
-    _save(audit)
+    _save(audit, actor=actor)
     return audit
 
 
@@ -430,7 +435,7 @@ def audit_reopen(*, audit: Audit, actor: Any) -> Audit:
     if audit.status != AuditStatus.SUBMITTED:
         raise ApplicationError("Only a submitted audit can be reopened.")
     audit.status = AuditStatus.IN_PROGRESS
-    _save(audit)
+    _save(audit, actor=actor)
     return audit
 
 
@@ -451,7 +456,7 @@ def audit_sign_off(*, audit: Audit, actor: Any) -> Audit:
     audit.assurance_level = level
     audit.status = AuditStatus.SIGNED_OFF
     audit.signed_off_at, audit.signed_off_by = timezone.now(), actor
-    _save(audit)
+    _save(audit, actor=actor)
     return audit
 
 
@@ -473,7 +478,7 @@ def learning_point_create(
     )
     if kind not in LearningKind.values or theme not in LearningTheme.values:
         raise ApplicationError("Choose a kind and a theme.")
-    _save(point)
+    _save(point, actor=actor)
     return point
 
 
@@ -507,7 +512,7 @@ def action_raise(
         due_date=due_date,
         raised_by=actor,
     )
-    _save(action)
+    _save(action, actor=actor)
     return action
 
 
@@ -525,7 +530,7 @@ def action_edit(*, action: Action, actor: Any, title: str, owner: Any, due_date:
         owner,
         due_date,
     )
-    _save(action)
+    _save(action, actor=actor)
     return action
 
 
@@ -561,8 +566,10 @@ def action_update_progress(*, action: Action, actor: Any, note: str, status: str
     if changed:
         action.status = status
         action.completed_at = timezone.now() if status == ActionStatus.COMPLETED else None
-        _save(action)
-    ActionNote.objects.create(action=action, author=actor, text=note, status_to=status if changed else "")
+        _save(action, actor=actor)
+    save_with_actor(
+        ActionNote(action=action, author=actor, text=note, status_to=status if changed else ""), actor=actor
+    )
     return action
 
 
@@ -577,9 +584,12 @@ def action_verify(*, action: Action, actor: Any, note: str = "") -> Action:
         raise ApplicationError("Only a completed action can be verified.")
     action.status = ActionStatus.VERIFIED
     action.verified_at, action.verified_by = timezone.now(), actor
-    _save(action)
-    ActionNote.objects.create(
-        action=action, author=actor, text=(note or "").strip() or "Verified.", status_to=ActionStatus.VERIFIED
+    _save(action, actor=actor)
+    save_with_actor(
+        ActionNote(
+            action=action, author=actor, text=(note or "").strip() or "Verified.", status_to=ActionStatus.VERIFIED
+        ),
+        actor=actor,
     )
     return action
 
@@ -598,6 +608,6 @@ def action_return(*, action: Action, actor: Any, note: str) -> Action:
         raise ApplicationError("Say why the action is not complete.", {"note": ["Enter a reason."]})
     action.status = ActionStatus.IN_PROGRESS
     action.completed_at = None
-    _save(action)
-    ActionNote.objects.create(action=action, author=actor, text=note, status_to=ActionStatus.IN_PROGRESS)
+    _save(action, actor=actor)
+    save_with_actor(ActionNote(action=action, author=actor, text=note, status_to=ActionStatus.IN_PROGRESS), actor=actor)
     return action

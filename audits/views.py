@@ -227,8 +227,7 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
                     audit=audit, actor=request.user, crime_references=pick.cleaned_data["crime_references"]
                 )
             except ApplicationError as exc:
-                for msg in exc.extra.get("crime_references", [exc.message]):
-                    pick.add_error("crime_references", msg)
+                add_errors_to_form(pick, exc)
             else:
                 messages.success(request, f"{len(reviews)} cases added to the sample.")
                 return redirect("audits:audit_detail", pk=audit.pk)

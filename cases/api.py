@@ -255,9 +255,7 @@ class BreachViewSet(_RegisterViewSet):
         return OrderBreach.objects.order_by("-breach_date", "id")
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.breach_create(
-            breach=OrderBreach(**serializer.validated_data), actor=self.request.user
-        )
+        serializer.instance = services.breach_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
         breach = serializer.instance

@@ -1,22 +1,29 @@
-"""Writes of the investigation register. The CSV import lives in :mod:`cases.importer`."""
+"""Writes of the investigation register. The CSV import lives in :mod:`cases.importer`.
+
+Every service takes the acting user, checks permission itself, validates (``full_clean``), records
+the actor as the history user and runs in one transaction. Bad input raises ``ApplicationError``;
+a refusal raises ``PermissionDenied``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 
+from oversight.errors import clean_or_raise
+from oversight.history import act_as, save_with_actor
 from oversight.roles import Cap, require_capability
 
 from .models import REGISTER_FIELDS, CpsReferral, Flag, Investigation, OrderBreach, ProtectiveOrder
 
 
 def _save(instance: Any, *, actor: Any) -> Any:
-    instance.full_clean()
-    instance._history_user = actor
-    instance.save()
-    return instance
+    """``full_clean()`` (a failure is an ApplicationError, nothing written), then save as ``actor``."""
+    clean_or_raise(instance)
+    return save_with_actor(instance, actor=actor)
 
 
 @transaction.atomic
@@ -30,8 +37,7 @@ def investigation_create(*, actor: Any, data: dict[str, Any], flags: Iterable[Fl
     _save(investigation, actor=actor)
     flags = list(flags)
     if flags:
-        investigation._history_user = actor
-        investigation.flags.set(flags)
+        act_as(investigation, actor).flags.set(flags)
     return investigation
 
 
@@ -51,8 +57,7 @@ def investigation_update(
     if flags is not None:
         wanted = {flag.pk for flag in flags}
         if wanted != set(investigation.flags.values_list("pk", flat=True)):
-            investigation._history_user = actor
-            investigation.flags.set(wanted)
+            act_as(investigation, actor).flags.set(wanted)
     return investigation
 
 
@@ -71,7 +76,19 @@ def order_save(*, order: ProtectiveOrder, actor: Any) -> ProtectiveOrder:
 
 
 @transaction.atomic
+def breach_create(
+    *, order: ProtectiveOrder, breach_date: date, actor: Any, arrest_made: bool | None = None
+) -> OrderBreach:
+    """Record a breach of a protective order (``arrest_made`` left ``None`` when not recorded).
+
+    Needs ``investigations.edit``; the breach cannot be in the future nor before the order was made.
+    """
+    require_capability(actor, Cap.INVESTIGATIONS_EDIT)
+    return _save(OrderBreach(order=order, breach_date=breach_date, arrest_made=arrest_made), actor=actor)
+
+
+@transaction.atomic
 def breach_save(*, breach: OrderBreach, actor: Any) -> OrderBreach:
-    """Record or change a breach of a protective order (``breach.order`` set)."""
+    """Change a recorded breach of a protective order."""
     require_capability(actor, Cap.INVESTIGATIONS_EDIT)
     return _save(breach, actor=actor)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from oversight.errors import add_errors_to_form
+from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import FORMATS, table_response
 from oversight.roles import Cap, capability_required, has_capability
 
@@ -20,7 +19,7 @@ from . import selectors, services
 from .forms import BreachForm, ImportForm, InvestigationForm, OrderForm, ReferralForm
 from .importer import COLUMNS as IMPORT_COLUMNS
 from .importer import EXTRA_COLUMNS, ImportRejected, import_investigations
-from .models import CpsReferral, Investigation, ProtectiveOrder
+from .models import CpsReferral, Investigation, OrderBreach, ProtectiveOrder
 
 PAGE_SIZE = 50
 MAX_ERRORS_SHOWN = 1000
@@ -141,7 +140,7 @@ def investigation_create(request: HttpRequest) -> HttpResponse:
             investigation = services.investigation_create(
                 actor=request.user, data=data, flags=form.cleaned_data["flags"]
             )
-        except ValidationError as exc:
+        except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
             messages.success(request, f"Investigation {investigation.crime_reference} recorded.")
@@ -164,7 +163,7 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=data,
                 flags=form.cleaned_data["flags"],
             )
-        except ValidationError as exc:
+        except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
             messages.success(request, f"Investigation {investigation.crime_reference} updated.")
@@ -187,7 +186,7 @@ def _related_form(
         try:
             with transaction.atomic():
                 save(form.instance)
-        except ValidationError as exc:
+        except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
             messages.success(request, done)
@@ -255,15 +254,15 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.INVESTIGATIONS_EDIT)
 def breach_create(request: HttpRequest, pk: int) -> HttpResponse:
-    from .models import OrderBreach
-
     order = get_object_or_404(ProtectiveOrder.objects.select_related("investigation"), pk=pk)
     return _related_form(
         request,
         form_class=BreachForm,
         instance=OrderBreach(order=order),
         investigation=order.investigation,
-        save=lambda breach: services.breach_save(breach=breach, actor=request.user),
+        save=lambda breach: services.breach_create(
+            order=order, breach_date=breach.breach_date, arrest_made=breach.arrest_made, actor=request.user
+        ),
         title=f"Record a breach of the {order.get_order_type_display()}",
         done="Breach recorded.",
     )

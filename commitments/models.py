@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from cases.choices import Strand
 from oversight.errors import ApplicationError
+from oversight.history import save_with_actor
 from oversight.periods import Period, parse_quarter
 
 from .choices import AssessmentStatus, BoardActionStatus, Cadence, Rating, RecommendationStatus
@@ -141,11 +144,20 @@ class Commitment(models.Model):
 
 
 class ReportingPeriodManager(models.Manager["ReportingPeriod"]):
-    def for_key(self, key: str) -> ReportingPeriod:
-        """The period for ``key`` (``2025-26-Q2``), created on first use. ApplicationError if malformed."""
+    def for_key(self, key: str, *, actor: Any = None) -> ReportingPeriod:
+        """The period for ``key`` (``2025-26-Q2``), created on first use (history names ``actor``).
+        ApplicationError if malformed."""
         quarter = parse_quarter(key)
-        period, _ = self.get_or_create(key=quarter.key, defaults={"start_date": quarter.start, "end_date": quarter.end})
-        return period
+        period = self.filter(key=quarter.key).first()
+        if period is not None:
+            return period
+        try:
+            with transaction.atomic():  # a savepoint: another request may create it first
+                return save_with_actor(
+                    self.model(key=quarter.key, start_date=quarter.start, end_date=quarter.end), actor=actor
+                )
+        except IntegrityError:
+            return self.get(key=quarter.key)
 
 
 class ReportingPeriod(models.Model):

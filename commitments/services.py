@@ -1,7 +1,8 @@
 """Writes of the commitments app: progress updates, the RAG workflow, boards and meetings.
 
-Every service takes the acting user, checks permission itself, validates (``full_clean``) and runs
-in one transaction. Bad input raises ``ApplicationError``; a refusal raises ``PermissionDenied``.
+Every service takes the acting user, checks permission itself, validates (``full_clean``), records
+the actor as the history user (also without a request: seeds, tasks, the shell) and runs in one
+transaction. Bad input raises ``ApplicationError``; a refusal raises ``PermissionDenied``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.errors import ApplicationError, clean_or_raise
+from oversight.history import save_with_actor
 from oversight.periods import parse_quarter, quarter_of
 from oversight.roles import Cap, require_capability
 
@@ -46,12 +48,12 @@ def _required_text(value: str | None, field: str, message: str) -> str:
     return value
 
 
-def period_for_reporting(key: str, *, today: date | None = None) -> ReportingPeriod:
-    """The reporting period for ``key``; it must have started. Created on first use."""
+def period_for_reporting(key: str, *, actor: Any = None, today: date | None = None) -> ReportingPeriod:
+    """The reporting period for ``key``; it must have started. Created on first use (by ``actor``)."""
     quarter = parse_quarter(key)
     if quarter.start > (today or timezone.localdate()):
         raise ApplicationError(f"Unknown period: {key} has not started yet.", {"period": ["Unknown period."]})
-    return ReportingPeriod.objects.for_key(quarter.key)
+    return ReportingPeriod.objects.for_key(quarter.key, actor=actor)
 
 
 def _current_assessment(commitment: Commitment, period: ReportingPeriod, *, lock: bool = False) -> RagAssessment | None:
@@ -87,7 +89,7 @@ def progress_update_submit(
     review stays in the history. Refused once the quarter's rating is published.
     """
     rules.require_progress_writer(actor, commitment)
-    period = period_for_reporting(period_key)
+    period = period_for_reporting(period_key, actor=actor)
     narrative = _required_text(narrative, "narrative", "Enter the progress narrative.")
     proposed_rating = _rating(proposed_rating, "proposed_rating")
 
@@ -104,7 +106,7 @@ def progress_update_submit(
         update = ProgressUpdate(commitment=commitment, period=period, submitted_at=now)
     update.narrative, update.proposed_rating, update.author = narrative, proposed_rating, actor
     clean_or_raise(update)
-    update.save()
+    save_with_actor(update, actor=actor)
 
     if assessment is None:
         assessment = RagAssessment(commitment=commitment, period=period, version=1)
@@ -112,7 +114,7 @@ def progress_update_submit(
     assessment.proposed_rating, assessment.proposed_by, assessment.proposed_at = proposed_rating, actor, now
     assessment.review_comment, assessment.reviewed_by, assessment.reviewed_at = "", None, None
     clean_or_raise(assessment)
-    assessment.save()
+    save_with_actor(assessment, actor=actor)
     return update
 
 
@@ -136,7 +138,7 @@ def rag_review(*, assessment: RagAssessment, decision: str, comment: str, actor:
     assessment.status = REVIEW_DECISIONS[decision]
     assessment.review_comment, assessment.reviewed_by, assessment.reviewed_at = comment, actor, timezone.now()
     clean_or_raise(assessment)
-    assessment.save()
+    save_with_actor(assessment, actor=actor)
     return assessment
 
 
@@ -165,7 +167,7 @@ def rag_publish(*, assessment: RagAssessment, rating: str, rationale: str, actor
     assessment.status = AssessmentStatus.PUBLISHED
     assessment.published_by, assessment.published_at = actor, timezone.now()
     clean_or_raise(assessment)
-    assessment.save()
+    save_with_actor(assessment, actor=actor)
     return assessment
 
 
@@ -198,7 +200,7 @@ def rag_correct(*, assessment: RagAssessment, rating: str, rationale: str, reaso
         correction_reason=reason,
     )
     clean_or_raise(correction)
-    correction.save()
+    save_with_actor(correction, actor=actor)
     return correction
 
 
@@ -206,9 +208,9 @@ def rag_correct(*, assessment: RagAssessment, rating: str, rationale: str, reaso
 def reporting_period_open(*, plan: Plan, period_key: str, actor: Any) -> Plan:
     """The OPCC opens the quarter leads now report on (shown as "due" on their pages)."""
     require_capability(actor, Cap.RAG_PUBLISH)
-    plan.reporting_period = period_for_reporting(period_key)
+    plan.reporting_period = period_for_reporting(period_key, actor=actor)
     clean_or_raise(plan)
-    plan.save(update_fields=["reporting_period"])
+    save_with_actor(plan, actor=actor, update_fields=["reporting_period"])
     return plan
 
 
@@ -254,7 +256,7 @@ def board_update(
     if remit is not None:
         board.remit = remit
     clean_or_raise(board)
-    board.save()
+    save_with_actor(board, actor=actor)
     if members is not None:
         board.members.set(list(members))
     return board
@@ -284,7 +286,7 @@ def meeting_record(
         recorded_by=actor,
     )
     clean_or_raise(meeting)
-    meeting.save()
+    save_with_actor(meeting, actor=actor)
     meeting.attendees.set(list(attendees))
     meeting.commitments_reviewed.set(reviewed)
     return meeting
@@ -308,7 +310,7 @@ def meeting_update(
     for name, value in fields.items():
         setattr(meeting, name, value)
     clean_or_raise(meeting)
-    meeting.save()
+    save_with_actor(meeting, actor=actor)
     if attendees is not None:
         meeting.attendees.set(list(attendees))
     if commitments_reviewed is not None:
@@ -329,7 +331,7 @@ def board_action_add(
         due_date=due_date,
     )
     clean_or_raise(action)
-    action.save()
+    save_with_actor(action, actor=actor)
     return action
 
 
@@ -342,7 +344,7 @@ def board_action_set_status(*, action: BoardAction, status: str, actor: Any) -> 
     action.status = status
     action.completed_at = timezone.now() if status == BoardActionStatus.COMPLETED else None
     clean_or_raise(action)
-    action.save()
+    save_with_actor(action, actor=actor)
     return action
 
 
@@ -354,7 +356,7 @@ def commitment_save(*, commitment: Commitment, actor: Any) -> Commitment:
     """The system owner adds or edits a commitment (text, order, lead, board, strands)."""
     require_capability(actor, Cap.ADMIN_SITE)
     clean_or_raise(commitment)
-    commitment.save()
+    save_with_actor(commitment, actor=actor)
     return commitment
 
 
@@ -363,7 +365,7 @@ def board_save(*, board: Board, actor: Any, members: Iterable[Any] | None = None
     """The system owner adds a board or changes its name or chair."""
     require_capability(actor, Cap.ADMIN_SITE)
     clean_or_raise(board)
-    board.save()
+    save_with_actor(board, actor=actor)
     if members is not None:
         board.members.set(list(members))
     return board

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oversight.errors import ApplicationError
+from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import FORMATS, table_response
 from oversight.roles import Cap, capability_required
 
@@ -192,7 +192,6 @@ def update_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     current = RagAssessment.objects.filter(commitment=commitment, period__key=period).order_by("-version").first()
     initial = {"narrative": existing.narrative, "proposed_rating": existing.proposed_rating} if existing else {}
     form = ProgressUpdateForm(request.POST or None, initial=initial)
-    errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.progress_update_submit(
@@ -203,7 +202,7 @@ def update_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            errors.append(exc.message)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"Update for {commitment.action_ref} ({period_label(period)}) submitted.")
             return redirect("commitments:commitment_detail", pk=commitment.pk)
@@ -215,7 +214,6 @@ def update_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
             "period_key": period,
             "period_label": period_label(period),
             "form": form,
-            "errors": errors,
             "current": current,
             "definitions": RAG_DEFINITIONS,
         },
@@ -239,7 +237,6 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     rules.require_reviewer(request.user, assessment.commitment)
     rules.require_not_proposer(request.user, assessment)
     form = ReviewForm(request.POST or None)
-    errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.rag_review(
@@ -249,7 +246,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            errors.append(exc.message)
+            add_errors_to_form(form, exc)
         else:
             verb = "endorsed" if form.cleaned_data["decision"] == "endorse" else "challenged"
             messages.success(request, f"You {verb} the rating of {assessment.commitment.action_ref}.")
@@ -257,7 +254,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "commitments/assessment_review.html",
-        {"assessment": assessment, "update": _update_for(assessment), "form": form, "errors": errors},
+        {"assessment": assessment, "update": _update_for(assessment), "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -282,7 +279,7 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            errors.append(exc.message)
+            add_errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -305,7 +302,6 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     rules.require_not_proposer(request.user, assessment)
     form = CorrectForm(request.POST or None, initial={"rating": assessment.rating})
-    errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.rag_correct(
@@ -316,14 +312,14 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            errors.append(exc.message)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"Correction recorded for {assessment.commitment.action_ref}.")
             return redirect("commitments:commitment_detail", pk=assessment.commitment_id)
     return render(
         request,
         "commitments/assessment_correct.html",
-        {"assessment": assessment, "form": form, "errors": errors},
+        {"assessment": assessment, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -476,7 +472,6 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     board = get_object_or_404(Board, pk=pk)
     rules.require_board_manager(request.user, board)
     form = MeetingForm(request.POST or None, board=board)
-    errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -491,14 +486,14 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            errors.append(exc.message)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"Meeting of {meeting.date:%d %B %Y} recorded.")
             return redirect("commitments:meeting_detail", pk=meeting.pk)
     return render(
         request,
         "commitments/meeting_form.html",
-        {"board": board, "form": form, "errors": errors},
+        {"board": board, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -527,19 +522,18 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(BoardMeeting.objects.select_related("board"), pk=pk)
     rules.require_board_manager(request.user, meeting.board)
     form = BoardActionForm(request.POST or None)
-    errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.board_action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            errors.append(exc.message)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, "Board action added.")
             return redirect("commitments:meeting_detail", pk=meeting.pk)
     return render(
         request,
         "commitments/action_form.html",
-        {"meeting": meeting, "form": form, "errors": errors},
+        {"meeting": meeting, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -49,14 +50,17 @@ def add_errors_to_form(form: Any, exc: DjangoValidationError | ApplicationError)
     """Put a service's error back on a Django form.
 
     A ``ValidationError``: each message on its field, unknown fields as non-field errors.
-    An ``ApplicationError``: its ``extra`` messages on the form's fields; when none of them is a
-    field of this form, its message as a non-field error.
+    An ``ApplicationError``: its ``extra`` messages on the form's fields and its ``__all__``
+    messages as non-field errors; its message too, as a non-field error, unless it is already
+    shown (its ``extra`` often holds a short hint, the message the sentence that says why).
     """
     if isinstance(exc, ApplicationError):
-        placed = [field for field in exc.extra if field in form.fields]
-        for field in placed:
-            form.add_error(field, list(exc.extra[field]))
-        if not placed:
+        shown: list[str] = []
+        for field, errors in exc.extra.items():
+            if field in form.fields or field == NON_FIELD_ERRORS:
+                form.add_error(field if field in form.fields else None, list(errors))
+                shown += [str(error) for error in errors]
+        if exc.message not in shown:
             form.add_error(None, exc.message)
         return
     for field, errors in messages_of(exc).items():

@@ -9,6 +9,8 @@ from django import forms
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 
+from oversight.errors import clean_or_raise
+from oversight.history import save_with_actor
 from oversight.periods import parse_quarter
 from oversight.roles import Cap, require_capability
 
@@ -41,24 +43,20 @@ def figures_for(*, user: Any, measure: BenchmarkMeasure, period: str) -> list[Be
 def benchmark_figure_save(*, figure: BenchmarkFigure, actor: Any) -> BenchmarkFigure:
     """Create or change one force's figure (``BENCHMARKS_EDIT`` only); history records who and when.
 
-    Raises ``PermissionDenied`` for other roles and ``ValidationError`` for a bad figure
+    Raises ``PermissionDenied`` for other roles and ``ApplicationError`` for a bad figure
     (unknown period, negative value, the same force twice in a period).
     """
     require_capability(actor, Cap.BENCHMARKS_EDIT)
-    figure._history_user = actor
-    figure.full_clean()
-    figure.save()
-    return figure
+    clean_or_raise(figure)
+    return save_with_actor(figure, actor=actor)
 
 
 @transaction.atomic
 def benchmark_measure_save(*, measure: BenchmarkMeasure, actor: Any) -> BenchmarkMeasure:
     """Create or change a measure (``BENCHMARKS_EDIT`` only)."""
     require_capability(actor, Cap.BENCHMARKS_EDIT)
-    measure._history_user = actor
-    measure.full_clean()
-    measure.save()
-    return measure
+    clean_or_raise(measure)
+    return save_with_actor(measure, actor=actor)
 
 
 # --------------------------------------------------------------------------- forms

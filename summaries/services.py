@@ -15,7 +15,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from oversight.errors import ApplicationError
+from oversight.errors import ApplicationError, clean_or_raise
+from oversight.history import save_with_actor
 from oversight.models import User
 from oversight.periods import Period
 from oversight.roles import Cap, require_capability
@@ -46,6 +47,8 @@ def build_summary(
 
     Idempotent: the (kind, period) row is replaced, never duplicated. The build is
     logged; on failure the log says why and the exception propagates (so Celery retries).
+    ``triggered_by`` is the acting user (none for a scheduled build); a queued build
+    (``build_id``) keeps the one who queued it, also in the summary's history.
     """
     period = parse_period(kind, period_key)
     build = _start_build(
@@ -54,7 +57,7 @@ def build_summary(
     started = time.monotonic()
     try:
         data = BUILDERS[kind](period)
-        summary, created = _store(kind=kind, period=period, data=data)
+        summary, created = _store(kind=kind, period=period, data=data, actor=build.triggered_by)
     except Exception as exc:
         SummaryBuild.objects.filter(pk=build.pk).update(
             status=SummaryBuild.Status.FAILED,
@@ -86,8 +89,10 @@ def _start_build(
     return build
 
 
-def _store(*, kind: str, period: Period, data: dict[str, Any]) -> tuple[Summary, bool]:
-    """Insert or replace the (kind, period) summary; safe against two builds racing."""
+def _store(*, kind: str, period: Period, data: dict[str, Any], actor: User | None) -> tuple[Summary, bool]:
+    """Insert or replace the (kind, period) summary; safe against two builds racing. The summary's
+    history names ``actor``: who triggered the build (the administrator of a queued "rebuild now"),
+    none for a scheduled one."""
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -99,8 +104,8 @@ def _store(*, kind: str, period: Period, data: dict[str, Any]) -> tuple[Summary,
                 summary.data = data
                 summary.built_at = timezone.now()
                 summary.html = render_summary(summary)
-                summary.full_clean(validate_unique=False)
-                summary.save()
+                clean_or_raise(summary, validate_unique=False)
+                save_with_actor(summary, actor=actor)
                 return summary, created
         except IntegrityError:  # the other build inserted first: replace its row
             continue

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from cases.models import CpsReferral, Flag, Investigation, LocalPolicingArea
+from cases.models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach
 from tests.cases.factories import CpsReferralFactory, InvestigationFactory, OrderBreachFactory, ProtectiveOrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +190,53 @@ def test_an_editor_adds_a_referral_and_the_rules_hold(api_client_for: Any) -> No
 
 def test_anonymous_requests_are_refused(client: Any) -> None:
     assert client.get("/api/v1/investigations/").status_code in (401, 403)
+
+
+def test_an_editor_records_a_breach_with_history(api_client_for: Any) -> None:
+    order = ProtectiveOrderFactory(applied_date=date(2025, 6, 1), granted_date=date(2025, 6, 3))
+    client = api_client_for("case_editor")
+    response = client.post(
+        "/api/v1/order-breaches/", {"order": order.pk, "breach_date": "2025-07-01", "arrest_made": False}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["order"] == order.pk and response.json()["arrest_made"] is False
+    breach = order.breaches.get()
+    assert breach.breach_date == date(2025, 7, 1)
+    assert breach.history.get().history_user == client.user
+
+
+@pytest.mark.parametrize("role", ["audit_lead", "board_chair", "administrator", "opcc_scrutiny"])
+def test_other_roles_cannot_record_a_breach(api_client_for: Any, role: str) -> None:
+    order = ProtectiveOrderFactory()
+    response = api_client_for(role).post(
+        "/api/v1/order-breaches/", {"order": order.pk, "breach_date": "2025-07-01"}, format="json"
+    )
+    assert response.status_code == 403
+    assert not OrderBreach.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("breach_date", "message"),
+    [
+        ("2025-06-02", "A breach cannot be before the order was made."),
+        (lambda: (timezone.localdate() + timedelta(days=2)).isoformat(), "This date cannot be in the future."),
+    ],
+)
+def test_a_breach_that_breaks_a_rule_is_a_400_and_nothing_is_saved(
+    api_client_for: Any, breach_date: Any, message: str
+) -> None:
+    order = ProtectiveOrderFactory(applied_date=date(2025, 6, 1), granted_date=date(2025, 6, 3))
+    when = breach_date() if callable(breach_date) else breach_date
+    response = api_client_for("case_editor").post(
+        "/api/v1/order-breaches/", {"order": order.pk, "breach_date": when}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"message": message, "errors": {"breach_date": [message]}}
+    assert not OrderBreach.objects.exists()
+
+
+def test_a_breach_without_a_date_is_a_400(api_client_for: Any) -> None:
+    order = ProtectiveOrderFactory()
+    response = api_client_for("case_editor").post("/api/v1/order-breaches/", {"order": order.pk}, format="json")
+    assert response.status_code == 400
+    assert "breach_date" in response.json()["errors"]

@@ -225,6 +225,18 @@ def test_an_editor_adds_a_referral_an_order_and_a_breach(client_for: Any) -> Non
     assert investigation.referrals.count() == 1
 
 
+def test_a_rule_only_the_service_checks_is_shown_in_the_error_summary(client_for: Any) -> None:
+    # The form leaves out the investigation, so only the service's full_clean sees the duplicate date.
+    client = client_for("case_editor")
+    investigation = CpsReferralFactory(referral_date=date(2025, 6, 1)).investigation
+    response = client.post(f"/cases/{investigation.pk}/referrals/new/", {"referral_date": "2025-06-01"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "<li>CPS referral with this Investigation and Referral date already exists.</li>" in page
+    assert investigation.referrals.count() == 1
+
+
 def test_the_upload_page_lists_every_error_and_imports_nothing(client_for: Any) -> None:
     content = "\n".join(
         [

@@ -121,6 +121,19 @@ def test_the_chair_sees_pending_reviews_and_endorses(cast: Any, client_for: Any)
     assert assessment.status == AssessmentStatus.ENDORSED
 
 
+def test_a_challenge_without_a_comment_says_why_on_the_form(cast: Any, client_for: Any) -> None:
+    assessment = RagAssessmentFactory(commitment=cast.commitment)
+    response = client_for(user=cast.chair).post(
+        f"/commitments/assessments/{assessment.pk}/review/", {"decision": "challenge", "comment": ""}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<li>Say why you challenge the proposed rating.</li>" in page  # the service's message
+    assert 'href="#id_comment">Comment: Enter a comment.</a>' in page  # and the field it concerns
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.PROPOSED
+
+
 def test_a_chair_of_another_board_cannot_review(cast: Any, client_for: Any) -> None:
     assessment = RagAssessmentFactory(commitment=cast.commitment)
     other = client_for(Role.BOARD_CHAIR)

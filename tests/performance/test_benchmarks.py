@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
+from oversight.errors import ApplicationError
 from oversight.roles import Role
 from performance import seed as seed_benchmarks
 from performance.benchmarks import benchmark_figure_save
@@ -173,8 +174,9 @@ def test_the_service_refuses_a_reader_and_validates_the_period(make_user: Any, s
     with pytest.raises(PermissionDenied):
         benchmark_figure_save(figure=figure, actor=make_user(Role.OPCC_SCRUTINY))
     figure.period = "Q3"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError) as refused:
         benchmark_figure_save(figure=figure, actor=make_user(Role.CASE_EDITOR))
+    assert "period" in refused.value.extra
     assert not BenchmarkFigure.objects.filter(force="Cleveland Police").exists()
 
 
