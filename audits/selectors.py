@@ -2,7 +2,7 @@
 
 Compliance (DESIGN.md §2) = compliant / (compliant + partial + non_compliant) × 100;
 ``not_applicable`` is left out and partial is not compliant. Rates are rounded
-half-up to one decimal; a zero denominator gives ``None``.
+half-up to one decimal, a zero denominator gives ``None`` (:func:`oversight.numbers.percentage`).
 
 The aggregate functions (``compliance_by_area``, ``compliance_trend``,
 ``assurance_counts``, ``learning_theme_counts``, ``action_counts``,
@@ -15,12 +15,12 @@ progress are provisional).
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from oversight.numbers import percentage
 from oversight.roles import Cap, has_capability
 
 from . import rules
@@ -44,16 +44,8 @@ ANSWER_KEYS = ("compliant", "partial", "non_compliant", "not_applicable")
 # --- Arithmetic ----------------------------------------------------------------------------------
 
 
-def percent(numerator: int, denominator: int) -> float | None:
-    """100 × n / d rounded half-up to one decimal; ``None`` when d is 0."""
-    if not denominator:
-        return None
-    value = (Decimal(100) * Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return float(value)
-
-
 def compliance_rate(*, compliant: int, partial: int, non_compliant: int, **_: Any) -> float | None:
-    return percent(compliant, compliant + partial + non_compliant)
+    return percentage(compliant, compliant + partial + non_compliant)
 
 
 def suggested_assurance(rate: float | None) -> str:
