@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from oversight.numbers import percentage
+from oversight.periods import month_of, months_between, months_later
 from oversight.roles import Cap, has_capability
 
 from . import rules
@@ -406,22 +407,15 @@ def overdue_actions_by_owner(*, today: date) -> list[dict[str, Any]]:
 
 
 def overview_months(*, month_start: date, month_end: date) -> list[str]:
-    keys = []
-    year, month = month_start.year, month_start.month
-    while (year, month) <= (month_end.year, month_end.month):
-        keys.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return keys
+    """The keys (``2025-11``) of every month from ``month_start`` to ``month_end``."""
+    return [month.key for month in months_between(month_start, month_end)]
 
 
 def overview_month_end(month: date) -> date:
     """The last day of ``month``'s month."""
-    import calendar
-
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    return month_of(month).end
 
 
 def months_back(month: date, n: int) -> date:
     """The first day of the month ``n`` months before ``month``."""
-    index = month.year * 12 + month.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
+    return months_later(month, -n).start

@@ -26,6 +26,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from oversight.periods import fy_start_year
+
 from . import kpis
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
 from .models import (
@@ -217,10 +219,6 @@ class SyntheticInvestigation:
     flags: list[str] = field(default_factory=list)
     referrals: list[SyntheticReferral] = field(default_factory=list)
     orders: list[SyntheticOrder] = field(default_factory=list)
-
-
-def fy_start_year(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 class _Picker:
