@@ -39,7 +39,7 @@ from oversight.roles import Cap, require_capability
 
 from . import kpis
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, register_columns
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, reference_key, register_columns
 from .outcomes import OutcomeType
 
 COLUMNS: tuple[str, ...] = (
@@ -172,20 +172,12 @@ def _records(binary: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
 
 
 class _Lookups:
-    """Reference data by lower-case code and name."""
+    """Reference data loaded once: LPAs and teams by code or name, flags by code (all case-insensitive)."""
 
     def __init__(self) -> None:
-        self.lpas = self._by_code_and_name(LocalPolicingArea)
-        self.teams = self._by_code_and_name(Team)
-        self.flags = {code.lower(): pk for code, pk in Flag.objects.values_list("code", "id")}
-
-    @staticmethod
-    def _by_code_and_name(model: Any) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for pk, code, name in model.objects.values_list("id", "code", "name"):
-            found[name.strip().lower()] = pk
-            found[code.lower()] = pk
-        return found
+        self.lpas = LocalPolicingArea.objects.pks_by_code_or_name()
+        self.teams = Team.objects.pks_by_code_or_name()
+        self.flags = {reference_key(code): pk for code, pk in Flag.objects.values_list("code", "id")}
 
 
 class _Parser:
@@ -260,14 +252,14 @@ class _Parser:
                 return None
             table = self.lookups.lpas if column == "lpa" else self.lookups.teams
             try:
-                return table[text.lower()]
+                return table[reference_key(text)]
             except KeyError:
                 kind = "LPA" if column == "lpa" else "team"
                 raise ValueError(f"'{text}' is not a known {kind} code or name") from None
         if column == "flags":
             ids = set()
             for part in text.split(";"):
-                code = part.strip().lower()
+                code = reference_key(part)
                 if not code:
                     continue
                 if code not in self.lookups.flags:

@@ -236,8 +236,10 @@ def resolve_filters(raw: Mapping[str, Any] | KpiFilters | None) -> KpiFilters:
                 values[name] = value.lower()
             continue
         model = _REFERENCE_FILTERS[name]
-        lookup = Q(code__iexact=value) if name == "flag" else Q(code__iexact=value) | Q(name__iexact=value)
-        pk = model.objects.filter(lookup).values_list("pk", flat=True).first()
+        if name == "flag":
+            pk = model.objects.filter(code__iexact=value).values_list("pk", flat=True).first()
+        else:
+            pk = getattr(model.objects.by_code_or_name(value), "pk", None)
         if pk is None:
             what = "code" if name == "flag" else "code or name"
             errors[name] = [f"'{value}' is not a known {model._meta.verbose_name} {what}."]

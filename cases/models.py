@@ -6,6 +6,8 @@ anywhere in this app: only references, codes, dates and process facts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -26,12 +28,44 @@ from .choices import (
 from .outcomes import CHARGED, OutcomeType
 
 
+def reference_key(text: object) -> str:
+    """How a code or name is compared: surrounding spaces ignored, case-insensitive."""
+    return str(text or "").strip().lower()
+
+
+def _pks_by_key(rows: Iterable[tuple[int, str, str]]) -> dict[str, int]:
+    """(pk, code, name) rows → pk by :func:`reference_key`; a code wins over another record's name."""
+    rows = list(rows)
+    keys = {reference_key(name): pk for pk, _code, name in rows}
+    keys.update({reference_key(code): pk for pk, code, _name in rows})
+    return keys
+
+
+class ReferenceDataQuerySet(models.QuerySet):
+    """Reference data as CSV files, filters, the API and the KPIs name it: by code or by name, case-insensitive."""
+
+    def pks_by_code_or_name(self) -> dict[str, int]:
+        """Every record's primary key under its code and its name (:func:`reference_key`), for bulk lookups."""
+        return _pks_by_key(self.values_list("pk", "code", "name"))
+
+    def by_code_or_name(self, value: object) -> ReferenceData | None:
+        """The record whose code or name is ``value`` (case-insensitive), or ``None``. One query."""
+        wanted = reference_key(value)
+        if not wanted:
+            return None
+        records = {record.pk: record for record in self}
+        pk = _pks_by_key((r.pk, r.code, r.name) for r in records.values()).get(wanted)
+        return records.get(pk)
+
+
 class ReferenceData(models.Model):
     """A code with a display name; codes are what CSV files and the API use."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     is_active = models.BooleanField(default=True)
+
+    objects = ReferenceDataQuerySet.as_manager()
 
     class Meta:
         abstract = True
