@@ -37,7 +37,7 @@ from django.utils import timezone
 from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
 
-from . import kpis
+from . import kpis, rules
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, reference_key, register_columns
 from .outcomes import OutcomeType
@@ -277,8 +277,9 @@ class _Parser:
             value = date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
-        if value > self.today:
-            raise ValueError(f"{text} is in the future")
+        message = rules.future_error(value, today=self.today)
+        if message:
+            raise ValueError(message)
         return value
 
     def _referral(
@@ -326,52 +327,20 @@ def _check_header(header: list[str]) -> tuple[list[str], list[RowError], bool]:
     return names, errors, not missing
 
 
-_CHECKED_FIELDS = ("recorded_date", "outcome_type", "outcome_date", "court_outcome", "court_outcome_date")
-
-
-def _check_row(row: ParsedRow, existing: dict[str, Any] | None, errors: list[RowError]) -> None:
-    """Rules across fields, on the row's values over the stored ones for columns the file lacks."""
+def _check_row(row: ParsedRow, existing: dict[str, Any] | None, errors: list[RowError], *, today: date) -> None:
+    """Rules across fields (:mod:`cases.rules`), on the row's values over the stored ones for columns the file lacks."""
     merged = dict(existing or {})
-    merged.update({k: v for k, v in row.values.items() if k in _CHECKED_FIELDS})
+    merged.update({k: v for k, v in row.values.items() if k in rules.CHECKED_FIELDS})
     bad = {e.column for e in errors}
-    recorded = merged.get("recorded_date")
-    pairs = (
-        (
-            "outcome_type",
-            "outcome_date",
-            "an outcome type needs an outcome date",
-            "an outcome date needs an outcome type",
-        ),
-        (
-            "court_outcome",
-            "court_outcome_date",
-            "a court outcome needs its date",
-            "a court outcome date needs the result",
-        ),
-    )
-    for kind, when, needs_date, needs_kind in pairs:
-        if kind in bad or when in bad:
-            continue
-        if merged.get(kind) and not merged.get(when):
-            errors.append(RowError(row.number, when, needs_date))
-        elif merged.get(when) and not merged.get(kind):
-            errors.append(RowError(row.number, kind, needs_kind))
-    if recorded is None or "recorded_date" in bad:
+    for column, message in rules.investigation_date_errors(merged, today=today, skip=bad).items():
+        errors.append(RowError(row.number, column, message))
+    if row.referral is None or "recorded_date" in bad:
         return
-    for column in ("outcome_date", "court_outcome_date"):
-        value = merged.get(column)
-        if value and column not in bad and value < recorded:
-            errors.append(RowError(row.number, column, f"is before the recorded date ({recorded:%Y-%m-%d})"))
-    if row.referral:
-        referral_date, _decision, decision_date = row.referral
-        if referral_date < recorded and "cps_referral_date" not in bad:
-            errors.append(
-                RowError(row.number, "cps_referral_date", f"is before the recorded date ({recorded:%Y-%m-%d})")
-            )
-        if decision_date and decision_date < recorded and "cps_decision_date" not in bad:
-            errors.append(
-                RowError(row.number, "cps_decision_date", f"is before the recorded date ({recorded:%Y-%m-%d})")
-            )
+    referral_date, _decision, decision_date = row.referral
+    for column, value in (("cps_referral_date", referral_date), ("cps_decision_date", decision_date)):
+        message = rules.before_recorded_error(value, recorded=merged.get("recorded_date"))
+        if message and column not in bad:
+            errors.append(RowError(row.number, column, message))
 
 
 def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -421,7 +390,7 @@ def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowErro
                 parsed.append((row, row_errors))
             stored = _stored_for_checks([row.reference for row, _ in parsed if row.reference])
             for row, row_errors in parsed:
-                _check_row(row, stored.get(row.reference), row_errors)
+                _check_row(row, stored.get(row.reference), row_errors, today=today)
                 errors.extend(row_errors)
     except UnicodeDecodeError:
         errors.append(RowError(count + 2, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8"))
@@ -433,7 +402,7 @@ def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowErro
 
 
 def _stored_for_checks(references: list[str]) -> dict[str, dict[str, Any]]:
-    rows = Investigation.objects.filter(crime_reference__in=references).values("crime_reference", *_CHECKED_FIELDS)
+    rows = Investigation.objects.filter(crime_reference__in=references).values("crime_reference", *rules.CHECKED_FIELDS)
     return {row.pop("crime_reference"): row for row in rows}
 
 

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import rules
 from .choices import (
     BailStatus,
     CourtOutcome,
@@ -206,17 +207,12 @@ class Investigation(models.Model):
         return self.crime_reference
 
     def clean(self) -> None:
-        """Rules a form or the API checks beyond the database constraints: no date in the future,
-        and no outcome, court or arrest fact dated before the crime was recorded."""
-        errors: dict[str, str] = {}
-        _not_in_future(
-            self, ("recorded_date", "offence_date", "arrest_date", "outcome_date", "court_outcome_date"), errors
-        )
-        if self.recorded_date:
-            for name in ("outcome_date", "court_outcome_date"):
-                value = getattr(self, name)
-                if value and value < self.recorded_date and name not in errors:
-                    errors[name] = "This date cannot be before the recorded date."
+        """Rules a form or the API checks beyond the field types, as the CSV import does
+        (:func:`cases.rules.investigation_date_errors`): no date in the future; no outcome, court
+        or arrest fact dated before the crime was recorded; an outcome type and a court outcome
+        each with its date, and the reverse."""
+        values = {name: getattr(self, name) for name in rules.CHECKED_FIELDS}
+        errors = rules.investigation_date_errors(values, today=timezone.localdate())
         if errors:
             raise ValidationError(errors)
 
@@ -273,11 +269,10 @@ class CpsReferral(models.Model):
         errors: dict[str, str] = {}
         _not_in_future(self, ("referral_date", "decision_date"), errors)
         recorded = self.investigation.recorded_date if self.investigation_id else None
-        if recorded:
-            if self.referral_date and self.referral_date < recorded and "referral_date" not in errors:
-                errors["referral_date"] = "The referral cannot be before the crime was recorded."
-            if self.decision_date and self.decision_date < recorded and "decision_date" not in errors:
-                errors["decision_date"] = "The decision cannot be before the crime was recorded."
+        for name in ("referral_date", "decision_date"):
+            message = rules.before_recorded_error(getattr(self, name), recorded=recorded)
+            if message and name not in errors:
+                errors[name] = message
         if errors:
             raise ValidationError(errors)
 
@@ -350,6 +345,6 @@ class OrderBreach(models.Model):
 def _not_in_future(instance: models.Model, names: tuple[str, ...], errors: dict[str, str]) -> None:
     today = timezone.localdate()
     for name in names:
-        value = getattr(instance, name)
-        if value and value > today:
-            errors[name] = "This date cannot be in the future."
+        message = rules.future_error(getattr(instance, name), today=today)
+        if message:
+            errors[name] = message
