@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Investigation
-from oversight.periods import month_of
+from oversight.periods import month_of, months_later
 from oversight.seeding import register_seed
 
 from . import services
@@ -150,12 +150,8 @@ START_QUALITY = {AuditArea.RASSO: 0.55, AuditArea.DOMESTIC_ABUSE: 0.65, AuditAre
 
 
 def _months(today: date, n: int) -> list[date]:
-    first = today.replace(day=1)
-    out = []
-    for back in range(n, 0, -1):
-        index = first.year * 12 + first.month - 1 - back
-        out.append(date(index // 12, index % 12 + 1, 1))
-    return out
+    """The first days of the ``n`` months before ``today``'s, oldest first."""
+    return [months_later(today, -back).start for back in range(n, 0, -1)]
 
 
 def _question_sets(lead: Any) -> dict[str, QuestionSet]:

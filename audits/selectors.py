@@ -2,7 +2,7 @@
 
 Compliance (DESIGN.md §2) = compliant / (compliant + partial + non_compliant) × 100;
 ``not_applicable`` is left out and partial is not compliant. Rates are rounded
-half-up to one decimal; a zero denominator gives ``None``.
+half-up to one decimal, a zero denominator gives ``None`` (:func:`oversight.numbers.percentage`).
 
 The aggregate functions (``compliance_by_area``, ``compliance_trend``,
 ``assurance_counts``, ``learning_theme_counts``, ``action_counts``,
@@ -15,12 +15,13 @@ progress are provisional).
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from oversight.numbers import percentage
+from oversight.periods import month_of, months_between, months_later
 from oversight.roles import Cap, has_capability
 
 from . import rules
@@ -44,16 +45,8 @@ ANSWER_KEYS = ("compliant", "partial", "non_compliant", "not_applicable")
 # --- Arithmetic ----------------------------------------------------------------------------------
 
 
-def percent(numerator: int, denominator: int) -> float | None:
-    """100 × n / d rounded half-up to one decimal; ``None`` when d is 0."""
-    if not denominator:
-        return None
-    value = (Decimal(100) * Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return float(value)
-
-
 def compliance_rate(*, compliant: int, partial: int, non_compliant: int, **_: Any) -> float | None:
-    return percent(compliant, compliant + partial + non_compliant)
+    return percentage(compliant, compliant + partial + non_compliant)
 
 
 def suggested_assurance(rate: float | None) -> str:
@@ -414,22 +407,15 @@ def overdue_actions_by_owner(*, today: date) -> list[dict[str, Any]]:
 
 
 def overview_months(*, month_start: date, month_end: date) -> list[str]:
-    keys = []
-    year, month = month_start.year, month_start.month
-    while (year, month) <= (month_end.year, month_end.month):
-        keys.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return keys
+    """The keys (``2025-11``) of every month from ``month_start`` to ``month_end``."""
+    return [month.key for month in months_between(month_start, month_end)]
 
 
 def overview_month_end(month: date) -> date:
     """The last day of ``month``'s month."""
-    import calendar
-
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    return month_of(month).end
 
 
 def months_back(month: date, n: int) -> date:
     """The first day of the month ``n`` months before ``month``."""
-    index = month.year * 12 + month.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
+    return months_later(month, -n).start

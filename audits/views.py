@@ -6,7 +6,6 @@ render. Crime references reach a template only when ``can_see_case_references``.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -201,7 +200,7 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw a random sample (reproducible by seed) or add cases by crime reference."""
     audit = _manage_audit(request, pk)
     month = audit.month
-    default_start = date(month.year - 1, month.month, 1) if month.month != 1 else date(month.year - 1, 1, 1)
+    default_start = selectors.months_back(month, 12)
     draw = SampleDrawForm(
         request.POST if request.POST.get("form") == "draw" else None,
         initial={

@@ -49,10 +49,9 @@ class CodeOrNameField(serializers.SlugRelatedField):
     """Reference data written by code or name (case-insensitive), read as the code."""
 
     def to_internal_value(self, data: Any) -> Any:
-        text = str(data).strip().lower()
-        for record in self.get_queryset():
-            if text in (record.code.lower(), record.name.lower()):
-                return record
+        record = self.get_queryset().by_code_or_name(data)
+        if record is not None:
+            return record
         self.fail("does_not_exist", slug_name="code or name", value=data)
 
 

@@ -28,10 +28,9 @@ class ReferenceCodeField(forms.CharField):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        lowered = text.lower()
-        for record in self.model.objects.all():
-            if lowered in (record.code.lower(), record.name.lower()):
-                return record
+        record = self.model.objects.by_code_or_name(text)
+        if record is not None:
+            return record
         raise forms.ValidationError(f"'{text}' is not a known {self.model._meta.verbose_name} code or name.")
 
 

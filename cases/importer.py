@@ -5,12 +5,12 @@ Two passes over the file, both streaming:
 1. **validate** every row (codes, dates, pairs of fields, references repeated in
    the file, the records already in the database for rows that update them) and
    collect every error as ``row N, column C: message``; any error → nothing is written;
-2. **write** in chunks inside one transaction: new rows in bulk (``COPY`` on
-   PostgreSQL, ``bulk_create`` elsewhere), changed ones with ``bulk_update``, each
-   with a simple-history row as ``bulk_create_with_history`` would write it
-   (``history_user`` = the importing user, reason "CSV import"), flags' history
-   included; unchanged rows are left alone, so importing the same file twice
-   changes nothing and adds no history.
+2. **write** in chunks inside one transaction through :mod:`cases.bulk` (new rows
+   with ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere; changed ones with
+   ``bulk_update``), each with a simple-history row as ``bulk_create_with_history``
+   would write it (``history_user`` = the importing user, reason "CSV import"),
+   flags' history included; unchanged rows are left alone, so importing the same
+   file twice changes nothing and adds no history.
 
 Only the references seen (to find repeats) and the errors are kept in memory
 for the whole file; rows are held a chunk at a time.
@@ -29,17 +29,16 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
 
-from . import kpis
+from . import bulk, kpis, rules
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, register_columns
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, reference_key, register_columns
 from .outcomes import OutcomeType
 
 COLUMNS: tuple[str, ...] = (
@@ -172,20 +171,12 @@ def _records(binary: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
 
 
 class _Lookups:
-    """Reference data by lower-case code and name."""
+    """Reference data loaded once: LPAs and teams by code or name, flags by code (all case-insensitive)."""
 
     def __init__(self) -> None:
-        self.lpas = self._by_code_and_name(LocalPolicingArea)
-        self.teams = self._by_code_and_name(Team)
-        self.flags = {code.lower(): pk for code, pk in Flag.objects.values_list("code", "id")}
-
-    @staticmethod
-    def _by_code_and_name(model: Any) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for pk, code, name in model.objects.values_list("id", "code", "name"):
-            found[name.strip().lower()] = pk
-            found[code.lower()] = pk
-        return found
+        self.lpas = LocalPolicingArea.objects.pks_by_code_or_name()
+        self.teams = Team.objects.pks_by_code_or_name()
+        self.flags = {reference_key(code): pk for code, pk in Flag.objects.values_list("code", "id")}
 
 
 class _Parser:
@@ -260,14 +251,14 @@ class _Parser:
                 return None
             table = self.lookups.lpas if column == "lpa" else self.lookups.teams
             try:
-                return table[text.lower()]
+                return table[reference_key(text)]
             except KeyError:
                 kind = "LPA" if column == "lpa" else "team"
                 raise ValueError(f"'{text}' is not a known {kind} code or name") from None
         if column == "flags":
             ids = set()
             for part in text.split(";"):
-                code = part.strip().lower()
+                code = reference_key(part)
                 if not code:
                     continue
                 if code not in self.lookups.flags:
@@ -285,8 +276,9 @@ class _Parser:
             value = date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
-        if value > self.today:
-            raise ValueError(f"{text} is in the future")
+        message = rules.future_error(value, today=self.today)
+        if message:
+            raise ValueError(message)
         return value
 
     def _referral(
@@ -334,52 +326,20 @@ def _check_header(header: list[str]) -> tuple[list[str], list[RowError], bool]:
     return names, errors, not missing
 
 
-_CHECKED_FIELDS = ("recorded_date", "outcome_type", "outcome_date", "court_outcome", "court_outcome_date")
-
-
-def _check_row(row: ParsedRow, existing: dict[str, Any] | None, errors: list[RowError]) -> None:
-    """Rules across fields, on the row's values over the stored ones for columns the file lacks."""
+def _check_row(row: ParsedRow, existing: dict[str, Any] | None, errors: list[RowError], *, today: date) -> None:
+    """Rules across fields (:mod:`cases.rules`), on the row's values over the stored ones for columns the file lacks."""
     merged = dict(existing or {})
-    merged.update({k: v for k, v in row.values.items() if k in _CHECKED_FIELDS})
+    merged.update({k: v for k, v in row.values.items() if k in rules.CHECKED_FIELDS})
     bad = {e.column for e in errors}
-    recorded = merged.get("recorded_date")
-    pairs = (
-        (
-            "outcome_type",
-            "outcome_date",
-            "an outcome type needs an outcome date",
-            "an outcome date needs an outcome type",
-        ),
-        (
-            "court_outcome",
-            "court_outcome_date",
-            "a court outcome needs its date",
-            "a court outcome date needs the result",
-        ),
-    )
-    for kind, when, needs_date, needs_kind in pairs:
-        if kind in bad or when in bad:
-            continue
-        if merged.get(kind) and not merged.get(when):
-            errors.append(RowError(row.number, when, needs_date))
-        elif merged.get(when) and not merged.get(kind):
-            errors.append(RowError(row.number, kind, needs_kind))
-    if recorded is None or "recorded_date" in bad:
+    for column, message in rules.investigation_date_errors(merged, today=today, skip=bad).items():
+        errors.append(RowError(row.number, column, message))
+    if row.referral is None or "recorded_date" in bad:
         return
-    for column in ("outcome_date", "court_outcome_date"):
-        value = merged.get(column)
-        if value and column not in bad and value < recorded:
-            errors.append(RowError(row.number, column, f"is before the recorded date ({recorded:%Y-%m-%d})"))
-    if row.referral:
-        referral_date, _decision, decision_date = row.referral
-        if referral_date < recorded and "cps_referral_date" not in bad:
-            errors.append(
-                RowError(row.number, "cps_referral_date", f"is before the recorded date ({recorded:%Y-%m-%d})")
-            )
-        if decision_date and decision_date < recorded and "cps_decision_date" not in bad:
-            errors.append(
-                RowError(row.number, "cps_decision_date", f"is before the recorded date ({recorded:%Y-%m-%d})")
-            )
+    referral_date, _decision, decision_date = row.referral
+    for column, value in (("cps_referral_date", referral_date), ("cps_decision_date", decision_date)):
+        message = rules.before_recorded_error(value, recorded=merged.get("recorded_date"))
+        if message and column not in bad:
+            errors.append(RowError(row.number, column, message))
 
 
 def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -429,7 +389,7 @@ def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowErro
                 parsed.append((row, row_errors))
             stored = _stored_for_checks([row.reference for row, _ in parsed if row.reference])
             for row, row_errors in parsed:
-                _check_row(row, stored.get(row.reference), row_errors)
+                _check_row(row, stored.get(row.reference), row_errors, today=today)
                 errors.extend(row_errors)
     except UnicodeDecodeError:
         errors.append(RowError(count + 2, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8"))
@@ -441,15 +401,11 @@ def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowErro
 
 
 def _stored_for_checks(references: list[str]) -> dict[str, dict[str, Any]]:
-    rows = Investigation.objects.filter(crime_reference__in=references).values("crime_reference", *_CHECKED_FIELDS)
+    rows = Investigation.objects.filter(crime_reference__in=references).values("crime_reference", *rules.CHECKED_FIELDS)
     return {row.pop("crime_reference"): row for row in rows}
 
 
 # --- writing ---------------------------------------------------------------------------------
-
-
-def _historical_flags_model() -> Any:
-    return apps.get_model("cases", "HistoricalInvestigation_flags")
 
 
 def _write_chunk(rows: list[ParsedRow], *, header: frozenset[str], actor: Any, result: ImportResult) -> None:
@@ -468,6 +424,7 @@ def _write_chunk(rows: list[ParsedRow], *, header: frozenset[str], actor: Any, r
         (r.investigation_id, r.referral_date): r for r in CpsReferral.objects.filter(investigation_id__in=stored_ids)
     }
     now = timezone.now()
+    history = {"actor": actor, "reason": CHANGE_REASON, "now": now}
     fields_in_file = [f for f in FIELDS if f in _fields_present(header)]
 
     new: list[Investigation] = []
@@ -520,23 +477,23 @@ def _write_chunk(rows: list[ParsedRow], *, header: frozenset[str], actor: Any, r
     if new:
         for investigation in new:
             investigation.created_at = investigation.updated_at = now
-        _insert(Investigation, new)
-        created_history = _insert_history(Investigation, new, update=False, actor=actor, now=now)
-        _insert_rows(
+        bulk.insert(Investigation, new)
+        created_history = bulk.insert_history(Investigation, new, history_type=bulk.CREATED, **history)
+        bulk.insert_rows(
             through, ["investigation_id", "flag_id"], [(new[i].pk, f) for i, flags in new_flags.items() for f in flags]
         )
-        _history_flags({new[i].pk: created_history[i] for i in new_flags})
+        bulk.insert_flag_history({new[i].pk: created_history[i] for i in new_flags})
         result.created += len(new)
     if changed:
-        Investigation.objects.bulk_update(changed, [*fields_in_file, "updated_at"], batch_size=1000)
+        bulk.update(Investigation, changed, [*fields_in_file, "updated_at"])
         removals = [Q(investigation_id=i, flag_id__in=remove) for i, (_add, remove) in flag_changes.items() if remove]
         if removals:
             through.objects.filter(reduce(operator.or_, removals)).delete()
-        _insert_rows(
+        bulk.insert_rows(
             through, ["investigation_id", "flag_id"], [(i, f) for i, (add, _r) in flag_changes.items() for f in add]
         )
-        changed_history = _insert_history(Investigation, changed, update=True, actor=actor, now=now)
-        _history_flags({inv.pk: hist for inv, hist in zip(changed, changed_history, strict=True)})
+        changed_history = bulk.insert_history(Investigation, changed, history_type=bulk.CHANGED, **history)
+        bulk.insert_flag_history({inv.pk: hist for inv, hist in zip(changed, changed_history, strict=True)})
         result.updated += len(changed)
 
     if new_referrals:
@@ -544,85 +501,13 @@ def _write_chunk(rows: list[ParsedRow], *, header: frozenset[str], actor: Any, r
             CpsReferral(investigation_id=inv.pk, referral_date=rd, decision=decision, decision_date=decision_date)
             for inv, (rd, decision, decision_date) in new_referrals
         ]
-        _insert(CpsReferral, referrals_to_add)
-        _insert_history(CpsReferral, referrals_to_add, update=False, actor=actor, now=now)
+        bulk.insert(CpsReferral, referrals_to_add)
+        bulk.insert_history(CpsReferral, referrals_to_add, history_type=bulk.CREATED, **history)
         result.referrals_created += len(new_referrals)
     if changed_referrals:
-        CpsReferral.objects.bulk_update(changed_referrals, ["decision", "decision_date"], batch_size=1000)
-        _insert_history(CpsReferral, changed_referrals, update=True, actor=actor, now=now)
+        bulk.update(CpsReferral, changed_referrals, ["decision", "decision_date"])
+        bulk.insert_history(CpsReferral, changed_referrals, history_type=bulk.CHANGED, **history)
         result.referrals_updated += len(changed_referrals)
-
-
-def _insert_rows(model: Any, attnames: list[str], rows: list[tuple]) -> list[int]:
-    """Insert ``rows`` (values for ``attnames``, primary key left out) and return their new keys.
-
-    ``COPY`` on PostgreSQL (several times faster than the multi-row ``INSERT`` the ORM
-    builds; keys are taken from the table's sequence first so related rows can use them),
-    ``bulk_create`` elsewhere.
-    """
-    if not rows:
-        return []
-    meta = model._meta
-    if connection.vendor != "postgresql":
-        objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objs, batch_size=1000)
-        return [obj.pk for obj in objs]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in [meta.pk.attname, *attnames])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        keys = [pk for (pk,) in cursor.fetchall()]
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for pk, row in zip(keys, rows, strict=True):
-                copy.write_row((pk, *row))
-    return keys
-
-
-def _insert(model: Any, objs: list[Any]) -> None:
-    """Insert model instances with :func:`_insert_rows` and set their primary keys.
-
-    Values are written as they are on the objects: callers set ``auto_now`` fields themselves.
-    """
-    meta = model._meta
-    attnames = [f.attname for f in meta.concrete_fields if f is not meta.pk]
-    keys = _insert_rows(model, attnames, [tuple(getattr(obj, name) for name in attnames) for obj in objs])
-    for obj, pk in zip(objs, keys, strict=True):
-        setattr(obj, meta.pk.attname, pk)
-
-
-def _insert_history(model: Any, objs: list[Any], *, update: bool, actor: Any, now: Any) -> list[int]:
-    """One history row per object, as ``bulk_create_with_history`` / ``bulk_update_with_history`` write them.
-
-    Written here (simple-history's own historical model and tracked fields, through
-    :func:`_insert_rows`) so their ids are known for the flags' history. Returns the ids.
-    """
-    history_model = model.history.model
-    tracked = [f.attname for f in history_model.tracked_fields]
-    extra = (now, getattr(actor, "pk", None), CHANGE_REASON, "~" if update else "+")
-    attnames = [*tracked, "history_date", "history_user_id", "history_change_reason", "history_type"]
-    return _insert_rows(history_model, attnames, [(*(getattr(obj, n) for n in tracked), *extra) for obj in objs])
-
-
-def _history_flags(history_of: dict[int, int]) -> None:
-    """Record the flags each new history row saw (what simple-history does for a single save).
-
-    ``history_of`` maps investigation id → the id of its new history row; flags are read back
-    from the through table so the rows carry the through ids, as simple-history's own rows do.
-    """
-    if not history_of:
-        return
-    through = Investigation.flags.through
-    current = through.objects.filter(investigation_id__in=list(history_of)).values_list(
-        "id", "investigation_id", "flag_id"
-    )
-    _insert_rows(
-        _historical_flags_model(),
-        ["id", "history_id", "investigation_id", "flag_id"],
-        [(pk, history_of[inv_id], inv_id, flag_id) for pk, inv_id, flag_id in current],
-    )
 
 
 def _fields_present(header: frozenset[str]) -> set[str]:

@@ -37,8 +37,7 @@ recorded − outcomes from ``from`` to the group's end (exact, because an
 outcome can never precede the recorded date: a database constraint).
 
 Rounding: percentages half-up to one decimal, day averages half-up to whole
-days, computed with integers (no binary floating point on the way); a zero
-denominator gives ``None``.
+days, a zero denominator gives ``None``: :mod:`oversight.numbers`, the one rule for every figure.
 """
 
 from __future__ import annotations
@@ -67,6 +66,7 @@ from django.db.models import (
 )
 
 from oversight.errors import ApplicationError
+from oversight.numbers import mean_days, percentage
 from oversight.periods import Period, financial_year_of, month_of, quarter_of
 
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup
@@ -129,25 +129,6 @@ PERCENT_METRICS = frozenset(
 )
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-# --------------------------------------------------------------------------- rounding
-
-
-def percent(numerator: int, denominator: int) -> float | None:
-    """100 × numerator / denominator, half-up to one decimal; ``None`` when the denominator is 0."""
-    if not denominator:
-        return None
-    # tenths = floor(1000·n/d + ½), exactly, in integers
-    tenths = (2000 * numerator + denominator) // (2 * denominator)
-    return tenths / 10
-
-
-def mean_days(total_days: int, count: int) -> int | None:
-    """total / count half-up to whole days; ``None`` when nothing was counted."""
-    if not count:
-        return None
-    return (2 * total_days + count) // (2 * count)
 
 
 # --------------------------------------------------------------------------- SQL pieces
@@ -255,8 +236,10 @@ def resolve_filters(raw: Mapping[str, Any] | KpiFilters | None) -> KpiFilters:
                 values[name] = value.lower()
             continue
         model = _REFERENCE_FILTERS[name]
-        lookup = Q(code__iexact=value) if name == "flag" else Q(code__iexact=value) | Q(name__iexact=value)
-        pk = model.objects.filter(lookup).values_list("pk", flat=True).first()
+        if name == "flag":
+            pk = model.objects.filter(code__iexact=value).values_list("pk", flat=True).first()
+        else:
+            pk = getattr(model.objects.by_code_or_name(value), "pk", None)
         if pk is None:
             what = "code" if name == "flag" else "code or name"
             errors[name] = [f"'{value}' is not a known {model._meta.verbose_name} {what}."]
@@ -419,18 +402,18 @@ def _metrics(counts: Mapping[str, int | None]) -> dict[str, Any]:
         "recorded_offences": c["recorded_offences"],
         "outcomes_assigned": c["outcomes_assigned"],
         "charged": c["charged"],
-        "charged_pct": percent(c["charged"], c["outcomes_assigned"]),
+        "charged_pct": percentage(c["charged"], c["outcomes_assigned"]),
         "positive_outcomes": c["positive_outcomes"],
-        "positive_outcome_rate": percent(c["positive_outcomes"], c["recorded_offences"]),
+        "positive_outcome_rate": percentage(c["positive_outcomes"], c["recorded_offences"]),
         "victim_withdrawal": c["victim_withdrawal"],
-        "victim_withdrawal_pct": percent(c["victim_withdrawal"], c["outcomes_assigned"]),
+        "victim_withdrawal_pct": percentage(c["victim_withdrawal"], c["outcomes_assigned"]),
         "cps_referrals": c["cps_referrals"],
-        "cps_charge_rate": percent(c["cps_charge_decisions"], c["cps_decisions"]),
+        "cps_charge_rate": percentage(c["cps_charge_decisions"], c["cps_decisions"]),
         "avg_days_to_charge": mean_days(c["days_to_charge"], c["charged"]),
         "avg_days_to_outcome": mean_days(c["days_to_outcome"], c["outcomes_assigned"]),
         "open_investigations": c["open_investigations"],
-        "rui_pct": percent(c["rui"], c["rui"] + c["bail"]),
-        "conviction_rate": percent(c["convicted"], court_total),
+        "rui_pct": percentage(c["rui"], c["rui"] + c["bail"]),
+        "conviction_rate": percentage(c["convicted"], court_total),
     }
 
 

@@ -6,12 +6,15 @@ anywhere in this app: only references, codes, dates and process facts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import rules
 from .choices import (
     BailStatus,
     CourtOutcome,
@@ -26,12 +29,44 @@ from .choices import (
 from .outcomes import CHARGED, OutcomeType
 
 
+def reference_key(text: object) -> str:
+    """How a code or name is compared: surrounding spaces ignored, case-insensitive."""
+    return str(text or "").strip().lower()
+
+
+def _pks_by_key(rows: Iterable[tuple[int, str, str]]) -> dict[str, int]:
+    """(pk, code, name) rows → pk by :func:`reference_key`; a code wins over another record's name."""
+    rows = list(rows)
+    keys = {reference_key(name): pk for pk, _code, name in rows}
+    keys.update({reference_key(code): pk for pk, code, _name in rows})
+    return keys
+
+
+class ReferenceDataQuerySet(models.QuerySet):
+    """Reference data as CSV files, filters, the API and the KPIs name it: by code or by name, case-insensitive."""
+
+    def pks_by_code_or_name(self) -> dict[str, int]:
+        """Every record's primary key under its code and its name (:func:`reference_key`), for bulk lookups."""
+        return _pks_by_key(self.values_list("pk", "code", "name"))
+
+    def by_code_or_name(self, value: object) -> ReferenceData | None:
+        """The record whose code or name is ``value`` (case-insensitive), or ``None``. One query."""
+        wanted = reference_key(value)
+        if not wanted:
+            return None
+        records = {record.pk: record for record in self}
+        pk = _pks_by_key((r.pk, r.code, r.name) for r in records.values()).get(wanted)
+        return records.get(pk)
+
+
 class ReferenceData(models.Model):
     """A code with a display name; codes are what CSV files and the API use."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     is_active = models.BooleanField(default=True)
+
+    objects = ReferenceDataQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -172,17 +207,12 @@ class Investigation(models.Model):
         return self.crime_reference
 
     def clean(self) -> None:
-        """Rules a form or the API checks beyond the database constraints: no date in the future,
-        and no outcome, court or arrest fact dated before the crime was recorded."""
-        errors: dict[str, str] = {}
-        _not_in_future(
-            self, ("recorded_date", "offence_date", "arrest_date", "outcome_date", "court_outcome_date"), errors
-        )
-        if self.recorded_date:
-            for name in ("outcome_date", "court_outcome_date"):
-                value = getattr(self, name)
-                if value and value < self.recorded_date and name not in errors:
-                    errors[name] = "This date cannot be before the recorded date."
+        """Rules a form or the API checks beyond the field types, as the CSV import does
+        (:func:`cases.rules.investigation_date_errors`): no date in the future; no outcome, court
+        or arrest fact dated before the crime was recorded; an outcome type and a court outcome
+        each with its date, and the reverse."""
+        values = {name: getattr(self, name) for name in rules.CHECKED_FIELDS}
+        errors = rules.investigation_date_errors(values, today=timezone.localdate())
         if errors:
             raise ValidationError(errors)
 
@@ -239,11 +269,10 @@ class CpsReferral(models.Model):
         errors: dict[str, str] = {}
         _not_in_future(self, ("referral_date", "decision_date"), errors)
         recorded = self.investigation.recorded_date if self.investigation_id else None
-        if recorded:
-            if self.referral_date and self.referral_date < recorded and "referral_date" not in errors:
-                errors["referral_date"] = "The referral cannot be before the crime was recorded."
-            if self.decision_date and self.decision_date < recorded and "decision_date" not in errors:
-                errors["decision_date"] = "The decision cannot be before the crime was recorded."
+        for name in ("referral_date", "decision_date"):
+            message = rules.before_recorded_error(getattr(self, name), recorded=recorded)
+            if message and name not in errors:
+                errors[name] = message
         if errors:
             raise ValidationError(errors)
 
@@ -316,6 +345,6 @@ class OrderBreach(models.Model):
 def _not_in_future(instance: models.Model, names: tuple[str, ...], errors: dict[str, str]) -> None:
     today = timezone.localdate()
     for name in names:
-        value = getattr(instance, name)
-        if value and value > today:
-            errors[name] = "This date cannot be in the future."
+        message = rules.future_error(getattr(instance, name), today=today)
+        if message:
+            errors[name] = message

@@ -17,7 +17,7 @@ from django.utils import timezone
 from oversight.seeding import register_seed
 
 from . import synthetic
-from .models import CpsReferral, Investigation, OrderBreach, ProtectiveOrder
+from .models import Investigation
 
 DEMO_COUNT = 5_600  # about 1,500 a year
 DEMO_SEED = 2526
@@ -54,37 +54,8 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
     if not missing:
         stdout.write(f"  cases: {len(cases)} demo investigations already there.")
         return
-    result = synthetic.write_bulk(iter(missing), keep_ids=True)
-    actor = users.get("case_editor")
-    _history(result.investigation_ids, actor)
+    result = synthetic.write(iter(missing), actor=users.get("case_editor"), history_reason=CHANGE_REASON)
     stdout.write(
         f"  cases: {result.investigations} demo investigations, {result.referrals} CPS referrals, "
         f"{result.orders} protective orders added."
     )
-
-
-def _history(ids: list[int], actor: Any) -> None:
-    """A creation history row for every demo record, as an import would leave."""
-    options = {"default_user": actor, "default_change_reason": CHANGE_REASON, "batch_size": 1000}
-    investigations = list(Investigation.objects.filter(id__in=ids))
-    records = Investigation.history.bulk_history_create(investigations, **options)
-    through = Investigation.flags.through
-    flags_model = Investigation.history.model.flags.model
-    history_of = {record.id: record.history_id for record in records}
-    flag_rows = through.objects.filter(investigation_id__in=ids)
-    flags_model.objects.bulk_create(
-        [
-            flags_model(
-                id=row.id,
-                history_id=history_of[row.investigation_id],
-                investigation_id=row.investigation_id,
-                flag_id=row.flag_id,
-            )
-            for row in flag_rows
-        ],
-        batch_size=1000,
-    )
-    CpsReferral.history.bulk_history_create(list(CpsReferral.objects.filter(investigation_id__in=ids)), **options)
-    orders = list(ProtectiveOrder.objects.filter(investigation_id__in=ids))
-    ProtectiveOrder.history.bulk_history_create(orders, **options)
-    OrderBreach.history.bulk_history_create(list(OrderBreach.objects.filter(order__in=orders)), **options)

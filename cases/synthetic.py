@@ -6,11 +6,11 @@ released-under-investigation, CPS referrals and decisions, Home Office outcomes
 dated after the recorded date (never in the future), court results for charged
 cases, victim-care facts, flags and some protective orders with breaches.
 
-Two writers put them in the database: :func:`write_copy` (PostgreSQL ``COPY``,
-used for the 1,000,000-row benchmark) and :func:`write_bulk` (``bulk_create``,
-any database). Both allocate primary keys themselves so related rows can be
-written in the same pass. Neither writes history: that is the import's job
-(``cases.importer``) and the demo seed's (``cases.seed``).
+:func:`write` puts them in the database through :mod:`cases.bulk`, the writer the
+CSV import uses too (``COPY`` on PostgreSQL, as for the 1,000,000-row benchmark;
+``bulk_create`` elsewhere; keys allocated first so related rows are written in the
+same pass), with creation history rows when asked (the demo seed) or none (the
+benchmark generator).
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
+from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from . import kpis
+from oversight.periods import fy_start_year
+
+from . import bulk, kpis
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
 from .models import (
     CpsReferral,
@@ -219,10 +221,6 @@ class SyntheticInvestigation:
     orders: list[SyntheticOrder] = field(default_factory=list)
 
 
-def fy_start_year(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
 class _Picker:
     """Fast weighted choice from a fixed table (cumulative weights + bisect)."""
 
@@ -397,9 +395,12 @@ def is_positive(outcome_type: str) -> bool:
     return outcome_type in POSITIVE
 
 
-# --- writers -----------------------------------------------------------------------------------
+# --- writer ------------------------------------------------------------------------------------
 
-_INVESTIGATION_COLUMNS = ("id", *register_columns(), "created_at", "updated_at")
+_INVESTIGATION_COLUMNS = (*register_columns(), "created_at", "updated_at")
+_REFERRAL_COLUMNS = ("investigation_id", "referral_date", "decision", "decision_date")
+_ORDER_COLUMNS = ("investigation_id", "order_type", "applied_date", "granted_date", "expiry_date")
+_BREACH_COLUMNS = ("order_id", "breach_date", "arrest_made")
 
 
 @dataclass
@@ -409,28 +410,6 @@ class WriteResult:
     flags: int = 0
     orders: int = 0
     breaches: int = 0
-    investigation_ids: list[int] = field(default_factory=list)
-
-
-def _reference_ids() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    lpas = dict(LocalPolicingArea.objects.values_list("code", "id"))
-    teams = dict(Team.objects.values_list("code", "id"))
-    flags = dict(Flag.objects.values_list("code", "id"))
-    return lpas, teams, flags
-
-
-def _next_id(model: type) -> int:
-    from django.db.models import Max
-
-    return (model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
-
-
-def _reset_sequences(*models: type) -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
 
 
 def _chunks(cases: Iterator[SyntheticInvestigation], size: int) -> Iterator[list[SyntheticInvestigation]]:
@@ -438,25 +417,56 @@ def _chunks(cases: Iterator[SyntheticInvestigation], size: int) -> Iterator[list
         yield chunk
 
 
-def _rows(
+def write(
+    cases: Iterator[SyntheticInvestigation],
+    *,
+    chunk_size: int = 50_000,
+    progress: Callable[[int], None] | None = None,
+    name_by_id: Callable[[int], str] | None = None,
+    actor: Any = None,
+    history_reason: str | None = None,
+) -> WriteResult:
+    """Insert ``cases`` with their related rows through :mod:`cases.bulk`, in one transaction.
+
+    ``name_by_id(id)``, when given, replaces each generated reference (unique by construction).
+    With ``history_reason`` every row gets a creation history row by ``actor``, as an import
+    leaves (the demo seed); without it, none (the benchmark generator).
+    """
+    result = WriteResult()
+    now = timezone.now()
+    references = (
+        dict(LocalPolicingArea.objects.values_list("code", "id")),
+        dict(Team.objects.values_list("code", "id")),
+        dict(Flag.objects.values_list("code", "id")),
+    )
+    with transaction.atomic():
+        transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
+        for chunk in _chunks(cases, chunk_size):
+            keys = _write_chunk(chunk, references=references, now=now, name_by_id=name_by_id, result=result)
+            if history_reason is not None:
+                _write_history(keys, actor=actor, reason=history_reason, now=now)
+            if progress:
+                progress(result.investigations)
+    return result
+
+
+def _write_chunk(
     chunk: list[SyntheticInvestigation],
-    ids: dict[str, int],
-    refs: tuple[dict[str, int], dict[str, int], dict[str, int]],
-    now: object,
-    result: WriteResult,
-    keep_ids: bool,
+    *,
+    references: tuple[dict[str, int], dict[str, int], dict[str, int]],
+    now: datetime,
     name_by_id: Callable[[int], str] | None,
-) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple], list[tuple]]:
-    lpas, teams, flags = refs
+    result: WriteResult,
+) -> list[int]:
+    """Write one chunk; return the new investigations' ids."""
+    lpas, teams, flags = references
+    investigation_ids = bulk.allocate_keys(Investigation, len(chunk))
+    order_ids = bulk.allocate_keys(ProtectiveOrder, sum(len(case.orders) for case in chunk))
+    next_order_id = iter(order_ids).__next__
     inv_rows, ref_rows, flag_rows, order_rows, breach_rows = [], [], [], [], []
-    for case in chunk:
-        inv_id = ids["inv"]
-        ids["inv"] += 1
-        if keep_ids:
-            result.investigation_ids.append(inv_id)
+    for inv_id, case in zip(investigation_ids, chunk, strict=True):
         inv_rows.append(
             (
-                inv_id,
                 name_by_id(inv_id) if name_by_id else case.crime_reference,
                 case.strand,
                 case.offence_group,
@@ -478,133 +488,37 @@ def _rows(
                 now,
             )
         )
-        for referral in case.referrals:
-            ref_rows.append((inv_id, referral.referral_date, referral.decision, referral.decision_date))
-        for code in case.flags:
-            flag_rows.append((inv_id, flags[code]))
+        ref_rows += [(inv_id, r.referral_date, r.decision, r.decision_date) for r in case.referrals]
+        flag_rows += [(inv_id, flags[code]) for code in case.flags]
         for order in case.orders:
-            order_id = ids["order"]
-            ids["order"] += 1
-            order_rows.append(
-                (order_id, inv_id, order.order_type, order.applied_date, order.granted_date, order.expiry_date)
-            )
-            for breach_date, arrest_made in order.breaches:
-                breach_rows.append((order_id, breach_date, arrest_made))
+            order_id = next_order_id()
+            order_rows.append((inv_id, order.order_type, order.applied_date, order.granted_date, order.expiry_date))
+            breach_rows += [(order_id, breach_date, arrest_made) for breach_date, arrest_made in order.breaches]
+    bulk.insert_rows(Investigation, _INVESTIGATION_COLUMNS, inv_rows, keys=investigation_ids)
+    bulk.insert_rows(CpsReferral, _REFERRAL_COLUMNS, ref_rows)
+    bulk.insert_rows(Investigation.flags.through, ("investigation_id", "flag_id"), flag_rows)
+    bulk.insert_rows(ProtectiveOrder, _ORDER_COLUMNS, order_rows, keys=order_ids)
+    bulk.insert_rows(OrderBreach, _BREACH_COLUMNS, breach_rows)
     result.investigations += len(inv_rows)
     result.referrals += len(ref_rows)
     result.flags += len(flag_rows)
     result.orders += len(order_rows)
     result.breaches += len(breach_rows)
-    return inv_rows, ref_rows, flag_rows, order_rows, breach_rows
+    return investigation_ids
 
 
-def write_copy(
-    cases: Iterator[SyntheticInvestigation],
-    *,
-    chunk_size: int = 50_000,
-    progress: Callable[[int], None] | None = None,
-    keep_ids: bool = False,
-    name_by_id: Callable[[int], str] | None = None,
-) -> WriteResult:
-    """Insert ``cases`` with PostgreSQL ``COPY`` (psycopg 3), in one transaction. No history rows.
-
-    ``name_by_id(id)``, when given, replaces each generated reference (unique by construction).
-    """
-    through = Investigation.flags.through
-    tables = {
-        "inv": f"COPY {Investigation._meta.db_table} ({', '.join(_INVESTIGATION_COLUMNS)}) FROM STDIN",
-        "ref": (
-            f"COPY {CpsReferral._meta.db_table} (investigation_id, referral_date, decision, decision_date) FROM STDIN"
-        ),
-        "flag": f"COPY {through._meta.db_table} (investigation_id, flag_id) FROM STDIN",
-        "order": (
-            f"COPY {ProtectiveOrder._meta.db_table} "
-            "(id, investigation_id, order_type, applied_date, granted_date, expiry_date) FROM STDIN"
-        ),
-        "breach": f"COPY {OrderBreach._meta.db_table} (order_id, breach_date, arrest_made) FROM STDIN",
-    }
-    result = WriteResult()
-    now = timezone.now()
-    with transaction.atomic():
-        transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
-        with connection.cursor() as cursor:
-            # Keep other writers out while we hand out primary keys ourselves.
-            cursor.execute(
-                f"LOCK TABLE {Investigation._meta.db_table}, {ProtectiveOrder._meta.db_table} IN EXCLUSIVE MODE"
-            )
-        refs = _reference_ids()
-        ids = {"inv": _next_id(Investigation), "order": _next_id(ProtectiveOrder)}
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            for chunk in _chunks(cases, chunk_size):
-                batches = _rows(chunk, ids, refs, now, result, keep_ids, name_by_id)
-                for sql, rows in zip(tables.values(), batches, strict=True):
-                    if not rows:
-                        continue
-                    with raw.copy(sql) as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                if progress:
-                    progress(result.investigations)
-        _reset_sequences(Investigation, ProtectiveOrder)
-    return result
-
-
-def write_bulk(
-    cases: Iterator[SyntheticInvestigation],
-    *,
-    chunk_size: int = 5_000,
-    progress: Callable[[int], None] | None = None,
-    keep_ids: bool = False,
-    name_by_id: Callable[[int], str] | None = None,
-) -> WriteResult:
-    """Insert ``cases`` with ``bulk_create`` (any database), in one transaction. No history rows."""
-    through = Investigation.flags.through
-    result = WriteResult()
-    now = timezone.now()
-    with transaction.atomic():
-        transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
-        refs = _reference_ids()
-        ids = {"inv": _next_id(Investigation), "order": _next_id(ProtectiveOrder)}
-        for chunk in _chunks(cases, chunk_size):
-            inv_rows, ref_rows, flag_rows, order_rows, breach_rows = _rows(
-                chunk, ids, refs, now, result, keep_ids, name_by_id
-            )
-            Investigation.objects.bulk_create(
-                [Investigation(**dict(zip(_INVESTIGATION_COLUMNS, row, strict=True))) for row in inv_rows],
-                batch_size=1000,
-            )
-            CpsReferral.objects.bulk_create(
-                [
-                    CpsReferral(investigation_id=i, referral_date=r, decision=d, decision_date=dd)
-                    for i, r, d, dd in ref_rows
-                ],
-                batch_size=1000,
-            )
-            through.objects.bulk_create([through(investigation_id=i, flag_id=f) for i, f in flag_rows], batch_size=1000)
-            ProtectiveOrder.objects.bulk_create(
-                [
-                    ProtectiveOrder(
-                        id=o, investigation_id=i, order_type=t, applied_date=a, granted_date=g, expiry_date=e
-                    )
-                    for o, i, t, a, g, e in order_rows
-                ],
-                batch_size=1000,
-            )
-            OrderBreach.objects.bulk_create(
-                [OrderBreach(order_id=o, breach_date=b, arrest_made=m) for o, b, m in breach_rows], batch_size=1000
-            )
-            if progress:
-                progress(result.investigations)
-        _reset_sequences(Investigation, ProtectiveOrder)
-    return result
-
-
-def write(cases: Iterator[SyntheticInvestigation], **kwargs: object) -> WriteResult:
-    """``write_copy`` on PostgreSQL, ``write_bulk`` elsewhere."""
-    if connection.vendor == "postgresql":
-        return write_copy(cases, **kwargs)  # type: ignore[arg-type]
-    return write_bulk(cases, **kwargs)  # type: ignore[arg-type]
+def _write_history(investigation_ids: list[int], *, actor: Any, reason: str, now: datetime) -> None:
+    """A creation history row for every record just written, flags included."""
+    options = {"history_type": bulk.CREATED, "actor": actor, "reason": reason, "now": now}
+    investigations = list(Investigation.objects.filter(id__in=investigation_ids))
+    history_ids = bulk.insert_history(Investigation, investigations, **options)
+    bulk.insert_flag_history({inv.pk: history_id for inv, history_id in zip(investigations, history_ids, strict=True)})
+    orders = list(ProtectiveOrder.objects.filter(investigation_id__in=investigation_ids))
+    bulk.insert_history(
+        CpsReferral, list(CpsReferral.objects.filter(investigation_id__in=investigation_ids)), **options
+    )
+    bulk.insert_history(ProtectiveOrder, orders, **options)
+    bulk.insert_history(OrderBreach, list(OrderBreach.objects.filter(order__in=orders)), **options)
 
 
 def calibrate_rape_positive_rate(

@@ -94,8 +94,23 @@ def parse_month(key: str) -> Period:
 
 
 def previous_month(period: Period) -> Period:
-    first = period.start
-    return month_of(date(first.year - 1, 12, 1) if first.month == 1 else date(first.year, first.month - 1, 1))
+    return months_later(period.start, -1)
+
+
+def months_later(day: date, count: int) -> Period:
+    """The month ``count`` months after the month of ``day`` (before it when ``count`` is negative)."""
+    index = day.year * 12 + day.month - 1 + count
+    return month_of(date(index // 12, index % 12 + 1, 1))
+
+
+def months_between(start: date, end: date) -> list[Period]:
+    """Every month from the month of ``start`` to the month of ``end``, in order; none if ``start`` is later."""
+    months = []
+    current = month_of(start)
+    while current.start <= end:
+        months.append(current)
+        current = months_later(current.start, 1)
+    return months
 
 
 def financial_year_of(day: date) -> Period:

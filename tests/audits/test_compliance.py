@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audits import selectors
 from audits.choices import AuditStatus
-from audits.selectors import compliance_rate, percent, suggested_assurance
+from audits.selectors import compliance_rate, suggested_assurance
 from tests.cases.factories import InvestigationFactory
 
 from .factories import AuditFactory, CaseReviewFactory, QuestionSetFactory, answer_all
@@ -33,9 +33,8 @@ def test_partial_counts_as_not_compliant(audit: Any) -> None:
 
 
 def test_rates_round_half_up_to_one_decimal() -> None:
-    assert percent(1, 8) == 12.5
-    assert percent(1, 16) == 6.3  # 6.25 → 6.3, not banker's 6.2
-    assert percent(2, 3) == 66.7
+    assert compliance_rate(compliant=1, partial=7, non_compliant=8) == 6.3  # 6.25 → 6.3, not banker's 6.2
+    assert compliance_rate(compliant=2, partial=1, non_compliant=0) == 66.7
     assert compliance_rate(compliant=7, partial=0, non_compliant=1) == 87.5
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from audits import services
 from audits.choices import AuditStatus, SampleMethod
@@ -261,7 +262,7 @@ def test_actions_still_progress_after_sign_off(audit: Audit, lead: Any, make_use
     audit = _signed_off(audit, lead)
     owner = make_user(Role.CASE_EDITOR)
     action = services.action_raise(
-        audit=audit, actor=lead, title="Brief the team", owner=owner, due_date=date.today() + timedelta(days=60)
+        audit=audit, actor=lead, title="Brief the team", owner=owner, due_date=timezone.localdate() + timedelta(days=30)
     )
     services.action_update_progress(action=action, actor=owner, note="Briefed at the huddle", status="completed")
     assert services.action_verify(action=action, actor=lead).status == "verified"

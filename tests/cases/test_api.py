@@ -107,8 +107,9 @@ def test_an_editor_creates_an_investigation_with_history(api_client_for: Any) ->
     ("changes", "field"),
     [
         ({"outcome_type": "1", "outcome_date": "2025-04-01"}, "outcome_date"),
-        ({"outcome_date": "2025-06-01"}, "__all__"),
-        ({"recorded_date": "2030-01-01"}, "recorded_date"),
+        ({"outcome_date": "2025-06-01"}, "outcome_type"),
+        ({"arrest_date": "2025-01-01"}, "arrest_date"),
+        ({"recorded_date": (timezone.localdate() + timedelta(days=30)).isoformat()}, "recorded_date"),
         ({"strand": "unknown"}, "strand"),
         ({"lpa": "atlantis"}, "lpa"),
     ],

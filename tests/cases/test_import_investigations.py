@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cases.importer import ImportRejected, import_investigations
 from cases.models import CpsReferral, Investigation
@@ -16,6 +17,7 @@ from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
+FUTURE = (timezone.localdate() + timedelta(days=30)).isoformat()  # a fixed date would turn past one day
 CLEAN = (
     HEADER,
     "20/000001/25,rasso,rape,adult,birmingham,rasso,2025-04-10,2025-04-09,1,2025-09-01,2025-07-01,charge,"
@@ -71,7 +73,7 @@ def test_it_reports_every_error_with_row_and_column_and_writes_nothing(write_csv
         "20/999999/24,rasso,rape,2024-05-01,1,2024-09-01,birmingham,",  # a valid update: still not written
         "20/000010/25,rassoo,rape,2025-05-01,,,birmingham,",  # unknown strand
         "20/000011/25,rasso,rape,2025-13-01,,,coventry,",  # bad date
-        "20/000012/25,rasso,rape,2027-01-01,,,coventry,",  # future date
+        f"20/000012/25,rasso,rape,{FUTURE},,,coventry,",  # future date
         "20/000013/25,rasso,rape,2025-05-01,,2025-06-01,coventry,",  # outcome date without type
         "20/000014/25,rasso,rape,2025-05-01,1,2025-04-01,coventry,",  # outcome before recorded
         "20/000015/25,rasso,rape,2025-05-01,,,atlantis,",  # unknown LPA
@@ -89,7 +91,7 @@ def test_it_reports_every_error_with_row_and_column_and_writes_nothing(write_csv
         "rasso, domestic_abuse, stalking_harassment, honour_based_abuse, fgm, forced_marriage, sexual_harassment, "
         "cse, csa, sex_work, modern_slavery)",
         "row 4, column recorded_date: '2025-13-01' is not a date in the form YYYY-MM-DD",
-        "row 5, column recorded_date: 2027-01-01 is in the future",
+        f"row 5, column recorded_date: {FUTURE} is in the future",
         "row 6, column outcome_type: an outcome date needs an outcome type",
         "row 7, column outcome_date: is before the recorded date (2025-05-01)",
         "row 8, column lpa: 'atlantis' is not a known LPA code or name",
@@ -192,6 +194,17 @@ def test_an_update_is_checked_against_the_stored_record(write_csv: Any) -> None:
         _import(path)
     assert [str(e) for e in rejected.value.errors] == [
         "row 2, column outcome_date: is before the recorded date (2025-10-01)"
+    ]
+
+
+def test_an_arrest_before_the_recorded_date_is_refused_as_the_form_refuses_it(write_csv: Any) -> None:
+    path = write_csv(
+        "crime_reference,strand,offence_group,recorded_date,arrest_date", "20/1/25,rasso,rape,2025-05-01,2025-04-30"
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        _import(path)
+    assert [str(e) for e in rejected.value.errors] == [
+        "row 2, column arrest_date: is before the recorded date (2025-05-01)"
     ]
 
 

@@ -12,50 +12,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.kpis import METRICS, SOTERIA_METRICS, kpi_rows, mean_days, parse_kpi_request, percent, soteria
+from cases.kpis import METRICS, SOTERIA_METRICS, kpi_rows, parse_kpi_request, soteria
 from oversight.errors import ApplicationError
 from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
 Q1_FROM, Q1_TO = date(2025, 4, 1), date(2025, 6, 30)
-
-
-# ---------------------------------------------------------------- rounding rules
-
-
-@pytest.mark.parametrize(
-    ("numerator", "denominator", "expected"),
-    [
-        (1, 16, 6.3),  # 6.25 → 6.3 half-up (banker's rounding would give 6.2)
-        (3, 16, 18.8),  # 18.75 → 18.8
-        (1, 80, 1.3),  # 1.25 → 1.3
-        (1, 400, 0.3),  # 0.25 → 0.3
-        (1, 3, 33.3),  # 33.333…
-        (2, 3, 66.7),  # 66.666…
-        (1, 6, 16.7),  # 16.666…
-        (0, 5, 0.0),  # a real zero is 0.0, not null
-        (7, 7, 100.0),
-        (9, 4, 225.0),  # a rate over 100 is allowed (positive outcomes of older crimes)
-    ],
-)
-def test_percentages_round_half_up_to_one_decimal(numerator: int, denominator: int, expected: float) -> None:
-    assert percent(numerator, denominator) == expected
-
-
-def test_a_zero_denominator_gives_none_not_zero() -> None:
-    assert percent(0, 0) is None
-    assert percent(3, 0) is None
-    assert mean_days(0, 0) is None
-
-
-@pytest.mark.parametrize(
-    ("total", "count", "expected"),
-    [(21, 2, 11), (25, 2, 13), (24, 2, 12), (10, 3, 3), (11, 3, 4), (0, 4, 0)],
-    # 10.5 → 11 and 12.5 → 13 (half-up, not to even); 3.33 → 3; 3.67 → 4
-)
-def test_day_averages_round_half_up_to_whole_days(total: int, count: int, expected: int) -> None:
-    assert mean_days(total, count) == expected
 
 
 # ---------------------------------------------------------------- a quarter, worked by hand

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Flag, Investigation, LocalPolicingArea, Team
 from tests.cases.conftest import HEADER
 from tests.cases.factories import CpsReferralFactory, InvestigationFactory, OrderBreachFactory
+
+FUTURE = (timezone.localdate() + timedelta(days=30)).isoformat()  # a fixed date would turn past one day
 
 pytestmark = pytest.mark.django_db
 
@@ -192,9 +195,14 @@ def test_an_editor_creates_and_edits_an_investigation_with_history(client_for: A
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"outcome_date": "2025-10-01"}, "", "An outcome needs both a type and a date."),
-        ({"outcome_type": "1", "outcome_date": "2025-04-01"}, "outcome_date", "cannot be before the recorded date"),
-        ({"recorded_date": "2027-01-01"}, "recorded_date", "This date cannot be in the future."),
+        ({"outcome_date": "2025-10-01"}, "outcome_type", "Outcome type: an outcome date needs an outcome type"),
+        (
+            {"outcome_type": "1", "outcome_date": "2025-04-01"},
+            "outcome_date",
+            "is before the recorded date (2025-05-01)",
+        ),
+        ({"arrest_date": "2025-04-30"}, "arrest_date", "is before the recorded date (2025-05-01)"),
+        ({"recorded_date": FUTURE}, "recorded_date", f"{FUTURE} is in the future"),
     ],
 )
 def test_the_form_refuses_broken_rules(client_for: Any, changes: dict, field: str, message: str) -> None:
@@ -217,7 +225,7 @@ def test_an_editor_adds_a_referral_an_order_and_a_breach(client_for: Any) -> Non
     investigation = InvestigationFactory(recorded_date=date(2025, 5, 1))
     assert client.post(f"/cases/{investigation.pk}/referrals/new/", {"referral_date": "2025-06-01"}).status_code == 302
     response = client.post(f"/cases/{investigation.pk}/referrals/new/", {"referral_date": "2025-04-01"})
-    assert response.status_code == 400 and "before the crime was recorded" in response.content.decode()
+    assert response.status_code == 400 and "is before the recorded date (2025-05-01)" in response.content.decode()
     client.post(f"/cases/{investigation.pk}/orders/new/", {"order_type": "spo", "applied_date": "2025-06-05"})
     order = investigation.orders.get()
     client.post(f"/cases/orders/{order.pk}/breaches/new/", {"breach_date": "2025-07-01", "arrest_made": "no"})

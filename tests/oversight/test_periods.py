@@ -5,6 +5,9 @@ import pytest
 from oversight.errors import ApplicationError
 from oversight.periods import (
     financial_year_of,
+    fy_start_year,
+    months_between,
+    months_later,
     next_quarter,
     parse_month,
     parse_quarter,
@@ -49,3 +52,31 @@ def test_quarters_and_months_step_across_year_ends() -> None:
 def test_it_rejects_malformed_months(bad: str) -> None:
     with pytest.raises(ApplicationError):
         parse_month(bad)
+
+
+@pytest.mark.parametrize(
+    ("day", "count", "key"),
+    [
+        (date(2025, 11, 25), 0, "2025-11"),
+        (date(2025, 11, 25), -11, "2024-12"),
+        (date(2025, 1, 31), -1, "2024-12"),
+        (date(2025, 12, 1), 1, "2026-01"),
+        (date(2025, 3, 31), -12, "2024-03"),
+        (date(2024, 2, 29), 24, "2026-02"),
+    ],
+)
+def test_months_later_steps_whole_months_across_year_ends(day: date, count: int, key: str) -> None:
+    month = months_later(day, count)
+    assert month.key == key and month.start.day == 1
+
+
+def test_months_between_lists_every_month_touching_the_range() -> None:
+    months = months_between(date(2025, 11, 15), date(2026, 2, 1))
+    assert [m.key for m in months] == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert (months[0].start, months[-1].end) == (date(2025, 11, 1), date(2026, 2, 28))
+    assert months_between(date(2026, 3, 1), date(2026, 2, 28)) == []
+
+
+def test_the_financial_year_starts_in_april() -> None:
+    assert fy_start_year(date(2026, 3, 31)) == 2025
+    assert fy_start_year(date(2026, 4, 1)) == 2026
