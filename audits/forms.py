@@ -12,7 +12,17 @@ from oversight.errors import ApplicationError
 from oversight.models import User
 from oversight.periods import parse_month
 
-from .choices import ActionStatus, AssuranceLevel, AuditArea, AuditKind, AuditStatus, LearningKind, LearningTheme
+from . import rules
+from .choices import (
+    ActionStatus,
+    AnswerValue,
+    AssuranceLevel,
+    AuditArea,
+    AuditKind,
+    AuditStatus,
+    LearningKind,
+    LearningTheme,
+)
 from .models import QuestionSet
 
 INPUT = {"class": "govuk-input"}
@@ -133,8 +143,6 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args: Any, questions: list[Any], answers: dict[int, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .choices import AnswerValue
-
         self.questions = questions
         for question in questions:
             existing = answers.get(question.pk)
@@ -223,9 +231,7 @@ class ProgressForm(forms.Form):
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .services import _OWNER_MOVES
-
-        allowed = _OWNER_MOVES[ActionStatus(current)]
+        allowed = rules.OWNER_MOVES[ActionStatus(current)]
         self.fields["status"].choices = [(s.value, s.label) for s in ActionStatus if s in allowed]
         self.fields["status"].initial = current
 

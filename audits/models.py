@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -178,8 +179,6 @@ class Audit(models.Model):
         return self.title
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.month and self.month.day != 1:
             raise ValidationError({"month": "Use the first day of the month."})
         if self.kind == AuditKind.THEMATIC and not self.theme:

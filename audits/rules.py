@@ -15,7 +15,16 @@ from typing import Any
 
 from oversight.roles import Cap, has_capability
 
+from .choices import ActionStatus
 from .models import Action, Audit
+
+# Where an action's owner may move it from each status (verification is the audit lead's, not the owner's).
+OWNER_MOVES: dict[ActionStatus, set[ActionStatus]] = {
+    ActionStatus.OPEN: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED},
+    ActionStatus.IN_PROGRESS: {ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED},
+    ActionStatus.COMPLETED: {ActionStatus.COMPLETED, ActionStatus.IN_PROGRESS},
+    ActionStatus.VERIFIED: set(),
+}
 
 
 def can_view_audits(user: Any) -> bool:

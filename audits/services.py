@@ -33,6 +33,7 @@ from .choices import (
     strands_for_area,
 )
 from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
+from .selectors import audit_compliance, effective_assurance
 
 MAX_SAMPLE_SIZE = 200
 
@@ -442,8 +443,6 @@ def audit_reopen(*, audit: Audit, actor: Any) -> Audit:
 @transaction.atomic
 def audit_sign_off(*, audit: Audit, actor: Any) -> Audit:
     """An audit lead signs off a submitted audit: its assurance level is fixed and the audit is locked."""
-    from .selectors import audit_compliance, effective_assurance
-
     require_capability(actor, Cap.AUDITS_MANAGE)
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if not rules.can_sign_off(actor, audit):
@@ -534,14 +533,6 @@ def action_edit(*, action: Action, actor: Any, title: str, owner: Any, due_date:
     return action
 
 
-_OWNER_MOVES = {
-    ActionStatus.OPEN: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED},
-    ActionStatus.IN_PROGRESS: {ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED},
-    ActionStatus.COMPLETED: {ActionStatus.COMPLETED, ActionStatus.IN_PROGRESS},
-    ActionStatus.VERIFIED: set(),
-}
-
-
 @transaction.atomic
 def action_update_progress(*, action: Action, actor: Any, note: str, status: str | None = None) -> Action:
     """The owner records progress and may move the action to in progress or completed."""
@@ -550,7 +541,7 @@ def action_update_progress(*, action: Action, actor: Any, note: str, status: str
         raise PermissionDenied("Only the action's owner may update its progress.")
     note = (note or "").strip()
     status = status or action.status
-    if status not in _OWNER_MOVES[ActionStatus(action.status)]:
+    if status not in rules.OWNER_MOVES[ActionStatus(action.status)]:
         if action.status == ActionStatus.VERIFIED:
             raise ApplicationError("This action is verified and closed.")
         raise ApplicationError(

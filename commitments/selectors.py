@@ -15,7 +15,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from oversight.errors import ApplicationError
-from oversight.periods import Period, next_quarter, parse_quarter, previous_quarter
+from oversight.periods import Period, next_quarter, parse_quarter, previous_quarter, quarter_of
 from oversight.roles import Cap, require_capability
 
 from .choices import RAG_DEFINITIONS, AssessmentStatus, Rating
@@ -44,10 +44,11 @@ def current_plan() -> Plan | None:
 
 
 def reporting_key(plan: Plan | None = None, *, today: date | None = None) -> str:
-    """The quarter leads are reporting on now (the plan's open round, else last quarter)."""
-    from .services import default_reporting_key
-
-    return default_reporting_key(plan if plan is not None else current_plan(), today=today)
+    """The quarter leads are reporting on now (the plan's open round, else the quarter before today's)."""
+    plan = plan if plan is not None else current_plan()
+    if plan is not None and plan.reporting_period_id:
+        return plan.reporting_period.key
+    return previous_quarter(quarter_of(today or timezone.localdate())).key
 
 
 def known_quarter(key: str, *, today: date | None = None) -> Period:

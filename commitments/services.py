@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from oversight.errors import ApplicationError, clean_or_raise
 from oversight.history import save_with_actor
-from oversight.periods import parse_quarter, quarter_of
+from oversight.periods import parse_quarter
 from oversight.roles import Cap, require_capability
 
 from . import rules
@@ -212,15 +212,6 @@ def reporting_period_open(*, plan: Plan, period_key: str, actor: Any) -> Plan:
     clean_or_raise(plan)
     save_with_actor(plan, actor=actor, update_fields=["reporting_period"])
     return plan
-
-
-def default_reporting_key(plan: Plan | None, *, today: date | None = None) -> str:
-    """The quarter being reported on: the plan's open round, else the quarter before today's."""
-    if plan is not None and plan.reporting_period_id:
-        return plan.reporting_period.key
-    from oversight.periods import previous_quarter
-
-    return previous_quarter(quarter_of(today or timezone.localdate())).key
 
 
 # --- boards and meetings -------------------------------------------------------------------

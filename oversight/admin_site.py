@@ -6,6 +6,8 @@ from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from .roles import Cap, has_capability
+
 
 class OversightAdminSite(AdminSite):
     """The Django admin, open to users with the administrator role only.
@@ -18,8 +20,6 @@ class OversightAdminSite(AdminSite):
     index_title = "Reference data, users and records"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from .roles import Cap, has_capability
-
         return request.user.is_active and has_capability(request.user, Cap.ADMIN_SITE)
 
     def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:

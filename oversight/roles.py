@@ -16,8 +16,10 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
 class Role(StrEnum):
@@ -245,7 +247,6 @@ def capability_required(*capabilities: Cap) -> Callable:
 
 def capability_permission(*capabilities: Cap, write: tuple[Cap, ...] | None = None) -> type:
     """A DRF permission class: every ``capabilities`` to read; ``write`` ones too for unsafe methods."""
-    from rest_framework.permissions import SAFE_METHODS, BasePermission
 
     class HasCapability(BasePermission):
         message = "Your role does not allow this."
@@ -268,8 +269,6 @@ def sync_role_groups(**_: Any) -> None:
 
     Runs after every ``migrate`` so permissions of models added later are assigned too.
     """
-    from django.contrib.auth.models import Group, Permission
-
     every = Permission.objects.select_related("content_type")
     by_key = {f"{p.content_type.app_label}.{p.codename}": p for p in every}
     for role in Role:
