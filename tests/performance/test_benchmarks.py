@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from oversight.roles import Role
 from performance import seed as seed_benchmarks
-from performance.benchmarks import benchmark_figure_save
 from performance.models import BenchmarkFigure, BenchmarkMeasure
+from performance.services import benchmark_figure_save
 
 pytestmark = pytest.mark.django_db
 
