@@ -24,12 +24,11 @@ from oversight.roles import Cap, can_see_case_references, capability_required, h
 
 from . import rules, selectors, services
 from .choices import AnswerValue, AssuranceLevel, AuditArea, AuditStatus
+from .filters import ActionFilter, AuditFilter
 from .forms import (
-    ActionFilterForm,
     ActionForm,
     AssuranceForm,
     AuditEditForm,
-    AuditFilterForm,
     AuditPlanForm,
     LearningForm,
     OverviewForm,
@@ -76,9 +75,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         if has_capability(request.user, Cap.AUDIT_SUMMARIES_VIEW):
             return redirect("audits:overview")
         raise PermissionDenied("Your role does not include audits.")
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    audits = selectors.audit_list(user=request.user, filters=filters)
+    filterset = AuditFilter(request.GET or None, queryset=selectors.audit_list(user=request.user))
+    form, audits = filterset.form, filterset.qs
     return page_or_download(
         request,
         template="audits/audit_list.html",
@@ -544,11 +542,8 @@ def _action_row(action: Action) -> list[Any]:
 def action_list(request: HttpRequest) -> HttpResponse:
     """The actions tracker: every action, filterable by status, owner, overdue, audit and area."""
     today = timezone.localdate()
-    form = ActionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    if filters.get("owner"):
-        filters = {**filters, "owner": filters["owner"].pk}
-    actions = selectors.action_list(user=request.user, filters=filters, today=today)
+    filterset = ActionFilter(request.GET or None, queryset=selectors.action_list(user=request.user, today=today))
+    form, actions = filterset.form, filterset.qs
     return page_or_download(
         request,
         template="audits/action_list.html",

@@ -16,11 +16,11 @@ from oversight.roles import Cap, capability_required
 
 from . import rules, selectors, services
 from .choices import RAG_DEFINITIONS, Rating
+from .filters import CommitmentFilter
 from .forms import (
     ActionStatusForm,
     BoardActionForm,
     CorrectForm,
-    GridFilterForm,
     MeetingForm,
     OpenPeriodForm,
     ProgressUpdateForm,
@@ -43,13 +43,14 @@ def _label(rating: str | None) -> str:
 @capability_required(Cap.COMMITMENTS_VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
     """Commitments × the last 8 quarters, coloured tag plus text; filter by chapter, board, lead."""
-    form = GridFilterForm(request.GET or None)
+    filterset = CommitmentFilter(request.GET or None, queryset=selectors.commitment_list(user=request.user))
+    form, commitments = filterset.form, filterset.qs
     errors: list[str] = []
     try:
-        grid = selectors.rag_grid(user=request.user, end_key=request.GET.get("to") or None, filters=form.filters())
+        grid = selectors.rag_grid(user=request.user, end_key=request.GET.get("to") or None, commitments=commitments)
     except ApplicationError as exc:
         errors.append(exc.message)
-        grid = selectors.rag_grid(user=request.user, filters=form.filters())
+        grid = selectors.rag_grid(user=request.user, commitments=commitments)
     return page_or_download(
         request,
         template="commitments/overview.html",
