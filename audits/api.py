@@ -27,6 +27,7 @@ from oversight.roles import Cap, can_see_case_references, capability_permission,
 
 from . import rules, selectors, services
 from .choices import ActionStatus, AnswerValue, AssuranceLevel, AuditArea, AuditKind, LearningKind, LearningTheme
+from .filters import ActionFilter, AuditFilter, AuditIdFilter
 from .models import Action, Audit, CaseReview, LearningPoint, QuestionSet
 
 # --- Serializers -------------------------------------------------------------------------------------
@@ -200,13 +201,12 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     permission_classes = [AuditPermission]
     serializer_class = AuditOutput
+    filterset_class = AuditFilter
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Audit.objects.none()
-        params = self.request.query_params
-        filters = {k: params.get(k) for k in ("kind", "area", "status") if params.get(k)}
-        return selectors.audit_list(user=self.request.user, filters=filters)
+        return selectors.audit_list(user=self.request.user)
 
     def _audit(self) -> Audit:
         return get_object_or_404(Audit, pk=self.kwargs["pk"])
@@ -265,23 +265,18 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     permission_classes = [AuditPermission]
     serializer_class = ReviewOutput
+    filterset_class = AuditIdFilter
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return CaseReview.objects.none()
         if not rules.can_view_audits(self.request.user):
             raise PermissionDenied("Your role sees the audit overview only.")
-        qs = (
+        return (
             CaseReview.objects.select_related("investigation")
             .prefetch_related("answers")
             .order_by("audit_id", "position")
         )
-        audit = self.request.query_params.get("audit")
-        if audit:
-            if not audit.isdigit():
-                raise ApplicationError("audit must be an id.", {"audit": ["Not a number."]})
-            qs = qs.filter(audit_id=int(audit))
-        return qs
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "show_refs": can_see_case_references(self.request.user)}
@@ -305,13 +300,10 @@ class LearningPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     permission_classes = [AuditPermission]
     serializer_class = LearningOutput
+    filterset_class = AuditIdFilter
 
     def get_queryset(self) -> Any:
-        qs = LearningPoint.objects.order_by("audit_id", "pk")
-        audit = self.request.query_params.get("audit")
-        if audit and audit.isdigit():
-            qs = qs.filter(audit_id=int(audit))
-        return qs
+        return LearningPoint.objects.order_by("audit_id", "pk")
 
     @extend_schema(request=LearningInput, responses=LearningOutput)
     def create(self, request: Request) -> Response:
@@ -325,20 +317,12 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     permission_classes = [IsAuthenticated]
     serializer_class = ActionOutput
+    filterset_class = ActionFilter
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Action.objects.none()
-        params = self.request.query_params
-        filters: dict[str, Any] = {k: params.get(k) for k in ("status", "area") if params.get(k)}
-        for key in ("owner", "audit"):
-            if params.get(key):
-                if not params[key].isdigit():
-                    raise ApplicationError(f"{key} must be an id.", {key: ["Not a number."]})
-                filters[key] = int(params[key])
-        if params.get("overdue") in ("1", "true", "yes"):
-            filters["overdue"] = True
-        return selectors.action_list(user=self.request.user, filters=filters, today=timezone.localdate())
+        return selectors.action_list(user=self.request.user, today=timezone.localdate())
 
     def _out(self, action_obj: Action, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.action_detail(user=self.request.user, pk=action_obj.pk, today=timezone.localdate())

@@ -19,7 +19,6 @@ from .choices import (
     AssuranceLevel,
     AuditArea,
     AuditKind,
-    AuditStatus,
     LearningKind,
     LearningTheme,
 )
@@ -255,45 +254,6 @@ class QuestionSetEditForm(forms.Form):
         if too_long:
             raise forms.ValidationError(f"Question {too_long[0]} is longer than 300 characters.")
         return lines
-
-
-class AuditFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[("", "Any kind"), *AuditKind.choices], required=False, widget=forms.Select(attrs=SELECT)
-    )
-    area = forms.ChoiceField(
-        choices=[("", "Any area"), *AuditArea.choices], required=False, widget=forms.Select(attrs=SELECT)
-    )
-    status = forms.ChoiceField(
-        choices=[("", "Any status"), *AuditStatus.choices], required=False, widget=forms.Select(attrs=SELECT)
-    )
-    month_from = _month_field(required=False, label="From month")
-    month_to = _month_field(required=False, label="To month")
-
-    def clean_month_from(self) -> date | None:
-        return clean_month(self.cleaned_data["month_from"])
-
-    def clean_month_to(self) -> date | None:
-        return clean_month(self.cleaned_data["month_to"])
-
-
-class ActionFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        choices=[("", "Any status"), *ActionStatus.choices], required=False, widget=forms.Select(attrs=SELECT)
-    )
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.filter(audit_actions__isnull=False).distinct(),
-        required=False,
-        empty_label="Anyone",
-        widget=forms.Select(attrs=SELECT),
-    )
-    area = forms.ChoiceField(
-        label="Area", choices=[("", "Any area"), *AuditArea.choices], required=False, widget=forms.Select(attrs=SELECT)
-    )
-    audit = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    overdue = forms.BooleanField(
-        label="Overdue only", required=False, widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})
-    )
 
 
 class OverviewForm(forms.Form):

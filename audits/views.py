@@ -6,6 +6,7 @@ render. Crime references reach a template only when ``can_see_case_references``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -18,17 +19,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from oversight.errors import ApplicationError, add_errors_to_form
-from oversight.exports import FORMATS, table_response
+from oversight.exports import Download, page_or_download, query_string
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
 from . import rules, selectors, services
 from .choices import AnswerValue, AssuranceLevel, AuditArea, AuditStatus
+from .filters import ActionFilter, AuditFilter
 from .forms import (
-    ActionFilterForm,
     ActionForm,
     AssuranceForm,
     AuditEditForm,
-    AuditFilterForm,
     AuditPlanForm,
     LearningForm,
     OverviewForm,
@@ -49,18 +49,6 @@ def _get(fn: Any, **kwargs: Any) -> Any:
         return fn(**kwargs)
     except (Audit.DoesNotExist, CaseReview.DoesNotExist, Action.DoesNotExist, QuestionSet.DoesNotExist) as exc:
         raise Http404("Not found.") from exc
-
-
-def _export_format(request: HttpRequest) -> str | None:
-    fmt = request.GET.get("format", "")
-    return fmt if fmt in FORMATS else None
-
-
-def _query_string(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    for key in ("page", "format"):
-        query.pop(key, None)
-    return query.urlencode()
 
 
 def _manage_audit(request: HttpRequest, pk: int) -> Audit:
@@ -87,43 +75,46 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         if has_capability(request.user, Cap.AUDIT_SUMMARIES_VIEW):
             return redirect("audits:overview")
         raise PermissionDenied("Your role does not include audits.")
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    audits = selectors.audit_list(user=request.user, filters=filters)
-    fmt = _export_format(request)
-    if fmt:
-        rows = selectors.audit_rows(audits)
-        return table_response(
+    filterset = AuditFilter(request.GET or None, queryset=selectors.audit_list(user=request.user))
+    form, audits = filterset.form, filterset.qs
+    return page_or_download(
+        request,
+        template="audits/audit_list.html",
+        context=lambda: _audit_list_context(request, form, audits),
+        download=Download(
             filename="audits",
             headers=["Audit", "Kind", "Area", "Month", "Lead auditor", "Status", "Cases", "Compliance %", "Assurance"],
-            rows=(
-                [
-                    r["audit"].title,
-                    r["audit"].get_kind_display(),
-                    r["audit"].get_area_display(),
-                    r["audit"].month.strftime("%Y-%m"),
-                    str(r["audit"].lead_auditor),
-                    r["audit"].get_status_display(),
-                    r["reviews"],
-                    r["compliance_rate"],
-                    r["assurance"],
-                ]
-                for r in rows
-            ),
-            fmt=fmt,
-        )
-    page_obj = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "audits/audit_list.html",
-        {
-            "form": form,
-            "rows": selectors.audit_rows(page_obj.object_list),
-            "page_obj": page_obj,
-            "query_string": _query_string(request),
-            "can_plan": has_capability(request.user, Cap.AUDITS_MANAGE),
-        },
+            rows=audits,
+            row=_audit_row,
+        ),
     )
+
+
+def _audit_row(audit: Audit) -> list[Any]:
+    """One audit of the list's download (annotated by ``with_answer_counts``)."""
+    row = selectors.audit_rows([audit])[0]
+    return [
+        audit.title,
+        audit.get_kind_display(),
+        audit.get_area_display(),
+        audit.month.strftime("%Y-%m"),
+        str(audit.lead_auditor),
+        audit.get_status_display(),
+        row["reviews"],
+        row["compliance_rate"],
+        row["assurance"],
+    ]
+
+
+def _audit_list_context(request: HttpRequest, form: Any, audits: Any) -> dict[str, Any]:
+    page_obj = Paginator(audits, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "form": form,
+        "rows": selectors.audit_rows(page_obj.object_list),
+        "page_obj": page_obj,
+        "query_string": query_string(request),
+        "can_plan": has_capability(request.user, Cap.AUDITS_MANAGE),
+    }
 
 
 @capability_required(Cap.AUDITS_MANAGE)
@@ -556,20 +547,19 @@ def _action_row(action: Action) -> list[Any]:
 def action_list(request: HttpRequest) -> HttpResponse:
     """The actions tracker: every action, filterable by status, owner, overdue, audit and area."""
     today = timezone.localdate()
-    form = ActionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    if filters.get("owner"):
-        filters = {**filters, "owner": filters["owner"].pk}
-    actions = selectors.action_list(user=request.user, filters=filters, today=today)
-    fmt = _export_format(request)
-    if fmt:
-        return table_response(filename="actions", headers=ACTION_HEADERS, rows=map(_action_row, actions), fmt=fmt)
-    page_obj = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.action_counts(start=today, end=today, today=today)
-    return render(
+    filterset = ActionFilter(request.GET or None, queryset=selectors.action_list(user=request.user, today=today))
+    form, actions = filterset.form, filterset.qs
+    return page_or_download(
         request,
-        "audits/action_list.html",
-        {"form": form, "page_obj": page_obj, "query_string": _query_string(request), "counts": counts, "today": today},
+        template="audits/action_list.html",
+        context=lambda: {
+            "form": form,
+            "page_obj": Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query_string": query_string(request),
+            "counts": selectors.action_counts(start=today, end=today, today=today),
+            "today": today,
+        },
+        download=Download(filename="actions", headers=ACTION_HEADERS, rows=actions, row=_action_row),
     )
 
 
@@ -577,10 +567,12 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     """The actions the signed-in user owns, whatever their role."""
     today = timezone.localdate()
     actions = selectors.my_actions(user=request.user, today=today)
-    fmt = _export_format(request)
-    if fmt:
-        return table_response(filename="my-actions", headers=ACTION_HEADERS, rows=map(_action_row, actions), fmt=fmt)
-    return render(request, "audits/my_actions.html", {"actions": actions, "today": today})
+    return page_or_download(
+        request,
+        template="audits/my_actions.html",
+        context={"actions": actions, "today": today},
+        download=Download(filename="my-actions", headers=ACTION_HEADERS, rows=actions, row=_action_row),
+    )
 
 
 # --- Report ---------------------------------------------------------------------------------------------
@@ -596,48 +588,52 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
     learning = selectors.learning_list(user=request.user, audit_id=audit.pk)
     today = timezone.localdate()
     actions = selectors.action_list(user=request.user, filters={"audit": audit.pk}, today=today)
-    fmt = _export_format(request)
-    if fmt:
-        table = request.GET.get("table", "questions")
-        name = f"audit-{audit.pk}-{table}"
-        counts = ["Compliant", "Partial", "Not compliant", "Not applicable", "Compliance %"]
-        if table == "cases":
-            headers = ["Case", *(["Crime reference"] if show_refs else []), *counts]
-            rows = (
-                [
-                    r["label"],
-                    *([r["crime_reference"]] if show_refs else []),
-                    r["compliant"],
-                    r["partial"],
-                    r["non_compliant"],
-                    r["not_applicable"],
-                    r["compliance_rate"],
-                ]
-                for r in cases
-            )
-        elif table == "learning":
-            headers = ["Kind", "Theme", "Learning", "Case"]
-            rows = (
-                [lp.get_kind_display(), lp.get_theme_display(), lp.text, lp.review.label if lp.review else ""]
-                for lp in learning
-            )
-        elif table == "actions":
-            headers, rows = ACTION_HEADERS, map(_action_row, actions)
-        else:
-            headers = ["Question", "Text", *counts]
-            rows = (
-                [
-                    q["order"],
-                    q["text"],
-                    q["compliant"],
-                    q["partial"],
-                    q["non_compliant"],
-                    q["not_applicable"],
-                    q["compliance_rate"],
-                ]
-                for q in questions
-            )
-        return table_response(filename=name, headers=headers, rows=rows, fmt=fmt)
+    name = f"audit-{audit.pk}"
+    downloads = {
+        "questions": Download(
+            filename=f"{name}-questions",
+            headers=["Question", "Text", *COUNT_HEADERS],
+            rows=questions,
+            row=lambda q: [q["order"], q["text"], *_counts(q)],
+        ),
+        "cases": Download(
+            filename=f"{name}-cases",
+            headers=["Case", *(["Crime reference"] if show_refs else []), *COUNT_HEADERS],
+            rows=cases,
+            row=lambda r: [r["label"], *([r["crime_reference"]] if show_refs else []), *_counts(r)],
+        ),
+        "learning": Download(
+            filename=f"{name}-learning",
+            headers=["Kind", "Theme", "Learning", "Case"],
+            rows=learning,
+            row=lambda lp: [
+                lp.get_kind_display(),
+                lp.get_theme_display(),
+                lp.text,
+                lp.review.label if lp.review else "",
+            ],
+        ),
+        "actions": Download(filename=f"{name}-actions", headers=ACTION_HEADERS, rows=actions, row=_action_row),
+    }
+    return page_or_download(
+        request,
+        template="audits/audit_report.html",
+        context=lambda: _report_context(audit, questions, cases, learning, actions, show_refs),
+        download=downloads,
+    )
+
+
+COUNT_HEADERS = ["Compliant", "Partial", "Not compliant", "Not applicable", "Compliance %"]
+
+
+def _counts(row: dict[str, Any]) -> list[Any]:
+    """The answer counts and rate of a compliance row, in the order of ``COUNT_HEADERS``."""
+    return [row["compliant"], row["partial"], row["non_compliant"], row["not_applicable"], row["compliance_rate"]]
+
+
+def _report_context(
+    audit: Audit, questions: Any, cases: Any, learning: Any, actions: Any, show_refs: bool
+) -> dict[str, Any]:
     compliance = selectors.audit_compliance(audit_id=audit.pk)
     chart = {
         "type": "bar",
@@ -646,23 +642,19 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
         "percent": True,
         "yLabel": "Compliance %",
     }
-    return render(
-        request,
-        "audits/audit_report.html",
-        {
-            "audit": audit,
-            "questions": questions,
-            "cases": cases,
-            "learning": learning,
-            "actions": actions,
-            "compliance": compliance,
-            "suggested": selectors.suggested_assurance(compliance["compliance_rate"]),
-            "assurance": selectors.effective_assurance(audit, compliance["compliance_rate"]),
-            "assurance_labels": dict(AssuranceLevel.choices),
-            "chart": chart,
-            "show_refs": show_refs,
-        },
-    )
+    return {
+        "audit": audit,
+        "questions": questions,
+        "cases": cases,
+        "learning": learning,
+        "actions": actions,
+        "compliance": compliance,
+        "suggested": selectors.suggested_assurance(compliance["compliance_rate"]),
+        "assurance": selectors.effective_assurance(audit, compliance["compliance_rate"]),
+        "assurance_labels": dict(AssuranceLevel.choices),
+        "chart": chart,
+        "show_refs": show_refs,
+    }
 
 
 # --- Overview (aggregates, every role) -------------------------------------------------------------------
@@ -691,60 +683,53 @@ def overview(request: HttpRequest) -> HttpResponse:
     trend = selectors.compliance_trend(month_start=start, month_end=month_end)
     by_area = selectors.compliance_by_area(month_start=start, month_end=month_end)
     themes = selectors.learning_theme_counts(month_start=start, month_end=month_end)
-    fmt = _export_format(request)
-    if fmt:
-        if request.GET.get("table") == "themes":
-            return table_response(
-                filename="audit-learning-themes",
-                headers=["Theme", "Good practice", "Improvement", "Total"],
-                rows=([t["theme_label"], t["good_practice"], t["improvement"], t["total"]] for t in themes),
-                fmt=fmt,
-            )
-        if request.GET.get("table") == "areas":
-            return table_response(
-                filename="audit-compliance-by-area",
-                headers=[
-                    "Area",
-                    "Audits",
-                    "Compliant",
-                    "Partial",
-                    "Not compliant",
-                    "Not applicable",
-                    "Compliance %",
-                    *[lvl.label for lvl in AssuranceLevel],
-                ],
-                rows=(
-                    [
-                        r["area_label"],
-                        r["audits"],
-                        r["compliant"],
-                        r["partial"],
-                        r["non_compliant"],
-                        r["not_applicable"],
-                        r["compliance_rate"],
-                        *[r["assurance"][lvl] for lvl in AssuranceLevel.values],
-                    ]
-                    for r in by_area
-                ),
-                fmt=fmt,
-            )
-        return table_response(
+    downloads = {
+        "trend": Download(
             filename="audit-compliance-trend",
-            headers=["Month", "Area", "Compliant", "Partial", "Not compliant", "Not applicable", "Compliance %"],
-            rows=(
-                [
-                    r["month"],
-                    r["area_label"],
-                    r["compliant"],
-                    r["partial"],
-                    r["non_compliant"],
-                    r["not_applicable"],
-                    r["compliance_rate"],
-                ]
-                for r in trend
-            ),
-            fmt=fmt,
-        )
+            headers=["Month", "Area", *COUNT_HEADERS],
+            rows=trend,
+            row=lambda r: [r["month"], r["area_label"], *_counts(r)],
+        ),
+        "areas": Download(
+            filename="audit-compliance-by-area",
+            headers=["Area", "Audits", *COUNT_HEADERS, *[lvl.label for lvl in AssuranceLevel]],
+            rows=by_area,
+            row=lambda r: [
+                r["area_label"],
+                r["audits"],
+                *_counts(r),
+                *[r["assurance"][lvl] for lvl in AssuranceLevel.values],
+            ],
+        ),
+        "themes": Download(
+            filename="audit-learning-themes",
+            headers=["Theme", "Good practice", "Improvement", "Total"],
+            rows=themes,
+            row=lambda t: [t["theme_label"], t["good_practice"], t["improvement"], t["total"]],
+        ),
+    }
+    return page_or_download(
+        request,
+        template="audits/overview.html",
+        context=lambda: {
+            "form": form,
+            "errors": errors,
+            "start": start,
+            "end": end,
+            **_overview_chart(trend, start=start, month_end=month_end),
+            "by_area": by_area,
+            "assurance": selectors.assurance_counts(month_start=start, month_end=month_end),
+            "assurance_labels": dict(AssuranceLevel.choices),
+            "themes": themes,
+            "actions": selectors.action_counts(start=start, end=month_end, today=today),
+            "query_string": query_string(request),
+        },
+        download=downloads,
+    )
+
+
+def _overview_chart(trend: list[dict[str, Any]], *, start: date, month_end: date) -> dict[str, Any]:
+    """The compliance trend as a line per area, and the same figures as a month × area table."""
     months = selectors.overview_months(month_start=start, month_end=month_end)
     areas = [key for key in [*AuditArea.values, selectors.THEMATIC_KEY] if any(r["area"] == key for r in trend)]
     grid = {(r["month"], r["area"]): r["compliance_rate"] for r in trend}
@@ -755,26 +740,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         "percent": True,
         "yLabel": "Compliance %",
     }
-    pivot = [{"month": m, "rates": [grid.get((m, a)) for a in areas]} for m in months]
-    return render(
-        request,
-        "audits/overview.html",
-        {
-            "form": form,
-            "errors": errors,
-            "start": start,
-            "end": end,
-            "chart": chart,
-            "areas": [selectors.area_label(a) for a in areas],
-            "pivot": pivot,
-            "by_area": by_area,
-            "assurance": selectors.assurance_counts(month_start=start, month_end=month_end),
-            "assurance_labels": dict(AssuranceLevel.choices),
-            "themes": themes,
-            "actions": selectors.action_counts(start=start, end=month_end, today=today),
-            "query_string": _query_string(request),
-        },
-    )
+    return {
+        "chart": chart,
+        "areas": [selectors.area_label(a) for a in areas],
+        "pivot": [{"month": m, "rates": [grid.get((m, a)) for a in areas]} for m in months],
+    }
 
 
 # --- Question sets --------------------------------------------------------------------------------------

@@ -45,9 +45,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -65,7 +64,7 @@ from django.db.models import (
     Sum,
 )
 
-from oversight.errors import ApplicationError
+from oversight.errors import ApplicationError, errors_message
 from oversight.numbers import mean_days, percentage
 from oversight.periods import Period, financial_year_of, month_of, quarter_of
 
@@ -78,6 +77,11 @@ logger = logging.getLogger(__name__)
 GROUP_BY_CHOICES: tuple[str, ...] = ("month", "quarter", "year", "strand", "lpa")
 PERIOD_GROUPS = frozenset({"month", "quarter", "year"})
 FILTER_PARAMS: tuple[str, ...] = ("strand", "offence_group", "victim_age_group", "lpa", "team", "flag")
+# The bounds of a KPI period, shared by every caller that reads one from a request (the API's
+# input serializer and the dashboard form, both in ``performance/``): a period starts on or after
+# EARLIEST_DATE and ends on or before LATEST_DATE.
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
 
 # Every metric of DESIGN.md §3, in the order the API and the exports show them.
 METRICS: tuple[str, ...] = (
@@ -127,8 +131,6 @@ METRIC_LABELS: dict[str, str] = {
 PERCENT_METRICS = frozenset(
     {"charged_pct", "positive_outcome_rate", "victim_withdrawal_pct", "cps_charge_rate", "rui_pct", "conviction_rate"}
 )
-
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # --------------------------------------------------------------------------- SQL pieces
@@ -246,74 +248,8 @@ def resolve_filters(raw: Mapping[str, Any] | KpiFilters | None) -> KpiFilters:
         else:
             values[f"{name}_id"] = pk
     if errors:
-        raise ApplicationError(_message(errors), errors)
+        raise ApplicationError(errors_message(errors), errors)
     return KpiFilters(**values)
-
-
-def _message(errors: Mapping[str, list[str]]) -> str:
-    return " ".join(f"{param}: {messages[0]}" for param, messages in errors.items())
-
-
-# --------------------------------------------------------------------------- request parsing
-
-
-@dataclass(frozen=True)
-class KpiRequest:
-    """A validated KPI request (period, grouping, filters)."""
-
-    date_from: date
-    date_to: date
-    group_by: str | None = None
-    filters: KpiFilters = field(default_factory=KpiFilters)
-
-
-def parse_date(value: Any, param: str) -> date:
-    text = str(value or "").strip()
-    if not text:
-        raise ApplicationError(f"{param}: a date is required (YYYY-MM-DD).", {param: ["This parameter is required."]})
-    try:
-        if not _DATE_RE.match(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ApplicationError(
-            f"{param}: '{text}' is not a date: use YYYY-MM-DD, e.g. 2025-04-01.", {param: ["Malformed date."]}
-        ) from None
-
-
-def parse_kpi_request(params: Mapping[str, Any], *, allow_group_by: bool = True) -> KpiRequest:
-    """Validate query parameters ``from``, ``to``, ``group_by`` and the filters.
-
-    Raises one ``ApplicationError`` listing every bad parameter by name; unknown parameters other than
-    ``format`` and ``page`` are refused too, so a misspelt filter never silently widens the figures.
-    """
-    errors: dict[str, list[str]] = {}
-    dates: dict[str, date] = {}
-    for param in ("from", "to"):
-        try:
-            dates[param] = parse_date(params.get(param), param)
-        except ApplicationError as exc:
-            errors.update(exc.extra)
-            errors[param] = [exc.message.split(": ", 1)[1]]
-    if "from" in dates and "to" in dates and dates["from"] > dates["to"]:
-        errors["from"] = [f"'from' ({dates['from']}) is after 'to' ({dates['to']})."]
-    group_by = str(params.get("group_by") or "").strip() or None
-    if group_by is not None:
-        if not allow_group_by:
-            errors["group_by"] = ["This endpoint does not group."]
-        elif group_by not in GROUP_BY_CHOICES:
-            errors["group_by"] = [f"'{group_by}' is not a grouping: use one of {', '.join(GROUP_BY_CHOICES)}."]
-    allowed = {"from", "to", "group_by", "format", "page", *FILTER_PARAMS}
-    for param in sorted(set(params) - allowed):
-        errors[param] = ["Unknown parameter."]
-    filters = KpiFilters()
-    try:
-        filters = resolve_filters({k: params.get(k) for k in FILTER_PARAMS if k in params})
-    except ApplicationError as exc:
-        errors.update(exc.extra)
-    if errors:
-        raise ApplicationError(_message(errors), errors)
-    return KpiRequest(dates["from"], dates["to"], group_by, filters)
 
 
 # --------------------------------------------------------------------------- aggregation

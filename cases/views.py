@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from oversight.errors import ApplicationError, add_errors_to_form
-from oversight.exports import FORMATS, table_response
+from oversight.exports import Download, export_format, page_or_download, query_string
 from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, services
@@ -25,85 +25,79 @@ PAGE_SIZE = 50
 MAX_ERRORS_SHOWN = 1000
 
 
-def _query_string(request: HttpRequest, *drop: str) -> str:
-    params = request.GET.copy()
-    for name in ("page", "format", *drop):
-        params.pop(name, None)
-    return params.urlencode()
-
-
 @capability_required(Cap.INVESTIGATIONS_VIEW)
 def investigation_list(request: HttpRequest) -> HttpResponse:
     """The register: filters, sorting, pagination; ``?format=csv|xlsx`` downloads the filtered list."""
-    fmt = request.GET.get("format")
-    filterset = selectors.investigation_list(user=request.user, filters=request.GET, related=fmt in FORMATS)
+    filterset = selectors.investigation_list(
+        user=request.user, filters=request.GET, related=export_format(request) is not None
+    )
     queryset = filterset.qs
     if not request.GET.get("ordering"):
         queryset = queryset.order_by("-recorded_date", "crime_reference")
     else:
         queryset = queryset.order_by(*queryset.query.order_by, "id")
-    if fmt in FORMATS:
-        return _export(queryset, fmt)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    sort = request.GET.get("ordering", "")
-    return render(
+    return page_or_download(
         request,
-        "cases/investigation_list.html",
-        {
+        template="cases/investigation_list.html",
+        context=lambda: {
             "filter": filterset,
             "form": filterset.form,
-            "page_obj": page,
-            "query_string": _query_string(request),
-            "sort_query": _query_string(request, "ordering"),
-            "sort": sort,
-            "sort_columns": [
-                ("crime_reference", "Crime reference"),
-                ("strand", "Strand"),
-                ("offence_group", "Offence group"),
-                ("lpa", "LPA"),
-                ("team", "Team"),
-                ("recorded_date", "Recorded"),
-                ("outcome_type", "Outcome"),
-                ("outcome_date", "Outcome date"),
-            ],
+            "page_obj": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query_string": query_string(request),
+            "sort_query": query_string(request, drop=("page", "format", "ordering")),
+            "sort": request.GET.get("ordering", ""),
+            "sort_columns": SORT_COLUMNS,
             "can_edit": has_capability(request.user, Cap.INVESTIGATIONS_EDIT),
         },
+        # The import's own columns, so an export can be corrected and re-imported.
+        download=Download(
+            filename="investigations",
+            headers=[*IMPORT_COLUMNS, *EXTRA_COLUMNS],
+            rows=queryset.iterator(chunk_size=2000),
+            row=_export_row,
+        ),
     )
 
 
-def _export(queryset: Any, fmt: str) -> HttpResponse:
-    """The filtered list in the import's own columns (so an export can be corrected and re-imported)."""
-    headers = [*IMPORT_COLUMNS, *EXTRA_COLUMNS]
+SORT_COLUMNS = [
+    ("crime_reference", "Crime reference"),
+    ("strand", "Strand"),
+    ("offence_group", "Offence group"),
+    ("lpa", "LPA"),
+    ("team", "Team"),
+    ("recorded_date", "Recorded"),
+    ("outcome_type", "Outcome"),
+    ("outcome_date", "Outcome date"),
+]
 
-    def rows() -> Any:
-        for inv in queryset.iterator(chunk_size=2000):
-            referrals = list(inv.referrals.all())
-            latest = referrals[-1] if referrals else None
-            yield [
-                inv.crime_reference,
-                inv.strand,
-                inv.offence_group,
-                inv.victim_age_group,
-                inv.lpa.code if inv.lpa else "",
-                inv.team.code if inv.team else "",
-                inv.recorded_date,
-                inv.offence_date,
-                inv.outcome_type,
-                inv.outcome_date,
-                latest.referral_date if latest else None,
-                latest.decision if latest else "",
-                latest.decision_date if latest else None,
-                inv.arrest_date,
-                inv.bail_status,
-                inv.court_outcome,
-                inv.court_outcome_date,
-                inv.vcop_compliant,
-                inv.vps_offered,
-                ";".join(sorted(f.code for f in inv.flags.all())),
-                inv.advocate_referral,
-            ]
 
-    return table_response(filename="investigations", headers=headers, rows=rows(), fmt=fmt)
+def _export_row(inv: Investigation) -> list[Any]:
+    """One investigation in the columns of ``IMPORT_COLUMNS`` then ``EXTRA_COLUMNS``."""
+    referrals = list(inv.referrals.all())
+    latest = referrals[-1] if referrals else None
+    return [
+        inv.crime_reference,
+        inv.strand,
+        inv.offence_group,
+        inv.victim_age_group,
+        inv.lpa.code if inv.lpa else "",
+        inv.team.code if inv.team else "",
+        inv.recorded_date,
+        inv.offence_date,
+        inv.outcome_type,
+        inv.outcome_date,
+        latest.referral_date if latest else None,
+        latest.decision if latest else "",
+        latest.decision_date if latest else None,
+        inv.arrest_date,
+        inv.bail_status,
+        inv.court_outcome,
+        inv.court_outcome_date,
+        inv.vcop_compliant,
+        inv.vps_offered,
+        ";".join(sorted(f.code for f in inv.flags.all())),
+        inv.advocate_referral,
+    ]
 
 
 @capability_required(Cap.INVESTIGATIONS_VIEW)

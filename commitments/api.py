@@ -23,6 +23,7 @@ from oversight.roles import Cap, capability_permission, has_capability
 
 from . import rules, selectors, services
 from .choices import Rating
+from .filters import CommitmentFilter, MeetingFilter, ProgressUpdateFilter, RagAssessmentFilter
 from .models import Board, BoardMeeting, Chapter, Commitment, Plan, ProgressUpdate, RagAssessment
 
 # --- the RAG report -------------------------------------------------------------------------
@@ -202,10 +203,6 @@ class MeetingSerializer(serializers.ModelSerializer):
 # --- viewsets -----------------------------------------------------------------------------
 
 
-def _filters(request: Request, *names: str) -> dict[str, Any]:
-    return {name: request.query_params.get(name) for name in names if request.query_params.get(name)}
-
-
 class NoDeleteViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -220,14 +217,13 @@ class CommitmentViewSet(NoDeleteViewSet):
     """Commitments in plan order (filters: ``chapter``, ``board``, ``lead``). The system owner edits them."""
 
     serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
     permission_classes = [capability_permission(Cap.COMMITMENTS_VIEW, write=(Cap.ADMIN_SITE,))]
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Commitment.objects.none()
-        return selectors.commitment_list(
-            user=self.request.user, filters=_filters(self.request, "chapter", "board", "lead")
-        )
+        return selectors.commitment_list(user=self.request.user)
 
     def perform_create(self, serializer: CommitmentSerializer) -> None:
         serializer.instance = services.commitment_save(
@@ -245,6 +241,7 @@ class ProgressUpdateViewSet(NoDeleteViewSet):
     """Progress updates (filters: ``period``, ``commitment``). A lead writes them for their own commitments."""
 
     serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilter
     permission_classes = [
         capability_permission(Cap.COMMITMENTS_VIEW, write=(Cap.PROGRESS_WRITE_OWN, Cap.RAG_PROPOSE_OWN))
     ]
@@ -252,9 +249,7 @@ class ProgressUpdateViewSet(NoDeleteViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return ProgressUpdate.objects.none()
-        return selectors.progress_update_list(
-            user=self.request.user, filters=_filters(self.request, "period", "commitment")
-        )
+        return selectors.progress_update_list(user=self.request.user)
 
     def perform_create(self, serializer: ProgressUpdateSerializer) -> None:
         data = serializer.validated_data
@@ -291,6 +286,7 @@ class RagAssessmentViewSet(NoDeleteViewSet):
     """
 
     serializer_class = RagAssessmentSerializer
+    filterset_class = RagAssessmentFilter
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     WRITE_CAPS = {
         "create": (Cap.RAG_PROPOSE_OWN, Cap.PROGRESS_WRITE_OWN),
@@ -308,9 +304,7 @@ class RagAssessmentViewSet(NoDeleteViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return RagAssessment.objects.none()
-        filters = _filters(self.request, "period", "commitment", "status")
-        filters["current"] = self.request.query_params.get("current") in ("1", "true", "yes")
-        return selectors.assessment_list(user=self.request.user, filters=filters)
+        return selectors.assessment_list(user=self.request.user)
 
     def _respond(self, assessment: RagAssessment, code: int = status.HTTP_200_OK) -> Response:
         assessment = selectors.assessment_queryset().get(pk=assessment.pk)
@@ -422,12 +416,13 @@ class MeetingViewSet(NoDeleteViewSet):
     """Board meetings (filter: ``board``). The chair records and corrects their own board's meetings."""
 
     serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
     permission_classes = [capability_permission(Cap.BOARDS_VIEW, write=(Cap.BOARDS_MANAGE_OWN,))]
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return BoardMeeting.objects.none()
-        return selectors.meeting_list(user=self.request.user, filters=_filters(self.request, "board"))
+        return selectors.meeting_list(user=self.request.user)
 
     def perform_create(self, serializer: MeetingSerializer) -> None:
         serializer.instance = services.meeting_record(actor=self.request.user, **serializer.validated_data)

@@ -9,7 +9,7 @@ from django import forms
 from oversight.models import User
 
 from .choices import BoardActionStatus, Rating
-from .models import Board, Chapter, Commitment
+from .models import Board, Commitment
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 8}
 SELECT = {"class": "govuk-select"}
@@ -18,37 +18,6 @@ SELECT = {"class": "govuk-select"}
 class RatingField(forms.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=Rating.choices, widget=forms.RadioSelect, **kwargs)
-
-
-class GridFilterForm(forms.Form):
-    """Filters of the RAG overview grid."""
-
-    chapter = forms.ModelChoiceField(
-        queryset=Chapter.objects.none(), required=False, empty_label="All chapters", widget=forms.Select(attrs=SELECT)
-    )
-    board = forms.ModelChoiceField(
-        queryset=Board.objects.none(), required=False, empty_label="All boards", widget=forms.Select(attrs=SELECT)
-    )
-    lead = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        empty_label="All leads",
-        widget=forms.Select(attrs=SELECT),
-        label="Lead officer",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["chapter"].queryset = Chapter.objects.order_by("plan", "order")
-        self.fields["board"].queryset = Board.objects.order_by("name")
-        self.fields["lead"].queryset = (
-            User.objects.filter(led_commitments__isnull=False).distinct().order_by("full_name")
-        )
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        return {name: (value.pk if value else None) for name, value in self.cleaned_data.items()}
 
 
 class ProgressUpdateForm(forms.Form):

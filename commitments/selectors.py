@@ -164,12 +164,22 @@ def grid_quarters(end_key: str, count: int = GRID_QUARTERS) -> list[Period]:
     return quarters
 
 
-def rag_grid(*, user: Any, end_key: str | None = None, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+def rag_grid(
+    *,
+    user: Any,
+    end_key: str | None = None,
+    filters: dict[str, Any] | None = None,
+    commitments: QuerySet[Commitment] | None = None,
+) -> dict[str, Any]:
     """Commitments × the 8 quarters ending ``end_key`` (default: the quarter being reported on).
 
+    The rows are ``commitments`` (narrowed from :func:`commitment_list` by the page's filters) or
+    else ``commitment_list(user=user, filters=filters)``.
     Two queries: the commitments, then the current assessments of those quarters.
     """
-    commitments = list(commitment_list(user=user, filters=filters))
+    if commitments is None:
+        commitments = commitment_list(user=user, filters=filters)
+    commitments = list(commitments)
     end_key = end_key or reporting_key()
     quarters = grid_quarters(end_key)
     keys = [q.key for q in quarters]

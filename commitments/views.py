@@ -11,16 +11,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.errors import ApplicationError, add_errors_to_form
-from oversight.exports import FORMATS, table_response
+from oversight.exports import Download, page_or_download, query_string
 from oversight.roles import Cap, capability_required
 
 from . import rules, selectors, services
 from .choices import RAG_DEFINITIONS, Rating
+from .filters import CommitmentFilter
 from .forms import (
     ActionStatusForm,
     BoardActionForm,
     CorrectForm,
-    GridFilterForm,
     MeetingForm,
     OpenPeriodForm,
     ProgressUpdateForm,
@@ -37,54 +37,51 @@ def _label(rating: str | None) -> str:
     return RATING_LABELS.get(rating or "", "Not published")
 
 
-def _query_string(request: HttpRequest, *drop: str) -> str:
-    params = request.GET.copy()
-    for name in ("format", "page", *drop):
-        params.pop(name, None)
-    return params.urlencode()
-
-
 # --- RAG overview -------------------------------------------------------------------------
 
 
 @capability_required(Cap.COMMITMENTS_VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
     """Commitments × the last 8 quarters, coloured tag plus text; filter by chapter, board, lead."""
-    form = GridFilterForm(request.GET or None)
+    filterset = CommitmentFilter(request.GET or None, queryset=selectors.commitment_list(user=request.user))
+    form, commitments = filterset.form, filterset.qs
     errors: list[str] = []
     try:
-        grid = selectors.rag_grid(user=request.user, end_key=request.GET.get("to") or None, filters=form.filters())
+        grid = selectors.rag_grid(user=request.user, end_key=request.GET.get("to") or None, commitments=commitments)
     except ApplicationError as exc:
         errors.append(exc.message)
-        grid = selectors.rag_grid(user=request.user, filters=form.filters())
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        headers = ["Action ref", "Commitment", "Chapter", "Lead officer", "Board"] + [
-            q["label"] for q in grid["quarters"]
-        ]
-        rows = (
-            [
+        grid = selectors.rag_grid(user=request.user, commitments=commitments)
+    return page_or_download(
+        request,
+        template="commitments/overview.html",
+        context={
+            "grid": grid,
+            "form": form,
+            "errors": errors,
+            "query_string": query_string(request),
+            "filter_query": query_string(request, drop=("page", "format", "to")),
+            "definitions": RAG_DEFINITIONS,
+        },
+        download=Download(
+            filename=f"rag-overview-{grid['end_key']}",
+            headers=[
+                "Action ref",
+                "Commitment",
+                "Chapter",
+                "Lead officer",
+                "Board",
+                *(q["label"] for q in grid["quarters"]),
+            ],
+            rows=grid["rows"],
+            row=lambda row: [
                 row["commitment"].action_ref,
                 row["commitment"].text,
                 row["commitment"].chapter.title,
                 str(row["commitment"].lead or ""),
                 str(row["commitment"].board or ""),
                 *[_label(cell.rating) for cell in row["cells"]],
-            ]
-            for row in grid["rows"]
-        )
-        return table_response(filename=f"rag-overview-{grid['end_key']}", headers=headers, rows=rows, fmt=fmt)
-    return render(
-        request,
-        "commitments/overview.html",
-        {
-            "grid": grid,
-            "form": form,
-            "errors": errors,
-            "query_string": _query_string(request),
-            "filter_query": _query_string(request, "to"),
-            "definitions": RAG_DEFINITIONS,
-        },
+            ],
+        ),
         status=400 if errors else 200,
     )
 
@@ -153,28 +150,28 @@ def my_commitments(request: HttpRequest) -> HttpResponse:
     """The lead's own commitments and what is due for the quarter being reported on."""
     key = selectors.reporting_key()
     rows = selectors.my_commitments(user=request.user, period_key=key)
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        return table_response(
+    return page_or_download(
+        request,
+        template="commitments/my_commitments.html",
+        context={
+            "rows": rows,
+            "period_key": key,
+            "period_label": period_label(key),
+            "due": sum(r["due"] for r in rows),
+        },
+        download=Download(
             filename=f"my-commitments-{key}",
             headers=["Action ref", "Commitment", "Board", f"{period_label(key)} status", "Proposed", "Published"],
-            rows=(
-                [
-                    r["commitment"].action_ref,
-                    r["commitment"].text,
-                    str(r["commitment"].board or ""),
-                    r["state"],
-                    _label(r["assessment"].proposed_rating) if r["assessment"] else "",
-                    _label(r["assessment"].rating) if r["assessment"] else "",
-                ]
-                for r in rows
-            ),
-            fmt=fmt,
-        )
-    return render(
-        request,
-        "commitments/my_commitments.html",
-        {"rows": rows, "period_key": key, "period_label": period_label(key), "due": sum(r["due"] for r in rows)},
+            rows=rows,
+            row=lambda r: [
+                r["commitment"].action_ref,
+                r["commitment"].text,
+                str(r["commitment"].board or ""),
+                r["state"],
+                _label(r["assessment"].proposed_rating) if r["assessment"] else "",
+                _label(r["assessment"].rating) if r["assessment"] else "",
+            ],
+        ),
     )
 
 
@@ -328,38 +325,37 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
 def scrutiny_queue(request: HttpRequest) -> HttpResponse:
     """Ratings the boards have reviewed, waiting for the OPCC to publish."""
     queue = list(selectors.scrutiny_queue(user=request.user))
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        return table_response(
+    return page_or_download(
+        request,
+        template="commitments/scrutiny_queue.html",
+        context=lambda: _scrutiny_context(queue),
+        download=Download(
             filename="scrutiny-queue",
             headers=["Period", "Action ref", "Commitment", "Lead", "Board", "Proposed", "Board decision", "Comment"],
-            rows=(
-                [
-                    a.period.key,
-                    a.commitment.action_ref,
-                    a.commitment.text,
-                    str(a.commitment.lead or ""),
-                    str(a.commitment.board or ""),
-                    _label(a.proposed_rating),
-                    a.get_status_display(),
-                    a.review_comment,
-                ]
-                for a in queue
-            ),
-            fmt=fmt,
-        )
-    plan = selectors.current_plan()
-    return render(
-        request,
-        "commitments/scrutiny_queue.html",
-        {
-            "queue": queue,
-            "awaiting_board": selectors.awaiting_board_count(),
-            "plan": plan,
-            "reporting_key": selectors.reporting_key(plan),
-            "open_form": OpenPeriodForm(),
-        },
+            rows=queue,
+            row=lambda a: [
+                a.period.key,
+                a.commitment.action_ref,
+                a.commitment.text,
+                str(a.commitment.lead or ""),
+                str(a.commitment.board or ""),
+                _label(a.proposed_rating),
+                a.get_status_display(),
+                a.review_comment,
+            ],
+        ),
     )
+
+
+def _scrutiny_context(queue: list[RagAssessment]) -> dict[str, Any]:
+    plan = selectors.current_plan()
+    return {
+        "queue": queue,
+        "awaiting_board": selectors.awaiting_board_count(),
+        "plan": plan,
+        "reporting_key": selectors.reporting_key(plan),
+        "open_form": OpenPeriodForm(),
+    }
 
 
 @require_POST
@@ -393,26 +389,24 @@ def report(request: HttpRequest) -> HttpResponse:
         document = selectors.report_document(user=request.user, period_key=key)
     except ApplicationError as exc:
         return render(request, "commitments/report.html", {"errors": [exc.message], "period_key": key}, status=400)
-    fmt = request.GET.get("format")
-    label = document["label"]
-    if fmt == "docx":
+    if request.GET.get("format") == "docx":
         response = HttpResponse(build_report_docx(document), content_type=DOCX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="rag-report-{document["period"]}.docx"'
         return response
-    if fmt in FORMATS:
-        return table_response(
-            filename=f"rag-annex-{document['period']}",
-            headers=["Action ref", "Commitment", f"{label} deliverable rating", "Previous quarter rating"],
-            rows=(
-                [r["action_ref"], r["commitment"], _label(r["rating"]), _label(r["previous_rating"])]
-                for r in document["rows"]
-            ),
-            fmt=fmt,
-        )
-    return render(
+    return page_or_download(
         request,
-        "commitments/report.html",
-        {"document": document, "period_key": document["period"], "query_string": f"period={document['period']}"},
+        template="commitments/report.html",
+        context={
+            "document": document,
+            "period_key": document["period"],
+            "query_string": f"period={document['period']}",
+        },
+        download=Download(
+            filename=f"rag-annex-{document['period']}",
+            headers=["Action ref", "Commitment", f"{document['label']} deliverable rating", "Previous quarter rating"],
+            rows=document["rows"],
+            row=lambda r: [r["action_ref"], r["commitment"], _label(r["rating"]), _label(r["previous_rating"])],
+        ),
     )
 
 
@@ -422,25 +416,24 @@ def report(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.BOARDS_VIEW)
 def board_list(request: HttpRequest) -> HttpResponse:
     boards = list(selectors.board_list(user=request.user))
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        return table_response(
+    return page_or_download(
+        request,
+        template="commitments/board_list.html",
+        context={"boards": boards},
+        download=Download(
             filename="boards",
             headers=["Board", "Chair", "Cadence", "Commitments", "Meetings", "Ratings awaiting review"],
-            rows=(
-                [
-                    b.name,
-                    str(b.chair or ""),
-                    b.get_cadence_display(),
-                    b.commitment_count,
-                    b.meeting_count,
-                    b.pending_count or 0,
-                ]
-                for b in boards
-            ),
-            fmt=fmt,
-        )
-    return render(request, "commitments/board_list.html", {"boards": boards})
+            rows=boards,
+            row=lambda b: [
+                b.name,
+                str(b.chair or ""),
+                b.get_cadence_display(),
+                b.commitment_count,
+                b.meeting_count,
+                b.pending_count or 0,
+            ],
+        ),
+    )
 
 
 @capability_required(Cap.BOARDS_VIEW)
@@ -557,15 +550,14 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     """Inspection recommendations and the force's response."""
     recommendations = list(selectors.recommendation_list(user=request.user))
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        return table_response(
+    return page_or_download(
+        request,
+        template="commitments/recommendation_list.html",
+        context={"recommendations": recommendations},
+        download=Download(
             filename="inspection-recommendations",
             headers=["Report", "Number", "Recommendation", "Response", "Status", "Board"],
-            rows=(
-                [r.report, r.number, r.text, r.response, r.get_status_display(), str(r.board or "")]
-                for r in recommendations
-            ),
-            fmt=fmt,
-        )
-    return render(request, "commitments/recommendation_list.html", {"recommendations": recommendations})
+            rows=recommendations,
+            row=lambda r: [r.report, r.number, r.text, r.response, r.get_status_display(), str(r.board or "")],
+        ),
+    )

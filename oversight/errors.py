@@ -7,6 +7,7 @@ pages show the same message in a GOV.UK error summary.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -33,6 +34,11 @@ def messages_of(exc: DjangoValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {field: list(msgs) for field, msgs in exc.message_dict.items()}
     return {"__all__": list(exc.messages)}
+
+
+def errors_message(errors: Mapping[str, Sequence[str]]) -> str:
+    """One message naming every bad field with its first problem: ``"from: … to: …"``."""
+    return " ".join(f"{field}: {messages[0]}" for field, messages in errors.items() if messages)
 
 
 def clean_or_raise(instance: Any, **full_clean_kwargs: Any) -> None:

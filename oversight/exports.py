@@ -1,13 +1,21 @@
-"""CSV and XLSX downloads of a table: one function every page's export uses."""
+"""CSV and XLSX downloads of a table: one home for every page's export.
+
+- :func:`table_response` writes the file;
+- :func:`page_or_download` answers a list page or, with ``?format=csv|xlsx``, its download;
+- :func:`export_format` and :func:`query_string` read the request the same way on every page;
+- :class:`Table` is a table shown on a page and downloadable as it is shown.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from openpyxl import Workbook
 
 FORMATS = ("csv", "xlsx")
@@ -64,3 +72,93 @@ def table_response(
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def export_format(request: HttpRequest) -> str | None:
+    """The download asked for with ``?format=`` when it is one of :data:`FORMATS`, else ``None``."""
+    fmt = request.GET.get("format", "")
+    return fmt if fmt in FORMATS else None
+
+
+def query_string(request: HttpRequest, *, drop: Sequence[str] = ("page", "format")) -> str:
+    """The current GET parameters, url-encoded, without ``drop``: the base of pagination and download links."""
+    params = request.GET.copy()
+    for name in drop:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a page offers as CSV/XLSX: ``row(item)`` for each of ``rows`` under ``headers``.
+
+    ``rows`` may be a lazy iterable (a queryset iterator, a generator): it is read only when downloaded.
+    """
+
+    filename: str
+    headers: Sequence[str]
+    rows: Iterable[Any]
+    row: Callable[[Any], Sequence[Any]] | None = None
+
+    def response(self, fmt: str) -> HttpResponse | StreamingHttpResponse:
+        rows = self.rows if self.row is None else map(self.row, self.rows)
+        return table_response(filename=self.filename, headers=self.headers, rows=rows, fmt=fmt)
+
+
+def page_or_download(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    download: Download | Mapping[str, Download],
+    status: int = 200,
+) -> HttpResponse | StreamingHttpResponse:
+    """The page, or with ``?format=csv|xlsx`` its table as a download.
+
+    ``download`` is one table, or several by name: ``?table=`` picks one, the first is the default.
+    ``context`` may be a function, so work done only for the page is skipped for a download.
+    """
+    fmt = export_format(request)
+    if fmt:
+        if isinstance(download, Download):
+            return download.response(fmt)
+        chosen = download.get(request.GET.get("table", "")) or next(iter(download.values()))
+        return chosen.response(fmt)
+    return render(request, template, context() if callable(context) else context, status=status)
+
+
+@dataclass
+class Table:
+    """A table shown on a page and downloadable as CSV/XLSX: raw ``rows`` for exports, ``cells`` for HTML."""
+
+    key: str
+    caption: str
+    headers: list[str]
+    rows: list[list[Any]]
+    numeric: set[int] = field(default_factory=set)  # columns aligned right
+    percent: set[int] = field(default_factory=set)  # columns shown with %
+    percent_rows: set[int] = field(default_factory=set)  # rows whose numbers are shown with %
+    query_string: str = ""
+
+    @property
+    def cells(self) -> list[list[str]]:
+        return [[self._show(r, c, value) for c, value in enumerate(row)] for r, row in enumerate(self.rows)]
+
+    @property
+    def columns(self) -> list[dict[str, Any]]:
+        return [{"label": h, "numeric": i in self.numeric} for i, h in enumerate(self.headers)]
+
+    def _show(self, row: int, column: int, value: Any) -> str:
+        if value is None:
+            return "–" if column in self.numeric else ""
+        if column in self.percent or (row in self.percent_rows and column in self.numeric):
+            return f"{value:.1f}%"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return str(value)
+
+    def as_download(self, filename: str) -> Download:
+        return Download(filename=filename, headers=self.headers, rows=self.rows)
+
+    def download(self, *, fmt: str, filename: str) -> HttpResponse | StreamingHttpResponse:
+        return self.as_download(filename).response(fmt)

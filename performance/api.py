@@ -1,10 +1,15 @@
-"""API of the ``oversight`` app: KPIs (DESIGN.md §3 and §4).
+"""API of the ``performance`` app: KPIs (DESIGN.md §3 and §4).
 
-Thin views: parameters are validated by :func:`cases.kpis.parse_kpi_request`, figures come from
-:func:`cases.kpis.kpi_rows` / :func:`cases.kpis.soteria`, the same functions the dashboards use.
+Thin views: query parameters are validated by :class:`KpiQuerySerializer` (the same bounds as the
+dashboard form, from :mod:`cases.kpis`), figures come from :func:`cases.kpis.kpi_rows` /
+:func:`cases.kpis.soteria`, the same functions the dashboards use.
 """
 
 from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,8 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.kpis import GROUP_BY_CHOICES, kpi_rows, parse_kpi_request, soteria
+from cases.kpis import FILTER_PARAMS, GROUP_BY_CHOICES, kpi_rows, resolve_filters, soteria
+from oversight.errors import ApplicationError, errors_message
 from oversight.roles import Cap, capability_permission
+
+from .forms import kpi_date_error
 
 _DATES = [
     OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day of the period (YYYY-MM-DD)."),
@@ -42,6 +50,98 @@ _GROUP_BY = OpenApiParameter(
 
 _RATE = {"allow_null": True, "help_text": "Percentage, half-up to one decimal; null when the denominator is 0."}
 _DAYS = {"allow_null": True, "help_text": "Whole days, half-up; null when nothing was counted."}
+
+
+# --------------------------------------------------------------------------- input
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class KpiDateField(serializers.DateField):
+    """A date written exactly ``YYYY-MM-DD``, within the KPI bounds of :mod:`cases.kpis`."""
+
+    default_error_messages = {
+        "required": "a date is required (YYYY-MM-DD).",
+        "malformed": "'{text}' is not a date: use YYYY-MM-DD, e.g. 2025-04-01.",
+    }
+
+    def to_internal_value(self, value: Any) -> date:
+        text = str(value or "").strip()
+        if not text:
+            self.fail("required")
+        try:
+            if not _ISO_DATE.match(text):
+                raise ValueError(text)
+            parsed = date.fromisoformat(text)
+        except ValueError:
+            self.fail("malformed", text=text)
+        if error := kpi_date_error(parsed):
+            raise serializers.ValidationError(error)
+        return parsed
+
+
+class KpiQuerySerializer(serializers.Serializer):
+    """The query parameters of the KPI endpoints: ``from``, ``to``, ``group_by`` and the filters.
+
+    Every bad parameter is reported at once, by name. Unknown parameters (other than ``format`` and
+    ``page``) are refused too, so a misspelt filter never silently widens the figures. With
+    ``context={"group_by": False}`` (Soteria) a grouping is refused.
+    """
+
+    from_ = KpiDateField()
+    to = KpiDateField()
+    group_by = serializers.CharField(required=False, allow_blank=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        for name in FILTER_PARAMS:
+            fields[name] = serializers.CharField(required=False, allow_blank=True)
+        return fields
+
+    def validate_group_by(self, value: str) -> str | None:
+        value = value.strip()
+        if not value:
+            return None
+        if not self.context.get("group_by", True):
+            raise serializers.ValidationError("This endpoint does not group.")
+        if value not in GROUP_BY_CHOICES:
+            raise serializers.ValidationError(f"'{value}' is not a grouping: use one of {', '.join(GROUP_BY_CHOICES)}.")
+        return value
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        """The fields' own checks, then the period's order, unknown parameters and the filter codes."""
+        errors: dict[str, Any] = {}
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors.update(exc.detail)
+            values = {}
+        start, end = values.get("from"), values.get("to")
+        if start and end and start > end:
+            errors["from"] = [f"'from' ({start}) is after 'to' ({end})."]
+        allowed = {"from", "to", "group_by", "format", "page", *FILTER_PARAMS}
+        for param in sorted(set(data) - allowed):
+            errors[param] = ["Unknown parameter."]
+        try:
+            filters = resolve_filters({name: data.get(name) for name in FILTER_PARAMS})
+        except ApplicationError as exc:
+            errors.update(exc.extra)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {"date_from": start, "date_to": end, "group_by": values.get("group_by"), "filters": filters}
+
+
+def _query(request: Request, *, group_by: bool = True) -> dict[str, Any]:
+    """The validated query, or a 400 naming every bad parameter."""
+    serializer = KpiQuerySerializer(data=request.query_params, context={"group_by": group_by})
+    if not serializer.is_valid():
+        errors = {name: [str(m) for m in messages] for name, messages in serializer.errors.items()}
+        raise ApplicationError(errors_message(errors), errors)
+    return serializer.validated_data
+
+
+# --------------------------------------------------------------------------- output
 
 
 class KpiRowSerializer(serializers.Serializer):
@@ -116,11 +216,8 @@ class KpiView(APIView):
         responses={200: KpiResponseSerializer, 400: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
-        query = parse_kpi_request(request.query_params)
-        rows = kpi_rows(
-            date_from=query.date_from, date_to=query.date_to, group_by=query.group_by, filters=query.filters
-        )
-        return Response({"from": query.date_from, "to": query.date_to, "rows": rows})
+        query = _query(request)
+        return Response({"from": query["date_from"], "to": query["date_to"], "rows": kpi_rows(**query)})
 
 
 class SoteriaView(APIView):
@@ -138,5 +235,5 @@ class SoteriaView(APIView):
         responses={200: SoteriaResponseSerializer, 400: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
-        query = parse_kpi_request(request.query_params, allow_group_by=False)
-        return Response(soteria(date_from=query.date_from, date_to=query.date_to, filters=query.filters))
+        query = _query(request, group_by=False)
+        return Response(soteria(date_from=query["date_from"], date_to=query["date_to"], filters=query["filters"]))

@@ -6,172 +6,36 @@ only, never a crime reference, so every role (``Cap.KPIS_VIEW``) may read them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.choices import OffenceGroup, Strand, VictimAgeGroup
-from cases.kpis import ADULT_RAPE, METRIC_LABELS, KpiFilters, kpi_rows, resolve_filters, soteria
-from cases.models import Flag, LocalPolicingArea, Team
-from oversight.errors import add_errors_to_form
-from oversight.exports import FORMATS, table_response
-from oversight.periods import (
-    Period,
-    financial_year_of,
-    month_of,
-    parse_quarter,
-    previous_quarter,
-    quarter,
-    quarter_of,
-    same_day_last_year,
-)
+from cases.choices import Strand
+from cases.kpis import ADULT_RAPE, METRIC_LABELS, KpiFilters, kpi_rows, soteria
+from cases.models import LocalPolicingArea
+from oversight.errors import ApplicationError, add_errors_to_form
+from oversight.exports import FORMATS, Table, export_format, page_or_download
+from oversight.periods import Period, month_of, parse_quarter, same_day_last_year
 from oversight.roles import Cap, capability_required, has_capability
 
-from .benchmarks import (
-    BenchmarkFigureForm,
-    BenchmarkMeasureForm,
-    benchmark_figure_save,
-    benchmark_measure_save,
-    figures_for,
-    measure_list,
-    measure_periods,
-)
+from .forms import BenchmarkFigureForm, BenchmarkMeasureForm, PerformanceForm
 from .models import BenchmarkFigure, BenchmarkMeasure
+from .selectors import figures_for, measure_list, measure_periods
+from .services import benchmark_figure_save, benchmark_measure_save
 
 TREND_MONTHS = 24
-FIRST_QUARTER_YEAR = 2019  # earliest financial year offered in the Soteria quarter pickers
-
-# --------------------------------------------------------------------------- tables
-
-
-@dataclass
-class Table:
-    """A table shown on a page and downloadable as CSV/XLSX: raw ``rows`` for exports, ``cells`` for HTML."""
-
-    key: str
-    caption: str
-    headers: list[str]
-    rows: list[list[Any]]
-    numeric: set[int] = field(default_factory=set)  # columns aligned right
-    percent: set[int] = field(default_factory=set)  # columns shown with %
-    percent_rows: set[int] = field(default_factory=set)  # rows whose numbers are shown with %
-    query_string: str = ""
-
-    @property
-    def cells(self) -> list[list[str]]:
-        return [[self._show(r, c, value) for c, value in enumerate(row)] for r, row in enumerate(self.rows)]
-
-    @property
-    def columns(self) -> list[dict[str, Any]]:
-        return [{"label": h, "numeric": i in self.numeric} for i, h in enumerate(self.headers)]
-
-    def _show(self, row: int, column: int, value: Any) -> str:
-        if value is None:
-            return "–" if column in self.numeric else ""
-        if column in self.percent or (row in self.percent_rows and column in self.numeric):
-            return f"{value:.1f}%"
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}"
-        return str(value)
-
-    def download(self, *, fmt: str, filename: str) -> HttpResponse:
-        return table_response(filename=filename, headers=self.headers, rows=self.rows, fmt=fmt)
 
 
 def _chart(kind: str, labels: list[str], datasets: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
     return {"type": kind, "labels": labels, "datasets": datasets, **options}
-
-
-# --------------------------------------------------------------------------- the dashboard form
-
-
-def _quarter_choices(today: date) -> list[tuple[str, str]]:
-    latest = quarter_of(today)
-    choices = []
-    current = quarter(FIRST_QUARTER_YEAR, 1)
-    while current.start <= latest.start:
-        choices.append((current.key, f"{current.key} ({current.start:%b %Y} to {current.end:%b %Y})"))
-        current = quarter_of(current.end + timedelta(days=1))
-    return list(reversed(choices))
-
-
-def _blank(choices: Any, label: str = "All") -> list[tuple[str, str]]:
-    return [("", label), *list(choices)]
-
-
-class PerformanceForm(forms.Form):
-    """The dashboard's period, filters and the two Soteria quarters (all GET parameters)."""
-
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"}))
-    strand = forms.ChoiceField(label="Strand", required=False)
-    offence_group = forms.ChoiceField(label="Offence group", required=False)
-    victim_age_group = forms.ChoiceField(label="Victim age", required=False)
-    lpa = forms.ChoiceField(label="Local Policing Area", required=False)
-    team = forms.ChoiceField(label="Team", required=False)
-    flag = forms.ChoiceField(label="Flag", required=False)
-    quarter_a = forms.ChoiceField(label="Soteria: earlier quarter")
-    quarter_b = forms.ChoiceField(label="Soteria: later quarter")
-
-    FILTERS = ("strand", "offence_group", "victim_age_group", "lpa", "team", "flag")
-
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["strand"].choices = _blank(Strand.choices)
-        self.fields["offence_group"].choices = _blank(OffenceGroup.choices)
-        self.fields["victim_age_group"].choices = _blank(VictimAgeGroup.choices)
-        # Reference data: three small queries, codes as values (the same codes as the API).
-        self.fields["lpa"].choices = _blank(LocalPolicingArea.objects.values_list("code", "name"))
-        self.fields["team"].choices = _blank(Team.objects.values_list("code", "name"))
-        self.fields["flag"].choices = _blank(Flag.objects.values_list("code", "name"))
-        quarters = _quarter_choices(today)
-        self.fields["quarter_a"].choices = quarters
-        self.fields["quarter_b"].choices = quarters
-        for name, bound in self.fields.items():
-            if name not in ("date_from", "date_to"):
-                bound.widget.attrs["class"] = "govuk-select"
-
-    @staticmethod
-    def defaults(today: date) -> dict[str, str]:
-        """Financial year to date; Soteria: the latest complete quarter and the same quarter a year before."""
-        later = previous_quarter(quarter_of(today))
-        earlier = quarter(int(later.key[:4]) - 1, int(later.key[-1]))
-        return {
-            "date_from": financial_year_of(today).start.isoformat(),
-            "date_to": today.isoformat(),
-            "quarter_a": earlier.key,
-            "quarter_b": later.key,
-        }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_from", "The start date must be on or before the end date.")
-        if start and start.year < 1990:
-            self.add_error("date_from", "Enter a date from 1990 onwards.")
-        if end and end.year > 2100:
-            self.add_error("date_to", "Enter a date before 2100.")
-        return data
-
-    def kpi_filters(self) -> KpiFilters:
-        return resolve_filters({name: self.cleaned_data.get(name) for name in self.FILTERS})
-
-    def field_groups(self) -> dict[str, list[forms.BoundField]]:
-        return {
-            "period": [self["date_from"], self["date_to"]],
-            "filters": [self[name] for name in self.FILTERS],
-            "soteria": [self["quarter_a"], self["quarter_b"]],
-        }
 
 
 # --------------------------------------------------------------------------- dashboard figures
@@ -418,9 +282,9 @@ def performance(request: HttpRequest) -> HttpResponse:
     """The performance dashboard: headline tiles, 24-month trend, breakdowns and the Soteria table."""
     today = timezone.localdate()
     form = PerformanceForm({**PerformanceForm.defaults(today), **request.GET.dict()}, today=today)
-    fmt, table_key = request.GET.get("format"), request.GET.get("table", "headline")
+    asked, fmt, table_key = request.GET.get("format"), export_format(request), request.GET.get("table", "headline")
     errors: list[str] = []
-    if fmt and (fmt not in FORMATS or table_key not in EXPORTABLE):
+    if asked and (fmt is None or table_key not in EXPORTABLE):
         errors.append(f"Choose a download format ({', '.join(FORMATS)}) and a table ({', '.join(EXPORTABLE)}).")
     if not form.is_valid() or errors:
         context = {"form": form, "errors": errors, "groups": form.field_groups()}
@@ -472,13 +336,11 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
         [[m.name, m.unit, m.comparison_group, m.latest_period, m.figure_count] for m in measures],
         numeric={4},
     )
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        return table.download(fmt=fmt, filename="benchmark-measures")
-    return render(
+    return page_or_download(
         request,
-        "performance/benchmark_list.html",
-        {"measures": measures, "table": table, "can_edit": has_capability(request.user, Cap.BENCHMARKS_EDIT)},
+        template="performance/benchmark_list.html",
+        context={"measures": measures, "table": table, "can_edit": has_capability(request.user, Cap.BENCHMARKS_EDIT)},
+        download=table.as_download("benchmark-measures"),
     )
 
 
@@ -507,8 +369,7 @@ def benchmark_detail(request: HttpRequest, code: str) -> HttpResponse:
         ],
         numeric={0, 2},
     )
-    fmt = request.GET.get("format")
-    if fmt in FORMATS and not errors:
+    if (fmt := export_format(request)) and not errors:
         return table.download(fmt=fmt, filename=f"benchmark-{measure.code}-{period}")
     own = next((f for f in figures if f.is_own_force), None)
     own_summary = ""
@@ -546,12 +407,12 @@ def _number(value: Any) -> int | float:
 
 
 def _save_form(request: HttpRequest, form: forms.ModelForm, save: Any) -> bool:
-    """Run a service for a valid form; put a ``ValidationError`` back on the form. True when saved."""
+    """Run a service for a valid form; put its ``ApplicationError`` back on the form. True when saved."""
     if not form.is_valid():
         return False
     try:
         save(form.instance)
-    except ValidationError as exc:
+    except ApplicationError as exc:
         add_errors_to_form(form, exc)
         return False
     return True

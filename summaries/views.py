@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from oversight.errors import ApplicationError
-from oversight.exports import FORMATS, table_response
+from oversight.exports import Download, page_or_download, query_string
 from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, tasks
@@ -52,26 +52,28 @@ def _archive(request: HttpRequest, *, form: RebuildForm | None = None, status: i
         rows = rows.filter(kind=kind)
     if period:  # "2025" finds every summary of 2025 and 2025-26; "2025-26-Q2" one quarter
         rows = rows.filter(period__startswith=period)
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        return table_response(
+    can_rebuild = has_capability(request.user, Cap.SUMMARIES_REBUILD)
+    return page_or_download(
+        request,
+        template="summaries/summary_list.html",
+        context=lambda: {
+            "period": period,
+            "page_obj": Paginator(rows, 25).get_page(request.GET.get("page")),
+            "kinds": SummaryKind.choices,
+            "kind": kind,
+            "query_string": query_string(request),
+            "can_rebuild": can_rebuild,
+            "form": form or RebuildForm(),
+            "builds": selectors.latest_builds(limit=10) if can_rebuild else [],
+        },
+        download=Download(
             filename="summaries",
             headers=["Kind", "Period", "From", "To", "Built at"],
-            rows=((s.get_kind_display(), s.period, s.period_start, s.period_end, s.built_at) for s in rows.iterator()),
-            fmt=fmt,
-        )
-    can_rebuild = has_capability(request.user, Cap.SUMMARIES_REBUILD)
-    context = {
-        "period": period,
-        "page_obj": Paginator(rows, 25).get_page(request.GET.get("page")),
-        "kinds": SummaryKind.choices,
-        "kind": kind,
-        "query_string": urlencode({k: v for k, v in (("kind", kind), ("period", period)) if v}),
-        "can_rebuild": can_rebuild,
-        "form": form or RebuildForm(),
-        "builds": selectors.latest_builds(limit=10) if can_rebuild else [],
-    }
-    return render(request, "summaries/summary_list.html", context, status=status)
+            rows=rows.iterator(),
+            row=lambda s: [s.get_kind_display(), s.period, s.period_start, s.period_end, s.built_at],
+        ),
+        status=status,
+    )
 
 
 @capability_required(Cap.SUMMARIES_VIEW)
@@ -82,17 +84,20 @@ def summary_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.SUMMARIES_VIEW)
 def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
     summary = get_object_or_404(selectors.summaries_visible_to(request.user), pk=pk)
-    fmt = request.GET.get("format")
-    if fmt in FORMATS:
-        headers, rows = summary_table(summary)
-        return table_response(filename=f"{summary.kind}-{summary.period}", headers=headers, rows=rows, fmt=fmt)
-    # Build history is shown to administrators only: don't query it for anyone else.
-    builds = (
-        summary.builds.select_related("triggered_by")[:10]
-        if has_capability(request.user, Cap.SUMMARIES_REBUILD)
-        else []
+    headers, rows = summary_table(summary)
+    return page_or_download(
+        request,
+        template="summaries/summary_detail.html",
+        context=lambda: {"summary": summary, "builds": _builds_shown(request, summary)},
+        download=Download(filename=f"{summary.kind}-{summary.period}", headers=headers, rows=rows),
     )
-    return render(request, "summaries/summary_detail.html", {"summary": summary, "builds": builds})
+
+
+def _builds_shown(request: HttpRequest, summary: Any) -> Any:
+    """Build history is shown to administrators only: don't query it for anyone else."""
+    if not has_capability(request.user, Cap.SUMMARIES_REBUILD):
+        return []
+    return summary.builds.select_related("triggered_by")[:10]
 
 
 @capability_required(Cap.SUMMARIES_REBUILD)

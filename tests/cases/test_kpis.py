@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.kpis import METRICS, SOTERIA_METRICS, kpi_rows, parse_kpi_request, soteria
+from cases.kpis import METRICS, SOTERIA_METRICS, kpi_rows, soteria
 from oversight.errors import ApplicationError
 from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
@@ -298,25 +298,6 @@ def test_an_unknown_grouping_or_a_reversed_period_is_refused() -> None:
         kpi_rows(date_from=Q1_FROM, date_to=Q1_TO, group_by="week")
     with pytest.raises(ApplicationError, match="from"):
         kpi_rows(date_from=Q1_TO, date_to=Q1_FROM)
-
-
-@pytest.mark.parametrize(
-    ("params", "param"),
-    [
-        ({"to": "2025-06-30"}, "from"),
-        ({"from": "2025-04-01"}, "to"),
-        ({"from": "01/04/2025", "to": "2025-06-30"}, "from"),
-        ({"from": "2025-04-01", "to": "2025-02-30"}, "to"),
-        ({"from": "2025-07-01", "to": "2025-06-30"}, "from"),
-        ({"from": "2025-04-01", "to": "2025-06-30", "group_by": "fortnight"}, "group_by"),
-        ({"from": "2025-04-01", "to": "2025-06-30", "stand": "rasso"}, "stand"),
-    ],
-)
-def test_request_parameters_are_validated_naming_the_parameter(params: dict[str, str], param: str) -> None:
-    with pytest.raises(ApplicationError) as caught:
-        parse_kpi_request(params)
-    assert param in caught.value.extra
-    assert param in caught.value.message
 
 
 def test_soteria_gives_its_subset_for_the_filters_given(quarter_data: Any) -> None:

@@ -2,9 +2,10 @@ import csv
 import io
 from datetime import date
 
+from django.test import RequestFactory
 from openpyxl import load_workbook
 
-from oversight.exports import table_response
+from oversight.exports import Download, export_format, page_or_download, query_string, table_response
 
 
 def test_csv_export_has_headers_rows_and_neutralised_formulas() -> None:
@@ -20,3 +21,36 @@ def test_xlsx_export_opens_with_the_same_cells() -> None:
     response = table_response(filename="things", headers=["Ref", "Count"], rows=[["A", 3]], fmt="xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Ref", "Count"], ["A", 3]]
+
+
+def test_export_format_is_none_unless_a_known_format_is_asked_for() -> None:
+    factory = RequestFactory()
+    assert export_format(factory.get("/", {"format": "xlsx"})) == "xlsx"
+    assert export_format(factory.get("/", {"format": "pdf"})) is None
+    assert export_format(factory.get("/")) is None
+
+
+def test_query_string_keeps_the_filters_without_page_and_format() -> None:
+    request = RequestFactory().get("/", {"strand": "rasso", "page": "3", "format": "csv", "ordering": "lpa"})
+    assert query_string(request) == "strand=rasso&ordering=lpa"
+    assert query_string(request, drop=("page", "format", "ordering")) == "strand=rasso"
+
+
+def test_page_or_download_picks_the_table_asked_for_and_the_first_by_default() -> None:
+    downloads = {
+        "first": Download(filename="first", headers=["A"], rows=[1], row=lambda n: [n]),
+        "second": Download(filename="second", headers=["B"], rows=[[2]]),
+    }
+    factory = RequestFactory()
+
+    def page() -> dict[str, str]:
+        raise AssertionError("the page is not built for a download")
+
+    chosen = page_or_download(
+        factory.get("/", {"format": "csv", "table": "second"}), template="x.html", context=page, download=downloads
+    )
+    assert chosen["Content-Disposition"] == 'attachment; filename="second.csv"'
+    default = page_or_download(
+        factory.get("/", {"format": "csv", "table": "nope"}), template="x.html", context=page, download=downloads
+    )
+    assert b"".join(default.streaming_content).decode("utf-8-sig").splitlines() == ["A", "1"]

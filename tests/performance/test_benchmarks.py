@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from oversight.errors import ApplicationError
 from oversight.roles import Role
 from performance import seed as seed_benchmarks
-from performance.benchmarks import benchmark_figure_save
 from performance.models import BenchmarkFigure, BenchmarkMeasure
+from performance.services import benchmark_figure_save
 
 pytestmark = pytest.mark.django_db
 

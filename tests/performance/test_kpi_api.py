@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from cases.kpis import METRICS, SOTERIA_METRICS
 from oversight.roles import Role
+from performance.api import KpiQuerySerializer
 from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +195,61 @@ def test_the_schema_documents_both_endpoints(client_for: Any) -> None:
     assert "/api/v1/kpis/" in schema
     assert "/api/v1/kpis/soteria/" in schema
     assert "open_investigations" in schema
+
+
+# ---------------------------------------------------------------- the input serializer and its bounds
+
+
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({"to": "2025-06-30"}, "from"),
+        ({"from": "2025-04-01"}, "to"),
+        ({"from": "01/04/2025", "to": "2025-06-30"}, "from"),
+        ({"from": "2025-04-01", "to": "2025-02-30"}, "to"),
+        ({"from": "2025-07-01", "to": "2025-06-30"}, "from"),
+        ({"from": "2025-04-01", "to": "2025-06-30", "group_by": "fortnight"}, "group_by"),
+        ({"from": "2025-04-01", "to": "2025-06-30", "stand": "rasso"}, "stand"),
+        ({"from": "1989-12-31", "to": "2025-06-30"}, "from"),
+        ({"from": "2025-04-01", "to": "2100-01-01"}, "to"),
+    ],
+)
+def test_the_query_serializer_names_the_bad_parameter(params: dict[str, str], param: str) -> None:
+    serializer = KpiQuerySerializer(data=params)
+    assert not serializer.is_valid()
+    assert param in serializer.errors
+
+
+def test_the_query_serializer_reports_every_bad_parameter_at_once(api_client_for: Any) -> None:
+    response = api_client_for(Role.OPCC_SCRUTINY).get(KPIS, {"from": "2025-13-01", "to": "2025-06-30", "lpa": "Gotham"})
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body["errors"]) == {"from", "lpa"}
+    assert "from:" in body["message"] and "lpa:" in body["message"]
+
+
+def test_the_query_serializer_gives_the_engine_its_arguments(data: None) -> None:
+    serializer = KpiQuerySerializer(data={**PERIOD, "group_by": "month", "lpa": "Walsall"})
+    assert serializer.is_valid(), serializer.errors
+    query = serializer.validated_data
+    assert (query["date_from"], query["date_to"], query["group_by"]) == (date(2025, 4, 1), date(2025, 6, 30), "month")
+    assert query["filters"].lpa_id is not None
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"from": "1989-12-31"}, "Enter a date from 1990 onwards."),
+        ({"to": "2100-01-01"}, "Enter a date before 2100."),
+    ],
+)
+def test_the_api_and_the_dashboard_share_the_date_bounds(
+    api_client_for: Any, client_for: Any, params: dict[str, str], message: str
+) -> None:
+    api = api_client_for(Role.OPCC_SCRUTINY).get(KPIS, {**PERIOD, **params})
+    assert api.status_code == 400
+    assert message in api.json()["message"]
+    page_params = {"date_from": params.get("from", PERIOD["from"]), "date_to": params.get("to", PERIOD["to"])}
+    page = client_for(Role.OPCC_SCRUTINY).get("/performance/", page_params)
+    assert page.status_code == 400
+    assert message in page.content.decode()

@@ -1,0 +1,90 @@
+"""The filters of the audit and action lists, shared by the pages and the API (same names, same checks)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from oversight.filters import IdFilter, YesCheckbox, YesFilter, lazy_choices
+from oversight.models import User
+
+from .choices import ActionStatus, AuditArea, AuditKind, AuditStatus
+from .forms import INPUT, SELECT, clean_month
+from .models import Action, Audit
+
+
+class MonthField(forms.CharField):
+    """A month written ``YYYY-MM``, cleaned to its first day."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-10", "placeholder": "2025-11"}),
+        )
+        kwargs.setdefault("help_text", "Year and month, for example 2025-11.")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> date | None:
+        return clean_month((super().clean(value) or "").strip())
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
+class AuditFilter(django_filters.FilterSet):
+    """Audits by kind, area, status and month range."""
+
+    kind = django_filters.ChoiceFilter(choices=AuditKind.choices, empty_label="Any kind")
+    area = django_filters.ChoiceFilter(choices=AuditArea.choices, empty_label="Any area")
+    status = django_filters.ChoiceFilter(choices=AuditStatus.choices, empty_label="Any status")
+    month_from = MonthFilter(field_name="month", lookup_expr="gte", label="From month")
+    month_to = MonthFilter(field_name="month", lookup_expr="lte", label="To month")
+
+    class Meta:
+        model = Audit
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "area", "status"):
+            self.form.fields[name].widget.attrs.update(SELECT)
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Actions by status, owner, audit, the audit's area, and overdue only."""
+
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, empty_label="Any status")
+    owner = IdFilter(field_name="owner_id", label="Owner")
+    area = django_filters.ChoiceFilter(field_name="audit__area", choices=AuditArea.choices, empty_label="Any area")
+    audit = IdFilter(field_name="audit_id", widget=forms.HiddenInput)
+    overdue = YesFilter(
+        label="Overdue only",
+        method="filter_overdue",
+        widget=YesCheckbox(attrs={"class": "govuk-checkboxes__input"}),
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owners = User.objects.filter(audit_actions__isnull=False).distinct()
+        self.form.fields["owner"].widget = forms.Select(attrs=SELECT, choices=lazy_choices(owners, "Anyone"))
+        for name in ("status", "area"):
+            self.form.fields[name].widget.attrs.update(SELECT)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        """``is_overdue`` is annotated by the selector (``with_overdue(today)``)."""
+        return queryset.filter(is_overdue=True) if value else queryset
+
+
+class AuditIdFilter(django_filters.FilterSet):
+    """``?audit=<id>``: the case reviews or learning points of one audit."""
+
+    audit = IdFilter(field_name="audit_id")
