@@ -11,9 +11,10 @@ from audits.choices import AuditArea, AuditKind, LearningKind, LearningTheme
 from audits.models import Action, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
 from cases.models import Investigation
 from oversight.models import User
+from tests.factory_base import ModelFactory
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -22,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Person {n}")
 
 
-class InvestigationFactory(factory.django.DjangoModelFactory):
+class InvestigationFactory(ModelFactory[Investigation]):
     class Meta:
         model = Investigation
 
@@ -32,7 +33,7 @@ class InvestigationFactory(factory.django.DjangoModelFactory):
     recorded_date = factory.LazyFunction(lambda: date(2025, 6, 15))
 
 
-class QuestionSetFactory(factory.django.DjangoModelFactory):
+class QuestionSetFactory(ModelFactory[QuestionSet]):
     class Meta:
         model = QuestionSet
         skip_postgeneration_save = True
@@ -44,17 +45,17 @@ class QuestionSetFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def questions(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+    def questions(question_set: QuestionSet, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         texts = (
             extracted
             if extracted is not None
             else ["Victim contacted within 24 hours", "VPS offered", "Supervisory review within 7 days"]
         )
         for order, text in enumerate(texts, start=1):
-            Question.objects.create(question_set=self, order=order, text=text)
+            Question.objects.create(question_set=question_set, order=order, text=text)
 
 
-class AuditFactory(factory.django.DjangoModelFactory):
+class AuditFactory(ModelFactory[Audit]):
     class Meta:
         model = Audit
 
@@ -65,7 +66,7 @@ class AuditFactory(factory.django.DjangoModelFactory):
     lead_auditor = factory.SubFactory(UserFactory)
 
 
-class CaseReviewFactory(factory.django.DjangoModelFactory):
+class CaseReviewFactory(ModelFactory[CaseReview]):
     class Meta:
         model = CaseReview
 
@@ -74,7 +75,7 @@ class CaseReviewFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
 
 
-class AnswerFactory(factory.django.DjangoModelFactory):
+class AnswerFactory(ModelFactory[Answer]):
     class Meta:
         model = Answer
 
@@ -84,7 +85,7 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     answered_by = factory.LazyAttribute(lambda o: o.review.audit.lead_auditor)
 
 
-class LearningPointFactory(factory.django.DjangoModelFactory):
+class LearningPointFactory(ModelFactory[LearningPoint]):
     class Meta:
         model = LearningPoint
 
@@ -95,7 +96,7 @@ class LearningPointFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(lambda o: o.audit.lead_auditor)
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(ModelFactory[Action]):
     class Meta:
         model = Action
 

@@ -7,9 +7,10 @@ from datetime import date
 import factory
 
 from cases.models import CpsReferral, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from tests.factory_base import ModelFactory
 
 
-class InvestigationFactory(factory.django.DjangoModelFactory):
+class InvestigationFactory(ModelFactory[Investigation]):
     class Meta:
         model = Investigation
 
@@ -22,7 +23,7 @@ class InvestigationFactory(factory.django.DjangoModelFactory):
     recorded_date = date(2025, 5, 1)
 
 
-class CpsReferralFactory(factory.django.DjangoModelFactory):
+class CpsReferralFactory(ModelFactory[CpsReferral]):
     class Meta:
         model = CpsReferral
 
@@ -30,7 +31,7 @@ class CpsReferralFactory(factory.django.DjangoModelFactory):
     referral_date = date(2025, 6, 1)
 
 
-class ProtectiveOrderFactory(factory.django.DjangoModelFactory):
+class ProtectiveOrderFactory(ModelFactory[ProtectiveOrder]):
     class Meta:
         model = ProtectiveOrder
 
@@ -40,7 +41,7 @@ class ProtectiveOrderFactory(factory.django.DjangoModelFactory):
     granted_date = date(2025, 6, 3)
 
 
-class OrderBreachFactory(factory.django.DjangoModelFactory):
+class OrderBreachFactory(ModelFactory[OrderBreach]):
     class Meta:
         model = OrderBreach
 

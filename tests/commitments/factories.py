@@ -20,9 +20,10 @@ from commitments.models import (
     ReportingPeriod,
 )
 from oversight.models import User
+from tests.factory_base import ModelFactory
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
 
@@ -30,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Person {n}")
 
 
-class PlanFactory(factory.django.DjangoModelFactory):
+class PlanFactory(ModelFactory[Plan]):
     class Meta:
         model = Plan
         django_get_or_create = ("title",)
@@ -40,7 +41,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
     end_date = date(2029, 3, 31)
 
 
-class ChapterFactory(factory.django.DjangoModelFactory):
+class ChapterFactory(ModelFactory[Chapter]):
     class Meta:
         model = Chapter
         django_get_or_create = ("plan", "title")
@@ -50,7 +51,7 @@ class ChapterFactory(factory.django.DjangoModelFactory):
     order = 1
 
 
-class BoardFactory(factory.django.DjangoModelFactory):
+class BoardFactory(ModelFactory[Board]):
     class Meta:
         model = Board
 
@@ -58,7 +59,7 @@ class BoardFactory(factory.django.DjangoModelFactory):
     chair = factory.SubFactory(UserFactory)
 
 
-class CommitmentFactory(factory.django.DjangoModelFactory):
+class CommitmentFactory(ModelFactory[Commitment]):
     class Meta:
         model = Commitment
 
@@ -76,7 +77,7 @@ def period(key: str = "2025-26-Q2") -> ReportingPeriod:
     return ReportingPeriod.objects.for_key(key)
 
 
-class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+class ProgressUpdateFactory(ModelFactory[ProgressUpdate]):
     class Meta:
         model = ProgressUpdate
 
@@ -88,7 +89,7 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
 
 
-class RagAssessmentFactory(factory.django.DjangoModelFactory):
+class RagAssessmentFactory(ModelFactory[RagAssessment]):
     """A proposed rating by the commitment's lead; traits move it along the workflow."""
 
     class Meta:
@@ -117,7 +118,7 @@ class RagAssessmentFactory(factory.django.DjangoModelFactory):
         )
 
 
-class BoardMeetingFactory(factory.django.DjangoModelFactory):
+class BoardMeetingFactory(ModelFactory[BoardMeeting]):
     class Meta:
         model = BoardMeeting
 
@@ -127,7 +128,7 @@ class BoardMeetingFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SelfAttribute("board.chair")
 
 
-class InspectionRecommendationFactory(factory.django.DjangoModelFactory):
+class InspectionRecommendationFactory(ModelFactory[InspectionRecommendation]):
     class Meta:
         model = InspectionRecommendation
 
