@@ -24,6 +24,7 @@ from itertools import islice
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from . import kpis
@@ -324,9 +325,11 @@ def generate(
             age = VictimAgeGroup.CHILD
         else:
             draw = rng.random()
-            age = VictimAgeGroup.ADULT if draw < 0.86 else VictimAgeGroup.CHILD if draw < 0.95 else "unknown"
+            age = (
+                VictimAgeGroup.ADULT if draw < 0.86 else VictimAgeGroup.CHILD if draw < 0.95 else VictimAgeGroup.UNKNOWN
+            )
         historic = offence in (OffenceGroup.RAPE, OffenceGroup.OTHER_SEXUAL) and rng.random() < 0.2
-        offence_date = recorded - timedelta(days=_days(rng, 900 if historic else 6))
+        offence_date: date | None = recorded - timedelta(days=_days(rng, 900 if historic else 6))
         if rng.random() < 0.03:
             offence_date = None
         case = SyntheticInvestigation(
@@ -419,10 +422,10 @@ def _reference_ids() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     return lpas, teams, flags
 
 
-def _next_id(model: type) -> int:
+def _next_id(model: type[Model]) -> int:
     from django.db.models import Max
 
-    return (model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    return (model._default_manager.aggregate(top=Max("id"))["top"] or 0) + 1
 
 
 def _reset_sequences(*models: type) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -34,7 +35,7 @@ def _query_string(request: HttpRequest, *drop: str) -> str:
 
 
 @capability_required(Cap.INVESTIGATIONS_VIEW)
-def investigation_list(request: HttpRequest) -> HttpResponse:
+def investigation_list(request: HttpRequest) -> HttpResponseBase:
     """The register: filters, sorting, pagination; ``?format=csv|xlsx`` downloads the filtered list."""
     fmt = request.GET.get("format")
     filterset = selectors.investigation_list(user=request.user, filters=request.GET, related=fmt in FORMATS)
@@ -72,7 +73,7 @@ def investigation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(queryset: Any, fmt: str) -> HttpResponse:
+def _export(queryset: Any, fmt: str) -> HttpResponseBase:
     """The filtered list in the import's own columns (so an export can be corrected and re-imported)."""
     headers = [*IMPORT_COLUMNS, *EXTRA_COLUMNS]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -48,7 +49,7 @@ def _query_string(request: HttpRequest, *drop: str) -> str:
 
 
 @capability_required(Cap.COMMITMENTS_VIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: HttpRequest) -> HttpResponseBase:
     """Commitments × the last 8 quarters, coloured tag plus text; filter by chapter, board, lead."""
     form = GridFilterForm(request.GET or None)
     errors: list[str] = []
@@ -149,7 +150,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Cap.PROGRESS_WRITE_OWN)
-def my_commitments(request: HttpRequest) -> HttpResponse:
+def my_commitments(request: HttpRequest) -> HttpResponseBase:
     """The lead's own commitments and what is due for the quarter being reported on."""
     key = selectors.reporting_key()
     rows = selectors.my_commitments(user=request.user, period_key=key)
@@ -329,7 +330,7 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Cap.RAG_PUBLISH)
-def scrutiny_queue(request: HttpRequest) -> HttpResponse:
+def scrutiny_queue(request: HttpRequest) -> HttpResponseBase:
     """Ratings the boards have reviewed, waiting for the OPCC to publish."""
     queue = list(selectors.scrutiny_queue(user=request.user))
     fmt = request.GET.get("format")
@@ -390,7 +391,7 @@ def open_period(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.COMMITMENTS_VIEW)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: HttpRequest) -> HttpResponseBase:
     """Progress report to the Commissioner for a quarter: HTML (print-friendly), Word, CSV/XLSX annex."""
     key = request.GET.get("period") or selectors.latest_published_key() or selectors.reporting_key()
     try:
@@ -424,7 +425,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.BOARDS_VIEW)
-def board_list(request: HttpRequest) -> HttpResponse:
+def board_list(request: HttpRequest) -> HttpResponseBase:
     boards = list(selectors.board_list(user=request.user))
     fmt = request.GET.get("format")
     if fmt in FORMATS:
@@ -560,7 +561,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Cap.COMMITMENTS_VIEW)
-def recommendation_list(request: HttpRequest) -> HttpResponse:
+def recommendation_list(request: HttpRequest) -> HttpResponseBase:
     """Inspection recommendations and the force's response."""
     recommendations = list(selectors.recommendation_list(user=request.user))
     fmt = request.GET.get("format")

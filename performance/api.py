@@ -6,6 +6,8 @@ Thin views: parameters are validated by :func:`cases.kpis.parse_kpi_request`, fi
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -40,8 +42,11 @@ _GROUP_BY = OpenApiParameter(
     ),
 )
 
-_RATE = {"allow_null": True, "help_text": "Percentage, half-up to one decimal; null when the denominator is 0."}
-_DAYS = {"allow_null": True, "help_text": "Whole days, half-up; null when nothing was counted."}
+_RATE: dict[str, Any] = {
+    "allow_null": True,
+    "help_text": "Percentage, half-up to one decimal; null when the denominator is 0.",
+}
+_DAYS: dict[str, Any] = {"allow_null": True, "help_text": "Whole days, half-up; null when nothing was counted."}
 
 
 class KpiRowSerializer(serializers.Serializer):

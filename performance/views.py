@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -83,7 +84,7 @@ class Table:
             return f"{value:,}"
         return str(value)
 
-    def download(self, *, fmt: str, filename: str) -> HttpResponse:
+    def download(self, *, fmt: str, filename: str) -> HttpResponseBase:
         return table_response(filename=filename, headers=self.headers, rows=self.rows, fmt=fmt)
 
 
@@ -414,7 +415,7 @@ EXPORTABLE = ("headline", "trend", "strand", "lpa", "soteria")
 
 
 @capability_required(Cap.KPIS_VIEW)
-def performance(request: HttpRequest) -> HttpResponse:
+def performance(request: HttpRequest) -> HttpResponseBase:
     """The performance dashboard: headline tiles, 24-month trend, breakdowns and the Soteria table."""
     today = timezone.localdate()
     form = PerformanceForm({**PerformanceForm.defaults(today), **request.GET.dict()}, today=today)
@@ -462,7 +463,7 @@ def performance(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.KPIS_VIEW)
-def benchmark_list(request: HttpRequest) -> HttpResponse:
+def benchmark_list(request: HttpRequest) -> HttpResponseBase:
     """Every benchmark measure, with links to its comparison."""
     measures = list(measure_list(user=request.user))
     table = Table(
@@ -483,7 +484,7 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.KPIS_VIEW)
-def benchmark_detail(request: HttpRequest, code: str) -> HttpResponse:
+def benchmark_detail(request: HttpRequest, code: str) -> HttpResponseBase:
     """One measure compared across forces for a period: a bar chart and the same figures as a table."""
     measure = get_object_or_404(BenchmarkMeasure, code=code)
     periods = measure_periods(measure=measure)
