@@ -50,7 +50,9 @@ class CodeOrNameField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data: Any) -> Any:
         text = str(data).strip().lower()
-        for record in self.get_queryset():
+        queryset = self.get_queryset()
+        assert queryset is not None  # the fields below are declared with a queryset
+        for record in queryset:
             if text in (record.code.lower(), record.name.lower()):
                 return record
         self.fail("does_not_exist", slug_name="code or name", value=data)
@@ -67,7 +69,15 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProtectiveOrder
-        fields = ("id", "investigation", "order_type", "applied_date", "granted_date", "expiry_date", "breaches")
+        fields: tuple[str, ...] = (
+            "id",
+            "investigation",
+            "order_type",
+            "applied_date",
+            "granted_date",
+            "expiry_date",
+            "breaches",
+        )
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -75,7 +85,7 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CpsReferral
-        fields = ("id", "investigation", "referral_date", "decision", "decision_date")
+        fields: tuple[str, ...] = ("id", "investigation", "referral_date", "decision", "decision_date")
 
 
 class NestedReferralSerializer(ReferralSerializer):

@@ -106,7 +106,10 @@ class SoteriaResponseSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="Names the bad parameter(s).")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A declared field: DRF's metaclass takes it off the class, so Serializer.errors is unaffected.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 class KpiView(APIView):

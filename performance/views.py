@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -127,16 +127,18 @@ class PerformanceForm(forms.Form):
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["strand"].choices = _blank(Strand.choices)
-        self.fields["offence_group"].choices = _blank(OffenceGroup.choices)
-        self.fields["victim_age_group"].choices = _blank(VictimAgeGroup.choices)
+        cast(forms.ChoiceField, self.fields["strand"]).choices = _blank(Strand.choices)
+        cast(forms.ChoiceField, self.fields["offence_group"]).choices = _blank(OffenceGroup.choices)
+        cast(forms.ChoiceField, self.fields["victim_age_group"]).choices = _blank(VictimAgeGroup.choices)
         # Reference data: three small queries, codes as values (the same codes as the API).
-        self.fields["lpa"].choices = _blank(LocalPolicingArea.objects.values_list("code", "name"))
-        self.fields["team"].choices = _blank(Team.objects.values_list("code", "name"))
-        self.fields["flag"].choices = _blank(Flag.objects.values_list("code", "name"))
+        cast(forms.ChoiceField, self.fields["lpa"]).choices = _blank(
+            LocalPolicingArea.objects.values_list("code", "name")
+        )
+        cast(forms.ChoiceField, self.fields["team"]).choices = _blank(Team.objects.values_list("code", "name"))
+        cast(forms.ChoiceField, self.fields["flag"]).choices = _blank(Flag.objects.values_list("code", "name"))
         quarters = _quarter_choices(today)
-        self.fields["quarter_a"].choices = quarters
-        self.fields["quarter_b"].choices = quarters
+        cast(forms.ChoiceField, self.fields["quarter_a"]).choices = quarters
+        cast(forms.ChoiceField, self.fields["quarter_b"]).choices = quarters
         for name, bound in self.fields.items():
             if name not in ("date_from", "date_to"):
                 bound.widget.attrs["class"] = "govuk-select"
@@ -154,7 +156,8 @@ class PerformanceForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_from", "The start date must be on or before the end date.")

@@ -82,7 +82,7 @@ def _detail(kind: str, make: Any) -> Any:
     return lambda mu: f"/api/v1/{kind}/{make(mu).pk}/"
 
 
-WRITES = [
+WRITES: list[tuple[str, str, Any, dict[str, Any]]] = [
     ("investigation", "investigations", _investigation, {"bail_status": "", "team": "ocset"}),
     ("cpsreferral", "cps-referrals", _referral, {"referral_date": "2025-06-02"}),
     ("protectiveorder", "protective-orders", _order, {"granted_date": "2025-06-04"}),
