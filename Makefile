@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format migrate seed vendor bench clean
+.PHONY: run test venv lint typecheck format migrate seed vendor bench clean
 
 venv: $(STAMP)
 
@@ -42,6 +42,9 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff format .

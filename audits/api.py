@@ -108,7 +108,7 @@ class ReviewOutput(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     audit = serializers.IntegerField(source="audit_id")
     position = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     method = serializers.CharField()
     crime_reference = serializers.SerializerMethodField()
     strand = serializers.CharField(source="investigation.strand")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -78,7 +78,8 @@ class AuditPlanForm(forms.Form):
         return clean_month(self.cleaned_data["month"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == AuditKind.MONTHLY and not data.get("area"):
             self.add_error("area", "Choose the area of a monthly audit.")
         if data.get("kind") == AuditKind.THEMATIC and not (data.get("theme") or "").strip():
@@ -116,7 +117,8 @@ class SampleDrawForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("window_start"), data.get("window_end")
         if start and end and end < start:
             self.add_error("window_end", "The window must end on or after its start.")
@@ -178,7 +180,8 @@ class AssuranceForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("assurance_override") and not (data.get("assurance_override_reason") or "").strip():
             self.add_error("assurance_override_reason", "Give a reason for overriding the suggested level.")
         return data
@@ -194,7 +197,7 @@ class LearningForm(forms.Form):
 
     def __init__(self, *args: Any, review_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["review"].choices = [("", "Whole audit"), *review_choices]
+        cast(forms.ChoiceField, self.fields["review"]).choices = [("", "Whole audit"), *review_choices]
 
 
 class ActionForm(forms.Form):
@@ -219,7 +222,7 @@ class ActionForm(forms.Form):
         if learning_choices is None:
             del self.fields["learning_point"]
         else:
-            self.fields["learning_point"].choices = [("", "None"), *learning_choices]
+            cast(forms.ChoiceField, self.fields["learning_point"]).choices = [("", "None"), *learning_choices]
 
 
 class ProgressForm(forms.Form):
@@ -231,7 +234,9 @@ class ProgressForm(forms.Form):
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = rules.OWNER_MOVES[ActionStatus(current)]
-        self.fields["status"].choices = [(s.value, s.label) for s in ActionStatus if s in allowed]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            (s.value, s.label) for s in ActionStatus if s in allowed
+        ]
         self.fields["status"].initial = current
 
 

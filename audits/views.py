@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -69,7 +70,7 @@ def _review_choices(request: HttpRequest, audit: Audit) -> list[tuple[int, str]]
 # --- Audit list and planning ----------------------------------------------------------------------
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: HttpRequest) -> HttpResponseBase:
     """Every audit, filterable and exportable. A user who sees the overview only is sent there."""
     if not rules.can_view_audits(request.user):
         if has_capability(request.user, Cap.AUDIT_SUMMARIES_VIEW):
@@ -544,7 +545,7 @@ def _action_row(action: Action) -> list[Any]:
 
 
 @capability_required(Cap.AUDITS_VIEW)
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: HttpRequest) -> HttpResponseBase:
     """The actions tracker: every action, filterable by status, owner, overdue, audit and area."""
     today = timezone.localdate()
     filterset = ActionFilter(request.GET or None, queryset=selectors.action_list(user=request.user, today=today))
@@ -563,7 +564,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: HttpRequest) -> HttpResponseBase:
     """The actions the signed-in user owns, whatever their role."""
     today = timezone.localdate()
     actions = selectors.my_actions(user=request.user, today=today)
@@ -579,7 +580,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.AUDITS_VIEW)
-def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Compliance by question (chart and table), by case, assurance, learning and actions."""
     audit = _get(selectors.audit_detail, user=request.user, pk=pk)
     show_refs = can_see_case_references(request.user)
@@ -661,7 +662,7 @@ def _report_context(
 
 
 @capability_required(Cap.AUDIT_SUMMARIES_VIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: HttpRequest) -> HttpResponseBase:
     """Compliance trend by area over months, assurance levels, learning themes and action counts. No case data."""
     today = timezone.localdate()
     this_month = today.replace(day=1)

@@ -66,7 +66,15 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProtectiveOrder
-        fields = ("id", "investigation", "order_type", "applied_date", "granted_date", "expiry_date", "breaches")
+        fields: tuple[str, ...] = (
+            "id",
+            "investigation",
+            "order_type",
+            "applied_date",
+            "granted_date",
+            "expiry_date",
+            "breaches",
+        )
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -74,7 +82,7 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CpsReferral
-        fields = ("id", "investigation", "referral_date", "decision", "decision_date")
+        fields: tuple[str, ...] = ("id", "investigation", "referral_date", "decision", "decision_date")
 
 
 class NestedReferralSerializer(ReferralSerializer):

@@ -6,10 +6,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 from .choices import OffenceGroup, Phase, Strand, VictimAgeGroup
-from .models import Flag, Investigation, LocalPolicingArea, Team
+from .models import Flag, Investigation, LocalPolicingArea, ReferenceData, Team
 from .outcomes import OutcomeType
 
 SELECT = {"class": "govuk-select"}
@@ -20,11 +20,11 @@ INPUT = {"class": "govuk-input govuk-input--width-20"}
 class ReferenceCodeField(forms.CharField):
     """A reference-data record given by code or name, case-insensitive (as in the CSV)."""
 
-    def __init__(self, *, model: type[Model], **kwargs: Any) -> None:
+    def __init__(self, *, model: type[ReferenceData], **kwargs: Any) -> None:
         self.model = model
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> Model | None:
+    def clean(self, value: Any) -> ReferenceData | None:
         text = (super().clean(value) or "").strip()
         if not text:
             return None
@@ -38,8 +38,8 @@ class ReferenceCodeFilter(django_filters.Filter):
     field_class = ReferenceCodeField
 
 
-def _code_choices(model: type[Model]) -> list[tuple[str, str]]:
-    return [("", "Any"), *model.objects.filter(is_active=True).values_list("code", "name")]
+def _code_choices(model: type[LocalPolicingArea | Team | Flag]) -> list[tuple[str, str]]:
+    return [("", "Any"), *model._default_manager.filter(is_active=True).values_list("code", "name")]
 
 
 class InvestigationFilter(django_filters.FilterSet):
@@ -88,7 +88,12 @@ class InvestigationFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         widgets = self.form.fields
         for name in ("lpa", "team", "flag"):
-            model = {"lpa": LocalPolicingArea, "team": Team, "flag": Flag}[name]
+            models: dict[str, type[LocalPolicingArea | Team | Flag]] = {
+                "lpa": LocalPolicingArea,
+                "team": Team,
+                "flag": Flag,
+            }
+            model = models[name]
             widgets[name].widget = forms.Select(attrs=SELECT, choices=_code_choices(model))
         for name, field in widgets.items():
             if isinstance(field.widget, forms.Select) and name not in ("lpa", "team", "flag"):

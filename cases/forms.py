@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -58,8 +58,8 @@ class InvestigationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lpa"].queryset = LocalPolicingArea.objects.filter(is_active=True)
-        self.fields["team"].queryset = Team.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["lpa"]).queryset = LocalPolicingArea.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(is_active=True)
         if self.instance.pk:
             self.fields["crime_reference"].disabled = True
             self.fields["crime_reference"].help_text = "The reference cannot change."

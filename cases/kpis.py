@@ -145,13 +145,14 @@ class DaysBetween(Func):
     def __init__(self, end: Any, start: Any) -> None:
         super().__init__(end, start)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    # Parameters are returned as a list (Django accepts either); hence ``tuple[str, Any]``.
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> tuple[str, Any]:
         # PostgreSQL (and the SQL standard for DATE): date - date is an integer number of days.
         end_sql, end_params = compiler.compile(self.source_expressions[0])
         start_sql, start_params = compiler.compile(self.source_expressions[1])
         return f"({end_sql} - {start_sql})", [*end_params, *start_params]
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
         end_sql, end_params = compiler.compile(self.source_expressions[0])
         start_sql, start_params = compiler.compile(self.source_expressions[1])
         return f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)", [*end_params, *start_params]

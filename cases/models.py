@@ -7,6 +7,7 @@ anywhere in this app: only references, codes, dates and process facts.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -136,6 +137,8 @@ class InvestigationQuerySet(models.QuerySet):
 class Investigation(models.Model):
     """One recorded crime under oversight, identified by its records-system reference."""
 
+    _history_user: Any  # set before a save: django-simple-history records it as the change's author
+
     crime_reference = models.CharField(max_length=40, unique=True)
     strand = models.CharField(max_length=32, choices=Strand.choices)
     offence_group = models.CharField(max_length=32, choices=OffenceGroup.choices)
@@ -227,7 +230,8 @@ class Investigation(models.Model):
 
 def register_columns() -> tuple[str, ...]:
     """``REGISTER_FIELDS`` as database column names (``lpa`` → ``lpa_id``) for bulk writers."""
-    return tuple(Investigation._meta.get_field(name).attname for name in REGISTER_FIELDS)
+    fields = [Investigation._meta.get_field(name) for name in REGISTER_FIELDS]
+    return tuple(field.attname for field in fields if isinstance(field, models.Field))
 
 
 class CpsReferral(models.Model):

@@ -322,9 +322,11 @@ def generate(
             age = VictimAgeGroup.CHILD
         else:
             draw = rng.random()
-            age = VictimAgeGroup.ADULT if draw < 0.86 else VictimAgeGroup.CHILD if draw < 0.95 else "unknown"
+            age = (
+                VictimAgeGroup.ADULT if draw < 0.86 else VictimAgeGroup.CHILD if draw < 0.95 else VictimAgeGroup.UNKNOWN
+            )
         historic = offence in (OffenceGroup.RAPE, OffenceGroup.OTHER_SEXUAL) and rng.random() < 0.2
-        offence_date = recorded - timedelta(days=_days(rng, 900 if historic else 6))
+        offence_date: date | None = recorded - timedelta(days=_days(rng, 900 if historic else 6))
         if rng.random() < 0.03:
             offence_date = None
         case = SyntheticInvestigation(

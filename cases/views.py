@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -26,7 +27,7 @@ MAX_ERRORS_SHOWN = 1000
 
 
 @capability_required(Cap.INVESTIGATIONS_VIEW)
-def investigation_list(request: HttpRequest) -> HttpResponse:
+def investigation_list(request: HttpRequest) -> HttpResponseBase:
     """The register: filters, sorting, pagination; ``?format=csv|xlsx`` downloads the filtered list."""
     filterset = selectors.investigation_list(
         user=request.user, filters=request.GET, related=export_format(request) is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -84,8 +84,8 @@ class MeetingForm(forms.Form):
         people = User.objects.filter(is_active=True).filter(
             pk__in=[*board.members.values_list("pk", flat=True), board.chair_id]
         )
-        self.fields["attendees"].queryset = people.order_by("full_name")
-        self.fields["commitments_reviewed"].queryset = board.commitments.order_by("order")
+        cast(forms.ModelChoiceField, self.fields["attendees"]).queryset = people.order_by("full_name")
+        cast(forms.ModelChoiceField, self.fields["commitments_reviewed"]).queryset = board.commitments.order_by("order")
         self.fields["commitments_reviewed"].label_from_instance = lambda c: f"{c.action_ref} – {c.text}"
 
 

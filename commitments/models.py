@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,9 @@ from oversight.periods import Period, parse_quarter
 from .choices import AssessmentStatus, BoardActionStatus, Cadence, Rating, RecommendationStatus
 
 User = settings.AUTH_USER_MODEL
+
+if TYPE_CHECKING:
+    from oversight.models import User as UserModel
 
 
 def validate_strands(value: object) -> None:
@@ -87,7 +90,9 @@ class Board(models.Model):
     name = models.CharField(max_length=200, unique=True)
     chair = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="chaired_boards")
     chair_title = models.CharField(max_length=150, blank=True, help_text="e.g. ACC Crime")
-    members = models.ManyToManyField(User, blank=True, related_name="board_memberships")
+    members: models.ManyToManyField[UserModel, Any] = models.ManyToManyField(
+        User, blank=True, related_name="board_memberships"
+    )
     remit = models.JSONField(default=list, blank=True, validators=[validate_strands], help_text="VAWG strands")
     cadence = models.CharField(max_length=16, choices=Cadence.choices, default=Cadence.MONTHLY)
     description = models.TextField(blank=True)
@@ -175,7 +180,7 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return self.key
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         quarter = parse_quarter(self.key)
         self.start_date, self.end_date = quarter.start, quarter.end
         super().save(*args, **kwargs)
@@ -223,7 +228,7 @@ class ProgressUpdate(models.Model):
         return f"{self.commitment.action_ref} {self.period.key}"
 
 
-class RagAssessmentQuerySet(models.QuerySet):
+class RagAssessmentQuerySet(models.QuerySet["RagAssessment"]):
     def current(self) -> RagAssessmentQuerySet:
         """Only the latest version for each (commitment, period)."""
         later = RagAssessment.objects.filter(
@@ -295,7 +300,7 @@ class RagAssessment(models.Model):
     def __str__(self) -> str:
         return f"{self.commitment.action_ref} {self.period.key} v{self.version} ({self.get_status_display()})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Immutability of a published rating, whoever saves (service, admin, shell).
         if self.pk and type(self).objects.filter(pk=self.pk, status=AssessmentStatus.PUBLISHED).exists():
             raise ApplicationError(
@@ -314,7 +319,9 @@ class BoardMeeting(models.Model):
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
-    attendees = models.ManyToManyField(User, blank=True, related_name="board_meetings_attended")
+    attendees: models.ManyToManyField[UserModel, Any] = models.ManyToManyField(
+        User, blank=True, related_name="board_meetings_attended"
+    )
     other_attendees = models.TextField(blank=True, help_text="People without an account, one per line.")
     commitments_reviewed = models.ManyToManyField(Commitment, blank=True, related_name="meetings")
     minutes = models.TextField(blank=True)

@@ -28,6 +28,7 @@ from .models import (
     Plan,
     ProgressUpdate,
     RagAssessment,
+    RagAssessmentQuerySet,
     ReportingPeriod,
     period_label,
 )
@@ -106,7 +107,7 @@ def commitment_detail(*, user: Any, pk: int) -> Commitment:
     )
 
 
-def assessment_queryset() -> QuerySet[RagAssessment]:
+def assessment_queryset() -> RagAssessmentQuerySet:
     return RagAssessment.objects.select_related(
         "commitment",
         "commitment__board",

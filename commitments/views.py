@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -41,7 +42,7 @@ def _label(rating: str | None) -> str:
 
 
 @capability_required(Cap.COMMITMENTS_VIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: HttpRequest) -> HttpResponseBase:
     """Commitments × the last 8 quarters, coloured tag plus text; filter by chapter, board, lead."""
     filterset = CommitmentFilter(request.GET or None, queryset=selectors.commitment_list(user=request.user))
     form, commitments = filterset.form, filterset.qs
@@ -146,7 +147,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Cap.PROGRESS_WRITE_OWN)
-def my_commitments(request: HttpRequest) -> HttpResponse:
+def my_commitments(request: HttpRequest) -> HttpResponseBase:
     """The lead's own commitments and what is due for the quarter being reported on."""
     key = selectors.reporting_key()
     rows = selectors.my_commitments(user=request.user, period_key=key)
@@ -322,7 +323,7 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Cap.RAG_PUBLISH)
-def scrutiny_queue(request: HttpRequest) -> HttpResponse:
+def scrutiny_queue(request: HttpRequest) -> HttpResponseBase:
     """Ratings the boards have reviewed, waiting for the OPCC to publish."""
     queue = list(selectors.scrutiny_queue(user=request.user))
     return page_or_download(
@@ -382,7 +383,7 @@ def open_period(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.COMMITMENTS_VIEW)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: HttpRequest) -> HttpResponseBase:
     """Progress report to the Commissioner for a quarter: HTML (print-friendly), Word, CSV/XLSX annex."""
     key = request.GET.get("period") or selectors.latest_published_key() or selectors.reporting_key()
     try:
@@ -414,7 +415,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.BOARDS_VIEW)
-def board_list(request: HttpRequest) -> HttpResponse:
+def board_list(request: HttpRequest) -> HttpResponseBase:
     boards = list(selectors.board_list(user=request.user))
     return page_or_download(
         request,
@@ -547,7 +548,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Cap.COMMITMENTS_VIEW)
-def recommendation_list(request: HttpRequest) -> HttpResponse:
+def recommendation_list(request: HttpRequest) -> HttpResponseBase:
     """Inspection recommendations and the force's response."""
     recommendations = list(selectors.recommendation_list(user=request.user))
     return page_or_download(

@@ -1,12 +1,15 @@
 from collections.abc import Callable
 from functools import update_wrapper
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from .roles import Cap, has_capability
+
+_ViewT = TypeVar("_ViewT", bound=Callable[..., HttpResponseBase])
 
 
 class OversightAdminSite(AdminSite):
@@ -22,12 +25,12 @@ class OversightAdminSite(AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and has_capability(request.user, Cap.ADMIN_SITE)
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: _ViewT, cacheable: bool = False) -> _ViewT:
         inner = super().admin_view(view, cacheable)
 
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied("The admin site is for administrators.")
             return inner(request, *args, **kwargs)
 
-        return update_wrapper(wrapper, view)
+        return cast(_ViewT, update_wrapper(wrapper, view))  # same signature as the view it wraps

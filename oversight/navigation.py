@@ -27,7 +27,7 @@ def items_for(request: Any) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items = []
+    items: list[dict[str, Any]] = []
     for label, url_name, caps in NAV_ITEMS:
         if caps and not has_any_capability(user, caps):
             continue

@@ -12,12 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import home
-from .roles import user_roles
+from .roles import Role, user_roles
 
 
 def home_page(request: HttpRequest) -> HttpResponse:
     """One page per user: a panel for each of their roles."""
-    roles = sorted(user_roles(request.user), key=lambda r: list(type(r)).index(r))
+    roles = sorted(user_roles(request.user), key=lambda r: list(Role).index(r))
     panels = home.panels_for(roles, user=request.user)
     return render(request, "home/home.html", {"panels": panels})
 

@@ -48,8 +48,11 @@ _GROUP_BY = OpenApiParameter(
     ),
 )
 
-_RATE = {"allow_null": True, "help_text": "Percentage, half-up to one decimal; null when the denominator is 0."}
-_DAYS = {"allow_null": True, "help_text": "Whole days, half-up; null when nothing was counted."}
+_RATE: dict[str, Any] = {
+    "allow_null": True,
+    "help_text": "Percentage, half-up to one decimal; null when the denominator is 0.",
+}
+_DAYS: dict[str, Any] = {"allow_null": True, "help_text": "Whole days, half-up; null when nothing was counted."}
 
 
 # --------------------------------------------------------------------------- input
@@ -201,7 +204,10 @@ class SoteriaResponseSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="Names the bad parameter(s).")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A declared field: DRF's metaclass takes it off the class, so Serializer.errors is unaffected.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 class KpiView(APIView):

@@ -1,5 +1,7 @@
 """Benchmark measures and the figures other forces publish for them (DESIGN.md §2)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -10,6 +12,8 @@ from oversight.periods import parse_quarter
 
 class BenchmarkMeasure(models.Model):
     """A measure compared across police forces, e.g. live Sexual Risk Orders (DESIGN.md §2)."""
+
+    _history_user: Any  # set before a save: django-simple-history records it as the change's author
 
     code = models.SlugField(max_length=60, unique=True, help_text="Used in the page address, e.g. live-sros.")
     name = models.CharField(max_length=200, unique=True)
@@ -30,6 +34,8 @@ class BenchmarkMeasure(models.Model):
 
 class BenchmarkFigure(models.Model):
     """One force's published figure for a benchmark measure in a financial quarter, entered by hand."""
+
+    _history_user: Any  # set before a save: django-simple-history records it as the change's author
 
     measure = models.ForeignKey(BenchmarkMeasure, on_delete=models.PROTECT, related_name="figures")
     period = models.CharField(max_length=10, help_text="Financial quarter, e.g. 2025-26-Q2.")

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -278,7 +279,7 @@ EXPORTABLE = ("headline", "trend", "strand", "lpa", "soteria")
 
 
 @capability_required(Cap.KPIS_VIEW)
-def performance(request: HttpRequest) -> HttpResponse:
+def performance(request: HttpRequest) -> HttpResponseBase:
     """The performance dashboard: headline tiles, 24-month trend, breakdowns and the Soteria table."""
     today = timezone.localdate()
     form = PerformanceForm({**PerformanceForm.defaults(today), **request.GET.dict()}, today=today)
@@ -326,7 +327,7 @@ def performance(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.KPIS_VIEW)
-def benchmark_list(request: HttpRequest) -> HttpResponse:
+def benchmark_list(request: HttpRequest) -> HttpResponseBase:
     """Every benchmark measure, with links to its comparison."""
     measures = list(measure_list(user=request.user))
     table = Table(
@@ -345,7 +346,7 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.KPIS_VIEW)
-def benchmark_detail(request: HttpRequest, code: str) -> HttpResponse:
+def benchmark_detail(request: HttpRequest, code: str) -> HttpResponseBase:
     """One measure compared across forces for a period: a bar chart and the same figures as a table."""
     measure = get_object_or_404(BenchmarkMeasure, code=code)
     periods = measure_periods(measure=measure)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
 from oversight.models import User
 from oversight.roles import Cap, require_capability
 
 from .models import Summary, SummaryBuild
 
 
-def summaries_visible_to(user: User) -> Any:
+def summaries_visible_to(user: User | AnonymousUser) -> Any:
     """Every summary, newest first (aggregate content: any role with SUMMARIES_VIEW may read)."""
     require_capability(user, Cap.SUMMARIES_VIEW)
     return Summary.objects.order_by("-period_start", "kind")

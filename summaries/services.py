@@ -98,7 +98,7 @@ def _store(*, kind: str, period: Period, data: dict[str, Any], actor: User | Non
             with transaction.atomic():
                 summary = Summary.objects.select_for_update().filter(kind=kind, period=period.key).first()
                 created = summary is None
-                if created:
+                if summary is None:
                     summary = Summary(kind=kind, period=period.key)
                 summary.period_start, summary.period_end = period.start, period.end
                 summary.data = data

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from oversight.errors import ApplicationError
 from oversight.exports import Download, page_or_download, query_string
+from oversight.models import User
 from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, tasks
@@ -32,7 +34,8 @@ class RebuildForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") and data.get("period"):
             try:
                 data["period"] = parse_period(data["kind"], data["period"].strip()).key
@@ -41,7 +44,7 @@ class RebuildForm(forms.Form):
         return data
 
 
-def _archive(request: HttpRequest, *, form: RebuildForm | None = None, status: int = 200) -> HttpResponse:
+def _archive(request: HttpRequest, *, form: RebuildForm | None = None, status: int = 200) -> HttpResponseBase:
     """The archive filtered by ``kind`` and ``period`` (GET), or its CSV/XLSX; with a bound
     rebuild ``form`` when an administrator's request needs its errors shown."""
     kind = request.GET.get("kind", "")
@@ -77,12 +80,12 @@ def _archive(request: HttpRequest, *, form: RebuildForm | None = None, status: i
 
 
 @capability_required(Cap.SUMMARIES_VIEW)
-def summary_list(request: HttpRequest) -> HttpResponse:
+def summary_list(request: HttpRequest) -> HttpResponseBase:
     return _archive(request)
 
 
 @capability_required(Cap.SUMMARIES_VIEW)
-def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     summary = get_object_or_404(selectors.summaries_visible_to(request.user), pk=pk)
     headers, rows = summary_table(summary)
     return page_or_download(
@@ -102,12 +105,14 @@ def _builds_shown(request: HttpRequest, summary: Any) -> Any:
 
 @capability_required(Cap.SUMMARIES_REBUILD)
 @require_http_methods(["POST"])
-def summary_rebuild(request: HttpRequest) -> HttpResponse:
+def summary_rebuild(request: HttpRequest) -> HttpResponseBase:
     form = RebuildForm(request.POST)
     if not form.is_valid():
         return _archive(request, form=form, status=400)
     build = tasks.queue_rebuild(
-        kind=form.cleaned_data["kind"], period_key=form.cleaned_data["period"], actor=request.user
+        kind=form.cleaned_data["kind"],
+        period_key=form.cleaned_data["period"],
+        actor=cast(User, request.user),  # capability_required: signed in
     )
     messages.success(request, f"Rebuild of {build.get_kind_display().lower()} {build.period} queued.")
     return redirect("summaries:summary_build", pk=build.pk)

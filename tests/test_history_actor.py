@@ -17,8 +17,8 @@ from cases.models import Flag, OrderBreach
 from commitments import services as commitment_services
 from commitments.models import ReportingPeriod
 from oversight.roles import Role
-from performance.services import benchmark_figure_save, benchmark_measure_save
 from performance.models import BenchmarkFigure, BenchmarkMeasure
+from performance.services import benchmark_figure_save, benchmark_measure_save
 from summaries import services as summary_services
 from summaries.models import SummaryKind
 from tests.audits.factories import ActionFactory, AuditFactory, QuestionSetFactory

@@ -10,10 +10,11 @@ from django.utils import timezone
 from audits.choices import AuditArea, AuditKind, LearningKind, LearningTheme
 from audits.models import Action, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
 from tests.cases.factories import InvestigationFactory
+from tests.factory_base import ModelFactory
 from tests.oversight.factories import UserFactory
 
 
-class QuestionSetFactory(factory.django.DjangoModelFactory):
+class QuestionSetFactory(ModelFactory[QuestionSet]):
     class Meta:
         model = QuestionSet
         skip_postgeneration_save = True
@@ -25,17 +26,17 @@ class QuestionSetFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def questions(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+    def questions(question_set: QuestionSet, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         texts = (
             extracted
             if extracted is not None
             else ["Victim contacted within 24 hours", "VPS offered", "Supervisory review within 7 days"]
         )
         for order, text in enumerate(texts, start=1):
-            QuestionFactory(question_set=self, order=order, text=text)
+            QuestionFactory(question_set=question_set, order=order, text=text)
 
 
-class QuestionFactory(factory.django.DjangoModelFactory):
+class QuestionFactory(ModelFactory[Question]):
     class Meta:
         model = Question
 
@@ -44,7 +45,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     text = "Victim contacted within 24 hours"
 
 
-class AuditFactory(factory.django.DjangoModelFactory):
+class AuditFactory(ModelFactory[Audit]):
     class Meta:
         model = Audit
 
@@ -55,7 +56,7 @@ class AuditFactory(factory.django.DjangoModelFactory):
     lead_auditor = factory.SubFactory(UserFactory)
 
 
-class CaseReviewFactory(factory.django.DjangoModelFactory):
+class CaseReviewFactory(ModelFactory[CaseReview]):
     class Meta:
         model = CaseReview
 
@@ -64,7 +65,7 @@ class CaseReviewFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
 
 
-class AnswerFactory(factory.django.DjangoModelFactory):
+class AnswerFactory(ModelFactory[Answer]):
     class Meta:
         model = Answer
 
@@ -74,7 +75,7 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     answered_by = factory.LazyAttribute(lambda o: o.review.audit.lead_auditor)
 
 
-class LearningPointFactory(factory.django.DjangoModelFactory):
+class LearningPointFactory(ModelFactory[LearningPoint]):
     class Meta:
         model = LearningPoint
 
@@ -85,7 +86,7 @@ class LearningPointFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(lambda o: o.audit.lead_auditor)
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(ModelFactory[Action]):
     class Meta:
         model = Action
 

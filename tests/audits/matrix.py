@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from oversight.roles import Role
-from tests.role_matrix import ALL_ROLES, Entry, roles
+from tests.role_matrix import ALL_ROLES, JSON, Entry, roles
 
 VIEW = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.COMMITMENT_LEAD, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
 LEAD = roles(Role.AUDIT_LEAD)
@@ -178,3 +178,94 @@ def _learning(make_user: Any) -> Any:
 
 
 ENTRIES += API_ENTRIES
+
+
+# API writes with valid JSON bodies (the rows above send form data and stop at 415). Audit leads write
+# their own audits; an action's owner records its progress; nothing is deleted (405 after the role check).
+
+
+def _published_set(make_user: Any) -> dict[str, Any]:
+    return {"kind": "thematic", "theme": "Spiking", "month": "2026-01", "question_set": _question_set(True).pk}
+
+
+def _learning_new(make_user: Any) -> dict[str, Any]:
+    return {"audit": _audit(make_user).pk, "kind": "good_practice", "theme": "victim_care", "text": "Early contact."}
+
+
+def _action_new(make_user: Any) -> dict[str, Any]:
+    owner = make_user(Role.BOARD_CHAIR)
+    return {"audit": _audit(make_user).pk, "title": "Refresh guidance", "owner": owner.pk, "due_date": "2099-01-31"}
+
+
+def _add_cases(make_user: Any) -> tuple[str, dict[str, Any]]:
+    from tests.audits.factories import InvestigationFactory
+
+    return f"/api/v1/audits/{_audit(make_user).pk}/add-cases/", {
+        "crime_references": [InvestigationFactory().crime_reference]
+    }
+
+
+def _sample(make_user: Any) -> tuple[str, dict[str, Any]]:
+    from tests.audits.factories import InvestigationFactory
+
+    InvestigationFactory()  # a RASSO case in the window
+    return f"/api/v1/audits/{_audit(make_user).pk}/sample/", {
+        "size": 1,
+        "window_start": "2025-01-01",
+        "window_end": "2025-12-31",
+        "seed": 7,
+    }
+
+
+def _answers(make_user: Any) -> tuple[str, dict[str, Any]]:
+    review = _review(make_user)
+    question = review.audit.question_set.questions.first()
+    return f"/api/v1/case-reviews/{review.pk}/answers/", {"answers": [{"question": question.pk, "value": "compliant"}]}
+
+
+def _completed_action(make_user: Any) -> str:
+    from tests.audits.factories import ActionFactory
+
+    action = ActionFactory(audit=_audit(make_user), owner=make_user(Role.BOARD_CHAIR), status="completed")
+    return f"/api/v1/actions/{action.pk}/verify/"
+
+
+API_WRITES = [
+    Entry("audit-list", "/api/v1/audits/", LEAD, "post", _published_set, (201,), JSON),
+    Entry("audit-sample", _sample, LEAD, "post", ok_status=(200,), content_type=JSON),
+    Entry("audit-add-cases", _add_cases, LEAD, "post", ok_status=(200,), content_type=JSON),
+    Entry(
+        "audit-assurance",
+        lambda mu: f"/api/v1/audits/{_audit(mu).pk}/assurance/",
+        LEAD,
+        "post",
+        {"assurance_override": "substantial", "assurance_override_reason": "Sample too small."},
+        (200,),
+        JSON,
+    ),
+    Entry("casereview-answers", _answers, LEAD, "post", ok_status=(200,), content_type=JSON),
+    Entry("learningpoint-list", "/api/v1/learning-points/", LEAD, "post", _learning_new, (201,), JSON),
+    Entry("action-list", "/api/v1/actions/", LEAD, "post", _action_new, (201,), JSON),
+    Entry(
+        "action-progress",
+        lambda mu: f"/api/v1/actions/{_own_action(mu).pk}/progress/",
+        ALL_ROLES,
+        "post",
+        {"note": "Briefed the teams.", "status": "in_progress"},
+        (200,),
+        JSON,
+    ),
+    Entry("action-verify", _completed_action, LEAD, "post", {"note": "Seen the evidence."}, (200,), JSON),
+    Entry("audit-detail", lambda mu: f"/api/v1/audits/{_audit(mu).pk}/", LEAD, "delete", ok_status=(405,)),
+    Entry("casereview-detail", lambda mu: f"/api/v1/case-reviews/{_review(mu).pk}/", LEAD, "delete", ok_status=(405,)),
+    Entry(
+        "learningpoint-detail",
+        lambda mu: f"/api/v1/learning-points/{_learning(mu).pk}/",
+        LEAD,
+        "delete",
+        ok_status=(405,),
+    ),
+    # Actions need only a signed-in user to reach (the list is filtered per user): 405 for everyone.
+    Entry("action-detail", lambda mu: f"/api/v1/actions/{_own_action(mu).pk}/", ALL_ROLES, "delete", ok_status=(405,)),
+]
+ENTRIES += API_WRITES

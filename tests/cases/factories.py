@@ -15,9 +15,10 @@ from django.db import models
 
 from cases.choices import VictimAgeGroup
 from cases.models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from tests.factory_base import ModelFactory, T
 
 
-class _RegisterFactory(factory.django.DjangoModelFactory):
+class _RegisterFactory(ModelFactory[T]):
     class Meta:
         abstract = True
 
@@ -29,7 +30,7 @@ class _RegisterFactory(factory.django.DjangoModelFactory):
         return kwargs
 
 
-class InvestigationFactory(_RegisterFactory):
+class InvestigationFactory(_RegisterFactory[Investigation]):
     """An adult rape investigation in the RASSO strand, recorded on 2025-05-01 by the Birmingham RASSO team.
 
     Traits:
@@ -71,7 +72,7 @@ class InvestigationFactory(_RegisterFactory):
         self.flags.set(Flag.objects.filter(code__in=codes))
 
 
-class CpsReferralFactory(_RegisterFactory):
+class CpsReferralFactory(_RegisterFactory[CpsReferral]):
     class Meta:
         model = CpsReferral
 
@@ -79,7 +80,7 @@ class CpsReferralFactory(_RegisterFactory):
     referral_date = date(2025, 6, 1)
 
 
-class ProtectiveOrderFactory(_RegisterFactory):
+class ProtectiveOrderFactory(_RegisterFactory[ProtectiveOrder]):
     class Meta:
         model = ProtectiveOrder
 
@@ -89,7 +90,7 @@ class ProtectiveOrderFactory(_RegisterFactory):
     granted_date = date(2025, 6, 3)
 
 
-class OrderBreachFactory(_RegisterFactory):
+class OrderBreachFactory(_RegisterFactory[OrderBreach]):
     class Meta:
         model = OrderBreach
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oversight.roles import Role
-from tests.role_matrix import Entry, roles
+from tests.role_matrix import JSON, Entry, roles
 
 READ = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
 EDIT = roles(Role.CASE_EDITOR)
@@ -67,3 +67,41 @@ ENTRIES = [
     Entry("orderbreach-list", "/api/v1/order-breaches/", READ),
     Entry("orderbreach-detail", lambda mu: f"/api/v1/order-breaches/{_breach(mu).pk}/", READ),
 ]
+
+
+# API writes (JSON). Only the case editor writes the register; nothing is deleted (405 after the role check).
+def _referral_new(make_user: Any) -> dict[str, Any]:
+    return {"investigation": _investigation(make_user).pk, "referral_date": "2025-06-01"}
+
+
+def _order_new(make_user: Any) -> dict[str, Any]:
+    return {"investigation": _investigation(make_user).pk, "order_type": "dvpo", "applied_date": "2025-06-01"}
+
+
+def _breach_new(make_user: Any) -> dict[str, Any]:
+    order = _order(make_user)
+    return {"order": order.pk, "breach_date": "2025-06-10", "arrest_made": True}
+
+
+def _detail(kind: str, make: Any) -> Any:
+    return lambda mu: f"/api/v1/{kind}/{make(mu).pk}/"
+
+
+WRITES: list[tuple[str, str, Any, dict[str, Any]]] = [
+    ("investigation", "investigations", _investigation, {"bail_status": "", "team": "ocset"}),
+    ("cpsreferral", "cps-referrals", _referral, {"referral_date": "2025-06-02"}),
+    ("protectiveorder", "protective-orders", _order, {"granted_date": "2025-06-04"}),
+    ("orderbreach", "order-breaches", _breach, {"arrest_made": False}),
+]
+API_WRITES = [
+    Entry("investigation-list", "/api/v1/investigations/", EDIT, "post", {**NEW, "flags": []}, (201,), JSON),
+    Entry("cpsreferral-list", "/api/v1/cps-referrals/", EDIT, "post", _referral_new, (201,), JSON),
+    Entry("protectiveorder-list", "/api/v1/protective-orders/", EDIT, "post", _order_new, (201,), JSON),
+    Entry("orderbreach-list", "/api/v1/order-breaches/", EDIT, "post", _breach_new, (201,), JSON),
+    *[
+        Entry(f"{name}-detail", _detail(kind, make), EDIT, "patch", data, (200,), JSON)
+        for name, kind, make, data in WRITES
+    ],
+    *[Entry(f"{name}-detail", _detail(kind, make), EDIT, "delete", ok_status=(405,)) for name, kind, make, _ in WRITES],
+]
+ENTRIES += API_WRITES

@@ -20,10 +20,11 @@ from commitments.models import (
     RagAssessment,
     ReportingPeriod,
 )
+from tests.factory_base import ModelFactory
 from tests.oversight.factories import UserFactory
 
 
-class PlanFactory(factory.django.DjangoModelFactory):
+class PlanFactory(ModelFactory[Plan]):
     class Meta:
         model = Plan
         django_get_or_create = ("title",)
@@ -33,7 +34,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
     end_date = date(2029, 3, 31)
 
 
-class ChapterFactory(factory.django.DjangoModelFactory):
+class ChapterFactory(ModelFactory[Chapter]):
     class Meta:
         model = Chapter
         django_get_or_create = ("plan", "title")
@@ -43,7 +44,7 @@ class ChapterFactory(factory.django.DjangoModelFactory):
     order = 1
 
 
-class BoardFactory(factory.django.DjangoModelFactory):
+class BoardFactory(ModelFactory[Board]):
     class Meta:
         model = Board
 
@@ -51,7 +52,7 @@ class BoardFactory(factory.django.DjangoModelFactory):
     chair = factory.SubFactory(UserFactory)
 
 
-class CommitmentFactory(factory.django.DjangoModelFactory):
+class CommitmentFactory(ModelFactory[Commitment]):
     class Meta:
         model = Commitment
 
@@ -69,7 +70,7 @@ def period(key: str = "2025-26-Q2") -> ReportingPeriod:
     return ReportingPeriod.objects.for_key(key)
 
 
-class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+class ProgressUpdateFactory(ModelFactory[ProgressUpdate]):
     class Meta:
         model = ProgressUpdate
 
@@ -81,7 +82,7 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
 
 
-class RagAssessmentFactory(factory.django.DjangoModelFactory):
+class RagAssessmentFactory(ModelFactory[RagAssessment]):
     """A proposed rating by the commitment's lead; traits move it along the workflow."""
 
     class Meta:
@@ -110,7 +111,7 @@ class RagAssessmentFactory(factory.django.DjangoModelFactory):
         )
 
 
-class BoardMeetingFactory(factory.django.DjangoModelFactory):
+class BoardMeetingFactory(ModelFactory[BoardMeeting]):
     class Meta:
         model = BoardMeeting
 
@@ -120,7 +121,7 @@ class BoardMeetingFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SelfAttribute("board.chair")
 
 
-class BoardActionFactory(factory.django.DjangoModelFactory):
+class BoardActionFactory(ModelFactory[BoardAction]):
     class Meta:
         model = BoardAction
 
@@ -128,7 +129,7 @@ class BoardActionFactory(factory.django.DjangoModelFactory):
     description = "Refresh the SRO guidance."
 
 
-class InspectionRecommendationFactory(factory.django.DjangoModelFactory):
+class InspectionRecommendationFactory(ModelFactory[InspectionRecommendation]):
     class Meta:
         model = InspectionRecommendation
 

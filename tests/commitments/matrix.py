@@ -18,7 +18,7 @@ from tests.commitments.factories import (
     ProgressUpdateFactory,
     RagAssessmentFactory,
 )
-from tests.role_matrix import ALL_ROLES, Entry, roles
+from tests.role_matrix import ALL_ROLES, JSON, Entry, requester, roles
 
 NOBODY: frozenset[Role] = frozenset()
 OPCC = roles(Role.OPCC_SCRUTINY)
@@ -135,3 +135,101 @@ ENTRIES = [
     Entry("board-meeting-list", "/api/v1/board-meetings/", ALL_ROLES),
     Entry("board-meeting-detail", _api("board-meetings", BoardMeetingFactory), ALL_ROLES),
 ]
+
+
+# API writes (JSON). Objects the requester must *own* (their commitment, their board) are made for the
+# requester when they hold the role (``requester``); nothing is deleted (405 after the role check).
+ADMIN = roles(Role.ADMINISTRATOR)
+LEAD = roles(Role.COMMITMENT_LEAD)
+CHAIR = roles(Role.BOARD_CHAIR)
+
+
+def _own_commitment(make_user: Any) -> Any:
+    from tests.commitments.factories import BoardFactory
+
+    board = BoardFactory(chair=requester(make_user, Role.BOARD_CHAIR))
+    return CommitmentFactory(lead=requester(make_user, Role.COMMITMENT_LEAD), board=board)
+
+
+def _commitment_new(_: Any) -> dict[str, Any]:
+    from tests.commitments.factories import ChapterFactory
+
+    chapter = ChapterFactory()
+    return {"plan": chapter.plan_id, "chapter": chapter.pk, "action_ref": "901", "text": "New.", "order": 9}
+
+
+def _proposal(make_user: Any) -> dict[str, Any]:
+    commitment = _own_commitment(make_user)
+    return {"commitment": commitment.pk, "period": "2025-26-Q2", "narrative": "Done.", "proposed_rating": "GREEN"}
+
+
+def _own_update(make_user: Any) -> str:
+    return f"/api/v1/progress-updates/{ProgressUpdateFactory(commitment=_own_commitment(make_user)).pk}/"
+
+
+def _own_review(make_user: Any) -> str:
+    return f"/api/v1/rag-assessments/{RagAssessmentFactory(commitment=_own_commitment(make_user)).pk}/review/"
+
+
+def _own_board(make_user: Any) -> Any:
+    return _own_commitment(make_user).board
+
+
+def _meeting_new(make_user: Any) -> dict[str, Any]:
+    return {"board": _own_board(make_user).pk, "date": "2025-10-14", "minutes": "Met."}
+
+
+def _own_meeting(make_user: Any) -> str:
+    return f"/api/v1/board-meetings/{BoardMeetingFactory(board=_own_board(make_user)).pk}/"
+
+
+API_WRITES = [
+    Entry("commitment-list", "/api/v1/commitments/", ADMIN, "post", _commitment_new, (201,), JSON),
+    Entry(
+        "commitment-detail", _api("commitments", CommitmentFactory), ADMIN, "patch", {"text": "Reworded."}, (200,), JSON
+    ),
+    Entry("commitment-detail", _api("commitments", CommitmentFactory), ADMIN, "delete", ok_status=(405,)),
+    Entry("progress-update-list", "/api/v1/progress-updates/", LEAD, "post", _proposal, (201,), JSON),
+    Entry("progress-update-detail", _own_update, LEAD, "patch", {"narrative": "Revised."}, (200,), JSON),
+    Entry("progress-update-detail", _own_update, LEAD, "delete", ok_status=(405,)),
+    Entry("rag-assessment-list", "/api/v1/rag-assessments/", LEAD, "post", _proposal, (201,), JSON),
+    # A proposal changes through its progress update: PATCH is refused with a message (400).
+    Entry(
+        "rag-assessment-detail",
+        _api("rag-assessments", RagAssessmentFactory),
+        LEAD,
+        "patch",
+        {"proposed_rating": "RED"},
+        (400,),
+        JSON,
+    ),
+    # "destroy" has no write capability in RagAssessmentViewSet.WRITE_CAPS: every reader reaches the 405.
+    Entry(
+        "rag-assessment-detail", _api("rag-assessments", RagAssessmentFactory), ALL_ROLES, "delete", ok_status=(405,)
+    ),
+    Entry("rag-assessment-review", _own_review, CHAIR, "post", {"decision": "endorse"}, (200,), JSON),
+    Entry(
+        "rag-assessment-publish",
+        _api("rag-assessments", lambda: RagAssessmentFactory(endorsed=True), "publish/"),
+        OPCC,
+        "post",
+        {"rating": "GREEN", "rationale": "On track."},
+        (200,),
+        JSON,
+    ),
+    Entry("board-list", "/api/v1/boards/", ADMIN, "post", {"name": "Spiking board"}, (201,), JSON),
+    Entry(
+        "board-detail",
+        lambda mu: f"/api/v1/boards/{_own_board(mu).pk}/",
+        ADMIN | CHAIR,
+        "patch",
+        {"cadence": "quarterly"},
+        (200,),
+        JSON,
+    ),
+    Entry("board-detail", lambda mu: f"/api/v1/boards/{_own_board(mu).pk}/", ADMIN | CHAIR, "delete", ok_status=(405,)),
+    Entry("board-meeting-list", "/api/v1/board-meetings/", CHAIR, "post", _meeting_new, (201,), JSON),
+    Entry("board-meeting-detail", _own_meeting, CHAIR, "patch", {"minutes": "Corrected."}, (200,), JSON),
+    Entry("board-meeting-detail", _own_meeting, CHAIR, "delete", ok_status=(405,)),
+]
+ENTRIES += API_WRITES

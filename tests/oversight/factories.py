@@ -10,11 +10,12 @@ from django.contrib.auth.models import Group
 
 from oversight.models import User
 from oversight.roles import Role
+from tests.factory_base import ModelFactory
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     """A user made the way the app makes them (``User.objects.create_user``), who can sign in with
     ``TEST_PASSWORD``. ``UserFactory(roles=["audit_lead", ...])`` puts them in those roles' groups."""
 

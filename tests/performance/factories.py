@@ -7,9 +7,10 @@ from decimal import Decimal
 import factory
 
 from performance.models import BenchmarkFigure, BenchmarkMeasure
+from tests.factory_base import ModelFactory
 
 
-class BenchmarkMeasureFactory(factory.django.DjangoModelFactory):
+class BenchmarkMeasureFactory(ModelFactory[BenchmarkMeasure]):
     """The published live-SRO measure; fetched, not duplicated, when it already exists."""
 
     class Meta:
@@ -20,7 +21,7 @@ class BenchmarkMeasureFactory(factory.django.DjangoModelFactory):
     name = "Live SROs"
 
 
-class BenchmarkFigureFactory(factory.django.DjangoModelFactory):
+class BenchmarkFigureFactory(ModelFactory[BenchmarkFigure]):
     """West Midlands Police's figure for 2025-26 Q2; fetched when that measure, period and force has one."""
 
     class Meta:

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime
 import factory
 
 from summaries.models import Summary, SummaryBuild, SummaryKind
+from tests.factory_base import ModelFactory
 
 
-class SummaryFactory(factory.django.DjangoModelFactory):
+class SummaryFactory(ModelFactory[Summary]):
     """The quarterly RAG summary of 2025-26 Q2, built on 5 October 2025."""
 
     class Meta:
@@ -24,7 +25,7 @@ class SummaryFactory(factory.django.DjangoModelFactory):
     html = "<p>Built.</p>"
 
 
-class SummaryBuildFactory(factory.django.DjangoModelFactory):
+class SummaryBuildFactory(ModelFactory[SummaryBuild]):
     """A queued, manually triggered build of the quarterly RAG summary of 2025-26 Q2."""
 
     class Meta:
