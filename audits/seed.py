@@ -265,7 +265,7 @@ def _seed_audit(
         window_end=window_end,
         seed=rng.randrange(2**31),
     )
-    quality = min(0.95, START_QUALITY[area] + 0.3 * m_index / max(1, n_months - 1))
+    quality = min(0.95, START_QUALITY[AuditArea(area)] + 0.3 * m_index / max(1, n_months - 1))
     questions = list(question_set.questions.order_by("order"))
     is_latest = m_index == n_months - 1
     for review in audit.reviews.order_by("position"):
@@ -304,7 +304,7 @@ def _seed_audit(
             due_date=due,
             learning_point=point,
             today=reviewed_on,
-            title=ACTION_TITLES.get(point.theme, "Share the audit learning with the teams"),
+            title=ACTION_TITLES.get(LearningTheme(point.theme), "Share the audit learning with the teams"),
             description=point.text,
         )
         type(action).objects.filter(pk=action.pk).update(created_at=_aware(reviewed_on))

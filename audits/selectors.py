@@ -190,7 +190,7 @@ def compliance_by_review(*, user: Any, audit_id: int) -> list[dict[str, Any]]:
             review=review,
             label=review.label,
             crime_reference=review.investigation.crime_reference if show else "",
-            answered=review.n_answers,
+            answered=review.n_answers,  # type: ignore[attr-defined]  # annotated by the query above
         )
         rows.append(row)
     return rows
@@ -289,15 +289,16 @@ def compliance_by_area(*, month_start: date, month_end: date) -> list[dict[str, 
             },
         )
 
-    for item in answers:
-        row = row_for(item.pop("review__audit__area"))
-        row.update(item)
-    for item in levels:
-        row = row_for(item["area"])
-        row["audits"] += item["n"]
-        if item["assurance_level"]:
-            row["signed_off"] += item["n"]
-            row["assurance"][item["assurance_level"]] += item["n"]
+    for answer_counts in answers:
+        counts: dict[str, Any] = dict(answer_counts)
+        row = row_for(counts.pop("review__audit__area"))
+        row.update(counts)
+    for level in levels:
+        row = row_for(level["area"])
+        row["audits"] += level["n"]
+        if level["assurance_level"]:
+            row["signed_off"] += level["n"]
+            row["assurance"][level["assurance_level"]] += level["n"]
     order = [*AuditArea.values, THEMATIC_KEY]
     return [_with_rate(by_area[k]) for k in order if k in by_area]
 
@@ -313,7 +314,8 @@ def compliance_trend(*, month_start: date, month_end: date) -> list[dict[str, An
         .order_by("review__audit__month", "review__audit__area")
     )
     out = []
-    for item in rows:
+    for values in rows:
+        item: dict[str, Any] = dict(values)
         key = _area_key(item.pop("review__audit__area"))
         month = item.pop("review__audit__month")
         out.append(_with_rate({"month": month.strftime("%Y-%m"), "area": key, "area_label": area_label(key), **item}))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 from django_filters import rest_framework as filters
@@ -24,6 +24,7 @@ from .models import (
     LocalPolicingArea,
     OrderBreach,
     ProtectiveOrder,
+    ReferenceDataQuerySet,
     Team,
 )
 
@@ -49,7 +50,7 @@ class CodeOrNameField(serializers.SlugRelatedField):
     """Reference data written by code or name (case-insensitive), read as the code."""
 
     def to_internal_value(self, data: Any) -> Any:
-        record = self.get_queryset().by_code_or_name(data)
+        record = cast(ReferenceDataQuerySet, self.get_queryset()).by_code_or_name(data)
         if record is not None:
             return record
         self.fail("does_not_exist", slug_name="code or name", value=data)

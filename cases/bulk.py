@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Max, Model
+from django.db.models import Field, Max, Model
 
 from .models import Investigation
 
@@ -127,7 +127,7 @@ def _write(model: type[Model], attnames: Sequence[str], rows: Sequence[tuple]) -
         return
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in attnames)
+    columns = ", ".join(quote(cast(str, cast(Field, meta.get_field(name)).column)) for name in attnames)
     sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:

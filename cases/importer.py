@@ -337,9 +337,9 @@ def _check_row(row: ParsedRow, existing: dict[str, Any] | None, errors: list[Row
         return
     referral_date, _decision, decision_date = row.referral
     for column, value in (("cps_referral_date", referral_date), ("cps_decision_date", decision_date)):
-        message = rules.before_recorded_error(value, recorded=merged.get("recorded_date"))
-        if message and column not in bad:
-            errors.append(RowError(row.number, column, message))
+        problem = rules.before_recorded_error(value, recorded=merged.get("recorded_date"))
+        if problem and column not in bad:
+            errors.append(RowError(row.number, column, problem))
 
 
 def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:

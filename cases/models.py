@@ -7,7 +7,7 @@ anywhere in this app: only references, codes, dates and process facts.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -55,9 +55,9 @@ class ReferenceDataQuerySet(models.QuerySet):
         wanted = reference_key(value)
         if not wanted:
             return None
-        records = {record.pk: record for record in self}
+        records: dict[int, ReferenceData] = {record.pk: record for record in cast("Iterable[ReferenceData]", self)}
         pk = _pks_by_key((r.pk, r.code, r.name) for r in records.values()).get(wanted)
-        return records.get(pk)
+        return records.get(pk) if pk is not None else None
 
 
 class ReferenceData(models.Model):

@@ -3,7 +3,7 @@ overview page and the API (same names, same checks: a bad value is a form error 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -16,7 +16,7 @@ from oversight.periods import parse_quarter
 
 from .choices import AssessmentStatus
 from .forms import SELECT
-from .models import Board, BoardMeeting, Chapter, Commitment, ProgressUpdate, RagAssessment
+from .models import Board, BoardMeeting, Chapter, Commitment, ProgressUpdate, RagAssessment, RagAssessmentQuerySet
 
 
 class QuarterField(forms.CharField):
@@ -84,7 +84,7 @@ class RagAssessmentFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_current(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        return queryset.current() if value else queryset
+        return cast(RagAssessmentQuerySet, queryset).current() if value else queryset
 
 
 class MeetingFilter(django_filters.FilterSet):

@@ -15,6 +15,13 @@ TEXTAREA = {"class": "govuk-textarea", "rows": 8}
 SELECT = {"class": "govuk-select"}
 
 
+class CommitmentChoiceField(forms.ModelMultipleChoiceField):
+    """Commitments shown as "action ref – text"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.action_ref} – {obj.text}"
+
+
 class RatingField(forms.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=Rating.choices, widget=forms.RadioSelect, **kwargs)
@@ -70,7 +77,7 @@ class MeetingForm(forms.Form):
         help_text="People without an account, one per line.",
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
     )
-    commitments_reviewed = forms.ModelMultipleChoiceField(
+    commitments_reviewed = CommitmentChoiceField(
         queryset=Commitment.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -86,7 +93,6 @@ class MeetingForm(forms.Form):
         )
         cast(forms.ModelChoiceField, self.fields["attendees"]).queryset = people.order_by("full_name")
         cast(forms.ModelChoiceField, self.fields["commitments_reviewed"]).queryset = board.commitments.order_by("order")
-        self.fields["commitments_reviewed"].label_from_instance = lambda c: f"{c.action_ref} – {c.text}"
 
 
 class BoardActionForm(forms.Form):

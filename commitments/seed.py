@@ -37,8 +37,16 @@ from .models import (
     RagAssessment,
     ReportingPeriod,
 )
+from .selectors import reporting_key
 
 LETTER = {"G": Rating.GREEN, "A": Rating.AMBER, "R": Rating.RED}
+
+
+def _named(user: User | None) -> User:
+    """A lead or chair the seed data names (every demo commitment has a lead, every board a chair)."""
+    if user is None:
+        raise ValueError("The demo data names a lead or chair here: seed_data.py is inconsistent.")
+    return user
 
 
 def _person(key: str) -> User:
@@ -62,7 +70,7 @@ def _old_narrative(ref: str, key: str, rating: str, board: str) -> str:
         Rating.GREEN: "Delivery remains on track.",
         Rating.AMBER: "Delivery is behind plan and support from the SMT lead has been requested.",
         Rating.RED: "Delivery is off track and needs support from the wider SMT.",
-    }[rating]
+    }[Rating(rating)]
     return (
         f"{label} update for action ref {ref}. {state}\n\n"
         f"Progress and risks were reviewed at the {board}; actions are tracked in its minutes."
@@ -138,7 +146,7 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
                 defaults={
                     "narrative": narrative,
                     "proposed_rating": rating,
-                    "author": commitment.lead,
+                    "author": _named(commitment.lead),
                     "submitted_at": _at(end + timedelta(days=14)),
                 },
             )
@@ -147,10 +155,10 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
                 period=periods[key],
                 status=AssessmentStatus.PUBLISHED,
                 proposed_rating=rating,
-                proposed_by=commitment.lead,
+                proposed_by=_named(commitment.lead),
                 proposed_at=_at(end + timedelta(days=14)),
                 review_comment="Endorsed by the board.",
-                reviewed_by=board.chair,
+                reviewed_by=_named(board.chair),
                 reviewed_at=_at(end + timedelta(days=30)),
                 rating=rating,
                 rationale="Assigned through the OPCC's quarterly scrutiny of the force's evidence.",
@@ -172,7 +180,7 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
                     "narrative": data.Q2_NARRATIVES[ref].split("\n\n")[0]
                     + "\n\nThe quarter's activity continued as planned; details to follow at the board.",
                     "proposed_rating": proposed,
-                    "author": commitment.lead,
+                    "author": _named(commitment.lead),
                     "submitted_at": _at(end + timedelta(days=10)),
                 },
             )
@@ -182,7 +190,7 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
                 period=periods[data.OPEN_QUARTER],
                 status=status,
                 proposed_rating=proposed,
-                proposed_by=commitment.lead,
+                proposed_by=_named(commitment.lead),
                 proposed_at=_at(end + timedelta(days=10)),
                 review_comment=comment,
                 reviewed_by=board.chair if reviewed else None,
@@ -199,7 +207,7 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
         meeting, made = BoardMeeting.objects.get_or_create(
             board=board,
             date=day,
-            defaults={"minutes": minutes, "decisions": decisions, "recorded_by": board.chair},
+            defaults={"minutes": minutes, "decisions": decisions, "recorded_by": _named(board.chair)},
         )
         if made:
             meeting.attendees.set(board.members.all())
@@ -228,5 +236,5 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
         )
     stdout.write(
         f"commitments: {len(commitments)} commitments, {len(boards)} boards, {created} new ratings "
-        f"(reporting on {plan.reporting_period.key})"
+        f"(reporting on {reporting_key(plan)})"
     )

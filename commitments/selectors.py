@@ -47,7 +47,7 @@ def current_plan() -> Plan | None:
 def reporting_key(plan: Plan | None = None, *, today: date | None = None) -> str:
     """The quarter leads are reporting on now (the plan's open round, else the quarter before today's)."""
     plan = plan if plan is not None else current_plan()
-    if plan is not None and plan.reporting_period_id:
+    if plan is not None and plan.reporting_period is not None:
         return plan.reporting_period.key
     return previous_quarter(quarter_of(today or timezone.localdate())).key
 
@@ -178,20 +178,18 @@ def rag_grid(
     else ``commitment_list(user=user, filters=filters)``.
     Two queries: the commitments, then the current assessments of those quarters.
     """
-    if commitments is None:
-        commitments = commitment_list(user=user, filters=filters)
-    commitments = list(commitments)
+    chosen = list(commitment_list(user=user, filters=filters) if commitments is None else commitments)
     end_key = end_key or reporting_key()
     quarters = grid_quarters(end_key)
     keys = [q.key for q in quarters]
     current = (
         RagAssessment.objects.current()
-        .filter(period__key__in=keys, commitment__in=[c.pk for c in commitments])
+        .filter(period__key__in=keys, commitment__in=[c.pk for c in chosen])
         .values_list("commitment_id", "period__key", "status", "rating")
     )
     found = {(cid, key): (status, rating or None) for cid, key, status, rating in current}
     rows = []
-    for commitment in commitments:
+    for commitment in chosen:
         cells = []
         for key in keys:
             status, rating = found.get((commitment.pk, key), (None, None))

@@ -157,9 +157,10 @@ def rag_publish(*, assessment: RagAssessment, rating: str, rationale: str, actor
             "This rating is already published and cannot change: record a correction with a reason instead."
         )
     _require_current(assessment)
-    if assessment.status == AssessmentStatus.PROPOSED and assessment.commitment.board_id is not None:
+    board = assessment.commitment.board
+    if assessment.status == AssessmentStatus.PROPOSED and board is not None:
         raise ApplicationError(
-            f"{assessment.commitment.board.name} has not reviewed this proposal yet.",
+            f"{board.name} has not reviewed this proposal yet.",
             {"status": ["Awaiting board review."]},
         )
     assessment.rating = _rating(rating)

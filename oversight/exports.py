@@ -69,9 +69,9 @@ def table_response(
         for row in rows:
             yield writer.writerow([_csv_safe(v) for v in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    stream = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stream["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return stream
 
 
 def export_format(request: HttpRequest) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -118,7 +118,7 @@ class KpiQuerySerializer(serializers.Serializer):
         try:
             values = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            errors.update(exc.detail)
+            errors.update(cast(dict[str, Any], exc.detail))  # a Serializer's errors are by field
             values = {}
         start, end = values.get("from"), values.get("to")
         if start and end and start > end:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -66,16 +66,20 @@ class PerformanceForm(forms.Form):
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["strand"].choices = _blank(Strand.choices)
-        self.fields["offence_group"].choices = _blank(OffenceGroup.choices)
-        self.fields["victim_age_group"].choices = _blank(VictimAgeGroup.choices)
-        # Reference data: three small queries, codes as values (the same codes as the API).
-        self.fields["lpa"].choices = _blank(LocalPolicingArea.objects.values_list("code", "name"))
-        self.fields["team"].choices = _blank(Team.objects.values_list("code", "name"))
-        self.fields["flag"].choices = _blank(Flag.objects.values_list("code", "name"))
         quarters = _quarter_choices(today)
-        self.fields["quarter_a"].choices = quarters
-        self.fields["quarter_b"].choices = quarters
+        choices = {
+            "strand": _blank(Strand.choices),
+            "offence_group": _blank(OffenceGroup.choices),
+            "victim_age_group": _blank(VictimAgeGroup.choices),
+            # Reference data: three small queries, codes as values (the same codes as the API).
+            "lpa": _blank(LocalPolicingArea.objects.values_list("code", "name")),
+            "team": _blank(Team.objects.values_list("code", "name")),
+            "flag": _blank(Flag.objects.values_list("code", "name")),
+            "quarter_a": quarters,
+            "quarter_b": quarters,
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
         for name, bound in self.fields.items():
             if name not in ("date_from", "date_to"):
                 bound.widget.attrs["class"] = "govuk-select"
@@ -93,7 +97,7 @@ class PerformanceForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_from", "The start date must be on or before the end date.")

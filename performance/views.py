@@ -334,7 +334,10 @@ def benchmark_list(request: HttpRequest) -> HttpResponseBase:
         "measures",
         "Benchmark measures",
         ["Measure", "Unit", "Compared with", "Latest period", "Figures"],
-        [[m.name, m.unit, m.comparison_group, m.latest_period, m.figure_count] for m in measures],
+        [
+            [m.name, m.unit, m.comparison_group, getattr(m, "latest_period", None), getattr(m, "figure_count", 0)]
+            for m in measures
+        ],
         numeric={4},
     )
     return page_or_download(

@@ -12,25 +12,25 @@ from audits.choices import ActionStatus, AnswerValue, AssuranceLevel, AuditStatu
 
 register = template.Library()
 
-_ASSURANCE_COLOURS = {
+_ASSURANCE_COLOURS: dict[str, str] = {
     AssuranceLevel.SUBSTANTIAL: "govuk-tag--green",
     AssuranceLevel.REASONABLE: "govuk-tag--turquoise",
     AssuranceLevel.LIMITED: "govuk-tag--yellow",
     AssuranceLevel.MINIMAL: "govuk-tag--red",
 }
-_STATUS_COLOURS = {
+_STATUS_COLOURS: dict[str, str] = {
     AuditStatus.PLANNED: "govuk-tag--grey",
     AuditStatus.IN_PROGRESS: "govuk-tag--blue",
     AuditStatus.SUBMITTED: "govuk-tag--purple",
     AuditStatus.SIGNED_OFF: "govuk-tag--green",
 }
-_ACTION_COLOURS = {
+_ACTION_COLOURS: dict[str, str] = {
     ActionStatus.OPEN: "govuk-tag--grey",
     ActionStatus.IN_PROGRESS: "govuk-tag--blue",
     ActionStatus.COMPLETED: "govuk-tag--purple",
     ActionStatus.VERIFIED: "govuk-tag--green",
 }
-_ANSWER_COLOURS = {
+_ANSWER_COLOURS: dict[str, str] = {
     AnswerValue.COMPLIANT: "govuk-tag--green",
     AnswerValue.PARTIAL: "govuk-tag--yellow",
     AnswerValue.NON_COMPLIANT: "govuk-tag--red",
