@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Protocol, cast
 
 import pytest
 from django.conf import settings as django_settings
@@ -22,6 +22,13 @@ from tests.oversight.factories import TEST_PASSWORD, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+class _SerializedTestDatabase(Protocol):
+    """A connection once its test database is set up: Django keeps the serialized contents on it
+    (``_test_serialized_contents``, a private attribute django-stubs does not declare)."""
+
+    _test_serialized_contents: str
 
 
 def missing(reason: str) -> None:
@@ -126,13 +133,13 @@ def _playwright() -> Iterator[Any]:
     # tests after this point fresh connection objects. Carry over the database contents
     # serialized at setup, or ``serialized_rollback`` would silently restore nothing.
     serialized = {
-        alias: connections[alias]._test_serialized_contents
+        alias: cast(_SerializedTestDatabase, connections[alias])._test_serialized_contents
         for alias in connections
         if hasattr(connections[alias], "_test_serialized_contents")
     }
     with sync_playwright() as playwright:
         for alias, contents in serialized.items():
-            connections[alias]._test_serialized_contents = contents
+            cast(_SerializedTestDatabase, connections[alias])._test_serialized_contents = contents
         yield playwright
 
 

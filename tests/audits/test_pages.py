@@ -81,6 +81,7 @@ def test_the_lead_plans_samples_answers_and_sees_compliance(client_for: Any, lea
     assert response.status_code == 302
     assert audit.reviews.count() == 3
     review = audit.reviews.order_by("position").first()
+    assert review is not None
     q1, q2, q3 = qs.questions.order_by("order")
     response = client.post(
         f"/audits/reviews/{review.pk}/",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,13 @@ from .factories import AuditFactory, CaseReviewFactory, QuestionSetFactory
 
 pytestmark = pytest.mark.django_db
 
-WINDOW = {"window_start": date(2025, 1, 1), "window_end": date(2025, 12, 31)}
+
+class _Window(TypedDict):
+    window_start: date
+    window_end: date
+
+
+WINDOW: _Window = {"window_start": date(2025, 1, 1), "window_end": date(2025, 12, 31)}
 
 
 def _register(n: int = 30, strand: str = "rasso", day: date = date(2025, 5, 1)) -> list[Any]:
@@ -147,6 +153,7 @@ def test_a_redraw_keeps_answered_and_picked_cases(audit: Audit, lead: Any) -> No
     services.audit_draw_sample(audit=audit, actor=lead, size=3, seed=5, **WINDOW)
     answered = audit.reviews.filter(method=SampleMethod.RANDOM).first()
     question = audit.question_set.questions.first()
+    assert answered is not None and question is not None
     services.review_record_answers(review=answered, actor=lead, answers={question.pk: ("compliant", "")})
     services.audit_draw_sample(audit=audit, actor=lead, size=3, seed=6, **WINDOW)
     refs = _refs(audit)
@@ -238,6 +245,7 @@ def test_a_signed_off_audit_is_locked(audit: Audit, lead: Any) -> None:
     audit = _signed_off(audit, lead)
     review = audit.reviews.first()
     question = audit.question_set.questions.first()
+    assert review is not None and question is not None
     extra = InvestigationFactory(audit_sample=True)
     with pytest.raises(ApplicationError, match="locked"):
         services.review_record_answers(review=review, actor=lead, answers={question.pk: ("non_compliant", "")})
@@ -275,6 +283,7 @@ def test_a_submitted_audit_is_frozen_until_reopened(audit: Audit, lead: Any) -> 
     services.audit_submit(audit=audit, actor=lead)
     review = audit.reviews.first()
     question = audit.question_set.questions.first()
+    assert review is not None and question is not None
     with pytest.raises(ApplicationError, match="submitted"):
         services.review_record_answers(review=review, actor=lead, answers={question.pk: ("partial", "")})
     services.audit_reopen(audit=audit, actor=lead)
@@ -299,6 +308,7 @@ def test_only_unanswered_cases_leave_the_sample_and_positions_close_up(audit: Au
     services.audit_draw_sample(audit=audit, actor=lead, size=4, seed=1, **WINDOW)
     first, second = audit.reviews.order_by("position")[:2]
     question = audit.question_set.questions.first()
+    assert question is not None
     services.review_record_answers(review=first, actor=lead, answers={question.pk: ("compliant", "")})
     with pytest.raises(ApplicationError, match="has answers"):
         services.audit_remove_case(review=first, actor=lead)

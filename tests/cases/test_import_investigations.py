@@ -38,6 +38,7 @@ def test_it_imports_a_clean_file(write_csv: Any, make_user: Any) -> None:
 
     assert (result.rows, result.created, result.updated, result.unchanged) == (3, 3, 0, 0)
     first = Investigation.objects.get(crime_reference="20/000001/25")
+    assert first.lpa is not None and first.team is not None
     assert first.lpa.code == "birmingham" and first.team.code == "rasso"
     assert (first.outcome_type, first.outcome_date) == ("1", date(2025, 9, 1))
     assert (first.court_outcome, first.bail_status, first.vcop_compliant) == ("convicted", "bail", "yes")
@@ -49,9 +50,12 @@ def test_it_imports_a_clean_file(write_csv: Any, make_user: Any) -> None:
         date(2025, 8, 20),
     )
     second = Investigation.objects.get(crime_reference="20/000002/25")
+    assert second.lpa is not None and second.team is not None
     assert second.lpa.code == "coventry" and second.team.code == "domestic_abuse"
     assert second.outcome_type == "" and second.outcome_date is None
-    assert Investigation.objects.get(crime_reference="20/000003/25").lpa.code == "wolverhampton"
+    third_lpa = Investigation.objects.get(crime_reference="20/000003/25").lpa
+    assert third_lpa is not None
+    assert third_lpa.code == "wolverhampton"
 
 
 def test_it_keeps_history_with_the_importing_user_and_the_flags(write_csv: Any, make_user: Any) -> None:
@@ -175,6 +179,7 @@ def test_a_row_with_an_existing_reference_updates_it_and_its_referral(write_csv:
     assert (result.referrals_created, result.referrals_updated) == (1, 1)
     investigation.refresh_from_db()
     assert (investigation.outcome_type, investigation.outcome_date) == ("1A", date(2025, 8, 1))
+    assert investigation.lpa is not None
     assert investigation.lpa.code == "birmingham"  # absent column: kept
     assert list(investigation.flags.values_list("code", flat=True)) == ["online"]
     referral = investigation.referrals.get()  # matched by its date, not duplicated

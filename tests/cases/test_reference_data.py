@@ -23,7 +23,9 @@ def test_an_unknown_or_blank_value_finds_nothing(value: Any) -> None:
 
 def test_the_lookup_takes_one_query(django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(1):
-        assert LocalPolicingArea.objects.by_code_or_name("Coventry").code == "coventry"
+        area = LocalPolicingArea.objects.by_code_or_name("Coventry")
+        assert area is not None
+        assert area.code == "coventry"
 
 
 def test_the_bulk_lookup_holds_every_code_and_name_in_lower_case() -> None:

@@ -36,7 +36,12 @@ def test_generated_cases_keep_every_rule_and_never_reach_the_future() -> None:
             assert r.referral_date >= c.recorded_date and bool(r.decision) == bool(r.decision_date)
             assert r.decision_date is None or r.referral_date <= r.decision_date <= TODAY
         if c.outcome_type in CHARGED:
-            assert any(r.decision == "charge" and r.decision_date <= c.outcome_date for r in c.referrals)
+            outcome_date = c.outcome_date
+            assert outcome_date is not None
+            assert any(
+                r.decision == "charge" and r.decision_date is not None and r.decision_date <= outcome_date
+                for r in c.referrals
+            )
     assert any(c.bail_status == "rui" for c in cases) and any(c.court_outcome == "convicted" for c in cases)
 
 

@@ -70,6 +70,9 @@ def test_the_rag_report_lists_commitments_in_plan_order_with_current_and_previou
 
     report = selectors.rag_report(period_key="2025-26-Q2")
 
+    assert first.lead is not None and first.board is not None
+    assert later.lead is not None and later.board is not None
+    assert unrated.lead is not None
     assert report["period"] == "2025-26-Q2"
     assert report["definitions"] == DEFINITIONS
     assert report["rows"] == [
@@ -140,6 +143,7 @@ def test_the_rag_report_endpoint_answers_the_contract(api_client_for: Any) -> No
     response = api_client_for(Role.OPCC_SCRUTINY).get("/api/v1/reports/rag/?period=2025-26-Q2")
     assert response.status_code == 200
     body = response.json()
+    assert commitment.lead is not None and commitment.board is not None
     assert set(body) == {"period", "definitions", "rows"}
     assert body["definitions"] == DEFINITIONS
     assert body["rows"][0] == {

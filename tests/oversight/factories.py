@@ -32,7 +32,7 @@ class UserFactory(ModelFactory[User]):
         return model_class.objects.create_user(kwargs.pop("email"), kwargs.pop("password"), **kwargs)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: Iterable[Role | str] | None, **kwargs: Any) -> None:
+    def roles(user: User, create: bool, extracted: Iterable[Role | str] | None, **kwargs: Any) -> None:
         for role in extracted or ():
             group, _ = Group.objects.get_or_create(name=str(Role(role)))
-            self.groups.add(group)
+            user.groups.add(group)

@@ -57,9 +57,9 @@ def test_the_comparison_page_has_a_bar_chart_and_the_same_numbers_in_a_table(
     response = client_for(Role.OPCC_SCRUTINY).get(DETAIL)
     assert response.status_code == 200
     html = response.content.decode()
-    config = json.loads(
-        re.search(r'<script id="chart-benchmark" type="application/json">(.*?)</script>', html).group(1)
-    )
+    chart = re.search(r'<script id="chart-benchmark" type="application/json">(.*?)</script>', html)
+    assert chart is not None
+    config = json.loads(chart.group(1))
     assert config["type"] == "bar"
     assert config["labels"][:3] == [
         "West Mercia Police",
@@ -163,6 +163,7 @@ def test_roles_without_the_edit_capability_cannot_add_or_change_figures(
 ) -> None:
     client = client_for(role)
     figure = BenchmarkFigure.objects.first()
+    assert figure is not None
     data = {"measure": seeded.pk, "period": "2025-26-Q2", "force": "Cleveland Police", "value": "4"}
     assert client.post(ADD, data).status_code == 403
     assert client.post(f"/performance/benchmarks/figures/{figure.pk}/edit/", {**data, "value": 1}).status_code == 403

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from audits.choices import ActionStatus, AuditStatus
@@ -205,7 +206,12 @@ def test_no_crime_reference_reaches_summaries_or_opcc_emails(october: dict[str, 
     opcc_mail = [m for m in mail.outbox if m.to == ["opcc@example.org"]]
     assert len(opcc_mail) == 2  # the summary and their own digest
     content = [monthly.html, json.dumps(monthly.data), digest.html, json.dumps(digest.data)]
-    content += [m.body for m in mail.outbox] + [alt[0] for m in mail.outbox for alt in m.alternatives]
+    for message in mail.outbox:
+        assert isinstance(message, EmailMultiAlternatives)
+        content.append(str(message.body))
+        for alternative, _mimetype in message.alternatives:
+            assert isinstance(alternative, str)
+            content.append(alternative)
     for text in content:
         for reference in references:
             assert reference not in text
