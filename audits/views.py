@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,12 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.choices import Strand
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
 from . import rules, selectors, services
-from .choices import AnswerValue, AssuranceLevel, AuditArea, AuditStatus
+from .choices import AnswerValue, AssuranceLevel, AuditArea, AuditStatus, strands_for_area
 from .filters import ActionFilter, AuditFilter
 from .forms import (
     ActionForm,
@@ -222,10 +224,6 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{len(reviews)} cases added to the sample.")
                 return redirect("audits:audit_detail", pk=audit.pk)
-    from cases.choices import Strand
-
-    from .choices import strands_for_area
-
     return render(
         request,
         "audits/audit_sample.html",
@@ -753,8 +751,6 @@ def _overview_chart(trend: list[dict[str, Any]], *, start: date, month_end: date
 
 @capability_required(Cap.AUDITS_VIEW)
 def question_set_list(request: HttpRequest) -> HttpResponse:
-    from django.db.models import Count
-
     sets = QuestionSet.objects.annotate(
         n_questions=Count("questions", distinct=True), n_audits=Count("audits", distinct=True)
     ).order_by("code", "-version")
