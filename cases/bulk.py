@@ -90,7 +90,7 @@ def insert_history(
 ) -> list[int]:
     """One history row per object (``CREATED`` or ``CHANGED``), as simple-history's bulk helpers write
     them, by ``actor`` (``None`` for the system) with ``reason``. Returns the history ids, in order."""
-    history_model = model.history.model  # type: ignore[attr-defined]
+    history_model = model.history.model  # type: ignore[attr-defined]  # simple-history adds the manager
     tracked = [field.attname for field in history_model.tracked_fields]
     extra = (now, getattr(actor, "pk", None), reason, history_type)
     attnames = [*tracked, "history_date", "history_user_id", "history_change_reason", "history_type"]

@@ -368,7 +368,7 @@ class RagAssessmentViewSet(NoDeleteViewSet):
         return self._respond(correction, status.HTTP_201_CREATED)
 
 
-class BoardWritePermission(capability_permission(Cap.BOARDS_VIEW)):  # type: ignore[misc]
+class BoardWritePermission(capability_permission(Cap.BOARDS_VIEW)):  # type: ignore[misc]  # a class made at import
     """Everyone reads; the system owner creates boards; the system owner or the board's chair edits."""
 
     def has_permission(self, request: Request, view: Any) -> bool:

@@ -19,7 +19,7 @@ M = TypeVar("M", bound=models.Model)
 def act_as(instance: M, actor: Any) -> M:
     """Name ``actor`` as the history user of the next saves, deletes and many-to-many changes of
     ``instance`` (simple-history reads ``_history_user`` before the request's user)."""
-    instance._history_user = actor  # type: ignore[attr-defined]
+    instance._history_user = actor  # type: ignore[attr-defined]  # read by simple-history on save
     return instance
 
 

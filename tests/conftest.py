@@ -76,8 +76,8 @@ def client_for(make_user: Callable[..., User]) -> Callable[..., Client]:
 
     def factory(*roles: Role | str, user: User | None = None) -> Client:
         client = Client()
-        client.user = user or make_user(*roles)  # type: ignore[attr-defined]
-        client.force_login(client.user)  # type: ignore[attr-defined]
+        client.user = user or make_user(*roles)  # type: ignore[attr-defined]  # handy for tests: who is signed in
+        client.force_login(client.user)  # type: ignore[attr-defined]  # set above
         return client
 
     return factory
@@ -91,8 +91,8 @@ def api_client_for(make_user: Callable[..., User]) -> Callable[..., Any]:
 
     def factory(*roles: Role | str, user: User | None = None) -> APIClient:
         client = APIClient()
-        client.user = user or make_user(*roles)  # type: ignore[attr-defined]
-        token, _ = Token.objects.get_or_create(user=client.user)  # type: ignore[attr-defined]
+        client.user = user or make_user(*roles)  # type: ignore[attr-defined]  # handy for tests: who is signed in
+        token, _ = Token.objects.get_or_create(user=client.user)  # type: ignore[attr-defined]  # set above
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 
