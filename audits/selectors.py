@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from oversight.numbers import percentage
-from oversight.periods import month_of, months_between, months_later
+from oversight.periods import months_between
 from oversight.roles import Cap, has_capability
 
 from . import rules
@@ -411,13 +411,3 @@ def overdue_actions_by_owner(*, today: date) -> list[dict[str, Any]]:
 def overview_months(*, month_start: date, month_end: date) -> list[str]:
     """The keys (``2025-11``) of every month from ``month_start`` to ``month_end``."""
     return [month.key for month in months_between(month_start, month_end)]
-
-
-def overview_month_end(month: date) -> date:
-    """The last day of ``month``'s month."""
-    return month_of(month).end
-
-
-def months_back(month: date, n: int) -> date:
-    """The first day of the month ``n`` months before ``month``."""
-    return months_later(month, -n).start

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from cases.choices import Strand
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
+from oversight.periods import month_of, months_later
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
 from . import rules, selectors, services
@@ -194,13 +195,13 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw a random sample (reproducible by seed) or add cases by crime reference."""
     audit = _manage_audit(request, pk)
     month = audit.month
-    default_start = selectors.months_back(month, 12)
+    default_start = months_later(month, -12).start
     draw = SampleDrawForm(
         request.POST if request.POST.get("form") == "draw" else None,
         initial={
             "size": audit.planned_sample_size,
             "window_start": audit.sample_window_start or default_start,
-            "window_end": audit.sample_window_end or selectors.overview_month_end(month),
+            "window_end": audit.sample_window_end or month_of(month).end,
         },
         prefix="draw",
     )
@@ -667,18 +668,18 @@ def overview(request: HttpRequest) -> HttpResponseBase:
     form = OverviewForm(
         request.GET or None,
         initial={
-            "month_from": selectors.months_back(this_month, 11).strftime("%Y-%m"),
+            "month_from": months_later(this_month, -11).start.strftime("%Y-%m"),
             "month_to": this_month.strftime("%Y-%m"),
         },
     )
     data = form.cleaned_data if form.is_valid() else {}
     end = data.get("month_to") or today.replace(day=1)
-    start = data.get("month_from") or selectors.months_back(end, 11)
+    start = data.get("month_from") or months_later(end, -11).start
     errors = []
     if start > end:
         errors.append("The first month must not be after the last month.")
-        start = selectors.months_back(end, 11)
-    month_end = selectors.overview_month_end(end)
+        start = months_later(end, -11).start
+    month_end = month_of(end).end
     trend = selectors.compliance_trend(month_start=start, month_end=month_end)
     by_area = selectors.compliance_by_area(month_start=start, month_end=month_end)
     themes = selectors.learning_theme_counts(month_start=start, month_end=month_end)

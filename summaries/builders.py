@@ -21,6 +21,7 @@ from oversight.errors import ApplicationError
 from oversight.periods import (
     Period,
     month_of,
+    months_later,
     parse_day,
     parse_month,
     parse_quarter,
@@ -66,8 +67,7 @@ def monthly_performance_data(period: Period) -> dict[str, Any]:
     """KPIs by strand (month, same month last year, rolling 12 months), audits, actions, RAG changes."""
 
     last_year_from, last_year_to = same_period_last_year(period)
-    months_back = period.start.year * 12 + period.start.month - 1 - 11  # 12 months ending with this one
-    rolling_from = date(months_back // 12, months_back % 12 + 1, 1)
+    rolling_from = months_later(period.start, -11).start  # 12 months ending with this one
     kpis = {
         "month": kpi_rows(date_from=period.start, date_to=period.end, group_by="strand"),
         "same_month_last_year": kpi_rows(date_from=last_year_from, date_to=last_year_to, group_by="strand"),
