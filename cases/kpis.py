@@ -83,6 +83,16 @@ FILTER_PARAMS: tuple[str, ...] = ("strand", "offence_group", "victim_age_group",
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2099, 12, 31)
 
+
+def kpi_date_error(value: date) -> str | None:
+    """Why a KPI period may not start or end on ``value`` (outside the engine's bounds), else ``None``."""
+    if value < EARLIEST_DATE:
+        return f"Enter a date from {EARLIEST_DATE.year} onwards."
+    if value > LATEST_DATE:
+        return f"Enter a date before {LATEST_DATE.year + 1}."
+    return None
+
+
 # Every metric of DESIGN.md §3, in the order the API and the exports show them.
 METRICS: tuple[str, ...] = (
     "recorded_offences",

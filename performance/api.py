@@ -18,11 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.kpis import FILTER_PARAMS, GROUP_BY_CHOICES, kpi_rows, resolve_filters, soteria
+from cases.kpis import FILTER_PARAMS, GROUP_BY_CHOICES, kpi_date_error, kpi_rows, resolve_filters, soteria
 from oversight.errors import ApplicationError, errors_message
 from oversight.roles import Cap, capability_permission
-
-from .forms import kpi_date_error
 
 _DATES = [
     OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day of the period (YYYY-MM-DD)."),

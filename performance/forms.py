@@ -13,22 +13,14 @@ from typing import Any, cast
 from django import forms
 
 from cases.choices import OffenceGroup, Strand, VictimAgeGroup
-from cases.kpis import EARLIEST_DATE, FILTER_PARAMS, LATEST_DATE, KpiFilters, resolve_filters
+from cases.kpis import FILTER_PARAMS, KpiFilters, kpi_date_error, resolve_filters
 from cases.models import Flag, LocalPolicingArea, Team
+from oversight.errors import ApplicationError
 from oversight.periods import financial_year_of, parse_quarter, previous_quarter, quarter, quarter_of
 
 from .models import BenchmarkFigure, BenchmarkMeasure
 
 FIRST_QUARTER_YEAR = 2019  # earliest financial year offered in the Soteria quarter pickers
-
-
-def kpi_date_error(value: date) -> str | None:
-    """Why a KPI period may not start or end on ``value`` (outside the engine's bounds), else ``None``."""
-    if value < EARLIEST_DATE:
-        return f"Enter a date from {EARLIEST_DATE.year} onwards."
-    if value > LATEST_DATE:
-        return f"Enter a date before {LATEST_DATE.year + 1}."
-    return None
 
 
 # --------------------------------------------------------------------------- the dashboard form
@@ -145,8 +137,8 @@ class BenchmarkFigureForm(forms.ModelForm):
         period = self.cleaned_data["period"].strip()
         try:
             parse_quarter(period)
-        except Exception as exc:
-            raise forms.ValidationError(getattr(exc, "message", str(exc))) from None
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
         return period
 
     def clean_value(self) -> Decimal:
