@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import django_filters
@@ -10,26 +9,12 @@ from django import forms
 from django.db.models import QuerySet
 
 from oversight.filters import IdFilter, YesCheckbox, YesFilter, lazy_choices
+from oversight.forms import MonthField
 from oversight.models import User
 
 from .choices import ActionStatus, AuditArea, AuditKind, AuditStatus
-from .forms import INPUT, SELECT, clean_month
+from .forms import SELECT
 from .models import Action, Audit
-
-
-class MonthField(forms.CharField):
-    """A month written ``YYYY-MM``, cleaned to its first day."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-10", "placeholder": "2025-11"}),
-        )
-        kwargs.setdefault("help_text", "Year and month, for example 2025-11.")
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> date | None:
-        return clean_month((super().clean(value) or "").strip())
 
 
 class MonthFilter(django_filters.Filter):

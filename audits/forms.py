@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any, cast
 
 from django import forms
 
-from oversight.errors import ApplicationError
+from oversight.forms import MonthField
 from oversight.models import User
-from oversight.periods import parse_month
 
 from . import rules
 from .choices import (
@@ -30,23 +28,6 @@ TEXTAREA = {"class": "govuk-textarea", "rows": 3}
 DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
 
 
-def _month_field(**kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        widget=forms.TextInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-10", "placeholder": "2025-11"}),
-        help_text="Year and month, for example 2025-11.",
-        **kwargs,
-    )
-
-
-def clean_month(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return parse_month(value.strip()).start
-    except ApplicationError as exc:
-        raise forms.ValidationError(exc.message) from exc
-
-
 class AuditPlanForm(forms.Form):
     kind = forms.ChoiceField(choices=AuditKind.choices, widget=forms.Select(attrs=SELECT), initial=AuditKind.MONTHLY)
     area = forms.ChoiceField(
@@ -61,7 +42,7 @@ class AuditPlanForm(forms.Form):
         widget=forms.TextInput(attrs=INPUT),
         help_text="For a thematic audit or QATT, e.g. victim-blaming language.",
     )
-    month = _month_field()
+    month = MonthField()
     question_set = forms.ModelChoiceField(
         queryset=QuestionSet.objects.filter(published_at__isnull=False).order_by("title", "-version"),
         widget=forms.Select(attrs=SELECT),
@@ -73,9 +54,6 @@ class AuditPlanForm(forms.Form):
         initial=10,
         widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
     )
-
-    def clean_month(self) -> date | None:
-        return clean_month(self.cleaned_data["month"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -262,11 +240,5 @@ class QuestionSetEditForm(forms.Form):
 
 
 class OverviewForm(forms.Form):
-    month_from = _month_field(required=False, label="From month")
-    month_to = _month_field(required=False, label="To month")
-
-    def clean_month_from(self) -> date | None:
-        return clean_month(self.cleaned_data["month_from"])
-
-    def clean_month_to(self) -> date | None:
-        return clean_month(self.cleaned_data["month_to"])
+    month_from = MonthField(required=False, label="From month")
+    month_to = MonthField(required=False, label="To month")

@@ -9,27 +9,13 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from oversight.errors import ApplicationError
 from oversight.filters import IdFilter, YesFilter, lazy_choices
+from oversight.forms import QuarterField
 from oversight.models import User
-from oversight.periods import parse_quarter
 
 from .choices import AssessmentStatus
 from .forms import SELECT
 from .models import Board, BoardMeeting, Chapter, Commitment, ProgressUpdate, RagAssessment, RagAssessmentQuerySet
-
-
-class QuarterField(forms.CharField):
-    """A reporting quarter written ``YYYY-YY-QN`` (e.g. ``2025-26-Q2``), cleaned to its key."""
-
-    def clean(self, value: Any) -> str | None:
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        try:
-            return parse_quarter(text).key
-        except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from exc
 
 
 class QuarterFilter(django_filters.Filter):

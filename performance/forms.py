@@ -15,8 +15,8 @@ from django import forms
 from cases.choices import OffenceGroup, Strand, VictimAgeGroup
 from cases.kpis import FILTER_PARAMS, KpiFilters, kpi_date_error, resolve_filters
 from cases.models import Flag, LocalPolicingArea, Team
-from oversight.errors import ApplicationError
-from oversight.periods import financial_year_of, parse_quarter, previous_quarter, quarter, quarter_of
+from oversight.forms import QuarterField
+from oversight.periods import financial_year_of, previous_quarter, quarter, quarter_of
 
 from .models import BenchmarkFigure, BenchmarkMeasure
 
@@ -119,6 +119,8 @@ def _govuk(field: forms.Field, css: str = "govuk-input") -> None:
 class BenchmarkFigureForm(forms.ModelForm):
     """One force's figure; the model's full_clean (in the service) checks uniqueness and the period."""
 
+    period = QuarterField(label="Period", help_text="Financial quarter, e.g. 2025-26-Q2.")
+
     class Meta:
         model = BenchmarkFigure
         fields = ["measure", "period", "force", "is_own_force", "value", "source"]
@@ -132,14 +134,6 @@ class BenchmarkFigureForm(forms.ModelForm):
             _govuk(self.fields[name])
         self.fields["period"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
         self.fields["value"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
-
-    def clean_period(self) -> str:
-        period = self.cleaned_data["period"].strip()
-        try:
-            parse_quarter(period)
-        except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from None
-        return period
 
     def clean_value(self) -> Decimal:
         value = self.cleaned_data["value"]
