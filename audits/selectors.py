@@ -89,25 +89,11 @@ def _require_view(user: Any) -> None:
         raise PermissionDenied("Your role sees the audit overview only.")
 
 
-def audit_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Audit]:
-    """Audits with answer counts (one query), filtered by kind, area, status, lead and month range."""
+def audit_list(*, user: Any) -> QuerySet[Audit]:
+    """Audits with answer counts (one query), newest month first; pages and the API narrow it with
+    :class:`audits.filters.AuditFilter`."""
     _require_view(user)
-    filters = filters or {}
     qs = Audit.objects.select_related("lead_auditor", "question_set").with_answer_counts()
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("area"):
-        qs = qs.filter(area=filters["area"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("lead"):
-        qs = qs.filter(lead_auditor_id=filters["lead"])
-    if filters.get("month_from"):
-        qs = qs.filter(month__gte=filters["month_from"])
-    if filters.get("month_to"):
-        qs = qs.filter(month__lte=filters["month_to"])
-    if filters.get("mine"):
-        qs = qs.filter(lead_auditor=user)
     return qs.order_by("-month", "area", "theme", "pk")
 
 
@@ -204,24 +190,14 @@ def learning_list(*, user: Any, audit_id: int) -> QuerySet[LearningPoint]:
 # --- Actions ---------------------------------------------------------------------------------------
 
 
-def action_list(*, user: Any, filters: dict[str, Any] | None = None, today: date) -> QuerySet[Action]:
-    """Every action for users who see audits; otherwise only their own. Filters: status, owner, overdue, audit, area."""
-    filters = filters or {}
+def action_list(*, user: Any, today: date, audit_id: int | None = None) -> QuerySet[Action]:
+    """Every action (of one audit, with ``audit_id``) for users who see audits; otherwise only their own.
+    The tracker and the API narrow it with :class:`audits.filters.ActionFilter`."""
     qs = Action.objects.select_related("audit", "owner", "learning_point", "verified_by").with_overdue(today)
     if not rules.can_view_audits(user):
         qs = qs.filter(owner=user)
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("owner"):
-        qs = qs.filter(owner_id=filters["owner"])
-    if filters.get("overdue"):
-        qs = qs.filter(is_overdue=True)
-    if filters.get("audit"):
-        qs = qs.filter(audit_id=filters["audit"])
-    if filters.get("area"):
-        qs = qs.filter(audit__area=filters["area"])
-    if filters.get("to_verify"):
-        qs = qs.filter(status=ActionStatus.COMPLETED).exclude(owner=user)
+    if audit_id is not None:
+        qs = qs.filter(audit_id=audit_id)
     return qs.order_by("due_date", "pk")
 
 

@@ -161,7 +161,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "reviewed": sum(1 for r in reviews if r["review"].reviewed_at),
             "learning": selectors.learning_list(user=request.user, audit_id=audit.pk),
-            "actions": selectors.action_list(user=request.user, filters={"audit": audit.pk}, today=today),
+            "actions": selectors.action_list(user=request.user, today=today, audit_id=audit.pk),
             "can_manage": rules.can_manage_audit(request.user, audit),
             "can_sign_off": rules.can_sign_off(request.user, audit) and audit.status == AuditStatus.SUBMITTED,
             "show_refs": can_see_case_references(request.user),
@@ -587,7 +587,7 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     cases = selectors.compliance_by_review(user=request.user, audit_id=audit.pk)
     learning = selectors.learning_list(user=request.user, audit_id=audit.pk)
     today = timezone.localdate()
-    actions = selectors.action_list(user=request.user, filters={"audit": audit.pk}, today=today)
+    actions = selectors.action_list(user=request.user, today=today, audit_id=audit.pk)
     name = f"audit-{audit.pk}"
     downloads = {
         "questions": Download(

@@ -75,21 +75,11 @@ def _commitments() -> QuerySet[Commitment]:
     )
 
 
-def commitment_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Commitment]:
-    """Commitments in plan order, optionally filtered by ``chapter``, ``board``, ``lead`` (ids) or ``mine``."""
+def commitment_list(*, user: Any) -> QuerySet[Commitment]:
+    """Commitments in plan order; the overview and the API narrow them with
+    :class:`commitments.filters.CommitmentFilter`."""
     require_capability(user, Cap.COMMITMENTS_VIEW)
-    qs = _commitments()
-    filters = filters or {}
-    for name in ("chapter", "board", "lead"):
-        value = filters.get(name)
-        if value not in (None, ""):
-            try:
-                qs = qs.filter(**{f"{name}_id": int(value)})
-            except (TypeError, ValueError) as exc:
-                raise ApplicationError(f"'{value}' is not a valid {name}.", {name: ["Invalid choice."]}) from exc
-    if filters.get("mine"):
-        qs = qs.filter(lead=user)
-    return qs
+    return _commitments()
 
 
 def commitment_detail(*, user: Any, pk: int) -> Commitment:
@@ -169,16 +159,15 @@ def rag_grid(
     *,
     user: Any,
     end_key: str | None = None,
-    filters: dict[str, Any] | None = None,
     commitments: QuerySet[Commitment] | None = None,
 ) -> dict[str, Any]:
     """Commitments × the 8 quarters ending ``end_key`` (default: the quarter being reported on).
 
     The rows are ``commitments`` (narrowed from :func:`commitment_list` by the page's filters) or
-    else ``commitment_list(user=user, filters=filters)``.
+    else every commitment the user may see.
     Two queries: the commitments, then the current assessments of those quarters.
     """
-    chosen = list(commitment_list(user=user, filters=filters) if commitments is None else commitments)
+    chosen = list(commitment_list(user=user) if commitments is None else commitments)
     end_key = end_key or reporting_key()
     quarters = grid_quarters(end_key)
     keys = [q.key for q in quarters]
