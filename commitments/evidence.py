@@ -64,19 +64,26 @@ def _filters(indicator: CommitmentIndicator) -> KpiFilters:
     return KpiFilters(**indicator.kpi_filters())
 
 
+FILTER_LABELS = {
+    "strand": "Strand",
+    "offence_group": "Offence group",
+    "victim_age_group": "Victim age group",
+    "lpa": "LPA",
+    "team": "Team",
+    "flag": "Flag",
+}
+
+
 def filter_labels(indicator: CommitmentIndicator) -> list[str]:
     """The slice in words, e.g. ``["Strand: Child sexual exploitation"]``."""
     labels = []
     for field in ("strand", "offence_group", "victim_age_group"):
         if getattr(indicator, field):
-            labels.append(
-                f"{indicator._meta.get_field(field).verbose_name.capitalize()}: "
-                f"{getattr(indicator, f'get_{field}_display')()}"
-            )
+            labels.append(f"{FILTER_LABELS[field]}: {getattr(indicator, f'get_{field}_display')()}")
     for field in ("lpa", "team", "flag"):
         value = getattr(indicator, field)
         if value is not None:
-            labels.append(f"{indicator._meta.get_field(field).verbose_name.capitalize()}: {value}")
+            labels.append(f"{FILTER_LABELS[field]}: {value}")
     return labels
 
 

@@ -6,13 +6,12 @@ from typing import Any, cast
 
 from django import forms
 
+from audits.choices import AuditArea
 from oversight.models import User
 
-from audits.choices import AuditArea
-
 from .choices import BoardActionStatus, Rating
-from .rules import CONFLICT_ACKNOWLEDGEMENT
 from .models import Board, BoardAction, Commitment, CommitmentIndicator
+from .rules import CONFLICT_ACKNOWLEDGEMENT
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 8}
 SELECT = {"class": "govuk-select"}
@@ -190,5 +189,5 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args: Any, commitment: Commitment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.commitment = commitment
-        actions = BoardAction.objects.filter(meeting__board_id=commitment.board_id).select_related("meeting__board")
+        actions = BoardAction.objects.filter(meeting__board=commitment.board).select_related("meeting__board")
         cast(forms.ModelChoiceField, self.fields["board_actions"]).queryset = actions.order_by("due_date", "pk")
