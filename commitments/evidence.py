@@ -268,8 +268,9 @@ def assessment_evidence(*, assessment: RagAssessment, trend: bool = True) -> dic
     """
     live = commitment_evidence(commitment=assessment.commitment, period=assessment.period.key, trend=trend)
     stored = PublishedEvidence.objects.filter(assessment=assessment).first() if assessment.is_published else None
+    actual = assessment.rating or assessment.proposed_rating
     if stored is None:
-        return with_conflicts(live, assessment.rating or assessment.proposed_rating)
+        return {**with_conflicts(live, actual), "actual_rating": actual}
     live_by_name = {row["name"]: row for row in live["indicators"]}
     indicators = []
     for row in stored.indicators:
@@ -286,6 +287,7 @@ def assessment_evidence(*, assessment: RagAssessment, trend: bool = True) -> dic
         "frozen": True,
         "recorded_at": stored.recorded_at,
         "rating": assessment.rating,
+        "actual_rating": actual,
         "conflicts": stored.conflicts,
         "conflict_acknowledged": stored.conflict_acknowledged,
     }

@@ -123,7 +123,8 @@ def evidence_conflicts(
     if rating != Rating.GREEN:
         return []
     conflicts = [
-        f"{row['name']} is off target: {_figure(row['value'])} against a target of {_figure(row['target'])}."
+        f"{row['name']} is off target: {row['value']}{row.get('unit', '')} "
+        f"against a target of {_figure(row['target'])}{row.get('unit', '')}."
         for row in indicators
         if row.get("on_track") is False
     ]

@@ -202,7 +202,7 @@ def test_published_figures_do_not_change_when_the_register_is_corrected_and_a_co
     # ... and the correction stores the corrected figures; the first version keeps its own
     stored = PublishedEvidence.objects.get(assessment=correction)
     assert stored.indicators == [{**published, "value": 20.0, "on_track": False}]
-    assert stored.conflict_acknowledged and "20 against a target of 22" in stored.conflicts[0]
+    assert stored.conflict_acknowledged and "20.0% against a target of 22%" in stored.conflicts[0]
     assert api_indicators() == [{**published, "value": 20.0, "on_track": False}]
     assert PublishedEvidence.objects.get(assessment=assessment).indicators == [published]
 
@@ -237,7 +237,7 @@ def green_off_target(indicator: CommitmentIndicator, cast: Any) -> RagAssessment
     return RagAssessment.objects.get(commitment=cast.commitment, period__key=Q2)
 
 
-CONFLICT = "CSE positive outcome rate is off target: 20 against a target of 22."
+CONFLICT = "CSE positive outcome rate is off target: 20.0% against a target of 22%."
 
 
 def test_the_chair_sees_the_conflict_on_the_review_page(
