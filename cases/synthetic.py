@@ -26,7 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from oversight.periods import fy_start_year
+from oversight.periods import fy_start_year, quarter, quarter_of
 
 from . import bulk, kpis
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
@@ -523,30 +523,101 @@ def _write_history(investigation_ids: list[int], *, actor: Any, reason: str, now
     bulk.insert_history(OrderBreach, list(OrderBreach.objects.filter(order__in=orders)), **options)
 
 
-def calibrate_rape_positive_rate(
-    cases: list[SyntheticInvestigation], *, targets: dict[int, float], seed: int = 1, today: date | None = None
-) -> dict[int, tuple[int, int]]:
-    """Make the rape positive-outcome rate of each financial year (start year → rate) hit its target exactly.
+@dataclass(frozen=True)
+class RateTarget:
+    """A financial year's positive-outcome rate for a slice, and optionally a floor for each quarter.
 
-    Rate = rape positive outcomes dated in the year / rape recorded in the year (DESIGN.md §3).
-    Flips outcomes dated in the year between positive and not, keeping every related fact
-    consistent. Returns year → (positive outcomes, rapes recorded).
+    ``rate`` is hit for the year as a whole (rounded to whole outcomes); ``quarterly_floor``, when
+    given, keeps every quarter of the year at or above it (as far as the outcomes dated in the
+    quarter allow).
+    """
+
+    rate: float
+    quarterly_floor: float | None = None
+
+
+def _quarter_wanted(
+    recorded: dict[str, int], target: RateTarget, low: dict[str, int], high: dict[str, int]
+) -> dict[str, int]:
+    """Positive outcomes wanted per quarter: the year's total exactly (largest remainders), each
+    quarter at least its floor, and within what its outcomes allow (``low``..``high``)."""
+    keys = sorted(recorded)
+    total = round(target.rate * sum(recorded.values()))
+    wanted = {k: math.floor(target.rate * recorded[k]) for k in keys}
+    if target.quarterly_floor is not None:
+        wanted = {k: max(wanted[k], math.ceil(target.quarterly_floor * recorded[k] - 1e-9)) for k in keys}
+    wanted = {k: min(max(wanted[k], low[k]), high[k]) for k in keys}
+    by_remainder = sorted(keys, key=lambda k: math.floor(target.rate * recorded[k]) - target.rate * recorded[k])
+    turn = 0
+    while sum(wanted.values()) < total and any(wanted[k] < high[k] for k in keys):
+        key = by_remainder[turn % len(keys)]
+        turn += 1
+        if wanted[key] < high[key]:
+            wanted[key] += 1
+    return wanted
+
+
+def calibrate_positive_rate(
+    cases: list[SyntheticInvestigation],
+    *,
+    member: Callable[[SyntheticInvestigation], bool],
+    targets: dict[int, RateTarget],
+    fixed: Callable[[SyntheticInvestigation], bool] = lambda case: False,
+    seed: int = 1,
+    today: date | None = None,
+) -> dict[str, tuple[int, int]]:
+    """Make the positive outcome rate of a slice (``member``) hit its target, quarter by quarter.
+
+    Rate = positive outcomes dated in the period / offences recorded in it (DESIGN.md §3), the
+    KPI engine's ``positive_outcome_rate``. For each financial year (start year → target) the
+    year's rate is the target (to the nearest outcome) and, with a floor, no quarter falls below
+    it. Flips outcomes dated in the quarter between positive and not, keeping every related fact
+    consistent; outcomes of ``fixed`` cases (calibrated already for another slice) are left alone.
+    Returns quarter key → (positive outcomes, offences recorded).
     """
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    achieved: dict[int, tuple[int, int]] = {}
-    rapes = [c for c in cases if c.offence_group == OffenceGroup.RAPE]
+    chosen = [c for c in cases if member(c)]
+    achieved: dict[str, tuple[int, int]] = {}
     for year, target in sorted(targets.items()):
-        recorded = sum(1 for c in rapes if fy_start_year(c.recorded_date) == year)
-        dated = [c for c in rapes if c.outcome_date and fy_start_year(c.outcome_date) == year]
-        positive = [c for c in dated if is_positive(c.outcome_type)]
-        others = [c for c in dated if not is_positive(c.outcome_type)]
-        wanted = min(round(target * recorded), len(dated))
-        if len(positive) > wanted:
-            for case in rng.sample(positive, len(positive) - wanted):
-                set_outcome(rng, case, positive=False, today=today)
-        elif len(positive) < wanted:
-            for case in rng.sample(others, wanted - len(positive)):
-                set_outcome(rng, case, positive=True, today=today)
-        achieved[year] = (wanted, recorded)
+        quarters = [quarter(year, number).key for number in (1, 2, 3, 4)]
+        recorded = dict.fromkeys(quarters, 0)
+        dated: dict[str, list[SyntheticInvestigation]] = {key: [] for key in quarters}
+        for case in chosen:
+            if fy_start_year(case.recorded_date) == year:
+                recorded[quarter_of(case.recorded_date).key] += 1
+            if case.outcome_date and fy_start_year(case.outcome_date) == year:
+                dated[quarter_of(case.outcome_date).key].append(case)
+        low = {k: sum(1 for c in dated[k] if fixed(c) and is_positive(c.outcome_type)) for k in quarters}
+        high = {k: low[k] + sum(1 for c in dated[k] if not fixed(c)) for k in quarters}
+        wanted = _quarter_wanted(recorded, target, low, high)
+        for key in quarters:
+            free = [c for c in dated[key] if not fixed(c)]
+            positive = [c for c in free if is_positive(c.outcome_type)]
+            others = [c for c in free if not is_positive(c.outcome_type)]
+            free_wanted = wanted[key] - low[key]
+            if len(positive) > free_wanted:
+                for case in rng.sample(positive, len(positive) - free_wanted):
+                    set_outcome(rng, case, positive=False, today=today)
+            elif len(positive) < free_wanted:
+                for case in rng.sample(others, free_wanted - len(positive)):
+                    set_outcome(rng, case, positive=True, today=today)
+            achieved[key] = (wanted[key], recorded[key])
     return achieved
+
+
+def calibrate_rape_positive_rate(
+    cases: list[SyntheticInvestigation],
+    *,
+    targets: dict[int, float | RateTarget],
+    seed: int = 1,
+    today: date | None = None,
+) -> dict[str, tuple[int, int]]:
+    """The rape positive-outcome rate (offence group ``rape``, every strand) by financial year."""
+    return calibrate_positive_rate(
+        cases,
+        member=lambda case: case.offence_group == OffenceGroup.RAPE,
+        targets={year: t if isinstance(t, RateTarget) else RateTarget(t) for year, t in targets.items()},
+        seed=seed,
+        today=today,
+    )

@@ -15,9 +15,11 @@ from .models import (
     BoardMeeting,
     Chapter,
     Commitment,
+    CommitmentIndicator,
     InspectionRecommendation,
     Plan,
     ProgressUpdate,
+    PublishedEvidence,
     RagAssessment,
 )
 
@@ -89,3 +91,31 @@ class RagAssessmentAdmin(ReadOnlyAdmin):
     list_display = ["commitment", "period", "version", "status", "proposed_rating", "rating"]
     list_filter = ["period", "status"]
     list_select_related = ["commitment", "period"]
+
+
+@admin.register(CommitmentIndicator)
+class CommitmentIndicatorAdmin(SimpleHistoryAdmin):
+    """Indicators are plan structure: the system owner may set them here as on their pages."""
+
+    list_display = ["commitment", "name", "metric", "target", "direction", "order", "is_active"]
+    list_filter = ["metric", "direction", "is_active"]
+    search_fields = ["name", "commitment__action_ref"]
+    list_select_related = ["commitment"]
+    filter_horizontal = ["board_actions"]
+
+
+@admin.register(PublishedEvidence)
+class PublishedEvidenceAdmin(SimpleHistoryAdmin):
+    """Read only: the figures stored with a published rating never change."""
+
+    list_display = ["assessment", "recorded_at", "conflict_acknowledged"]
+    list_select_related = ["assessment__commitment", "assessment__period"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

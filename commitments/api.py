@@ -31,7 +31,9 @@ from .models import Board, BoardMeeting, Chapter, Commitment, Plan, ProgressUpda
 
 class RagReportView(APIView):
     """``GET /api/v1/reports/rag/?period=2025-26-Q2``: every commitment in plan order with its
-    published rating for the quarter and the previous quarter. 400 for a malformed or unknown period.
+    published rating for the quarter and the previous quarter, and its ``indicators`` (the figures
+    stored with the published rating; live figures while unpublished). 400 for a malformed or
+    unknown period.
     """
 
     permission_classes = [capability_permission(Cap.COMMITMENTS_VIEW)]
@@ -151,6 +153,11 @@ class ReviewSerializer(serializers.Serializer):
 class PublishSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     rationale = serializers.CharField(allow_blank=True)
+    acknowledge_conflict = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Needed (true) when the evidence conflicts with a GREEN rating; explain in the rationale.",
+    )
 
 
 class CorrectSerializer(PublishSerializer):

@@ -42,3 +42,10 @@ class RecommendationStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     IMPLEMENTED = "implemented", "Implemented"
     CLOSED = "closed", "Closed"
+
+
+class IndicatorDirection(models.TextChoices):
+    """Which way an indicator should move: a value on the right side of its target is on track."""
+
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"

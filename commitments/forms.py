@@ -6,10 +6,12 @@ from typing import Any, cast
 
 from django import forms
 
+from audits.choices import AuditArea
 from oversight.models import User
 
 from .choices import BoardActionStatus, Rating
-from .models import Board, Commitment
+from .models import Board, BoardAction, Commitment, CommitmentIndicator
+from .rules import CONFLICT_ACKNOWLEDGEMENT
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 8}
 SELECT = {"class": "govuk-select"}
@@ -56,6 +58,11 @@ class PublishForm(forms.Form):
         label="Rationale",
         help_text="Why this rating (required, and shown with the rating).",
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 5}),
+    )
+    acknowledge_conflict = forms.BooleanField(
+        required=False,
+        label=CONFLICT_ACKNOWLEDGEMENT,
+        help_text="Needed only when the evidence conflicts with Green; then say in the rationale why Green stands.",
     )
 
 
@@ -114,3 +121,73 @@ class ActionStatusForm(forms.Form):
 
 class OpenPeriodForm(forms.Form):
     period = forms.CharField(max_length=10)
+
+
+INPUT = {"class": "govuk-input"}
+
+
+class BoardActionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        due = f", due {obj.due_date:%-d %b %Y}" if obj.due_date else ""
+        return f"{obj.description} ({obj.get_status_display()}{due})"
+
+
+class IndicatorForm(forms.ModelForm):
+    """An indicator's KPI slice, baseline, target and links (its values come from the KPI engine)."""
+
+    audit_areas = forms.MultipleChoiceField(
+        choices=AuditArea.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Linked audit areas",
+        help_text="Their compliance rate for the quarter is shown with the evidence.",
+    )
+    board_actions = BoardActionChoiceField(
+        queryset=BoardAction.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Linked board actions",
+    )
+
+    class Meta:
+        model = CommitmentIndicator
+        fields = [
+            "name",
+            "metric",
+            "strand",
+            "offence_group",
+            "victim_age_group",
+            "lpa",
+            "team",
+            "flag",
+            "baseline_period",
+            "baseline_value",
+            "target",
+            "direction",
+            "order",
+            "is_active",
+            "audit_areas",
+            "board_actions",
+        ]
+        widgets = {
+            "name": forms.TextInput(attrs=INPUT),
+            "metric": forms.Select(attrs=SELECT),
+            "strand": forms.Select(attrs=SELECT),
+            "offence_group": forms.Select(attrs=SELECT),
+            "victim_age_group": forms.Select(attrs=SELECT),
+            "lpa": forms.Select(attrs=SELECT),
+            "team": forms.Select(attrs=SELECT),
+            "flag": forms.Select(attrs=SELECT),
+            "baseline_period": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+            "baseline_value": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5", "step": "0.1"}),
+            "target": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5", "step": "0.1"}),
+            "direction": forms.RadioSelect,
+            "order": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        }
+        help_texts = {"target": "In the metric's unit: a percentage, a count or days."}
+
+    def __init__(self, *args: Any, commitment: Commitment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.commitment = commitment
+        actions = BoardAction.objects.filter(meeting__board=commitment.board).select_related("meeting__board")
+        cast(forms.ModelChoiceField, self.fields["board_actions"]).queryset = actions.order_by("due_date", "pk")

@@ -10,12 +10,21 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
-from cases.choices import Strand
+from audits.choices import AuditArea
+from cases.choices import OffenceGroup, Strand, VictimAgeGroup
+from cases.kpis import METRIC_LABELS, METRICS
 from oversight.errors import ApplicationError
 from oversight.history import save_with_actor
-from oversight.periods import Period, parse_quarter
+from oversight.periods import Period, fy_key, parse_quarter
 
-from .choices import AssessmentStatus, BoardActionStatus, Cadence, Rating, RecommendationStatus
+from .choices import (
+    AssessmentStatus,
+    BoardActionStatus,
+    Cadence,
+    IndicatorDirection,
+    Rating,
+    RecommendationStatus,
+)
 
 User = settings.AUTH_USER_MODEL
 
@@ -375,3 +384,123 @@ class InspectionRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} – recommendation {self.number}"
+
+
+# --- evidence: indicators on commitments and the figures frozen at publication -------------------
+
+METRIC_CHOICES = [(name, METRIC_LABELS[name]) for name in METRICS]
+
+
+def validate_audit_areas(value: object) -> None:
+    """A list of audit area codes (``rasso``, ``child_abuse``…), each at most once."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("Audit areas must be a list of area codes.")
+    unknown = sorted(set(value) - set(AuditArea.values))
+    if unknown:
+        raise ValidationError(f"Unknown audit area: {', '.join(unknown)}.")
+    if len(set(value)) != len(value):
+        raise ValidationError("An audit area is listed twice.")
+
+
+def validate_baseline_period(value: str) -> None:
+    """A financial quarter (``2024-25-Q4``) or a financial year (``2024-25``)."""
+    if len(value) == 7 and value[:4].isdigit() and fy_key(int(value[:4])) == value:
+        return
+    try:
+        parse_quarter(value)
+    except ApplicationError as exc:
+        raise ValidationError("Give a quarter such as 2024-25-Q4 or a financial year such as 2024-25.") from exc
+
+
+class CommitmentIndicator(models.Model):
+    """A measure a commitment is judged by: a KPI of DESIGN.md §3 on a slice of the register.
+
+    The value for a quarter is always computed by the KPI engine (``cases.kpis``) with these
+    filters, never typed in. ``target`` and ``direction`` say what "on track" means; the baseline
+    is where the commitment started from. Linked audit areas and board actions are shown with
+    the evidence for every quarter.
+    """
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="indicators")
+    name = models.CharField(max_length=200, help_text="As people say it, e.g. “CSE positive outcome rate”.")
+    metric = models.CharField(max_length=32, choices=METRIC_CHOICES)
+    strand = models.CharField(max_length=24, choices=Strand.choices, blank=True)
+    offence_group = models.CharField(max_length=24, choices=OffenceGroup.choices, blank=True)
+    victim_age_group = models.CharField(max_length=12, choices=VictimAgeGroup.choices, blank=True)
+    lpa = models.ForeignKey(
+        "cases.LocalPolicingArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="LPA"
+    )
+    team = models.ForeignKey("cases.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    flag = models.ForeignKey("cases.Flag", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    baseline_period = models.CharField(
+        max_length=10, blank=True, validators=[validate_baseline_period], help_text="e.g. 2024-25 or 2024-25-Q4"
+    )
+    baseline_value = models.DecimalField(max_digits=9, decimal_places=1, null=True, blank=True)
+    target = models.DecimalField(max_digits=9, decimal_places=1)
+    direction = models.CharField(max_length=6, choices=IndicatorDirection.choices, default=IndicatorDirection.HIGHER)
+    order = models.PositiveSmallIntegerField(default=1, help_text="Position among the commitment's indicators.")
+    is_active = models.BooleanField("shown with the evidence", default=True)
+    audit_areas = models.JSONField(default=list, blank=True, validators=[validate_audit_areas])
+    board_actions: models.ManyToManyField[BoardAction, Any] = models.ManyToManyField(
+        BoardAction, blank=True, related_name="indicators"
+    )
+    history = HistoricalRecords(m2m_fields=[board_actions])
+
+    class Meta:
+        ordering = ["commitment", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "name"], name="indicator_name_unique_per_commitment"),
+            models.CheckConstraint(condition=Q(metric__in=METRICS), name="indicator_metric_valid"),
+            models.CheckConstraint(
+                condition=Q(direction__in=IndicatorDirection.values), name="indicator_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | ~Q(baseline_period=""),
+                name="indicator_baseline_has_period",
+                violation_error_message="Give the period of the baseline value.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.action_ref}: {self.name}"
+
+    def clean(self) -> None:
+        if self.baseline_value is not None and not self.baseline_period:
+            raise ValidationError({"baseline_period": "Give the period of the baseline value."})
+
+    def kpi_filters(self) -> dict[str, Any]:
+        """The KPI engine's filters for this slice (codes for fixed lists, ids for reference data)."""
+        return {
+            "strand": self.strand or None,
+            "offence_group": self.offence_group or None,
+            "victim_age_group": self.victim_age_group or None,
+            "lpa_id": self.lpa_id,
+            "team_id": self.team_id,
+            "flag_id": self.flag_id,
+        }
+
+
+class PublishedEvidence(models.Model):
+    """The evidence shown with a published rating, stored when it was published (one per version).
+
+    The published report and the RAG API read these figures, so correcting the register later
+    never changes what was published; a correction (a new version) stores its own.
+    ``indicators``: ``[{"name", "metric", "value", "target", "direction", "same_quarter_last_year",
+    "on_track"}]``; ``conflicts``: what the evidence said against the rating, and
+    ``conflict_acknowledged`` whether the publisher confirmed they had seen it.
+    """
+
+    assessment = models.OneToOneField(RagAssessment, on_delete=models.PROTECT, related_name="published_evidence")
+    indicators = models.JSONField(default=list, blank=True)
+    audit_compliance = models.JSONField(default=list, blank=True)
+    board_actions = models.JSONField(default=dict, blank=True)
+    conflicts = models.JSONField(default=list, blank=True)
+    conflict_acknowledged = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "published evidence"
+
+    def __str__(self) -> str:
+        return f"Evidence for {self.assessment}"

@@ -2,17 +2,25 @@
 
 - a commitment lead writes updates and proposes ratings for commitments they lead;
 - a board chair reviews ratings and manages meetings of boards they chair;
-- the OPCC publishes; nobody endorses, publishes or corrects a rating they proposed themselves.
+- the OPCC publishes; nobody endorses, publishes or corrects a rating they proposed themselves;
+- a commitment's indicators are set by the system owner or by the commitment's lead (who answers
+  for them); board chairs and the OPCC read them and challenge through the workflow instead;
+- a rating conflicts with its evidence when it is GREEN while an indicator is off target or a
+  linked board action is overdue (:func:`evidence_conflicts`). Nothing is blocked by it: the pages
+  say so, the OPCC queue marks it and publishing asks for an explicit acknowledgement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
 from oversight.roles import Cap, has_capability, require_capability
 
+from .choices import IndicatorDirection, Rating
 from .models import Board, Commitment, RagAssessment
 
 
@@ -73,3 +81,59 @@ def require_not_proposer(user: Any, assessment: RagAssessment) -> None:
     """Nobody approves their own proposal, whatever other roles they hold."""
     if assessment.proposed_by_id == user.pk:
         raise PermissionDenied("You proposed this rating, so someone else must review and publish it.")
+
+
+# --- indicators and evidence ----------------------------------------------------------------
+
+
+def can_edit_indicators(user: Any, commitment: Commitment) -> bool:
+    return has_capability(user, Cap.ADMIN_SITE) or (
+        has_capability(user, Cap.PROGRESS_WRITE_OWN) and is_lead_of(user, commitment)
+    )
+
+
+def require_indicator_editor(user: Any, commitment: Commitment) -> None:
+    if not can_edit_indicators(user, commitment):
+        raise PermissionDenied(
+            f"Only the lead officer for commitment {commitment.action_ref} or the system owner sets its indicators."
+        )
+
+
+# What a publisher confirms when the evidence conflicts with the rating they publish.
+CONFLICT_ACKNOWLEDGEMENT = "I have seen that the evidence conflicts with a Green rating"
+
+
+def indicator_on_track(*, value: float | int | None, target: Decimal | float, direction: str) -> bool | None:
+    """True when ``value`` is on the right side of ``target`` (or on it); None when there is no value."""
+    if value is None:
+        return None
+    if direction == IndicatorDirection.LOWER:
+        return Decimal(str(value)) <= Decimal(str(target))
+    return Decimal(str(value)) >= Decimal(str(target))
+
+
+def evidence_conflicts(
+    *, rating: str | None, indicators: Iterable[Mapping[str, Any]], overdue_actions: Iterable[Mapping[str, Any]]
+) -> list[str]:
+    """What the evidence says against ``rating``, one plain sentence each; empty when nothing does.
+
+    GREEN ("on track") conflicts with any indicator off target and with any overdue board action.
+    AMBER and RED already say "not on track", so the evidence cannot contradict them.
+    """
+    if rating != Rating.GREEN:
+        return []
+    conflicts = [
+        f"{row['name']} is off target: {row['value']}{row.get('unit', '')} "
+        f"against a target of {_figure(row['target'])}{row.get('unit', '')}."
+        for row in indicators
+        if row.get("on_track") is False
+    ]
+    conflicts += [
+        f"Board action “{row['description']}” is overdue (due {row['due_label']})." for row in overdue_actions
+    ]
+    return conflicts
+
+
+def _figure(value: Any) -> str:
+    number = Decimal(str(value))
+    return f"{number.normalize():f}" if number == number.to_integral() else f"{number:f}"

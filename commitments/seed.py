@@ -1,36 +1,44 @@
 """Demo data for the ``commitments`` app, called by ``manage.py seed_demo`` (idempotent).
 
-The plan with the ten commitments of the force's annex (exact texts, in order), eight quarters of
-published ratings ending 2025-26-Q2 (256 AMBER, the rest GREEN), the Q2 narratives from the report,
-proposals for 2025-26-Q3 at each stage of the workflow, the report's boards with chairs, meetings and
-actions, and the three inspection recommendations of the PCC's response.
+The plan with the ten commitments of the force's annex (exact texts, in order), published ratings
+from 2023-24-Q3 up to the last complete quarter (the annex's eight quarters ending 2025-26-Q2 —
+256 AMBER, the rest GREEN — then each commitment's last rating), the Q2 narratives from the report,
+proposals for the quarter in progress (today decides) at each stage of the workflow, progress
+updates dated within their quarter, the report's boards with chairs, meetings and actions, the
+commitments' indicators (their baselines computed by the KPI engine from the calibrated register)
+and the three inspection recommendations of the PCC's response. After the audits seed, the evidence
+of every published rating is stored with it, as publishing does.
 
 The demo commitment lead leads 34, 38, 39 and 47; the demo board chair chairs the Vulnerability
-Improvement Board (147, 148, 149, 256). Ratings before the plan's start are those of the same
-commitments carried over from the previous plan.
+Improvement Board (147, 148, 149, 256 and 38), so the demo logins complete the chain on 38.
+Ratings before the plan's start are those of the same commitments carried over from the previous plan.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from cases.kpis import kpi_rows
 from oversight.models import User
-from oversight.periods import parse_quarter
+from oversight.periods import Period, financial_year_of, next_quarter, parse_quarter, quarter_of
 from oversight.seeding import register_seed
 
+from . import evidence, services
 from . import seed_data as data
-from .choices import AssessmentStatus, Rating
+from .choices import AssessmentStatus, BoardActionStatus, Rating
 from .models import (
     Board,
     BoardAction,
     BoardMeeting,
     Chapter,
     Commitment,
+    CommitmentIndicator,
     InspectionRecommendation,
     Plan,
     ProgressUpdate,
@@ -129,98 +137,116 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
         board.members.add(*[m for m in members if m])
     boards["Vulnerability Improvement Board"].members.add(people["head_ppu"])
 
-    periods = {key: ReportingPeriod.objects.for_key(key) for key in [*data.HISTORY_QUARTERS, data.OPEN_QUARTER]}
+    today = timezone.localdate()
+    current = quarter_of(today)
+    published_keys = [key for key in data.HISTORY_QUARTERS if parse_quarter(key).end < current.start]
+    following = next_quarter(parse_quarter(data.HISTORY_QUARTERS[-1]))
+    while following.start < current.start:
+        published_keys.append(following.key)
+        following = next_quarter(following)
+    periods = {key: ReportingPeriod.objects.for_key(key) for key in [*published_keys, current.key]}
     created = 0
     for ref, _chapter, _text, _lead, board_name, _strands, history, open_state in data.COMMITMENTS:
         commitment = commitments[ref]
         board = boards[board_name]
-        for key, letter in zip(data.HISTORY_QUARTERS, history, strict=True):
+        for key in published_keys:
             if RagAssessment.objects.filter(commitment=commitment, period=periods[key]).exists():
                 continue
-            rating = LETTER[letter]
-            end = parse_quarter(key).end
+            letters = dict(zip(data.HISTORY_QUARTERS, history, strict=True))
+            rating = LETTER[letters.get(key, history[-1])]
+            quarter = parse_quarter(key)
             narrative = data.Q2_NARRATIVES[ref] if key == "2025-26-Q2" else _old_narrative(ref, key, rating, board_name)
-            ProgressUpdate.objects.get_or_create(
-                commitment=commitment,
-                period=periods[key],
-                defaults={
-                    "narrative": narrative,
-                    "proposed_rating": rating,
-                    "author": _named(commitment.lead),
-                    "submitted_at": _at(end + timedelta(days=14)),
-                },
-            )
+            _update(commitment, periods[key], narrative, rating, _within(quarter, today))
             RagAssessment.objects.create(
                 commitment=commitment,
                 period=periods[key],
                 status=AssessmentStatus.PUBLISHED,
                 proposed_rating=rating,
                 proposed_by=_named(commitment.lead),
-                proposed_at=_at(end + timedelta(days=14)),
+                proposed_at=_within(quarter, today),
                 review_comment="Endorsed by the board.",
                 reviewed_by=_named(board.chair),
-                reviewed_at=_at(end + timedelta(days=30)),
+                reviewed_at=_within(quarter, today) + timedelta(days=5),
                 rating=rating,
                 rationale="Assigned through the OPCC's quarterly scrutiny of the force's evidence.",
                 published_by=opcc,
-                published_at=_at(end + timedelta(days=60)),
+                published_at=min(_at(quarter.end + timedelta(days=21)), timezone.now()),
             )
             created += 1
 
-        if (
-            open_state
-            and not RagAssessment.objects.filter(commitment=commitment, period=periods[data.OPEN_QUARTER]).exists()
-        ):
+        if open_state and not RagAssessment.objects.filter(commitment=commitment, period=periods[current.key]).exists():
             status, proposed, comment = open_state
-            end = parse_quarter(data.OPEN_QUARTER).end
-            ProgressUpdate.objects.get_or_create(
-                commitment=commitment,
-                period=periods[data.OPEN_QUARTER],
-                defaults={
-                    "narrative": data.Q2_NARRATIVES[ref].split("\n\n")[0]
-                    + "\n\nThe quarter's activity continued as planned; details to follow at the board.",
-                    "proposed_rating": proposed,
-                    "author": _named(commitment.lead),
-                    "submitted_at": _at(end + timedelta(days=10)),
-                },
+            submitted = _within(current, today)
+            narrative = (
+                data.Q2_NARRATIVES[ref].split("\n\n")[0]
+                + "\n\nThe quarter's activity continued as planned; details to follow at the board."
             )
+            _update(commitment, periods[current.key], narrative, proposed, submitted)
             reviewed = status in (AssessmentStatus.ENDORSED, AssessmentStatus.CHALLENGED)
             RagAssessment.objects.create(
                 commitment=commitment,
-                period=periods[data.OPEN_QUARTER],
+                period=periods[current.key],
                 status=status,
                 proposed_rating=proposed,
                 proposed_by=_named(commitment.lead),
-                proposed_at=_at(end + timedelta(days=10)),
+                proposed_at=submitted,
                 review_comment=comment,
                 reviewed_by=board.chair if reviewed else None,
-                reviewed_at=_at(end + timedelta(days=20)) if reviewed else None,
+                reviewed_at=min(submitted + timedelta(hours=2), timezone.now()) if reviewed else None,
             )
             created += 1
 
     if plan.reporting_period_id is None:
-        plan.reporting_period = periods[data.OPEN_QUARTER]
+        plan.reporting_period = periods[current.key]
         plan.save(update_fields=["reporting_period"])
 
-    for board_name, day, refs, minutes, decisions, actions in data.MEETINGS:
-        board = boards[board_name]
-        meeting, made = BoardMeeting.objects.get_or_create(
-            board=board,
-            date=day,
-            defaults={"minutes": minutes, "decisions": decisions, "recorded_by": _named(board.chair)},
+    actions: dict[str, BoardAction] = {}
+    for board_name, day, refs, minutes, decisions, meeting_actions in data.MEETINGS:
+        actions |= _meeting(
+            boards[board_name],
+            day,
+            [commitments[r] for r in refs],
+            minutes,
+            decisions,
+            [(description, people[owner_key], due, status) for description, owner_key, due, status in meeting_actions],
+            today,
         )
-        if made:
-            meeting.attendees.set(board.members.all())
-            meeting.commitments_reviewed.set([commitments[r] for r in refs])
-            for description, owner_key, due, status in actions:
-                BoardAction.objects.create(
-                    meeting=meeting,
-                    description=description,
-                    owner=people[owner_key],
-                    due_date=due,
-                    status=status,
-                    completed_at=_at(due) if status == "completed" else None,
-                )
+    board_name, refs, minutes, decisions, current_actions = data.CURRENT_MEETING
+    day = min(current.start + timedelta(days=14), today)
+    actions |= _meeting(
+        boards[board_name],
+        day,
+        [commitments[r] for r in refs],
+        minutes,
+        decisions,
+        [
+            (description, people[owner_key], day + timedelta(days=days), "open")
+            for description, owner_key, days in current_actions
+        ],
+        today,
+    )
+
+    indicators = 0
+    for ref, specs in data.INDICATORS.items():
+        for order, (name, metric, filters, baseline, target, direction, areas, linked) in enumerate(specs, start=1):
+            if CommitmentIndicator.objects.filter(commitment=commitments[ref], name=name).exists():
+                continue
+            year = financial_year_of(parse_quarter(f"{baseline}-Q1").start)
+            baseline_value = kpi_rows(date_from=year.start, date_to=year.end, filters=filters)[0][metric]
+            indicator = CommitmentIndicator.objects.create(
+                commitment=commitments[ref],
+                name=name,
+                metric=metric,
+                baseline_period=baseline,
+                baseline_value=None if baseline_value is None else Decimal(str(baseline_value)),
+                target=Decimal(target),
+                direction=direction,
+                order=order,
+                audit_areas=areas,
+                **filters,
+            )
+            indicator.board_actions.set([actions[d] for d in linked if d in actions])
+            indicators += 1
 
     for number, text, response, status in data.RECOMMENDATIONS:
         InspectionRecommendation.objects.get_or_create(
@@ -235,6 +261,84 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
             },
         )
     stdout.write(
-        f"commitments: {len(commitments)} commitments, {len(boards)} boards, {created} new ratings "
-        f"(reporting on {reporting_key(plan)})"
+        f"commitments: {len(commitments)} commitments, {len(boards)} boards, {created} new ratings, "
+        f"{indicators} new indicators (reporting on {reporting_key(plan)})"
     )
+
+
+def _within(quarter: Period, today: date) -> datetime:
+    """When the lead writes the quarter's update: ten days before it ends, or today if sooner
+    (the quarter in progress), never before the quarter starts."""
+    day = max(min(quarter.end - timedelta(days=10), today - timedelta(days=1)), quarter.start)
+    return min(_at(day), timezone.now())
+
+
+def _update(commitment: Commitment, period: ReportingPeriod, narrative: str, rating: str, when: datetime) -> None:
+    update, made = ProgressUpdate.objects.get_or_create(
+        commitment=commitment,
+        period=period,
+        defaults={
+            "narrative": narrative,
+            "proposed_rating": rating,
+            "author": _named(commitment.lead),
+            "submitted_at": when,
+        },
+    )
+    if made:  # dated within its quarter (``updated_at`` is set on save)
+        ProgressUpdate.objects.filter(pk=update.pk).update(updated_at=when)
+
+
+def _meeting(
+    board: Board,
+    day: date,
+    reviewed: list[Commitment],
+    minutes: str,
+    decisions: str,
+    actions: list[tuple[str, User, date, str]],
+    today: date,
+) -> dict[str, BoardAction]:
+    """A board meeting with its actions (idempotent); an action whose due date has passed is done."""
+    meeting, made = BoardMeeting.objects.get_or_create(
+        board=board, date=day, defaults={"minutes": minutes, "decisions": decisions, "recorded_by": _named(board.chair)}
+    )
+    if made:
+        meeting.attendees.set(board.members.all())
+        meeting.commitments_reviewed.set(reviewed)
+        for description, owner, due, status in actions:
+            if due < today:
+                status = BoardActionStatus.COMPLETED
+            BoardAction.objects.create(
+                meeting=meeting,
+                description=description,
+                owner=owner,
+                due_date=due,
+                status=status,
+                completed_at=_at(due) if status == BoardActionStatus.COMPLETED else None,
+            )
+    return {action.description: action for action in meeting.actions.all()}
+
+
+@register_seed(order=35)
+def store_published_evidence(*, stdout: Any, users: dict[str, Any]) -> None:
+    """Store the evidence of every published demo rating, as publishing does (after the audits seed,
+    so linked audit compliance is there). Idempotent: ratings with stored evidence are skipped."""
+    missing = (
+        RagAssessment.objects.filter(status=AssessmentStatus.PUBLISHED, published_evidence__isnull=True)
+        .select_related("commitment", "period", "published_by")
+        .order_by("period__start_date", "commitment__order")
+    )
+    stored = 0
+    with transaction.atomic():
+        for assessment in missing:
+            published_on = timezone.localdate(assessment.published_at)
+            found = evidence.with_conflicts(
+                evidence.commitment_evidence(
+                    commitment=assessment.commitment, period=assessment.period.key, trend=False, today=published_on
+                ),
+                assessment.rating,
+            )
+            services.published_evidence_store(
+                assessment=assessment, evidence=found, acknowledged=False, actor=assessment.published_by
+            )
+            stored += 1
+    stdout.write(f"commitments: evidence stored for {stored} published ratings")

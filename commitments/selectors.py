@@ -19,6 +19,7 @@ from oversight.periods import Period, next_quarter, parse_quarter, previous_quar
 from oversight.roles import Cap, require_capability
 
 from .choices import RAG_DEFINITIONS, AssessmentStatus, Rating
+from .evidence import report_indicators
 from .models import (
     Board,
     BoardAction,
@@ -199,28 +200,46 @@ def rag_grid(
 # --- the report to the Commissioner -------------------------------------------------------------
 
 
-def _published_rating(period_key: str) -> Subquery:
+def _published(period_key: str, field: str = "rating") -> Subquery:
     return Subquery(
         RagAssessment.objects.filter(
             commitment=OuterRef("pk"), period__key=period_key, status=AssessmentStatus.PUBLISHED
         )
         .order_by("-version")
-        .values("rating")[:1]
+        .values(field)[:1]
     )
 
 
 def rag_report(*, period_key: str) -> dict[str, Any]:
     """The RAG report of DESIGN.md §4: every commitment in plan order with its published rating
-    for the quarter and the quarter before (``null`` when none). One query.
+    for the quarter and the quarter before (``null`` when none), and its ``indicators``: the
+    figures stored with the published rating, or live figures from the KPI engine while the
+    quarter is unpublished (:func:`commitments.evidence.report_indicators`). Three queries plus
+    the engine's for unpublished commitments with indicators.
     """
     quarter = known_quarter(period_key)
     previous = previous_quarter(quarter)
-    rows = (
+    rows = list(
         _commitments()
-        .annotate(rating=_published_rating(quarter.key), previous_rating=_published_rating(previous.key))
-        .values_list(
-            "action_ref", "text", "chapter__title", "lead__full_name", "board__name", "rating", "previous_rating"
+        .annotate(
+            rating=_published(quarter.key),
+            previous_rating=_published(previous.key),
+            published_id=_published(quarter.key, "pk"),
         )
+        .values_list(
+            "pk",
+            "action_ref",
+            "text",
+            "chapter__title",
+            "lead__full_name",
+            "board__name",
+            "rating",
+            "previous_rating",
+            "published_id",
+        )
+    )
+    indicators = report_indicators(
+        period=quarter, rows=[{"commitment_id": row[0], "published_id": row[-1]} for row in rows]
     )
     return {
         "period": quarter.key,
@@ -234,8 +253,9 @@ def rag_report(*, period_key: str) -> dict[str, Any]:
                 "board": board,
                 "rating": rating,
                 "previous_rating": previous_rating,
+                "indicators": indicators.get(pk, []),
             }
-            for action_ref, text, chapter, lead, board, rating, previous_rating in rows
+            for pk, action_ref, text, chapter, lead, board, rating, previous_rating, _published_id in rows
         ],
     }
 

@@ -19,6 +19,7 @@ from oversight.history import save_with_actor
 from oversight.periods import parse_quarter
 from oversight.roles import Cap, require_capability
 
+from . import evidence as evidence_reads
 from . import rules
 from .choices import AssessmentStatus, BoardActionStatus, Rating
 from .models import (
@@ -26,8 +27,10 @@ from .models import (
     BoardAction,
     BoardMeeting,
     Commitment,
+    CommitmentIndicator,
     Plan,
     ProgressUpdate,
+    PublishedEvidence,
     RagAssessment,
     ReportingPeriod,
 )
@@ -142,12 +145,51 @@ def rag_review(*, assessment: RagAssessment, decision: str, comment: str, actor:
     return assessment
 
 
+def _evidence_checked(assessment: RagAssessment, rating: str, acknowledge_conflict: bool) -> dict[str, Any]:
+    """The quarter's evidence judged against ``rating``; refused when it conflicts and the publisher
+    has not acknowledged it. Nothing else is blocked: the OPCC decides, having seen the evidence."""
+    checked = evidence_reads.with_conflicts(
+        evidence_reads.commitment_evidence(commitment=assessment.commitment, period=assessment.period.key, trend=False),
+        rating,
+    )
+    if checked["conflicts"] and not acknowledge_conflict:
+        message = (
+            "The evidence conflicts with a Green rating: "
+            + " ".join(checked["conflicts"])
+            + " Confirm that you have seen it, and say in the rationale why Green stands."
+        )
+        raise ApplicationError(message, {"acknowledge_conflict": [f"Tick “{rules.CONFLICT_ACKNOWLEDGEMENT}”."]})
+    return checked
+
+
+def published_evidence_store(
+    *, assessment: RagAssessment, evidence: dict[str, Any], acknowledged: bool, actor: Any
+) -> PublishedEvidence:
+    """Store the figures shown with a published rating (also used by the demo seed). Called inside
+    the publishing transaction; a correction, being a new version, stores its own."""
+    stored = PublishedEvidence(
+        assessment=assessment,
+        indicators=evidence_reads.stored_indicators(evidence),
+        audit_compliance=evidence["audit_compliance"],
+        board_actions={"open": evidence["open_actions"], "overdue": evidence["overdue_actions"]},
+        conflicts=evidence.get("conflicts", []),
+        conflict_acknowledged=acknowledged and bool(evidence.get("conflicts")),
+        recorded_at=timezone.now(),
+    )
+    clean_or_raise(stored)
+    return save_with_actor(stored, actor=actor)
+
+
 @transaction.atomic
-def rag_publish(*, assessment: RagAssessment, rating: str, rationale: str, actor: Any) -> RagAssessment:
+def rag_publish(
+    *, assessment: RagAssessment, rating: str, rationale: str, actor: Any, acknowledge_conflict: bool = False
+) -> RagAssessment:
     """The OPCC assigns and publishes the quarter's rating (it may differ from the proposal).
 
     Needs a rationale, and the board's review first (unless no board oversees the commitment).
-    Once published the row is immutable.
+    When the evidence conflicts with the rating (``rules.evidence_conflicts``) the publisher must
+    acknowledge it (``acknowledge_conflict``) and give their reasons in the rationale. The figures
+    shown are stored with the rating. Once published the row is immutable.
     """
     require_capability(actor, Cap.RAG_PUBLISH)
     assessment = _lock(assessment)
@@ -165,16 +207,30 @@ def rag_publish(*, assessment: RagAssessment, rating: str, rationale: str, actor
         )
     assessment.rating = _rating(rating)
     assessment.rationale = _required_text(rationale, "rationale", "Enter the rationale for the published rating.")
+    checked = _evidence_checked(assessment, assessment.rating, acknowledge_conflict)
     assessment.status = AssessmentStatus.PUBLISHED
     assessment.published_by, assessment.published_at = actor, timezone.now()
     clean_or_raise(assessment)
     save_with_actor(assessment, actor=actor)
+    published_evidence_store(assessment=assessment, evidence=checked, acknowledged=acknowledge_conflict, actor=actor)
     return assessment
 
 
 @transaction.atomic
-def rag_correct(*, assessment: RagAssessment, rating: str, rationale: str, reason: str, actor: Any) -> RagAssessment:
-    """Correct a published rating: a new published version with a reason; the old one is kept as it was."""
+def rag_correct(
+    *,
+    assessment: RagAssessment,
+    rating: str,
+    rationale: str,
+    reason: str,
+    actor: Any,
+    acknowledge_conflict: bool = False,
+) -> RagAssessment:
+    """Correct a published rating: a new published version with a reason; the old one is kept as it was.
+
+    The correction stores the evidence as it stands now (the corrected data), with the same
+    acknowledgement rule as publishing.
+    """
     require_capability(actor, Cap.RAG_PUBLISH)
     assessment = _lock(assessment)
     rules.require_not_proposer(actor, assessment)
@@ -200,8 +256,10 @@ def rag_correct(*, assessment: RagAssessment, rating: str, rationale: str, reaso
         corrects=assessment,
         correction_reason=reason,
     )
+    checked = _evidence_checked(assessment, correction.rating, acknowledge_conflict)
     clean_or_raise(correction)
     save_with_actor(correction, actor=actor)
+    published_evidence_store(assessment=correction, evidence=checked, acknowledged=acknowledge_conflict, actor=actor)
     return correction
 
 
@@ -361,3 +419,64 @@ def board_save(*, board: Board, actor: Any, members: Iterable[Any] | None = None
     if members is not None:
         board.members.set(list(members))
     return board
+
+
+# --- indicators (the system owner or the commitment's lead) -------------------------------------
+
+INDICATOR_FIELDS = {
+    "name",
+    "metric",
+    "strand",
+    "offence_group",
+    "victim_age_group",
+    "lpa",
+    "team",
+    "flag",
+    "baseline_period",
+    "baseline_value",
+    "target",
+    "direction",
+    "order",
+    "is_active",
+    "audit_areas",
+}
+
+
+@transaction.atomic
+def indicator_save(
+    *,
+    commitment: Commitment,
+    actor: Any,
+    indicator: CommitmentIndicator | None = None,
+    board_actions: Iterable[BoardAction] | None = None,
+    **fields: Any,
+) -> CommitmentIndicator:
+    """Add an indicator to ``commitment`` or change one (``indicator``): its KPI slice, baseline,
+    target, direction and links. Its values are never entered: the KPI engine computes them.
+
+    Linked board actions must come from boards that oversee the commitment.
+    """
+    rules.require_indicator_editor(actor, commitment)
+    unknown = set(fields) - INDICATOR_FIELDS
+    if unknown:
+        raise ApplicationError(f"These fields cannot be set: {', '.join(sorted(unknown))}.")
+    if indicator is None:
+        indicator = CommitmentIndicator(commitment=commitment)
+    elif indicator.commitment_id != commitment.pk:
+        raise ApplicationError("This indicator belongs to another commitment.")
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    if "name" in fields:
+        indicator.name = _required_text(fields["name"], "name", "Give the indicator a name.")
+    clean_or_raise(indicator)
+    save_with_actor(indicator, actor=actor)
+    if board_actions is not None:
+        chosen = list(board_actions)
+        foreign = [a for a in chosen if a.meeting.board_id != commitment.board_id]
+        if foreign:
+            raise ApplicationError(
+                "Link only actions of the board that oversees this commitment.",
+                {"board_actions": ["Not an action of this commitment's board."]},
+            )
+        indicator.board_actions.set(chosen)
+    return indicator

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import indicator_views, views
 
 app_name = "commitments"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path("<int:pk>/update/<str:period>/", views.update_edit, name="update_edit"),
+    path("<int:pk>/indicators/new/", indicator_views.indicator_create, name="indicator_create"),
+    path("indicators/<int:pk>/edit/", indicator_views.indicator_edit, name="indicator_edit"),
     path("mine/", views.my_commitments, name="my_commitments"),
     path("assessments/<int:pk>/review/", views.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/publish/", views.assessment_publish, name="assessment_publish"),

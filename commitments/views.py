@@ -15,6 +15,7 @@ from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
 from oversight.roles import Cap, capability_required
 
+from . import evidence as evidence_reads
 from . import rules, selectors, services
 from .choices import RAG_DEFINITIONS, Rating
 from .filters import CommitmentFilter
@@ -116,6 +117,13 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Commitment.DoesNotExist as exc:
         raise Http404 from exc
     reporting_key = selectors.reporting_key(commitment.plan)
+    current = next((a for a in commitment.assessments.all() if a.period.key == reporting_key), None)
+    if current is not None:
+        evidence = evidence_reads.assessment_evidence(assessment=current)
+    else:
+        evidence = evidence_reads.with_conflicts(
+            evidence_reads.commitment_evidence(commitment=commitment, period=reporting_key), None
+        )
     history = sorted(
         [
             *_history_rows("Commitment", commitment.history.select_related("history_user")[:50]),
@@ -141,6 +149,9 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_write": rules.can_write_progress(request.user, commitment),
             "can_review": rules.can_review(request.user, commitment),
             "can_publish": rules.can_publish(request.user),
+            "can_edit_indicators": rules.can_edit_indicators(request.user, commitment),
+            "indicators": commitment.indicators.all(),
+            "evidence": evidence,
             "history": history,
         },
     )
@@ -214,6 +225,10 @@ def update_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
             "form": form,
             "current": current,
             "definitions": RAG_DEFINITIONS,
+            # The lead is choosing a rating: say what the evidence holds against Green before they do.
+            "evidence": evidence_reads.with_conflicts(
+                evidence_reads.commitment_evidence(commitment=commitment, period=period), Rating.GREEN
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -252,7 +267,12 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "commitments/assessment_review.html",
-        {"assessment": assessment, "update": _update_for(assessment), "form": form},
+        {
+            "assessment": assessment,
+            "update": _update_for(assessment),
+            "form": form,
+            "evidence": evidence_reads.assessment_evidence(assessment=assessment),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -274,6 +294,7 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment=assessment,
                 rating=form.cleaned_data["rating"],
                 rationale=form.cleaned_data["rationale"],
+                acknowledge_conflict=form.cleaned_data["acknowledge_conflict"],
                 actor=request.user,
             )
         except ApplicationError as exc:
@@ -288,7 +309,16 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "commitments/assessment_publish.html",
-        {"assessment": assessment, "update": _update_for(assessment), "form": form, "errors": errors},
+        {
+            "assessment": assessment,
+            "update": _update_for(assessment),
+            "form": form,
+            "errors": errors,
+            # The OPCC may publish another rating than proposed: judge the evidence against Green.
+            "evidence": evidence_reads.with_conflicts(
+                evidence_reads.assessment_evidence(assessment=assessment), Rating.GREEN
+            ),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -307,6 +337,7 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 rating=form.cleaned_data["rating"],
                 rationale=form.cleaned_data["rationale"],
                 reason=form.cleaned_data["reason"],
+                acknowledge_conflict=form.cleaned_data["acknowledge_conflict"],
                 actor=request.user,
             )
         except ApplicationError as exc:
@@ -317,7 +348,16 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "commitments/assessment_correct.html",
-        {"assessment": assessment, "form": form},
+        {
+            "assessment": assessment,
+            "form": form,
+            "evidence": evidence_reads.with_conflicts(
+                evidence_reads.commitment_evidence(
+                    commitment=assessment.commitment, period=assessment.period.key, trend=False
+                ),
+                Rating.GREEN,
+            ),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -326,13 +366,26 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
 def scrutiny_queue(request: HttpRequest) -> HttpResponseBase:
     """Ratings the boards have reviewed, waiting for the OPCC to publish."""
     queue = list(selectors.scrutiny_queue(user=request.user))
+    conflicts = evidence_reads.queue_conflicts(queue)
+    for assessment in queue:
+        assessment.evidence_conflicts = conflicts.get(assessment.pk, [])  # type: ignore[attr-defined]  # for the page
     return page_or_download(
         request,
         template="commitments/scrutiny_queue.html",
         context=lambda: _scrutiny_context(queue),
         download=Download(
             filename="scrutiny-queue",
-            headers=["Period", "Action ref", "Commitment", "Lead", "Board", "Proposed", "Board decision", "Comment"],
+            headers=[
+                "Period",
+                "Action ref",
+                "Commitment",
+                "Lead",
+                "Board",
+                "Proposed",
+                "Board decision",
+                "Comment",
+                "Evidence conflicts",
+            ],
             rows=queue,
             row=lambda a: [
                 a.period.key,
@@ -343,6 +396,7 @@ def scrutiny_queue(request: HttpRequest) -> HttpResponseBase:
                 _label(a.proposed_rating),
                 a.get_status_display(),
                 a.review_comment,
+                " ".join(conflicts.get(a.pk, [])),
             ],
         ),
     )

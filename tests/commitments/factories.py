@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -14,6 +15,7 @@ from commitments.models import (
     BoardMeeting,
     Chapter,
     Commitment,
+    CommitmentIndicator,
     InspectionRecommendation,
     Plan,
     ProgressUpdate,
@@ -136,3 +138,17 @@ class InspectionRecommendationFactory(ModelFactory[InspectionRecommendation]):
     report = "Joint thematic inspection of the response to rape – phase two"
     number = factory.Sequence(lambda n: n + 1)
     text = "Improve communication with victims."
+
+
+class IndicatorFactory(ModelFactory[CommitmentIndicator]):
+    """The CSE positive outcome rate, higher is better, target 22 %."""
+
+    class Meta:
+        model = CommitmentIndicator
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    name = factory.Sequence(lambda n: f"CSE positive outcome rate {n}")
+    metric = "positive_outcome_rate"
+    strand = "cse"
+    target = Decimal("22.0")
+    direction = "higher"

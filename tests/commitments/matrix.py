@@ -14,6 +14,7 @@ from tests.commitments.factories import (
     BoardActionFactory,
     BoardMeetingFactory,
     CommitmentFactory,
+    IndicatorFactory,
     PlanFactory,
     ProgressUpdateFactory,
     RagAssessmentFactory,
@@ -59,6 +60,14 @@ def _action_status(_: Any) -> str:
     return f"/commitments/board-actions/{BoardActionFactory().pk}/status/"
 
 
+def _indicator_create(_: Any) -> str:
+    return f"/commitments/{CommitmentFactory().pk}/indicators/new/"
+
+
+def _indicator_edit(_: Any) -> str:
+    return f"/commitments/indicators/{IndicatorFactory().pk}/edit/"
+
+
 def _with_plan(path: str) -> Any:
     def build(_: Any) -> str:
         PlanFactory()
@@ -80,6 +89,9 @@ ENTRIES = [
     Entry("commitments:commitment_detail", _commitment, ALL_ROLES),
     Entry("commitments:update_edit", _update_form, NOBODY),
     Entry("commitments:my_commitments", "/commitments/mine/", roles(Role.COMMITMENT_LEAD)),
+    # the matrix's lead leads nothing: only the system owner may set indicators here
+    Entry("commitments:indicator_create", _indicator_create, roles(Role.ADMINISTRATOR)),
+    Entry("commitments:indicator_edit", _indicator_edit, roles(Role.ADMINISTRATOR)),
     Entry("commitments:assessment_review", _assessment("review"), NOBODY),
     Entry("commitments:assessment_publish", _assessment("publish", endorsed=True), OPCC),
     Entry("commitments:assessment_correct", _assessment("correct", published=True), OPCC),

@@ -6,9 +6,11 @@ import io
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from commitments import seed, selectors
-from commitments.models import Board, Commitment, InspectionRecommendation, RagAssessment
+from commitments.models import Board, Commitment, InspectionRecommendation, ProgressUpdate, RagAssessment
+from oversight.periods import next_quarter, parse_quarter, quarter_of
 from oversight.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +52,32 @@ def test_it_creates_the_reports_boards_with_chairs_and_gives_the_demo_users_work
     assert selectors.scrutiny_queue(user=seeded["opcc_scrutiny"]).exists()
 
 
-def test_it_seeds_eight_quarters_and_the_three_inspection_recommendations(seeded: Any) -> None:
-    assert RagAssessment.objects.filter(status="published").values("period").distinct().count() == 8
+def test_it_publishes_every_quarter_up_to_the_last_complete_one_and_leaves_todays_in_progress(seeded: Any) -> None:
+    current = quarter_of(timezone.localdate())
+    published = set(RagAssessment.objects.filter(status="published").values_list("period__key", flat=True))
+    quarters, key = [], parse_quarter("2023-24-Q3")
+    while key.start < current.start:
+        quarters.append(key.key)
+        key = next_quarter(key)
+    assert published == set(quarters)  # 2023-24-Q3 … the quarter before today's
+    in_progress = RagAssessment.objects.filter(period__key=current.key)
+    assert in_progress.exists() and not in_progress.filter(status="published").exists()
+    assert selectors.reporting_key() == current.key
     assert list(InspectionRecommendation.objects.order_by("number").values_list("number", flat=True)) == [1, 8, 9]
+
+
+def test_progress_updates_are_dated_within_their_quarter(seeded: Any) -> None:
+    for update in ProgressUpdate.objects.select_related("period"):
+        for moment in (update.submitted_at, update.updated_at):
+            assert update.period.start_date <= timezone.localdate(moment) <= update.period.end_date, update
+
+
+def test_the_demo_lead_leads_a_commitment_the_demo_chairs_board_oversees_with_a_proposal_to_review(
+    seeded: Any,
+) -> None:
+    chained = Commitment.objects.filter(lead=seeded["commitment_lead"], board__chair=seeded["board_chair"])
+    assert list(chained.values_list("action_ref", flat=True)) == ["38"]
+    assert selectors.pending_reviews(user=seeded["board_chair"]).filter(commitment__action_ref="38").exists()
 
 
 def test_running_it_twice_changes_nothing(seeded: Any) -> None:
