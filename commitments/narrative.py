@@ -8,7 +8,8 @@ A small Markdown subset, parsed by markdown-it-py with every rule off but these:
 - bold: ``**words**``.
 
 Anything else is kept as the lead typed it: ``*one star*``, ``# a hash``, ``<b>tags</b>`` and
-``&amp;`` are plain text, escaped on the web page. Nested list items join their parent list.
+``&amp;`` are plain text, escaped on the web page. Nested list items join their parent list, and
+adjacent lists of one kind are one list.
 """
 
 from __future__ import annotations
@@ -119,7 +120,18 @@ def parse(text: str) -> list[Block]:
                 item[:] = _merge([*item, Run(" ", False), *runs])
             else:
                 item = runs
-    return [block for block in blocks if block.items]
+    return _join_lists([block for block in blocks if block.items])
+
+
+def _join_lists(blocks: list[Block]) -> list[Block]:
+    """Markdown starts a new list when the bullet changes (``-`` then ``*``); here it is one list."""
+    joined: list[Block] = []
+    for block in blocks:
+        if joined and block.kind != "paragraph" and joined[-1].kind == block.kind:
+            joined[-1].items.extend(block.items)
+        else:
+            joined.append(block)
+    return joined
 
 
 def runs_html(runs: list[Run]) -> SafeString:

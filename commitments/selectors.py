@@ -436,8 +436,10 @@ def report_document(*, user: Any, period_key: str, benchmark: Table | None = Non
         "kpis": headline_kpis(user=user, quarter=quarter),
         "kpis_intro": (
             f"Recorded offences, positive outcome rate, charges and victim withdrawal for "
-            f"{quarter_heading(quarter)}, by VAWG strand, from the investigation register. Rates are shares of "
-            "the outcomes assigned in the quarter; the last column is the same quarter a year earlier."
+            f"{quarter_heading(quarter)}, by VAWG strand, from the investigation register. The positive outcome "
+            "rate is the positive outcomes assigned in the quarter per 100 offences recorded in it; charges and "
+            "victim withdrawal are shares of the outcomes assigned. The last column is the same quarter a year "
+            "earlier."
         ),
         "benchmark": benchmark,
     }
