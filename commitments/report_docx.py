@@ -138,13 +138,21 @@ def _table(
     for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
+    _widths(table, widths)
     for row in table.rows:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        for index, (cell, width) in enumerate(zip(row.cells, widths, strict=True)):
-            cell.width = Cm(width)
-            if index in numeric:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for index in numeric:
+            row.cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return table
+
+
+def _widths(table: DocxTable, widths: tuple[float, ...]) -> None:
+    """Column widths in cm: on the grid (LibreOffice reads it) and on every cell (Word reads those)."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
 
 
 def _caption(doc: DocumentObject, text: str) -> None:
@@ -269,8 +277,8 @@ def _title_block(doc: DocumentObject, document: dict[str, Any]) -> None:
         cells[0].text, cells[1].text = label, value
         cells[0].paragraphs[0].runs[0].bold = True
         _shade(cells[0], "F3F2F1")
-    for row in table.rows:
-        row.cells[0].width, row.cells[1].width = Cm(4.5), Cm(12.1)
+    table.autofit = False
+    _widths(table, (4.5, 12.1))
 
 
 def _sections(doc: DocumentObject, document: dict[str, Any], plan_title: str, chapters: str) -> None:
@@ -305,8 +313,9 @@ def _sections(doc: DocumentObject, document: dict[str, Any], plan_title: str, ch
 
 
 def _annex(doc: DocumentObject, document: dict[str, Any], plan_title: str, chapters: str) -> None:
-    doc.add_page_break()
-    doc.add_heading("ANNEX ONE", level=1)
+    # A new page from the heading itself: a page-break paragraph at the foot of a full page would
+    # leave a blank page.
+    doc.add_heading("ANNEX ONE", level=1).paragraph_format.page_break_before = True
     _caption(
         doc,
         f"Table 1. Showing the individual commitments from {plan_title}"
@@ -351,12 +360,16 @@ def _appendix(doc: DocumentObject, document: dict[str, Any]) -> None:
     benchmark: Table | None = document["benchmark"]
     if kpis is None and benchmark is None:
         return
-    doc.add_page_break()
-    doc.add_heading(f"APPENDIX – HEADLINE PERFORMANCE, {document['label']}", level=1)
+    heading = doc.add_heading(f"APPENDIX – HEADLINE PERFORMANCE, {document['label']}", level=1)
+    heading.paragraph_format.page_break_before = True
     if kpis is not None:
         doc.add_paragraph(document["kpis_intro"])
         doc.add_picture(io.BytesIO(_kpi_chart(kpis, document["label"], document["last_year_label"])), width=Cm(16.0))
-        _caption(doc, f"Figure 1. Positive outcome rate by strand, {document['label']} (Table 3 gives the figures)")
+        _caption(
+            doc,
+            f"Figure 1. Positive outcome rate by strand, {document['label']} and {document['last_year_label']} "
+            "(Table 3 gives the figures)",
+        )
         _caption(doc, f"Table 3. {kpis.caption}")
         table = _table(doc, kpis.headers, kpis.cells, widths=(4.6, 2.4, 2.4, 2.4, 2.4, 2.4), numeric=kpis.numeric)
         _bold_row(table.rows[-1])
