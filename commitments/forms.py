@@ -11,6 +11,7 @@ from oversight.models import User
 
 from .choices import BoardActionStatus, Rating
 from .models import Board, BoardAction, Commitment, CommitmentIndicator
+from .narrative import MARKUP_HINT
 from .rules import CONFLICT_ACKNOWLEDGEMENT
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 8}
@@ -32,7 +33,7 @@ class RatingField(forms.ChoiceField):
 class ProgressUpdateForm(forms.Form):
     narrative = forms.CharField(
         label="Progress this quarter",
-        help_text="Leave a blank line between paragraphs; each becomes a numbered paragraph in the report.",
+        help_text=MARKUP_HINT,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 14}),
     )
     proposed_rating = RatingField(label="Proposed rating")

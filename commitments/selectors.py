@@ -9,15 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from cases.choices import Strand
+from cases.kpis import kpi_rows
 from oversight.errors import ApplicationError
-from oversight.periods import Period, next_quarter, parse_quarter, previous_quarter, quarter_of
-from oversight.roles import Cap, require_capability
+from oversight.exports import Table
+from oversight.periods import (
+    Period,
+    next_quarter,
+    parse_quarter,
+    previous_quarter,
+    quarter_of,
+    same_period_last_year,
+)
+from oversight.roles import Cap, has_capability, require_capability
 
+from . import narrative
 from .choices import RAG_DEFINITIONS, AssessmentStatus, Rating
 from .evidence import report_indicators
 from .models import (
@@ -36,6 +50,7 @@ from .models import (
 
 GRID_QUARTERS = 8
 RATING_ORDER = {Rating.GREEN: 0, Rating.AMBER: 1, Rating.RED: 2}
+NOT_PUBLISHED = "Not published"
 AWAITING_PUBLICATION = Q(status__in=[AssessmentStatus.ENDORSED, AssessmentStatus.CHALLENGED]) | Q(
     status=AssessmentStatus.PROPOSED, commitment__board__isnull=True
 )
@@ -279,44 +294,231 @@ def rag_changes(*, period_key: str) -> list[dict[str, Any]]:
     return changes
 
 
-def report_document(*, user: Any, period_key: str) -> dict[str, Any]:
-    """Everything the report to the Commissioner needs: sections (commitment + the quarter's
-    narrative, plan order), the annex rows and the RAG key. Three queries.
+REPORT_TITLE = "Report to the Police and Crime Commissioner"
+NO_EVIDENCE = "No indicators are linked to this commitment."
+EVIDENCE_HEADERS = ["Indicator", "Value", "Target", "Same quarter last year", "On track"]
+# The headline KPIs of the report's appendix (cases.kpis metrics), by strand.
+HEADLINE_METRICS = ("recorded_offences", "positive_outcome_rate", "charged_pct", "victim_withdrawal_pct")
+
+
+def _figure(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float | Decimal):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def evidence_cells(rows: list[dict[str, Any]]) -> list[list[str]]:
+    """The evidence table as it is shown, under :data:`EVIDENCE_HEADERS` (page and Word alike)."""
+    on_track = {True: "On track", False: "Off track", None: "No value yet"}
+    return [
+        [
+            str(row["name"]),
+            _figure(row.get("value")),
+            _figure(row.get("target")),
+            _figure(row.get("same_quarter_last_year")),
+            on_track.get(row.get("on_track"), "No value yet"),
+        ]
+        for row in rows
+    ]
+
+
+def quarter_heading(quarter: Period) -> str:
+    """``2025-26-Q2`` → ``Quarter 2, 2025/26: 1 July – 30 September 2025``."""
+    start, end = quarter.start, quarter.end
+    return (
+        f"Quarter {quarter.key[-1]}, {quarter.key[:4]}/{quarter.key[5:7]}: "
+        f"{start.day} {start:%B} – {end.day} {end:%B} {end.year}"
+    )
+
+
+def _author(user: Any) -> dict[str, str]:
+    """The report-author settings, else the person generating the report (name and job title)."""
+    if settings.REPORT_AUTHOR_NAME:
+        return {"name": settings.REPORT_AUTHOR_NAME, "job_title": settings.REPORT_AUTHOR_JOB_TITLE}
+    return {
+        "name": getattr(user, "full_name", "") or getattr(user, "email", ""),
+        "job_title": getattr(user, "job_title", ""),
+    }
+
+
+def _issue(period_key: str, unpublished: int) -> dict[str, Any]:
+    """Version (1 + the quarter's published corrections), date of issue (the last publication once
+    every commitment has a published rating, else today) and status (final or draft). One query."""
+    published = RagAssessment.objects.filter(period__key=period_key, status=AssessmentStatus.PUBLISHED).aggregate(
+        corrections=Count("pk", filter=Q(version__gt=1)), last=Max("published_at")
+    )
+    last = published["last"]
+    return {
+        "version": 1 + published["corrections"],
+        "issued": timezone.localdate(last) if last and not unpublished else timezone.localdate(),
+        "status": "Final"
+        if not unpublished
+        else f"Draft: {unpublished} rating{pluralize(unpublished)} not yet published",
+    }
+
+
+def headline_kpis(*, user: Any, quarter: Period) -> Table | None:
+    """The appendix table: the headline KPIs of the quarter by strand, the same quarter last year's
+    positive outcome rate beside it, and every strand together on the last row (cached KPI engine)."""
+    if not has_capability(user, Cap.KPIS_VIEW):
+        return None
+    last_year = same_period_last_year(quarter)
+    by_strand = kpi_rows(date_from=quarter.start, date_to=quarter.end, group_by="strand")
+    before = {
+        row["group"]: row["positive_outcome_rate"]
+        for row in kpi_rows(date_from=last_year[0], date_to=last_year[1], group_by="strand")
+    }
+    total = kpi_rows(date_from=quarter.start, date_to=quarter.end)[0]
+    total_before = kpi_rows(date_from=last_year[0], date_to=last_year[1])[0]["positive_outcome_rate"]
+    labels, order = dict(Strand.choices), {code: index for index, code in enumerate(Strand.values)}
+    rows = [
+        [labels.get(row["group"], "Not recorded"), *(row[m] for m in HEADLINE_METRICS), before.get(row["group"])]
+        for row in sorted(by_strand, key=lambda row: order.get(row["group"], len(order)))
+    ]
+    rows.append(["All strands", *(total[m] for m in HEADLINE_METRICS), total_before])
+    return Table(
+        key="kpis",
+        caption=f"Headline indicators by strand, {period_label(quarter.key)}",
+        headers=[
+            "Strand",
+            "Recorded offences",
+            "Positive outcome rate",
+            "Charged (% of outcomes)",
+            "Victim withdrawal (% of outcomes)",
+            "Positive outcome rate, same quarter last year",
+        ],
+        rows=rows,
+        numeric={1, 2, 3, 4, 5},
+        percent={2, 3, 4, 5},
+    )
+
+
+def report_document(*, user: Any, period_key: str, benchmark: Table | None = None) -> dict[str, Any]:
+    """Everything the report to the Commissioner needs, for the page and the Word file alike: the title
+    block, sections (commitment, the quarter's narrative as numbered blocks, its evidence; plan
+    order), the annex rows with the previous quarter, the RAG key, the headline KPI appendix and
+    ``benchmark`` (the live-SRO table, which the view reads from ``performance``: these selectors
+    stay independent of that app).
+    Eight queries, plus the KPI engine's when its cache is cold.
     """
     require_capability(user, Cap.COMMITMENTS_VIEW)
     report = rag_report(period_key=period_key)
+    quarter = parse_quarter(report["period"])
+    previous = previous_quarter(quarter)
     plan = current_plan()
+    commitments = list(_commitments())  # the same rows, in the same order, as the report's
     updates = {
-        update.commitment.action_ref: update
-        for update in ProgressUpdate.objects.filter(period__key=report["period"]).select_related("commitment")
+        update.commitment_id: update.narrative
+        for update in ProgressUpdate.objects.filter(period__key=quarter.key).only("commitment_id", "narrative")
     }
-    sections = [
-        {**row, "paragraphs": _paragraphs(updates[row["action_ref"]].narrative if row["action_ref"] in updates else "")}
-        for row in report["rows"]
-    ]
+    sections = []
+    for number, (row, commitment) in enumerate(zip(report["rows"], commitments, strict=True), start=2):
+        evidence = row["indicators"]  # stored with the published rating, else live (rag_report)
+        sections.append(
+            {
+                **row,
+                "number": number,
+                "blocks": _numbered(narrative.parse(updates.get(commitment.pk, "")), number),
+                "evidence": evidence,
+                "evidence_cells": evidence_cells(evidence),
+            }
+        )
+    unpublished = sum(1 for row in report["rows"] if not row["rating"])
     return {
         **report,
+        **_issue(quarter.key, unpublished),
+        "title": REPORT_TITLE,
+        "marking": settings.PROTECTIVE_MARKING,
+        "author": _author(user),
         "plan": plan,
-        "label": period_label(report["period"]),
+        "label": period_label(quarter.key),
+        "previous_label": period_label(previous.key),
+        "last_year_label": period_label(quarter_of(same_period_last_year(quarter)[0]).key),
+        "quarter_heading": quarter_heading(quarter),
         "sections": sections,
         "chapters": list(plan.chapters.values_list("title", flat=True)) if plan else [],
+        "annex": annex_rows(report["rows"]),
+        "kpis": headline_kpis(user=user, quarter=quarter),
+        "kpis_intro": (
+            f"Recorded offences, positive outcome rate, charges and victim withdrawal for "
+            f"{quarter_heading(quarter)}, by VAWG strand, from the investigation register. The positive outcome "
+            "rate is the positive outcomes assigned in the quarter per 100 offences recorded in it; charges and "
+            "victim withdrawal are shares of the outcomes assigned. The last column is the same quarter a year "
+            "earlier."
+        ),
+        "benchmark": benchmark,
     }
 
 
-def _paragraphs(narrative: str) -> list[str]:
-    """Blank-line separated paragraphs; single line breaks inside a paragraph are joined."""
-    blocks = [" ".join(line.strip() for line in block.splitlines()).strip() for block in narrative.split("\n\n")]
-    return [b for b in blocks if b]
+def annex_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Table 1 of Annex One as shown on the page and in the Word file: ``147 - Ensure …`` with this
+    quarter's and the previous quarter's rating (``None`` and "Not published" when there is none)."""
+    labels = dict(Rating.choices)
+    return [
+        {
+            "action_ref": row["action_ref"],
+            "commitment": f"{row['action_ref']} - {row['commitment']}",
+            "rating": row["rating"],
+            "rating_label": labels.get(row["rating"] or "", NOT_PUBLISHED),
+            "previous_rating": row["previous_rating"],
+            "previous_label": labels.get(row["previous_rating"] or "", NOT_PUBLISHED),
+        }
+        for row in rows
+    ]
+
+
+def _numbered(blocks: list[narrative.Block], section: int) -> list[dict[str, Any]]:
+    """Paragraphs numbered ``2.1``, ``2.2`` … within their section; lists are not numbered."""
+    numbered, count = [], 0
+    for block in blocks:
+        number = ""
+        if block.kind == "paragraph":
+            count += 1
+            number = f"{section}.{count}"
+        numbered.append({"number": number, "block": block})
+    return numbered
 
 
 def latest_published_key() -> str | None:
-    """The most recent quarter with a published rating (the report page's default)."""
+    """The most recent quarter with a published rating."""
     return (
         RagAssessment.objects.filter(status=AssessmentStatus.PUBLISHED)
         .order_by("-period__start_date")
         .values_list("period__key", flat=True)
         .first()
     )
+
+
+def default_report_key(*, today: date | None = None) -> str:
+    """The quarter the report opens on: the latest started quarter in which every commitment has a
+    published rating; failing that, the latest in which most have; failing that, the quarter being
+    reported on. Never a quarter that is mostly unpublished while a better one exists. Two queries.
+    """
+    total = Commitment.objects.count()
+    quarters = (
+        ReportingPeriod.objects.filter(start_date__lte=today or timezone.localdate())
+        .annotate(
+            published=Count(
+                "assessments__commitment", filter=Q(assessments__status=AssessmentStatus.PUBLISHED), distinct=True
+            )
+        )
+        .filter(published__gt=0)
+        .order_by("-start_date")
+        .values_list("key", "published")
+    )
+    mostly = None
+    for key, published in quarters:
+        if published >= total:
+            return key
+        if mostly is None and published * 2 > total:
+            mostly = key
+    return mostly or reporting_key(today=today)
 
 
 # --- work queues ----------------------------------------------------------------------------

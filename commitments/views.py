@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
 from oversight.roles import Cap, capability_required
+from performance.selectors import latest_benchmark_table
 
 from . import evidence as evidence_reads
 from . import rules, selectors, services
@@ -33,6 +34,8 @@ from .models import Board, BoardAction, BoardMeeting, Commitment, ProgressUpdate
 from .report_docx import DOCX_CONTENT_TYPE, build_report_docx
 
 RATING_LABELS = dict(Rating.choices)
+# The benchmark the report's appendix compares (paragraph 4.2 of the force's report: live SROs).
+REPORT_BENCHMARK = "live-sros"
 
 
 def _label(rating: str | None) -> str:
@@ -438,31 +441,79 @@ def open_period(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.COMMITMENTS_VIEW)
 def report(request: HttpRequest) -> HttpResponseBase:
-    """Progress report to the Commissioner for a quarter: HTML (print-friendly), Word, CSV/XLSX annex."""
-    key = request.GET.get("period") or selectors.latest_published_key() or selectors.reporting_key()
+    """The report to the Commissioner for a quarter (default: the latest whose ratings are all
+    published): the page (printable on A4), the Word file, and its tables as CSV/XLSX."""
+    key = request.GET.get("period") or selectors.default_report_key()
     try:
-        document = selectors.report_document(user=request.user, period_key=key)
+        quarter = selectors.known_quarter(key)
+        benchmark = latest_benchmark_table(user=request.user, code=REPORT_BENCHMARK, up_to=quarter.key)
+        document = selectors.report_document(user=request.user, period_key=quarter.key, benchmark=benchmark)
     except ApplicationError as exc:
         return render(request, "commitments/report.html", {"errors": [exc.message], "period_key": key}, status=400)
     if request.GET.get("format") == "docx":
         response = HttpResponse(build_report_docx(document), content_type=DOCX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="rag-report-{document["period"]}.docx"'
         return response
-    return page_or_download(
-        request,
-        template="commitments/report.html",
-        context={
-            "document": document,
-            "period_key": document["period"],
-            "query_string": f"period={document['period']}",
-        },
-        download=Download(
-            filename=f"rag-annex-{document['period']}",
+    period = document["period"]
+    downloads = {
+        "annex": Download(
+            filename=f"rag-annex-{period}",
             headers=["Action ref", "Commitment", f"{document['label']} deliverable rating", "Previous quarter rating"],
             rows=document["rows"],
             row=lambda r: [r["action_ref"], r["commitment"], _label(r["rating"]), _label(r["previous_rating"])],
         ),
+        "evidence": Download(
+            filename=f"rag-evidence-{period}",
+            headers=["Action ref", *selectors.EVIDENCE_HEADERS],
+            rows=[(s["action_ref"], cells) for s in document["sections"] for cells in s["evidence_cells"]],
+            row=lambda pair: [pair[0], *pair[1]],
+        ),
+    }
+    for table in (document["kpis"], document["benchmark"]):
+        if table is not None:
+            downloads[table.key] = table.as_download(f"rag-report-{table.key}-{period}")
+    return page_or_download(
+        request,
+        template="commitments/report.html",
+        context=lambda: _report_context(document),
+        download=downloads,
     )
+
+
+def _report_context(document: dict[str, Any]) -> dict[str, Any]:
+    kpis = document["kpis"]
+    chart = None
+    if kpis is not None:
+        chart = {
+            "type": "bar",
+            "horizontal": True,
+            "percent": True,
+            "legend": True,
+            "yLabel": "Positive outcome rate",
+            "labels": [row[0] for row in kpis.rows],
+            "datasets": [
+                {"label": document["label"], "data": [row[2] for row in kpis.rows]},
+                # Grey, as in the Word file's chart: last year is the comparison, not the news.
+                {
+                    "label": document["last_year_label"],
+                    "data": [row[5] for row in kpis.rows],
+                    "backgroundColor": "#b1b4b6",
+                    "borderColor": "#b1b4b6",
+                },
+            ],
+        }
+    period = document["period"]
+    return {
+        "document": document,
+        "period_key": period,
+        "query_string": f"period={period}",
+        "evidence_query": f"period={period}&table=evidence",
+        "kpis_query": f"period={period}&table=kpis",
+        "benchmark_query": f"period={period}&table=benchmark",
+        "evidence_headers": selectors.EVIDENCE_HEADERS,
+        "no_evidence": selectors.NO_EVIDENCE,
+        "chart": chart,
+    }
 
 
 # --- boards -------------------------------------------------------------------------------

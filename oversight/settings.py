@@ -178,6 +178,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="oversight@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# The report to the Commissioner: the protective marking printed in every header and footer, and the
+# author named in its title block (when blank, the person who generates the report).
+PROTECTIVE_MARKING = env.str("PROTECTIVE_MARKING", default="OFFICIAL-SENSITIVE")
+REPORT_AUTHOR_NAME = env.str("REPORT_AUTHOR_NAME", default="")
+REPORT_AUTHOR_JOB_TITLE = env.str("REPORT_AUTHOR_JOB_TITLE", default="")
+
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -29,7 +29,7 @@ from oversight.roles import Cap, capability_required, has_capability
 
 from .forms import BenchmarkFigureForm, BenchmarkMeasureForm, PerformanceForm
 from .models import BenchmarkFigure, BenchmarkMeasure
-from .selectors import figures_for, measure_list, measure_periods
+from .selectors import benchmark_table, figure_number, figures_for, measure_list, measure_periods
 from .services import benchmark_figure_save, benchmark_measure_save
 
 TREND_MONTHS = 24
@@ -359,20 +359,10 @@ def benchmark_detail(request: HttpRequest, code: str) -> HttpResponseBase:
         errors.append(f"period: there are no figures for '{period}'. Choose one of {', '.join(periods)}.")
         period = periods[0]
     figures = figures_for(user=request.user, measure=measure, period=period) if period else []
-    labels = [f"{f.force} (this force)" if f.is_own_force else f.force for f in figures]
-    values = [_number(f.value) for f in figures]
+    table = benchmark_table(measure=measure, period=period, figures=figures)
+    labels = [row[1] for row in table.rows]
+    values = [row[2] for row in table.rows]
     chart = _chart("bar", labels, [{"label": measure.unit or measure.name, "data": values}], horizontal=True)
-    table = Table(
-        "benchmark",
-        f"{measure.name} by force, {period}" if period else measure.name,
-        ["Rank", "Force", measure.unit.capitalize() or "Figure", "Source"],
-        # Competition ranking: equal figures share a rank (29, 29, 23 → 1, 1, 3).
-        [
-            [1 + sum(other > value for other in values), label, value, f.source]
-            for label, value, f in zip(labels, values, figures, strict=True)
-        ],
-        numeric={0, 2},
-    )
     if (fmt := export_format(request)) and not errors:
         return table.download(fmt=fmt, filename=f"benchmark-{measure.code}-{period}")
     own = next((f for f in figures if f.is_own_force), None)
@@ -382,7 +372,7 @@ def benchmark_detail(request: HttpRequest, code: str) -> HttpResponseBase:
         tied = sum(1 for f in figures if f.value == own.value) > 1
         position = "highest" if higher == 0 else f"{_ordinal(higher + 1)} highest"
         own_summary = (
-            f"{own.force}: {_number(own.value):,} {measure.unit}, {'joint ' if tied else ''}{position} "
+            f"{own.force}: {figure_number(own.value):,} {measure.unit}, {'joint ' if tied else ''}{position} "
             f"of {len(figures)} forces in {period}."
         ).replace("  ", " ")
     context = {
@@ -404,10 +394,6 @@ def benchmark_detail(request: HttpRequest, code: str) -> HttpResponseBase:
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def _number(value: Any) -> int | float:
-    return int(value) if value == int(value) else float(value)
 
 
 def _save_form(request: HttpRequest, form: forms.ModelForm, save: Any) -> bool:

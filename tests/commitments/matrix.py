@@ -105,6 +105,7 @@ ENTRIES = [
         ok_status=(302,),
     ),
     Entry("commitments:report", _with_plan("/commitments/report/?period=2025-26-Q2"), ALL_ROLES),
+    Entry("commitments:report", _with_plan("/commitments/report/?period=2025-26-Q2&format=docx"), ALL_ROLES),
     Entry("commitments:board_list", "/commitments/boards/", ALL_ROLES),
     Entry("commitments:board_detail", _board, ALL_ROLES),
     Entry("commitments:meeting_create", _meeting_create, NOBODY),
