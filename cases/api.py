@@ -186,7 +186,7 @@ class InvestigationViewSet(_RegisterViewSet):
     filter_backends = (filters.DjangoFilterBackend,)
     filterset_class = InvestigationFilter
 
-    def filter_queryset(self, queryset: QuerySet[Investigation]) -> QuerySet[Investigation]:
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """The register's filters, or with ``measure``/``from``/``to`` the drill-down (400 naming bad parameters)."""
         if self.action == "list":
             drilldown = drilldown_from(self.request.query_params)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -56,13 +57,12 @@ def _day(value: date) -> str:
 
 @dataclass(frozen=True)
 class Drilldown:
-    """A validated drill-down: a measure, its period and the filters (``codes`` as given, resolved in ``filters``)."""
+    """A validated drill-down: a measure, its period and the filters (resolved by the KPI engine)."""
 
     measure: str
     date_from: date
     date_to: date
     filters: KpiFilters
-    codes: Mapping[str, str] = field(default_factory=dict)
 
     def investigations(self, queryset: QuerySet[Investigation]) -> QuerySet[Investigation]:
         """``queryset`` narrowed to exactly the investigations the figure counts."""
@@ -85,33 +85,34 @@ class Drilldown:
     def definition(self) -> str:
         return f"Investigations {MEASURE_DEFINITIONS[self.measure]}."
 
-    def filter_labels(self) -> list[str]:
-        """The filters in words, in the order of :data:`FILTER_PARAMS` (reference data by name: a query each)."""
-        choices: dict[str, Any] = {
-            "strand": Strand,
-            "offence_group": OffenceGroup,
-            "victim_age_group": VictimAgeGroup,
-        }
+    @cached_property
+    def resolved_filters(self) -> list[tuple[str, str, str]]:
+        """The filters as ``(parameter, code, label)`` in :data:`FILTER_PARAMS` order: codes as the
+        dashboard and the API spell them (an LPA given by name becomes its code), labels in words
+        (reference data: one query for each given)."""
+        choices: dict[str, Any] = {"strand": Strand, "offence_group": OffenceGroup, "victim_age_group": VictimAgeGroup}
         models: dict[str, Any] = {"lpa": LocalPolicingArea, "team": Team, "flag": Flag}
-        labels = []
+        resolved = []
         for name in FILTER_PARAMS:
             if name in choices and (code := getattr(self.filters, name)):
-                labels.append(str(choices[name](code).label))
+                resolved.append((name, code, str(choices[name](code).label)))
             elif name in models and (pk := getattr(self.filters, f"{name}_id")):
-                labels.append(models[name].objects.filter(pk=pk).values_list("name", flat=True).first() or "")
-        return labels
+                record = models[name].objects.filter(pk=pk).values("code", "name").first() or {"code": "", "name": ""}
+                resolved.append((name, record["code"], record["name"]))
+        return resolved
 
     def describe(self, count: int) -> str:
         """``Positive outcomes, 1 Apr 2025 – 31 Jan 2026, Rape and serious sexual offences, Wolverhampton:
         41 investigations``."""
         separator = " " if self.measure == "open_investigations" else ", "
-        parts = [f"{self.label}{separator}{self.period}", *self.filter_labels()]
+        parts = [f"{self.label}{separator}{self.period}", *(label for _name, _code, label in self.resolved_filters)]
         noun = "investigation" if count == 1 else "investigations"
         return f"{', '.join(parts)}: {count:,} {noun}"
 
-    def query(self) -> dict[str, str]:
-        """The drill-down as query parameters (for links)."""
-        return drilldown_query(self.measure, date_from=self.date_from, date_to=self.date_to, filters=self.codes)
+    def dashboard_query(self) -> dict[str, str]:
+        """The performance dashboard's parameters for the same period and filters (the way back)."""
+        period = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
+        return period | {name: code for name, code, _label in self.resolved_filters}
 
 
 def drilldown_from(params: Mapping[str, Any], *, extra: tuple[str, ...] = PAGING_PARAMS) -> Drilldown | None:
@@ -144,16 +145,14 @@ def drilldown_from(params: Mapping[str, Any], *, extra: tuple[str, ...] = PAGING
         errors[name] = [
             f"Unknown parameter: a list behind a figure takes {', '.join((*DRILLDOWN_PARAMS, *FILTER_PARAMS))}."
         ]
-    codes = {name: str(params.get(name) or "").strip() for name in FILTER_PARAMS}
-    codes = {name: value for name, value in codes.items() if value}
     filters = KpiFilters()
     try:
-        filters = resolve_filters(codes)
+        filters = resolve_filters({name: params.get(name) for name in FILTER_PARAMS})
     except ApplicationError as exc:
         errors.update(exc.extra)
     if errors:
         raise ApplicationError(errors_message(errors), errors)
-    return Drilldown(measure=measure, date_from=dates["from"], date_to=dates["to"], filters=filters, codes=codes)
+    return Drilldown(measure=measure, date_from=dates["from"], date_to=dates["to"], filters=filters)
 
 
 def drilldown_query(

@@ -18,7 +18,7 @@ from oversight.exports import Download, export_format, page_or_download, query_s
 from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, services
-from .drilldown import Drilldown, drilldown_from
+from .drilldown import drilldown_from
 from .forms import BreachForm, ImportForm, InvestigationForm, OrderForm, ReferralForm
 from .importer import COLUMNS as IMPORT_COLUMNS
 from .importer import EXTRA_COLUMNS, ImportRejected, import_investigations
@@ -38,8 +38,8 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
     try:
         drilldown = drilldown_from(request.GET)
     except ApplicationError as exc:
-        context = {"errors": [f"{name}: {messages[0]}" for name, messages in exc.extra.items()] or [exc.message]}
-        return render(request, "cases/investigation_list.html", context, status=400)
+        errors = [f"{name}: {messages[0]}" for name, messages in exc.extra.items()] or [exc.message]
+        return render(request, "cases/investigation_list.html", {"errors": errors}, status=400)
     filterset = selectors.investigation_list(
         user=request.user, filters=request.GET, related=export_format(request) is not None, drilldown=drilldown
     )
@@ -62,7 +62,7 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
             "can_edit": has_capability(request.user, Cap.INVESTIGATIONS_EDIT),
             "drilldown": drilldown,
             "drilldown_description": drilldown.describe(page_obj.paginator.count) if drilldown else "",
-            "dashboard_query": _dashboard_query(drilldown) if drilldown else "",
+            "dashboard_query": urlencode(drilldown.dashboard_query()) if drilldown else "",
         }
 
     return page_or_download(
@@ -79,12 +79,6 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
             row=_export_row,
         ),
     )
-
-
-def _dashboard_query(drilldown: Drilldown) -> str:
-    """The performance dashboard's parameters for the same period and filters (the way back)."""
-    period = {"date_from": drilldown.date_from.isoformat(), "date_to": drilldown.date_to.isoformat()}
-    return urlencode({**period, **drilldown.codes})
 
 
 SORT_COLUMNS = [
