@@ -7,7 +7,8 @@ from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
@@ -15,7 +16,9 @@ from oversight.roles import Cap, capability_permission
 
 from . import selectors, services
 from .choices import CpsDecision, YesNoUnknown
+from .drilldown import drilldown_from
 from .filters import InvestigationFilter
+from .kpis import DRILLDOWN_MEASURES
 from .models import (
     REGISTER_FIELDS,
     CpsReferral,
@@ -156,13 +159,40 @@ class _RegisterViewSet(
     parser_classes = (JSONParser, FormParser, MultiPartParser)
 
 
+_DRILLDOWN_PARAMETERS = [
+    OpenApiParameter(
+        "measure",
+        str,
+        enum=list(DRILLDOWN_MEASURES),
+        description=(
+            "Drill-down: list exactly the investigations counted by this KPI for `from`–`to` and the KPI "
+            "filters (`strand`, `offence_group`, `victim_age_group`, `lpa`, `team`, `flag`, as for "
+            "`/api/v1/kpis/`), so `count` equals the KPI figure. Needs `from` and `to`; the other register "
+            "filters are refused with it. `open_investigations` lists those open on `to`."
+        ),
+    ),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="Drill-down: first day of the period (YYYY-MM-DD)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Drill-down: last day of the period, inclusive."),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=_DRILLDOWN_PARAMETERS))
 class InvestigationViewSet(_RegisterViewSet):
-    """Investigations: list (filters as on the register page), retrieve, create, update. No delete."""
+    """Investigations: list (filters as on the register page, or the drill-down behind a KPI figure),
+    retrieve, create, update. No delete."""
 
     queryset = Investigation.objects.none()  # for the schema; requests use get_queryset
     serializer_class = InvestigationSerializer
     filter_backends = (filters.DjangoFilterBackend,)
     filterset_class = InvestigationFilter
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The register's filters, or with ``measure``/``from``/``to`` the drill-down (400 naming bad parameters)."""
+        if self.action == "list":
+            drilldown = drilldown_from(self.request.query_params)
+            if drilldown is not None:
+                return drilldown.investigations(queryset)
+        return super().filter_queryset(queryset)
 
     def get_queryset(self) -> QuerySet[Investigation]:
         if getattr(self, "swagger_fake_view", False):

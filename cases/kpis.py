@@ -1,11 +1,13 @@
 """The KPI engine: every metric of DESIGN.md §3, aggregated in the database.
 
-Two plain functions are the public surface (the API, the dashboards and the
+Three plain functions are the public surface (the API, the dashboards and the
 monthly summary all call them):
 
 - :func:`kpi_rows` — one row of every metric per group (month, financial
   quarter, financial year, strand, LPA, or one row for the whole period);
-- :func:`soteria` — the Operation Soteria subset for one period.
+- :func:`soteria` — the Operation Soteria subset for one period;
+- :func:`measure_investigations` — the investigations behind one count (the drill-down), built
+  from the same conditions as the aggregates (:data:`COUNTED_BY_DATE`, open on a day).
 
 How the figures are computed
 ----------------------------
@@ -45,6 +47,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -91,6 +94,27 @@ def kpi_date_error(value: date) -> str | None:
     if value > LATEST_DATE:
         return f"Enter a date before {LATEST_DATE.year + 1}."
     return None
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_kpi_date(value: Any) -> date:
+    """A KPI period's first or last day from a query parameter: written exactly ``YYYY-MM-DD`` and
+    within the engine's bounds. Raises ``ApplicationError`` saying why not (the API's date field and
+    the drill-down lists read dates with this)."""
+    text = str(value or "").strip()
+    if not text:
+        raise ApplicationError("a date is required (YYYY-MM-DD).")
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError(text)
+        parsed = date.fromisoformat(text)
+    except ValueError:
+        raise ApplicationError(f"'{text}' is not a date: use YYYY-MM-DD, e.g. 2025-04-01.") from None
+    if error := kpi_date_error(parsed):
+        raise ApplicationError(error)
+    return parsed
 
 
 # Every metric of DESIGN.md §3, in the order the API and the exports show them.
@@ -270,23 +294,54 @@ def _between(field_name: str, date_from: date, date_to: date) -> Q:
     return Q(**{f"{field_name}__range": (date_from, date_to)})
 
 
+# --------------------------------------------------------------------------- what each count counts
+
+# The investigation counts keyed by one date: (that date, the condition beyond the date). The
+# aggregate queries below and the drill-down lists (:func:`measure_investigations`) are both built
+# from these and from :func:`_open_at`, so a figure and the list behind it cannot disagree.
+COUNTED_BY_DATE: dict[str, tuple[str, Q]] = {
+    "recorded_offences": ("recorded_date", Q()),
+    "outcomes_assigned": ("outcome_date", Q()),
+    "charged": ("outcome_date", Q(outcome_type__in=CHARGED)),
+    "positive_outcomes": ("outcome_date", Q(outcome_type__in=POSITIVE)),
+    "victim_withdrawal": ("outcome_date", Q(outcome_type__in=VICTIM_WITHDRAWAL)),
+}
+# Every count that can be listed investigation by investigation (DESIGN.md §4, drill-down).
+DRILLDOWN_MEASURES: tuple[str, ...] = (*COUNTED_BY_DATE, "open_investigations")
+
+
+def _open_at(day: date) -> Q:
+    """Open on ``day``: recorded on or before it, no outcome on or before it."""
+    return Q(recorded_date__lte=day) & (Q(outcome_date__isnull=True) | Q(outcome_date__gt=day))
+
+
+def measure_condition(measure: str, *, date_from: date, date_to: date) -> Q:
+    """The condition on investigations counted by ``measure`` (one of :data:`DRILLDOWN_MEASURES`)
+    for ``[date_from, date_to]``: its own date in the period and, for outcomes, the outcome set;
+    ``open_investigations`` is open on ``date_to``."""
+    if measure == "open_investigations":
+        return _open_at(date_to)
+    date_field, condition = COUNTED_BY_DATE[measure]
+    return _between(date_field, date_from, date_to) & condition
+
+
 def _investigation_aggregates(family: str, within: Q) -> dict[str, Any]:
     """Conditional aggregates of one date family of investigations.
 
     ``within`` is the period condition on that family's date; it is empty when the query's WHERE
     clause already restricts rows to the period (grouped by period), which saves work per row.
     """
+    counts: dict[str, Any] = {
+        measure: Count("pk", filter=within & condition)
+        for measure, (date_field, condition) in COUNTED_BY_DATE.items()
+        if date_field == family
+    }
     if family == "recorded_date":
-        return {"recorded_offences": Count("pk", filter=within)}
+        return counts
     if family == "outcome_date":
-        charged = within & Q(outcome_type__in=CHARGED)
         days = DaysBetween(F("outcome_date"), F("recorded_date"))
-        return {
-            "outcomes_assigned": Count("pk", filter=within),
-            "charged": Count("pk", filter=charged),
-            "positive_outcomes": Count("pk", filter=within & Q(outcome_type__in=POSITIVE)),
-            "victim_withdrawal": Count("pk", filter=within & Q(outcome_type__in=VICTIM_WITHDRAWAL)),
-            "days_to_charge": Sum(days, filter=charged),
+        return counts | {
+            "days_to_charge": Sum(days, filter=within & COUNTED_BY_DATE["charged"][1]),
             "days_to_outcome": Sum(days, filter=within),
         }
     if family == "arrest_date":
@@ -337,10 +392,6 @@ _COUNTS = (
 )
 
 
-def _open_at(day: date) -> Q:
-    return Q(recorded_date__lte=day) & (Q(outcome_date__isnull=True) | Q(outcome_date__gt=day))
-
-
 def _metrics(counts: Mapping[str, int | None]) -> dict[str, Any]:
     """The §3 metrics from raw counts (missing counts are 0)."""
     c = {name: int(counts.get(name) or 0) for name in _COUNTS}
@@ -367,8 +418,9 @@ def _metrics(counts: Mapping[str, int | None]) -> dict[str, Any]:
 def _by_column(group_by: str | None, filters: KpiFilters, date_from: date, date_to: date) -> list[dict[str, Any]]:
     """One query per table: every metric per strand / LPA code / the whole period (``None``)."""
     column = {None: None, "strand": "strand", "lpa": "lpa__code"}[group_by]
-    touches = Q(_open_at(date_to))
-    aggregates: dict[str, Any] = {"open_investigations": Count("pk", filter=_open_at(date_to))}
+    open_at_end = measure_condition("open_investigations", date_from=date_from, date_to=date_to)
+    touches = Q(open_at_end)
+    aggregates: dict[str, Any] = {"open_investigations": Count("pk", filter=open_at_end)}
     for family in INVESTIGATION_FAMILIES:
         touches |= _between(family, date_from, date_to)
         aggregates |= _investigation_aggregates(family, _between(family, date_from, date_to))
@@ -470,6 +522,35 @@ def kpi_rows(
     return _cached(
         ("kpi_rows", date_from, date_to, group_by, resolved), compute, group_by, resolved, date_from, date_to
     )
+
+
+def measure_investigations(
+    measure: str,
+    *,
+    date_from: date,
+    date_to: date,
+    filters: Mapping[str, Any] | KpiFilters | None = None,
+    queryset: QuerySet[Investigation] | None = None,
+) -> QuerySet[Investigation]:
+    """Exactly the investigations counted by ``measure`` for ``[date_from, date_to]`` and ``filters``:
+    the drill-down behind a figure. Its ``count()`` equals the figure :func:`kpi_rows` gives for the
+    same period and filters (for a period group, the group's days within the period).
+
+    ``measure`` is one of :data:`DRILLDOWN_MEASURES`; ``queryset`` (all investigations by default)
+    is narrowed, so a caller's select_related, annotations and role check are kept. The filters are
+    applied as the engine applies them (a flag as EXISTS: never a row twice). Raises
+    ``ApplicationError`` for an unknown measure, a reversed period or an unknown filter code.
+    """
+    if measure not in DRILLDOWN_MEASURES:
+        raise ApplicationError(
+            f"measure: '{measure}' is not a measure to list: use one of {', '.join(DRILLDOWN_MEASURES)}.",
+            {"measure": [f"Unknown measure: use one of {', '.join(DRILLDOWN_MEASURES)}."]},
+        )
+    if date_from > date_to:
+        raise ApplicationError(f"from: '{date_from}' is after to '{date_to}'.", {"from": ["'from' is after 'to'."]})
+    resolved = resolve_filters(filters)
+    base = Investigation.objects.all() if queryset is None else queryset
+    return resolved.apply(base.filter(measure_condition(measure, date_from=date_from, date_to=date_to)))
 
 
 # --------------------------------------------------------------------------- cache

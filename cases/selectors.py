@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from oversight.roles import Cap, require_capability
 
+from .drilldown import Drilldown
 from .filters import InvestigationFilter
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
 
@@ -19,17 +20,25 @@ def investigation_queryset(*, user: Any) -> QuerySet[Investigation]:
     return Investigation.objects.with_phase().select_related("lpa", "team")
 
 
-def investigation_list(*, user: Any, filters: Any = None, related: bool = False) -> InvestigationFilter:
+def investigation_list(
+    *, user: Any, filters: Any = None, related: bool = False, drilldown: Drilldown | None = None
+) -> InvestigationFilter:
     """The register filtered by ``filters`` (a ``QueryDict`` or dict of the filter names).
 
     Returns the bound ``InvestigationFilter``: ``.qs`` is the queryset (flags prefetched;
     referrals and orders too when ``related``), ``.form`` the filter form with any errors.
+    With a ``drilldown`` the list is exactly the investigations behind that figure (the KPI
+    engine's conditions and filters); of ``filters`` only the sort order applies on top.
     """
     queryset = investigation_queryset(user=user).prefetch_related("flags")
     if related:
         queryset = queryset.prefetch_related(
             "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
         )
+    if drilldown is not None:
+        queryset = drilldown.investigations(queryset)
+        ordering = filters.get("ordering") if filters else None
+        filters = {"ordering": ordering} if ordering else None
     return InvestigationFilter(filters or None, queryset=queryset)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from oversight.exports import Download, export_format, page_or_download, query_s
 from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, services
+from .drilldown import drilldown_from
 from .forms import BreachForm, ImportForm, InvestigationForm, OrderForm, ReferralForm
 from .importer import COLUMNS as IMPORT_COLUMNS
 from .importer import EXTRA_COLUMNS, ImportRejected, import_investigations
@@ -28,31 +30,50 @@ MAX_ERRORS_SHOWN = 1000
 
 @capability_required(Cap.INVESTIGATIONS_VIEW)
 def investigation_list(request: HttpRequest) -> HttpResponseBase:
-    """The register: filters, sorting, pagination; ``?format=csv|xlsx`` downloads the filtered list."""
+    """The register: filters, sorting, pagination; ``?format=csv|xlsx`` downloads the filtered list.
+
+    With ``measure``, ``from``, ``to`` (and the KPI filters) it lists the investigations behind a
+    figure (:mod:`cases.drilldown`) and says so in words; bad parameters get an error summary (400).
+    """
+    try:
+        drilldown = drilldown_from(request.GET)
+    except ApplicationError as exc:
+        errors = [f"{name}: {messages[0]}" for name, messages in exc.extra.items()] or [exc.message]
+        return render(request, "cases/investigation_list.html", {"errors": errors}, status=400)
     filterset = selectors.investigation_list(
-        user=request.user, filters=request.GET, related=export_format(request) is not None
+        user=request.user, filters=request.GET, related=export_format(request) is not None, drilldown=drilldown
     )
     queryset = filterset.qs
     if not request.GET.get("ordering"):
         queryset = queryset.order_by("-recorded_date", "crime_reference")
     else:
         queryset = queryset.order_by(*queryset.query.order_by, "id")
-    return page_or_download(
-        request,
-        template="cases/investigation_list.html",
-        context=lambda: {
+
+    def context() -> dict[str, Any]:
+        page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        return {
             "filter": filterset,
             "form": filterset.form,
-            "page_obj": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page_obj": page_obj,
             "query_string": query_string(request),
             "sort_query": query_string(request, drop=("page", "format", "ordering")),
             "sort": request.GET.get("ordering", ""),
             "sort_columns": SORT_COLUMNS,
             "can_edit": has_capability(request.user, Cap.INVESTIGATIONS_EDIT),
-        },
+            "drilldown": drilldown,
+            "drilldown_description": drilldown.describe(page_obj.paginator.count) if drilldown else "",
+            "dashboard_query": urlencode(drilldown.dashboard_query()) if drilldown else "",
+        }
+
+    return page_or_download(
+        request,
+        template="cases/investigation_list.html",
+        context=context,
         # The import's own columns, so an export can be corrected and re-imported.
         download=Download(
-            filename="investigations",
+            filename=f"investigations-{drilldown.measure}-{drilldown.date_from}-{drilldown.date_to}"
+            if drilldown
+            else "investigations",
             headers=[*IMPORT_COLUMNS, *EXTRA_COLUMNS],
             rows=queryset.iterator(chunk_size=2000),
             row=_export_row,

@@ -139,10 +139,16 @@ class Table:
     percent: set[int] = field(default_factory=set)  # columns shown with %
     percent_rows: set[int] = field(default_factory=set)  # rows whose numbers are shown with %
     query_string: str = ""
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → the records behind a count
 
     @property
     def cells(self) -> list[list[str]]:
         return [[self._show(r, c, value) for c, value in enumerate(row)] for r, row in enumerate(self.rows)]
+
+    @property
+    def linked_cells(self) -> list[list[tuple[str, str | None]]]:
+        """``cells`` with each one's link (``None`` for most): the HTML table's content."""
+        return [[(text, self.links.get((r, c))) for c, text in enumerate(row)] for r, row in enumerate(self.cells)]
 
     @property
     def columns(self) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ dashboard form, from :mod:`cases.kpis`), figures come from :func:`cases.kpis.kpi
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, cast
 
@@ -18,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.kpis import FILTER_PARAMS, GROUP_BY_CHOICES, kpi_date_error, kpi_rows, resolve_filters, soteria
+from cases.kpis import FILTER_PARAMS, GROUP_BY_CHOICES, kpi_rows, parse_kpi_date, resolve_filters, soteria
 from oversight.errors import ApplicationError, errors_message
 from oversight.roles import Cap, capability_permission
 
@@ -55,30 +54,17 @@ _DAYS: dict[str, Any] = {"allow_null": True, "help_text": "Whole days, half-up; 
 
 # --------------------------------------------------------------------------- input
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
 
 class KpiDateField(serializers.DateField):
-    """A date written exactly ``YYYY-MM-DD``, within the KPI bounds of :mod:`cases.kpis`."""
+    """A date written exactly ``YYYY-MM-DD``, within the KPI bounds (:func:`cases.kpis.parse_kpi_date`)."""
 
-    default_error_messages = {
-        "required": "a date is required (YYYY-MM-DD).",
-        "malformed": "'{text}' is not a date: use YYYY-MM-DD, e.g. 2025-04-01.",
-    }
+    default_error_messages = {"required": "a date is required (YYYY-MM-DD)."}
 
     def to_internal_value(self, value: Any) -> date:
-        text = str(value or "").strip()
-        if not text:
-            self.fail("required")
         try:
-            if not _ISO_DATE.match(text):
-                raise ValueError(text)
-            parsed = date.fromisoformat(text)
-        except ValueError:
-            self.fail("malformed", text=text)
-        if error := kpi_date_error(parsed):
-            raise serializers.ValidationError(error)
-        return parsed
+            return parse_kpi_date(value)
+        except ApplicationError as exc:
+            raise serializers.ValidationError(exc.message) from exc
 
 
 class KpiQuerySerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ only, never a crime reference, so every role (``Cap.KPIS_VIEW``) may read them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,11 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import Strand
+from cases.drilldown import NO_LINKS, FigureLinks, figure_links
 from cases.kpis import ADULT_RAPE, METRIC_LABELS, KpiFilters, kpi_rows, soteria
 from cases.models import LocalPolicingArea
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import FORMATS, Table, export_format, page_or_download
-from oversight.periods import Period, month_of, parse_quarter, same_day_last_year
+from oversight.periods import Period, month_of, parse_month, parse_quarter, same_day_last_year
 from oversight.roles import Cap, capability_required, has_capability
 
 from .forms import BenchmarkFigureForm, BenchmarkMeasureForm, PerformanceForm
@@ -83,6 +85,15 @@ def _tile(metric: str, label: str, polarity: int, now: dict[str, Any], before: d
     return tile | {"direction": direction, "change": change, "assessment": assessment}
 
 
+# The counts of the trend table, by column: each links to its month's investigations.
+_TREND_COUNTS = {1: "recorded_offences", 2: "positive_outcomes", 4: "outcomes_assigned", 5: "charged"}
+
+
+def _links(cells: Iterable[tuple[int, int, str | None]]) -> dict[tuple[int, int], str]:
+    """A table's links by (row, column), leaving out the figures without one."""
+    return {(row, column): url for row, column, url in cells if url}
+
+
 def _month_label(key: str) -> str:
     return date.fromisoformat(f"{key}-01").strftime("%b %Y")
 
@@ -97,6 +108,7 @@ class Dashboard:
     quarter_a: Period
     quarter_b: Period
     base_query: dict[str, str]
+    links: FigureLinks = NO_LINKS  # counts → the register list behind them (none for OPCC users)
 
     @property
     def previous_from(self) -> date:
@@ -116,11 +128,18 @@ class Dashboard:
     def _qs(self, table: str) -> str:
         return urlencode({**self.base_query, "table": table})
 
+    def _within(self, period: Period) -> tuple[date, date]:
+        """The days of ``period`` inside the dashboard's window (a trend's first or last month may be partial)."""
+        return max(period.start, self.trend_from), min(period.end, self.date_to)
+
     def headline(self) -> tuple[list[dict[str, Any]], Table]:
         now = kpi_rows(date_from=self.date_from, date_to=self.date_to, filters=self.filters)[0]
         before = kpi_rows(date_from=self.previous_from, date_to=self.previous_to, filters=self.filters)[0]
         tiles = [_tile(metric, label, polarity, now, before) for metric, label, polarity in HEADLINES]
+        for tile in tiles:
+            tile["url"] = self.links.url(tile["metric"], self.date_from, self.date_to)
         rows = [[METRIC_LABELS[m], now[m], before[m]] for m in METRIC_LABELS]
+        windows = {1: (self.date_from, self.date_to), 2: (self.previous_from, self.previous_to)}
         table = Table(
             "headline",
             f"All measures, {self.date_from:%-d %b %Y} to {self.date_to:%-d %b %Y}, and the same period a year earlier",
@@ -128,6 +147,9 @@ class Dashboard:
             rows,
             numeric={1, 2},
             query_string=self._qs("headline"),
+            links=_links(
+                (r, c, self.links.url(metric, *windows[c])) for r, metric in enumerate(METRIC_LABELS) for c in windows
+            ),
         )
         return tiles, table
 
@@ -172,6 +194,11 @@ class Dashboard:
             numeric={1, 2, 3, 4, 5, 6},
             percent={3, 6},
             query_string=self._qs("trend"),
+            links=_links(
+                (r, c, self.links.url(metric, *self._within(parse_month(row["group"]))))
+                for r, row in enumerate(rows)
+                for c, metric in _TREND_COUNTS.items()
+            ),
         )
         return chart, table
 
@@ -218,6 +245,13 @@ class Dashboard:
             numeric=set(range(1, len(headers))),
             percent={3, 6, 7},
             query_string=self._qs(group_by),
+            # Investigations without an LPA make a row no filter can select: its figures have no link.
+            links=_links(
+                (r, c + 1, self.links.url(metric, self.date_from, self.date_to, **{group_by: row["group"]}))
+                for r, row in enumerate(rows)
+                if row["group"]
+                for c, metric in enumerate(metrics)
+            ),
         )
         return chart, table
 
@@ -244,6 +278,7 @@ class Dashboard:
         ]
         rows = [[label, *(column[key] for column in columns)] for label, key in measures]
         a, b = self.quarter_a, self.quarter_b
+        scoped = FigureLinks(enabled=self.links.enabled, filters={**self.links.filters, **ADULT_RAPE})
         return Table(
             "soteria",
             f"Adult rape: {a.key} and {b.key}",
@@ -256,10 +291,15 @@ class Dashboard:
             numeric={1, 2},
             percent_rows={2, 4},
             query_string=self._qs("soteria"),
+            links=_links(
+                (r, c, scoped.url(key, period.start, period.end))
+                for r, (_label, key) in enumerate(measures)
+                for c, period in ((1, a), (2, b))
+            ),
         )
 
 
-def _dashboard(form: PerformanceForm) -> Dashboard:
+def _dashboard(form: PerformanceForm, user: Any = None) -> Dashboard:
     data = form.cleaned_data
     keep = ("date_from", "date_to", *PerformanceForm.FILTERS, "quarter_a", "quarter_b")
     base_query = {
@@ -272,6 +312,7 @@ def _dashboard(form: PerformanceForm) -> Dashboard:
         quarter_a=parse_quarter(data["quarter_a"]),
         quarter_b=parse_quarter(data["quarter_b"]),
         base_query=base_query,
+        links=figure_links(user, {name: data.get(name) for name in PerformanceForm.FILTERS}),
     )
 
 
@@ -291,7 +332,7 @@ def performance(request: HttpRequest) -> HttpResponseBase:
         context = {"form": form, "errors": errors, "groups": form.field_groups()}
         return render(request, "performance/dashboard.html", context, status=400)
 
-    dashboard = _dashboard(form)
+    dashboard = _dashboard(form, request.user)
     if fmt:
         table = {
             "headline": lambda: dashboard.headline()[1],

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audits.selectors import action_counts, compliance_by_area, overdue_actions_by_owner
 from cases.choices import Strand
+from cases.drilldown import FigureLinks
 from cases.kpis import kpi_rows
 from commitments.selectors import rag_changes, rag_report
 from oversight.errors import ApplicationError
@@ -199,5 +200,39 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[Any]]]:
     return ["Owner", "Overdue actions"], [[o.get("owner"), o.get("overdue")] for o in data.get("owners", [])]
 
 
-def render_summary(summary: Summary) -> str:
-    return render_to_string(f"summaries/{summary.kind}.html", {"summary": summary, "data": summary.data})
+def render_summary(summary: Summary, *, links: FigureLinks | None = None, request: Any = None) -> str:
+    """The summary's HTML; with ``links`` (and the ``request``, whose user the template checks) its
+    counts link to the investigations behind them. The stored HTML has no links."""
+    data = summary.data
+    if links is not None and summary.kind == SummaryKind.MONTHLY_PERFORMANCE:
+        data = _monthly_performance_links(data or {}, links)
+    return render_to_string(f"summaries/{summary.kind}.html", {"summary": summary, "data": data}, request=request)
+
+
+def _monthly_performance_links(data: dict[str, Any], links: FigureLinks) -> dict[str, Any]:
+    """A copy of a monthly summary's data with ``links`` for its headline counts (the month, the 12
+    months) and ``links`` on each strand row (this month, the same month last year)."""
+    try:
+        month = parse_month(data["period"])
+        rolling_from = date.fromisoformat(data["rolling_from"])
+    except (KeyError, TypeError, ValueError, ApplicationError):  # an older or empty summary: no links
+        return data
+    last_year = same_period_last_year(month)
+    counts = ("recorded_offences", "outcomes_assigned", "charged", "victim_withdrawal", "open_investigations")
+    return {
+        **data,
+        "links": {
+            "month": {m: links.url(m, month.start, month.end) for m in counts},
+            "rolling": {m: links.url(m, rolling_from, month.end) for m in counts},
+        },
+        "strands": [
+            {
+                **row,
+                "links": {
+                    "month": links.url("recorded_offences", month.start, month.end, strand=row["code"]),
+                    "last_year": links.url("recorded_offences", *last_year, strand=row["code"]),
+                },
+            }
+            for row in data.get("strands", [])
+        ],
+    }

@@ -12,13 +12,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cases.drilldown import figure_links
 from oversight.errors import ApplicationError
 from oversight.exports import Download, page_or_download, query_string
 from oversight.models import User
 from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, tasks
-from .builders import parse_period, summary_table
+from .builders import parse_period, render_summary, summary_table
 from .models import SummaryBuild, SummaryKind
 
 
@@ -91,9 +92,22 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return page_or_download(
         request,
         template="summaries/summary_detail.html",
-        context=lambda: {"summary": summary, "builds": _builds_shown(request, summary)},
+        context=lambda: {
+            "summary": summary,
+            "body": _body(request, summary),
+            "builds": _builds_shown(request, summary),
+        },
         download=Download(filename=f"{summary.kind}-{summary.period}", headers=headers, rows=rows),
     )
+
+
+def _body(request: HttpRequest, summary: Any) -> str:
+    """The stored HTML, or for a user who may see investigations the monthly summary rendered again
+    with its counts linked to the investigations behind them."""
+    links = figure_links(request.user)
+    if links.enabled and summary.kind == SummaryKind.MONTHLY_PERFORMANCE:
+        return render_summary(summary, links=links, request=request)
+    return summary.html
 
 
 def _builds_shown(request: HttpRequest, summary: Any) -> Any:

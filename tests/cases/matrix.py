@@ -9,6 +9,7 @@ from tests.role_matrix import JSON, Entry, roles
 
 READ = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
 EDIT = roles(Role.CASE_EDITOR)
+DRILLDOWN = "measure=positive_outcomes&from=2025-04-01&to=2025-06-30&strand=rasso&lpa=Wolverhampton"
 NEW = {
     "crime_reference": "20/424242/25",
     "strand": "rasso",
@@ -46,6 +47,8 @@ ENTRIES = [
     # pages
     Entry("cases:investigation_list", "/cases/", READ),
     Entry("cases:investigation_list", "/cases/?format=csv", READ),
+    Entry("cases:investigation_list", f"/cases/?{DRILLDOWN}", READ),  # the records behind a figure
+    Entry("cases:investigation_list", f"/cases/?{DRILLDOWN}&format=xlsx", READ),
     Entry("cases:investigation_detail", lambda mu: f"/cases/{_investigation(mu).pk}/", READ),
     Entry("cases:investigation_create", "/cases/new/", EDIT),
     Entry("cases:investigation_create", "/cases/new/", EDIT, method="post", data=NEW, ok_status=(302,)),
@@ -58,6 +61,7 @@ ENTRIES = [
     Entry("cases:breach_create", lambda mu: f"/cases/orders/{_order(mu).pk}/breaches/new/", EDIT),
     # API
     Entry("investigation-list", "/api/v1/investigations/", READ),
+    Entry("investigation-list", f"/api/v1/investigations/?{DRILLDOWN}", READ),
     Entry("investigation-list", "/api/v1/investigations/", EDIT, method="post", data=NEW, ok_status=(201,)),
     Entry("investigation-detail", lambda mu: f"/api/v1/investigations/{_investigation(mu).pk}/", READ),
     Entry("cpsreferral-list", "/api/v1/cps-referrals/", READ),
