@@ -16,7 +16,9 @@ BEGIN
     IF TG_OP = 'DELETE' AND current_setting('oversight.access_log_prune', true) = 'on' THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'The access log is append-only (% refused).', TG_OP USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING
+        MESSAGE = 'The access log is append-only (' || TG_OP || ' refused).',
+        ERRCODE = 'insufficient_privilege';
 END
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER oversight_access_log_append_only

@@ -22,4 +22,4 @@ class Command(BaseCommand):
             self.stderr.write("--days must be 1 or more.")
             raise SystemExit(2)
         deleted = accesslog.prune(days=days)
-        self.stdout.write(f"Deleted {deleted} access-log entries older than {days} days.")
+        self.stdout.write(f"Deleted {deleted} access-log entries older than {days} day{'' if days == 1 else 's'}.")
