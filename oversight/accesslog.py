@@ -24,6 +24,7 @@ from .roles import Cap, require_capability
 
 MAX_QUERY = AccessLogEntry._meta.get_field("query").max_length or 2000
 MAX_PATH = AccessLogEntry._meta.get_field("path").max_length or 500
+MAX_USERS = 500  # a user search matching more people than this is narrowed to the first 500
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -75,13 +76,15 @@ def access_log_search(*, user: Any, filters: AccessLogFilters) -> QuerySet[Acces
     """Entries matching ``filters``, newest first, with their users (administrators only).
 
     Each filter is served by an index that ends in ``at`` (see ``AccessLogEntry.Meta.indexes``), so
-    the newest page is read from the index without sorting the matching rows; the user filter is a
-    subquery on the user table (a handful of ids), not a join the planner must order through.
+    the newest page is read from the index without sorting the matching rows. The user filter is
+    resolved to ids first (one small query): given literal ids the planner reads the (user, at) index,
+    where a subquery made it walk the whole log newest first, filtering (45 ms at 1,000,000 rows).
     """
     require_capability(user, Cap.ACCESS_LOG_VIEW)
     entries = AccessLogEntry.objects.select_related("user")
     if filters.user:
-        entries = entries.filter(user_id__in=User.objects.filter(email__icontains=filters.user).values("id"))
+        ids = list(User.objects.filter(email__icontains=filters.user).values_list("id", flat=True)[:MAX_USERS])
+        entries = entries.filter(user_id__in=ids)
     if filters.reference:
         reference = filters.reference.strip()
         match = Q(crime_reference=reference)

@@ -54,7 +54,7 @@ class AccessLogSearchForm(forms.Form):
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date must be on or after the start date.")
         return data

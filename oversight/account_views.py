@@ -30,6 +30,11 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+def _menu(request: HttpRequest) -> dict[str, Any]:
+    """No menu while the session has not passed a code: its pages are out of reach until then."""
+    return {} if mfa.is_verified(request) else {"nav_items": []}
+
+
 @never_cache
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     """After the password: a code from the authenticator app or a recovery code."""
@@ -52,7 +57,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "account/mfa_verify.html",
-        {"form": form, "next": _next_url(request)},
+        {"form": form, "next": _next_url(request), **_menu(request)},
         status=400 if form.errors else 200,
     )
 
@@ -82,6 +87,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             "replacing": mfa.is_enrolled(user),
             "required": mfa.is_required(),
             "next": _next_url(request),
+            **_menu(request),
         },
         status=400 if form.errors else 200,
     )
@@ -131,7 +137,7 @@ def account_recovery_codes(request: HttpRequest) -> HttpResponse:
 def account_api_token(request: HttpRequest) -> HttpResponse:
     """A new API token, shown once on the page that answers this POST."""
     try:
-        key = mfa.issue_token(user=request.user)
+        key = mfa.issue_token(user=request.user)  # type: ignore[arg-type]  # signed in: a User
     except ApplicationError as exc:
         return render(request, "account/api_token.html", {"error": exc.message}, status=400)
     return render(request, "account/api_token.html", {"key": key})

@@ -125,7 +125,10 @@ def test_deactivation_asks_for_confirmation_then_locks_the_user_out(client_for: 
     assert signed_in.get("/")["Location"].startswith("/login/")  # their session ends
     assert not _can_sign_in(user.email, TEST_PASSWORD)
     latest = user.history.order_by("-history_id").first()
-    assert (latest.history_change_reason, latest.history_user_id) == (f"Deactivated by {admin.user.email}", admin.user.pk)
+    assert (latest.history_change_reason, latest.history_user_id) == (
+        f"Deactivated by {admin.user.email}",
+        admin.user.pk,
+    )
 
     admin.post(f"/manage/users/{user.pk}/reactivate/")
     assert User.objects.get(pk=user.pk).is_active
