@@ -168,3 +168,14 @@ def test_the_prune_task_is_scheduled_daily() -> None:
 
     task = PeriodicTask.objects.get(task="oversight.tasks.prune_access_log")
     assert (task.crontab.hour, task.crontab.minute, task.enabled) == ("3", "15", True)
+
+
+def test_a_broad_search_says_more_than_the_cap_instead_of_counting_everything(
+    client_for: Any, log: dict[str, Any], monkeypatch: Any
+) -> None:
+    from oversight import manage_views
+
+    monkeypatch.setattr(manage_views, "COUNT_CAP", 3)
+    response = client_for(Role.ADMINISTRATOR).get("/manage/access-log/")
+    assert "More than <strong>3</strong> entries: narrow the search to count them" in response.content.decode()
+    assert len(_shown(response)) == 4  # the page still lists them all (fewer than 50)
