@@ -79,7 +79,7 @@ def access_log(request: HttpRequest) -> HttpResponseBase:
 
 
 def _user_context(user: User) -> dict[str, Any]:
-    return {"subject": user, "roles": sorted(users.role_names(user)), "role_labels": {r.value: r.label for r in Role}}
+    return {"subject": user}
 
 
 @never_cache
