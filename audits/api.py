@@ -20,8 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oversight.accesslog import record_access
 from oversight.errors import ApplicationError
-from oversight.models import User
+from oversight.models import AccessKind, User
 from oversight.periods import parse_month
 from oversight.roles import Cap, can_see_case_references, capability_permission, require_capability
 
@@ -280,6 +281,18 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "show_refs": can_see_case_references(self.request.user)}
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        record_access(request, AccessKind.CASE_REVIEW_LIST)
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        review = self.get_object()
+        record_access(
+            request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.investigation.crime_reference
+        )
+        return Response(self.get_serializer(review).data)
 
     @extend_schema(request=AnswersInput, responses=ReviewOutput)
     @action(detail=True, methods=["post"])

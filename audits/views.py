@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.choices import Strand
+from oversight.accesslog import record_access
 from oversight.errors import ApplicationError, add_errors_to_form
-from oversight.exports import Download, page_or_download, query_string
+from oversight.exports import Download, export_format, page_or_download, query_string
+from oversight.models import AccessKind
 from oversight.periods import month_of, months_later
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
@@ -147,6 +149,7 @@ def audit_create(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.AUDITS_VIEW)
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _get(selectors.audit_detail, user=request.user, pk=pk)
+    record_access(request, AccessKind.AUDIT_CASES, object_id=audit.pk)
     compliance = selectors.audit_compliance(audit_id=audit.pk)
     reviews = selectors.compliance_by_review(user=request.user, audit_id=audit.pk)
     today = timezone.localdate()
@@ -260,6 +263,7 @@ def review_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case against the whole question set, on one page. The lead auditor answers; others read."""
     review = _get(selectors.review_detail, user=request.user, pk=pk)
+    record_access(request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.investigation.crime_reference)
     audit = review.audit
     questions = list(audit.question_set.questions.order_by("order"))
     answers = {a.question_id: a for a in review.answers.all()}
@@ -582,6 +586,9 @@ def my_actions(request: HttpRequest) -> HttpResponseBase:
 def audit_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Compliance by question (chart and table), by case, assurance, learning and actions."""
     audit = _get(selectors.audit_detail, user=request.user, pk=pk)
+    record_access(
+        request, AccessKind.AUDIT_EXPORT if export_format(request) else AccessKind.AUDIT_CASES, object_id=audit.pk
+    )
     show_refs = can_see_case_references(request.user)
     questions = selectors.compliance_by_question(audit_id=audit.pk)
     cases = selectors.compliance_by_review(user=request.user, audit_id=audit.pk)

@@ -11,7 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
 
+from oversight.accesslog import record_access
+from oversight.models import AccessKind
 from oversight.roles import Cap, capability_permission
 
 from . import selectors, services
@@ -201,6 +204,18 @@ class InvestigationViewSet(_RegisterViewSet):
             "flags", "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
         )
         return queryset.order_by("-recorded_date", "id")
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        record_access(request, AccessKind.INVESTIGATION_LIST)
+        return response
+
+    def retrieve(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        record_access(
+            request, AccessKind.INVESTIGATION, object_id=response.data["id"], reference=response.data["crime_reference"]
+        )
+        return response
 
     def perform_update(self, serializer: Any) -> None:
         serializer.save()

@@ -13,8 +13,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from oversight.accesslog import record_access
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, export_format, page_or_download, query_string
+from oversight.models import AccessKind
 from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, services
@@ -48,6 +50,7 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
         queryset = queryset.order_by("-recorded_date", "crime_reference")
     else:
         queryset = queryset.order_by(*queryset.query.order_by, "id")
+    record_access(request, AccessKind.INVESTIGATION_EXPORT if export_format(request) else AccessKind.INVESTIGATION_LIST)
 
     def context() -> dict[str, Any]:
         page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -125,6 +128,9 @@ def _export_row(inv: Investigation) -> list[Any]:
 @capability_required(Cap.INVESTIGATIONS_VIEW)
 def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     investigation = selectors.investigation_detail(user=request.user, pk=pk)
+    record_access(
+        request, AccessKind.INVESTIGATION, object_id=investigation.pk, reference=investigation.crime_reference
+    )
     return render(
         request,
         "cases/investigation_detail.html",

@@ -9,9 +9,13 @@ class OversightConfig(AppConfig):
     verbose_name = "Oversight"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .mfa import note_login
         from .roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="oversight.sync_role_groups")
+        user_logged_in.connect(note_login, dispatch_uid="oversight.mfa_note_login")
 
 
 class OversightAdminConfig(admin_apps.AdminConfig):

@@ -18,6 +18,8 @@ NAV_ITEMS: list[tuple[str, str, tuple[Cap, ...]]] = [
     ("Commitments", "commitments:overview", (Cap.COMMITMENTS_VIEW,)),
     ("Boards", "commitments:board_list", (Cap.BOARDS_VIEW,)),
     ("Summaries", "summaries:summary_list", (Cap.SUMMARIES_VIEW,)),
+    ("Users", "user_list", (Cap.USERS_MANAGE,)),
+    ("Access log", "access_log", (Cap.ACCESS_LOG_VIEW,)),
     ("Admin", "admin:index", (Cap.ADMIN_SITE,)),
 ]
 

@@ -75,6 +75,8 @@ class Cap(StrEnum):
     SUMMARIES_REBUILD = "summaries.rebuild"
     # System
     ADMIN_SITE = "admin.site"
+    USERS_MANAGE = "users.manage"  # invite, roles, deactivate, reset MFA (outside the Django admin)
+    ACCESS_LOG_VIEW = "access_log.view"  # search and download the access log of case-level reads
 
 
 _READ_ALL_AGGREGATES = {
@@ -130,6 +132,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.BENCHMARKS_EDIT,
             Cap.SUMMARIES_REBUILD,
             Cap.ADMIN_SITE,
+            Cap.USERS_MANAGE,
+            Cap.ACCESS_LOG_VIEW,
         }
     ),
 }

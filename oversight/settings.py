@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "oversight",
     "cases",
     "audits",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "oversight.middleware.MfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -121,6 +126,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+
+# Multi-factor authentication (django-otp: TOTP app plus single-use recovery codes).
+# Required for everyone in production; optional (enrol from the account page) elsewhere.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=PRODUCTION)
+MFA_RECOVERY_CODE_COUNT = 10
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Oversight")
+# A set-password link (invitation or reset) works once, for this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
+
+# Access log of case-level reads: rows older than this are deleted by a daily task.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=2555)
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth
+# address from the right; 0 (the default) trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -187,7 +206,7 @@ REPORT_AUTHOR_JOB_TITLE = env.str("REPORT_AUTHOR_JOB_TITLE", default="")
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "oversight.api_auth.MfaTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -10,6 +10,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
+from . import accesslog
+
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, ConnectionError)
 RETRY = {
     "autoretry_for": TRANSIENT_ERRORS,
@@ -24,3 +26,9 @@ RETRY = {
 def ping() -> str:
     """A trivial task that proves a worker is consuming from the broker."""
     return "pong"
+
+
+@shared_task(name="oversight.tasks.prune_access_log", time_limit=30 * 60, soft_time_limit=25 * 60, **RETRY)
+def prune_access_log() -> int:
+    """Daily: delete access-log entries older than ``ACCESS_LOG_RETENTION_DAYS``; the number deleted."""
+    return accesslog.prune()

@@ -27,6 +27,8 @@ def _entries() -> list[Entry]:
 ENTRIES = _entries()
 # Named URLs that are not role-restricted pages: public, auth, framework plumbing.
 NOT_ROLE_PAGES = {"login", "logout", "healthz"}
+# Password reset by email: public, like the login page (tests/oversight/test_users.py).
+NOT_ROLE_PAGES |= {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 
 @pytest.mark.django_db

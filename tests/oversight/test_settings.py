@@ -39,3 +39,16 @@ def test_production_passes_the_deploy_checks_without_warnings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _setting(name: str, **env: str) -> str:
+    result = _manage("shell", "--no-imports", "-c", f"from django.conf import settings; print(settings.{name})", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # shell may print its auto-imports first
+
+
+def test_mfa_is_required_in_production_and_optional_elsewhere() -> None:
+    production = {"DJANGO_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "oversight.example.org"}
+    assert _setting("MFA_REQUIRED", **production) == "True"
+    assert _setting("MFA_REQUIRED", **production, MFA_REQUIRED="false") == "False"
+    assert _setting("MFA_REQUIRED") == "False"
