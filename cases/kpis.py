@@ -602,12 +602,22 @@ def cached_figures(key_parts: tuple[Any, ...], compute: Any, *args: Any) -> Any:
     return rows
 
 
-def soteria(*, date_from: date, date_to: date, filters: Mapping[str, Any] | KpiFilters | None = None) -> dict[str, Any]:
+def soteria(
+    *,
+    date_from: date,
+    date_to: date,
+    filters: Mapping[str, Any] | KpiFilters | None = None,
+    fractions: bool = False,
+) -> dict[str, Any]:
     """The Operation Soteria figures for one period, with the filters given (none are implied:
     the national table's "recorded adult rape offences" is ``offence_group=rape, victim_age_group=adult``).
+    With ``fractions=True`` also ``"fractions"``: the numerator and denominator of its rates.
     """
-    row = kpi_rows(date_from=date_from, date_to=date_to, filters=filters)[0]
-    return {"from": date_from, "to": date_to, **{name: row[name] for name in SOTERIA_METRICS}}
+    row = kpi_rows(date_from=date_from, date_to=date_to, filters=filters, fractions=fractions)[0]
+    figures = {"from": date_from, "to": date_to, **{name: row[name] for name in SOTERIA_METRICS}}
+    if fractions:
+        figures["fractions"] = {name: pair for name, pair in row["fractions"].items() if name in SOTERIA_METRICS}
+    return figures
 
 
 ADULT_RAPE = {"offence_group": OffenceGroup.RAPE.value, "victim_age_group": VictimAgeGroup.ADULT.value}
