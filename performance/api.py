@@ -236,7 +236,8 @@ class _PeriodSerializer(serializers.Serializer):
 
 class OutcomeRowSerializer(serializers.Serializer):
     outcome_type = serializers.ChoiceField(choices=OutcomeType.values, help_text="Home Office outcome code.")
-    label = serializers.CharField(help_text="The outcome's name, without its code.")
+    # A declared field: DRF's metaclass takes it off the class, so the serializer's own label is unaffected.
+    label = serializers.CharField(help_text="The outcome's name, without its code.")  # type: ignore[assignment]
     outcome_group = serializers.ChoiceField(
         choices=[key for key, _label, _codes in OUTCOME_GROUPS], help_text="Home Office outcome group (DESIGN.md §3)."
     )
