@@ -68,7 +68,7 @@ def monthly_performance_data(period: Period) -> dict[str, Any]:
 
     last_year_from, last_year_to = same_period_last_year(period)
     rolling_from = months_later(period.start, -11).start  # 12 months ending with this one
-    kpis = {
+    kpis: dict[str, Any] = {
         "month": kpi_rows(date_from=period.start, date_to=period.end, group_by="strand"),
         "same_month_last_year": kpi_rows(date_from=last_year_from, date_to=last_year_to, group_by="strand"),
         "rolling_12_months": kpi_rows(date_from=rolling_from, date_to=period.end, group_by="strand"),
