@@ -348,10 +348,11 @@ def _investigation_aggregates(family: str, within: Q) -> dict[str, Any]:
 
 
 def _victim_care_aggregates(within: Q) -> dict[str, Any]:
-    """Yes / no / not recorded counts of each victim-care field (``vcop_compliant_yes`` …)."""
+    """Yes and no counts of each victim-care field (``vcop_compliant_yes`` …); "not recorded" is the rest
+    of the outcomes assigned, so it needs no aggregate of its own."""
     aggregates: dict[str, Any] = {}
     for _rate, _not_recorded, field in VICTIM_CARE:
-        for answer, value in (("yes", YesNoUnknown.YES), ("no", YesNoUnknown.NO), ("not_recorded", "")):
+        for answer, value in (("yes", YesNoUnknown.YES), ("no", YesNoUnknown.NO)):
             aggregates[f"{field}_{answer}"] = Count("pk", filter=within & Q(**{field: value}))
     return aggregates
 
@@ -392,7 +393,7 @@ _COUNTS = (
     "cps_referrals",
     *CPS_DECISION_COUNTS,
     "open_investigations",
-    *(f"{field}_{answer}" for _r, _n, field in VICTIM_CARE for answer in ("yes", "no", "not_recorded")),
+    *(f"{field}_{answer}" for _r, _n, field in VICTIM_CARE for answer in ("yes", "no")),
 )
 
 
@@ -433,7 +434,10 @@ def _metrics(counts: Mapping[str, int | None]) -> dict[str, Any]:
         "avg_days_to_outcome": mean_days(c["days_to_outcome"], c["outcomes_assigned"]),
         "open_investigations": c["open_investigations"],
         **{rate: percentage(*fraction) for rate, fraction in fractions.items()},
-        **{not_recorded: c[f"{field}_not_recorded"] for _rate, not_recorded, field in VICTIM_CARE},
+        **{
+            not_recorded: c["outcomes_assigned"] - c[f"{field}_yes"] - c[f"{field}_no"]
+            for _rate, not_recorded, field in VICTIM_CARE
+        },
     }
     return {**{name: figures[name] for name in METRICS}, "fractions": fractions}
 
