@@ -37,7 +37,7 @@ def _when(date_from: date, date_to: date) -> str:
     return f"{date_from:%-d %b %Y} to {date_to:%-d %b %Y}"
 
 
-def _wrapped(label: str, width: int = 34) -> list[str]:
+def _wrapped(label: str, width: int = 42) -> list[str]:
     """A long chart label on several lines (chart.js draws a list as lines)."""
     return textwrap.wrap(label, width) or [label]
 

@@ -41,6 +41,8 @@ function render(canvas) {
         tooltip: { callbacks: { label: tooltipLabel(cfg) } },
       },
       scales: {
+        // Every category named: Chart.js would otherwise skip labels that do not fit.
+        [cfg.horizontal ? "y" : "x"]: { ticks: { autoSkip: !cfg.horizontal } },
         [cfg.horizontal ? "x" : "y"]: {
           beginAtZero: true,
           ...(cfg.yMax !== undefined ? { suggestedMax: cfg.yMax } : {}),
