@@ -353,7 +353,7 @@ def _victim_care_aggregates(within: Q) -> dict[str, Any]:
     aggregates: dict[str, Any] = {}
     for _rate, _not_recorded, field in VICTIM_CARE:
         for answer, value in (("yes", YesNoUnknown.YES), ("no", YesNoUnknown.NO)):
-            aggregates[f"{field}_{answer}"] = Count("pk", filter=within & Q(**{field: value}))
+            aggregates[f"{field}_{answer}"] = Count("pk", filter=Q(**{field: value}) & within)
     return aggregates
 
 
