@@ -30,6 +30,16 @@ financial quarter or financial year, whose key (``2025-11``, ``2025-26-Q3``, ``2
 formatted in Python. Within a period-grouped query the period condition is in the WHERE clause
 only, not repeated in every aggregate's FILTER.
 
+Victim care (``vcop_compliance_pct``, ``vps_offered_pct``, ``advocate_referral_pct``) is counted in
+the outcome-date query (yes / no / not recorded per field: no extra query); "not recorded" is left
+out of each rate and reported beside it (``vcop_not_recorded`` …). CPS decisions are counted by
+their decision date in the referral query: the charge rate is charge / (charge + NFA), action plans
+(``further_evidence``) and early advice (``advice``) are counted on their own, never in its
+denominator. Every rate is computed from one ``(numerator, denominator)`` pair (:func:`_fractions`),
+which callers may ask for to show "7.4% (12 of 162)".
+
+The outcome breakdown and the attrition funnel, one query each, are in :mod:`cases.analytics`.
+
 ``open_investigations`` is a point-in-time count: investigations recorded on
 or before the date and without an outcome on or before it. For a whole period
 (or a strand/LPA group) the date is ``to``; for a period group it is the end of
@@ -71,7 +81,7 @@ from oversight.errors import ApplicationError, errors_message
 from oversight.numbers import mean_days, percentage
 from oversight.periods import Period, financial_year_of, month_of, quarter_of
 
-from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup
+from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
 from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL
 
@@ -129,11 +139,19 @@ METRICS: tuple[str, ...] = (
     "victim_withdrawal_pct",
     "cps_referrals",
     "cps_charge_rate",
+    "cps_action_plans",
+    "cps_advice",
     "avg_days_to_charge",
     "avg_days_to_outcome",
     "open_investigations",
     "rui_pct",
     "conviction_rate",
+    "vcop_compliance_pct",
+    "vcop_not_recorded",
+    "vps_offered_pct",
+    "vps_not_recorded",
+    "advocate_referral_pct",
+    "advocate_not_recorded",
 )
 SOTERIA_METRICS: tuple[str, ...] = (
     "recorded_offences",
@@ -155,15 +173,40 @@ METRIC_LABELS: dict[str, str] = {
     "victim_withdrawal": "Victim withdrawal outcomes",
     "victim_withdrawal_pct": "Victim withdrawal (% of outcomes)",
     "cps_referrals": "CPS referrals",
-    "cps_charge_rate": "CPS charge rate (%)",
+    "cps_charge_rate": "CPS charge rate (% of charge and NFA decisions)",
+    "cps_action_plans": "CPS action plans (further evidence requested)",
+    "cps_advice": "CPS early advice",
     "avg_days_to_charge": "Average days to charge",
     "avg_days_to_outcome": "Average days to outcome",
     "open_investigations": "Open investigations",
     "rui_pct": "Released under investigation (% of RUI and bail)",
     "conviction_rate": "Conviction rate (%)",
+    "vcop_compliance_pct": "Victims' Code compliance (%)",
+    "vcop_not_recorded": "Victims' Code compliance not recorded",
+    "vps_offered_pct": "Victim personal statement offered (%)",
+    "vps_not_recorded": "Victim personal statement not recorded",
+    "advocate_referral_pct": "ISVA/IDVA referral (%)",
+    "advocate_not_recorded": "ISVA/IDVA referral not recorded",
 }
 PERCENT_METRICS = frozenset(
-    {"charged_pct", "positive_outcome_rate", "victim_withdrawal_pct", "cps_charge_rate", "rui_pct", "conviction_rate"}
+    {
+        "charged_pct",
+        "positive_outcome_rate",
+        "victim_withdrawal_pct",
+        "cps_charge_rate",
+        "rui_pct",
+        "conviction_rate",
+        "vcop_compliance_pct",
+        "vps_offered_pct",
+        "advocate_referral_pct",
+    }
+)
+# Victim care: (rate metric, "not recorded" count metric, Investigation field), DESIGN.md §3:
+# 100 × yes / (yes + no) over investigations with an outcome date in the period.
+VICTIM_CARE: tuple[tuple[str, str, str], ...] = (
+    ("vcop_compliance_pct", "vcop_not_recorded", "vcop_compliant"),
+    ("vps_offered_pct", "vps_not_recorded", "vps_offered"),
+    ("advocate_referral_pct", "advocate_not_recorded", "advocate_referral"),
 )
 
 
@@ -343,6 +386,7 @@ def _investigation_aggregates(family: str, within: Q) -> dict[str, Any]:
         return counts | {
             "days_to_charge": Sum(days, filter=within & COUNTED_BY_DATE["charged"][1]),
             "days_to_outcome": Sum(days, filter=within),
+            **_victim_care_aggregates(within),
         }
     if family == "arrest_date":
         return {
@@ -358,15 +402,31 @@ def _investigation_aggregates(family: str, within: Q) -> dict[str, Any]:
     raise ValueError(family)
 
 
+def _victim_care_aggregates(within: Q) -> dict[str, Any]:
+    """Yes and no counts of each victim-care field (``vcop_compliant_yes`` …); "not recorded" is the rest
+    of the outcomes assigned, so it needs no aggregate of its own."""
+    aggregates: dict[str, Any] = {}
+    for _rate, _not_recorded, field in VICTIM_CARE:
+        for answer, value in (("yes", YesNoUnknown.YES), ("no", YesNoUnknown.NO)):
+            aggregates[f"{field}_{answer}"] = Count("pk", filter=Q(**{field: value}) & within)
+    return aggregates
+
+
+# The CPS decisions counted by their decision date, keyed by count name (DESIGN.md §3: the charge
+# rate is charge / (charge + NFA); action plans and early advice are counted, never in the denominator).
+CPS_DECISION_COUNTS: dict[str, str] = {
+    "cps_charge_decisions": CpsDecision.CHARGE,
+    "cps_nfa_decisions": CpsDecision.NFA,
+    "cps_action_plans": CpsDecision.FURTHER_EVIDENCE,
+    "cps_advice": CpsDecision.ADVICE,
+}
+
+
 def _referral_aggregates(family: str, within: Q) -> dict[str, Any]:
     if family == "referral_date":
         return {"cps_referrals": Count("pk", filter=within)}
     if family == "decision_date":
-        decided = within & ~Q(decision="")
-        return {
-            "cps_decisions": Count("pk", filter=decided),
-            "cps_charge_decisions": Count("pk", filter=decided & Q(decision=CpsDecision.CHARGE)),
-        }
+        return {name: Count("pk", filter=within & Q(decision=code)) for name, code in CPS_DECISION_COUNTS.items()}
     raise ValueError(family)
 
 
@@ -386,33 +446,51 @@ _COUNTS = (
     "acquitted",
     "discontinued",
     "cps_referrals",
-    "cps_decisions",
-    "cps_charge_decisions",
+    *CPS_DECISION_COUNTS,
     "open_investigations",
+    *(f"{field}_{answer}" for _r, _n, field in VICTIM_CARE for answer in ("yes", "no")),
 )
 
 
+def _fractions(c: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    """(numerator, denominator) of every rate metric: the one definition each percentage is computed from."""
+    fractions = {
+        "charged_pct": (c["charged"], c["outcomes_assigned"]),
+        "positive_outcome_rate": (c["positive_outcomes"], c["recorded_offences"]),
+        "victim_withdrawal_pct": (c["victim_withdrawal"], c["outcomes_assigned"]),
+        "cps_charge_rate": (c["cps_charge_decisions"], c["cps_charge_decisions"] + c["cps_nfa_decisions"]),
+        "rui_pct": (c["rui"], c["rui"] + c["bail"]),
+        "conviction_rate": (c["convicted"], c["convicted"] + c["acquitted"] + c["discontinued"]),
+    }
+    for rate, _not_recorded, field in VICTIM_CARE:
+        fractions[rate] = (c[f"{field}_yes"], c[f"{field}_yes"] + c[f"{field}_no"])
+    return fractions
+
+
 def _metrics(counts: Mapping[str, int | None]) -> dict[str, Any]:
-    """The §3 metrics from raw counts (missing counts are 0)."""
+    """The §3 metrics from raw counts (missing counts are 0), in :data:`METRICS` order, and under
+    ``fractions`` the numerator and denominator of every rate (:func:`kpi_rows` drops them unless asked)."""
     c = {name: int(counts.get(name) or 0) for name in _COUNTS}
-    court_total = c["convicted"] + c["acquitted"] + c["discontinued"]
-    return {
+    fractions = _fractions(c)
+    figures: dict[str, Any] = {
         "recorded_offences": c["recorded_offences"],
         "outcomes_assigned": c["outcomes_assigned"],
         "charged": c["charged"],
-        "charged_pct": percentage(c["charged"], c["outcomes_assigned"]),
         "positive_outcomes": c["positive_outcomes"],
-        "positive_outcome_rate": percentage(c["positive_outcomes"], c["recorded_offences"]),
         "victim_withdrawal": c["victim_withdrawal"],
-        "victim_withdrawal_pct": percentage(c["victim_withdrawal"], c["outcomes_assigned"]),
         "cps_referrals": c["cps_referrals"],
-        "cps_charge_rate": percentage(c["cps_charge_decisions"], c["cps_decisions"]),
+        "cps_action_plans": c["cps_action_plans"],
+        "cps_advice": c["cps_advice"],
         "avg_days_to_charge": mean_days(c["days_to_charge"], c["charged"]),
         "avg_days_to_outcome": mean_days(c["days_to_outcome"], c["outcomes_assigned"]),
         "open_investigations": c["open_investigations"],
-        "rui_pct": percentage(c["rui"], c["rui"] + c["bail"]),
-        "conviction_rate": percentage(c["convicted"], court_total),
+        **{rate: percentage(*fraction) for rate, fraction in fractions.items()},
+        **{
+            not_recorded: c["outcomes_assigned"] - c[f"{field}_yes"] - c[f"{field}_no"]
+            for _rate, not_recorded, field in VICTIM_CARE
+        },
     }
+    return {**{name: figures[name] for name in METRICS}, "fractions": fractions}
 
 
 def _by_column(group_by: str | None, filters: KpiFilters, date_from: date, date_to: date) -> list[dict[str, Any]]:
@@ -493,12 +571,19 @@ def _by_period(group_by: str, filters: KpiFilters, date_from: date, date_to: dat
     return rows
 
 
+def check_period(date_from: date, date_to: date) -> None:
+    """Refuse a period that ends before it starts (``ApplicationError``)."""
+    if date_from > date_to:
+        raise ApplicationError(f"from: '{date_from}' is after to '{date_to}'.", {"from": ["'from' is after 'to'."]})
+
+
 def kpi_rows(
     *,
     date_from: date,
     date_to: date,
     group_by: str | None = None,
     filters: Mapping[str, Any] | KpiFilters | None = None,
+    fractions: bool = False,
 ) -> list[dict[str, Any]]:
     """Every §3 metric for ``[date_from, date_to]`` (inclusive), one dict per group.
 
@@ -508,10 +593,10 @@ def kpi_rows(
     LPA groups are those with any figure, in code order, investigations without an LPA last (``None``).
     ``filters``: codes as the CSV uses them (``strand``, ``offence_group``, ``victim_age_group``,
     ``lpa``, ``team``, ``flag``), or a resolved :class:`KpiFilters`. Raises ``ApplicationError``
-    for bad input.
+    for bad input. With ``fractions=True`` each row also has ``"fractions"``: the
+    ``(numerator, denominator)`` of every rate, so a page can show "7.4% (12 of 162)".
     """
-    if date_from > date_to:
-        raise ApplicationError(f"from: '{date_from}' is after to '{date_to}'.", {"from": ["'from' is after 'to'."]})
+    check_period(date_from, date_to)
     if group_by is not None and group_by not in GROUP_BY_CHOICES:
         raise ApplicationError(
             f"group_by: '{group_by}' is not a grouping: use one of {', '.join(GROUP_BY_CHOICES)}.",
@@ -519,9 +604,13 @@ def kpi_rows(
         )
     resolved = resolve_filters(filters)
     compute = _by_period if group_by in PERIOD_GROUPS else _by_column
-    return _cached(
+    rows = cached_figures(
         ("kpi_rows", date_from, date_to, group_by, resolved), compute, group_by, resolved, date_from, date_to
     )
+    if not fractions:
+        for row in rows:
+            row.pop("fractions", None)
+    return rows
 
 
 def measure_investigations(
@@ -573,7 +662,7 @@ def data_changed() -> None:
         logger.warning("Could not invalidate the KPI cache", exc_info=True)
 
 
-def _cached(key_parts: tuple[Any, ...], compute: Any, *args: Any) -> list[dict[str, Any]]:
+def cached_figures(key_parts: tuple[Any, ...], compute: Any, *args: Any) -> Any:
     """``compute(*args)``, remembered for ``KPI_CACHE_SECONDS`` (0 turns caching off) per data version.
 
     The database stays the source of truth: a cache that is down or empty only costs time.
@@ -598,12 +687,22 @@ def _cached(key_parts: tuple[Any, ...], compute: Any, *args: Any) -> list[dict[s
     return rows
 
 
-def soteria(*, date_from: date, date_to: date, filters: Mapping[str, Any] | KpiFilters | None = None) -> dict[str, Any]:
+def soteria(
+    *,
+    date_from: date,
+    date_to: date,
+    filters: Mapping[str, Any] | KpiFilters | None = None,
+    fractions: bool = False,
+) -> dict[str, Any]:
     """The Operation Soteria figures for one period, with the filters given (none are implied:
     the national table's "recorded adult rape offences" is ``offence_group=rape, victim_age_group=adult``).
+    With ``fractions=True`` also ``"fractions"``: the numerator and denominator of its rates.
     """
-    row = kpi_rows(date_from=date_from, date_to=date_to, filters=filters)[0]
-    return {"from": date_from, "to": date_to, **{name: row[name] for name in SOTERIA_METRICS}}
+    row = kpi_rows(date_from=date_from, date_to=date_to, filters=filters, fractions=fractions)[0]
+    figures = {"from": date_from, "to": date_to, **{name: row[name] for name in SOTERIA_METRICS}}
+    if fractions:
+        figures["fractions"] = {name: pair for name, pair in row["fractions"].items() if name in SOTERIA_METRICS}
+    return figures
 
 
 ADULT_RAPE = {"offence_group": OffenceGroup.RAPE.value, "victim_age_group": VictimAgeGroup.ADULT.value}

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
 
+from .numbers import Rate
+
 FORMATS = ("csv", "xlsx")
 
 
@@ -27,6 +29,8 @@ class _Echo:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, Rate):  # a download keeps the percentage as a number
+        value = value.value
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -155,6 +159,8 @@ class Table:
         return [{"label": h, "numeric": i in self.numeric} for i, h in enumerate(self.headers)]
 
     def _show(self, row: int, column: int, value: Any) -> str:
+        if isinstance(value, Rate):  # "7.4% (12 of 162)": the counts beside every rate
+            return str(value)
         if value is None:
             return "–" if column in self.numeric else ""
         if column in self.percent or (row in self.percent_rows and column in self.numeric):

@@ -11,6 +11,7 @@ rounding.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 _TENTH = Decimal("0.1")
@@ -44,3 +45,25 @@ def mean_days(total_days: int | None, count: int | None) -> int | None:
     if not count:
         return None
     return int(_half_up(total_days or 0, count, _WHOLE))
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A percentage with the counts it is computed from, so a small denominator is never hidden.
+
+    Shown as ``7.4% (12 of 162)`` (``–`` when the denominator is 0); :attr:`value` is the
+    :func:`percentage`, which downloads keep as a number.
+    """
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return percentage(self.numerator, self.denominator)
+
+    def __str__(self) -> str:
+        value = self.value
+        if value is None:
+            return "–"
+        return f"{value:.1f}% ({self.numerator:,} of {self.denominator:,})"

@@ -17,7 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.analytics import FUNNEL_STAGES, attrition_funnel, outcome_breakdown
 from cases.kpis import FILTER_PARAMS, GROUP_BY_CHOICES, kpi_rows, parse_kpi_date, resolve_filters, soteria
+from cases.outcomes import OUTCOME_GROUPS, OutcomeType
 from oversight.errors import ApplicationError, errors_message
 from oversight.roles import Cap, capability_permission
 
@@ -144,7 +146,14 @@ class KpiRowSerializer(serializers.Serializer):
     victim_withdrawal = serializers.IntegerField(help_text="Outcomes 14 and 16 in the period.")
     victim_withdrawal_pct = serializers.FloatField(**_RATE)
     cps_referrals = serializers.IntegerField(help_text="CPS referrals with a referral date in the period.")
-    cps_charge_rate = serializers.FloatField(**_RATE)
+    cps_charge_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="100 × charge / (charge + NFA) decisions dated in the period; null when there were none.",
+    )
+    cps_action_plans = serializers.IntegerField(
+        help_text="CPS further-evidence decisions (action plans) in the period."
+    )
+    cps_advice = serializers.IntegerField(help_text="CPS early-advice decisions in the period.")
     avg_days_to_charge = serializers.IntegerField(**_DAYS)
     avg_days_to_outcome = serializers.IntegerField(**_DAYS)
     open_investigations = serializers.IntegerField(
@@ -155,6 +164,21 @@ class KpiRowSerializer(serializers.Serializer):
     )
     rui_pct = serializers.FloatField(**_RATE)
     conviction_rate = serializers.FloatField(**_RATE)
+    vcop_compliance_pct = serializers.FloatField(
+        allow_null=True, help_text="Victims' Code compliant: 100 × yes / (yes + no), outcome date in the period."
+    )
+    vcop_not_recorded = serializers.IntegerField(help_text="Outcomes in the period with Victims' Code not recorded.")
+    vps_offered_pct = serializers.FloatField(
+        allow_null=True,
+        help_text="Victim personal statement offered: 100 × yes / (yes + no), outcome date in the period.",
+    )
+    vps_not_recorded = serializers.IntegerField(help_text="Outcomes in the period with VPS not recorded.")
+    advocate_referral_pct = serializers.FloatField(
+        allow_null=True, help_text="ISVA/IDVA referral: 100 × yes / (yes + no), outcome date in the period."
+    )
+    advocate_not_recorded = serializers.IntegerField(
+        help_text="Outcomes in the period with ISVA/IDVA referral not recorded."
+    )
 
 
 class KpiResponseSerializer(serializers.Serializer):
@@ -184,6 +208,42 @@ class SoteriaResponseSerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["from"] = fields.pop("from_")
         return fields
+
+
+class _PeriodSerializer(serializers.Serializer):
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class OutcomeRowSerializer(serializers.Serializer):
+    outcome_type = serializers.ChoiceField(choices=OutcomeType.values, help_text="Home Office outcome code.")
+    # A declared field: DRF's metaclass takes it off the class, so the serializer's own label is unaffected.
+    label = serializers.CharField(help_text="The outcome's name, without its code.")  # type: ignore[assignment]
+    outcome_group = serializers.ChoiceField(
+        choices=[key for key, _label, _codes in OUTCOME_GROUPS], help_text="Home Office outcome group (DESIGN.md §3)."
+    )
+    count = serializers.IntegerField()
+    pct = serializers.FloatField(help_text="Percentage of `total`, half-up to one decimal.")
+
+
+class OutcomesResponseSerializer(_PeriodSerializer):
+    total = serializers.IntegerField(help_text="Outcomes assigned in the period (any type).")
+    rows = OutcomeRowSerializer(many=True)
+
+
+class FunnelStageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=[stage for stage, _label in FUNNEL_STAGES])
+    count = serializers.IntegerField()
+    pct_of_recorded = serializers.FloatField(allow_null=True, help_text="Half-up to one decimal; null for no cohort.")
+
+
+class FunnelResponseSerializer(_PeriodSerializer):
+    stages = FunnelStageSerializer(many=True)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -227,3 +287,40 @@ class SoteriaView(APIView):
     def get(self, request: Request) -> Response:
         query = _query(request, group_by=False)
         return Response(soteria(date_from=query["date_from"], date_to=query["date_to"], filters=query["filters"]))
+
+
+class OutcomesView(APIView):
+    """Every Home Office outcome type assigned in the period (by outcome date), in code order."""
+
+    permission_classes = [capability_permission(Cap.KPIS_VIEW)]
+
+    @extend_schema(
+        operation_id="kpis_outcomes",
+        summary="Outcome types assigned in a period",
+        parameters=[*_DATES, *_FILTERS],
+        responses={200: OutcomesResponseSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = _query(request, group_by=False)
+        return Response(
+            outcome_breakdown(date_from=query["date_from"], date_to=query["date_to"], filters=query["filters"])
+        )
+
+
+class FunnelView(APIView):
+    """The attrition funnel of the investigations recorded in the period, each stage as of today:
+    `recorded`, `arrested`, `referred_to_cps`, `charged` (1/1A), `court_outcome`, `convicted`."""
+
+    permission_classes = [capability_permission(Cap.KPIS_VIEW)]
+
+    @extend_schema(
+        operation_id="kpis_funnel",
+        summary="Attrition funnel of the investigations recorded in a period",
+        parameters=[*_DATES, *_FILTERS],
+        responses={200: FunnelResponseSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = _query(request, group_by=False)
+        return Response(
+            attrition_funnel(date_from=query["date_from"], date_to=query["date_to"], filters=query["filters"])
+        )

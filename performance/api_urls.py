@@ -7,4 +7,6 @@ from . import api
 urlpatterns: list = [
     path("kpis/", api.KpiView.as_view(), name="kpis"),
     path("kpis/soteria/", api.SoteriaView.as_view(), name="kpis-soteria"),
+    path("kpis/outcomes/", api.OutcomesView.as_view(), name="kpis-outcomes"),
+    path("kpis/funnel/", api.FunnelView.as_view(), name="kpis-funnel"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,13 +27,24 @@ from cases.kpis import ADULT_RAPE, METRIC_LABELS, KpiFilters, kpi_rows, soteria
 from cases.models import LocalPolicingArea
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import FORMATS, Table, export_format, page_or_download
+from oversight.numbers import Rate
 from oversight.periods import Period, month_of, parse_month, parse_quarter, same_day_last_year
 from oversight.roles import Cap, capability_required, has_capability
 
 from .forms import BenchmarkFigureForm, BenchmarkMeasureForm, PerformanceForm
 from .models import BenchmarkFigure, BenchmarkMeasure
+from .sections import (
+    cps_decisions_table,
+    funnel_section,
+    limits_cell,
+    outcomes_section,
+    p_chart_config,
+    signal_text,
+    victim_care_section,
+)
 from .selectors import benchmark_table, figure_number, figures_for, measure_list, measure_periods
 from .services import benchmark_figure_save, benchmark_measure_save
+from .statistics import p_chart, poisson_z, two_proportion_z, within_noise
 
 TREND_MONTHS = 24
 
@@ -67,9 +79,35 @@ def _show(metric: str, value: Any) -> str:
     return f"{value:,}"
 
 
+def _rate(row: dict[str, Any], metric: str) -> Any:
+    """A rate metric as a :class:`Rate` (its counts shown beside it) when the row has its fractions."""
+    fraction = row.get("fractions", {}).get(metric)
+    return Rate(*fraction) if fraction else row[metric]
+
+
+def _noise(metric: str, now: dict[str, Any], before: dict[str, Any]) -> tuple[bool | None, str]:
+    """Is the change on last year within the noise? Rates: two-proportion z-test; recorded offences:
+    two Poisson counts; |z| < 2 is within the noise (:mod:`performance.statistics`). Other measures
+    (averages, open cases at a date) get no test: ``(None, "")``."""
+    if metric in now.get("fractions", {}):
+        z = two_proportion_z(*now["fractions"][metric], *before["fractions"][metric])
+    elif metric == "recorded_offences":
+        z = poisson_z(now[metric], before[metric])
+    else:
+        return None, ""
+    verdict = within_noise(z)
+    if verdict is None or z is None:
+        return None, ""
+    if verdict:
+        return True, f"Within the noise (z = {z:.1f}): a change this size could be chance."
+    return False, f"Beyond the noise (z = {z:.1f}): unlikely to be chance alone."
+
+
 def _tile(metric: str, label: str, polarity: int, now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     current, previous = now[metric], before[metric]
     tile = {"metric": metric, "label": label, "value": _show(metric, current), "previous": _show(metric, previous)}
+    if fraction := now.get("fractions", {}).get(metric):
+        tile["counts"] = f"{fraction[0]:,} of {fraction[1]:,}"
     if current is None or previous is None:
         return tile | {"direction": "none", "change": "No comparison: no data for one of the periods."}
     difference = round(current - previous, 1)
@@ -79,14 +117,17 @@ def _tile(metric: str, label: str, polarity: int, now: dict[str, Any], before: d
     direction = "up" if difference > 0 else "down"
     amount = f"{abs(difference):,.1f}" if metric in _PERCENT else f"{abs(difference):,}"
     change = f"{direction.title()} {amount}{unit} on the same period last year ({_show(metric, previous)})."
+    within, noise = _noise(metric, now, before)
     assessment = ""
-    if polarity:
+    if within:
+        assessment = "Within the noise"
+    elif polarity:
         assessment = "Improving" if (difference > 0) == (polarity > 0) else "Worsening"
-    return tile | {"direction": direction, "change": change, "assessment": assessment}
+    return tile | {"direction": direction, "change": change, "assessment": assessment, "noise": noise}
 
 
 # The counts of the trend table, by column: each links to its month's investigations.
-_TREND_COUNTS = {1: "recorded_offences", 2: "positive_outcomes", 4: "outcomes_assigned", 5: "charged"}
+_TREND_COUNTS = {1: "recorded_offences", 2: "positive_outcomes", 5: "outcomes_assigned", 6: "charged"}
 
 
 def _links(cells: Iterable[tuple[int, int, str | None]]) -> dict[tuple[int, int], str]:
@@ -132,13 +173,22 @@ class Dashboard:
         """The days of ``period`` inside the dashboard's window (a trend's first or last month may be partial)."""
         return max(period.start, self.trend_from), min(period.end, self.date_to)
 
+    @cached_property
+    def current(self) -> dict[str, Any]:
+        """Every metric for the period, with the counts behind each rate."""
+        return kpi_rows(date_from=self.date_from, date_to=self.date_to, filters=self.filters, fractions=True)[0]
+
+    @cached_property
+    def last_year(self) -> dict[str, Any]:
+        """Every metric for the same dates a year earlier, with the counts behind each rate."""
+        return kpi_rows(date_from=self.previous_from, date_to=self.previous_to, filters=self.filters, fractions=True)[0]
+
     def headline(self) -> tuple[list[dict[str, Any]], Table]:
-        now = kpi_rows(date_from=self.date_from, date_to=self.date_to, filters=self.filters)[0]
-        before = kpi_rows(date_from=self.previous_from, date_to=self.previous_to, filters=self.filters)[0]
+        now, before = self.current, self.last_year
         tiles = [_tile(metric, label, polarity, now, before) for metric, label, polarity in HEADLINES]
         for tile in tiles:
             tile["url"] = self.links.url(tile["metric"], self.date_from, self.date_to)
-        rows = [[METRIC_LABELS[m], now[m], before[m]] for m in METRIC_LABELS]
+        rows = [[METRIC_LABELS[m], _rate(now, m), _rate(before, m)] for m in METRIC_LABELS]
         windows = {1: (self.date_from, self.date_to), 2: (self.previous_from, self.previous_to)}
         table = Table(
             "headline",
@@ -153,46 +203,56 @@ class Dashboard:
         )
         return tiles, table
 
-    def trend(self) -> tuple[dict[str, Any], Table]:
-        rows = kpi_rows(date_from=self.trend_from, date_to=self.date_to, group_by="month", filters=self.filters)
-        labels = [_month_label(row["group"]) for row in rows]
-        chart = _chart(
-            "line",
-            labels,
-            [
-                {"label": "Positive outcome rate", "data": [r["positive_outcome_rate"] for r in rows]},
-                {"label": "Charge rate", "data": [r["charged_pct"] for r in rows]},
-            ],
-            percent=True,
-            yLabel="Per cent",
-            legend=True,
+    def trend(self) -> tuple[list[dict[str, Any]], Table, list[str]]:
+        """Positive outcome rate and charge rate by month as p-charts, their table, and the signals in words."""
+        rows = kpi_rows(
+            date_from=self.trend_from, date_to=self.date_to, group_by="month", filters=self.filters, fractions=True
         )
+        labels = [_month_label(row["group"]) for row in rows]
+        rates = (
+            ("positive_outcome_rate", "Positive outcome rate", "#1d70b8"),
+            ("charged_pct", "Charge rate", "#00703c"),
+        )
+        charts, controls, signals = [], [], []
+        for metric, name, colour in rates:
+            fractions = [row["fractions"][metric] for row in rows]
+            charts.append(
+                {"id": f"chart-trend-{metric}", "name": name, **p_chart_config(labels, name, fractions, colour)}
+            )
+            control = p_chart(fractions)
+            controls.append(control)
+            signals += signal_text(name, control, labels)
+        positive, charge = controls
         table = Table(
             "trend",
-            f"Positive outcome rate and charge rate by month, {labels[0]} to {labels[-1]}",
+            f"Positive outcome rate and charge rate by month, {labels[0]} to {labels[-1]}, with p-chart control "
+            f"limits (centre lines {_centre(positive)} and {_centre(charge)})",
             [
                 "Month",
                 "Recorded offences",
                 "Positive outcomes",
                 "Positive outcome rate",
+                "Positive outcome rate: control limits",
                 "Outcomes assigned",
                 "Charged",
                 "Charge rate",
+                "Charge rate: control limits",
             ],
             [
                 [
                     row["group"],
                     row["recorded_offences"],
                     row["positive_outcomes"],
-                    row["positive_outcome_rate"],
+                    _rate(row, "positive_outcome_rate"),
+                    limits_cell(positive, index),
                     row["outcomes_assigned"],
                     row["charged"],
-                    row["charged_pct"],
+                    _rate(row, "charged_pct"),
+                    limits_cell(charge, index),
                 ]
-                for row in rows
+                for index, row in enumerate(rows)
             ],
-            numeric={1, 2, 3, 4, 5, 6},
-            percent={3, 6},
+            numeric={1, 2, 3, 4, 5, 6, 7, 8},
             query_string=self._qs("trend"),
             links=_links(
                 (r, c, self.links.url(metric, *self._within(parse_month(row["group"]))))
@@ -200,10 +260,12 @@ class Dashboard:
                 for c, metric in _TREND_COUNTS.items()
             ),
         )
-        return chart, table
+        return charts, table, signals
 
     def breakdown(self, group_by: str) -> tuple[dict[str, Any], Table]:
-        rows = kpi_rows(date_from=self.date_from, date_to=self.date_to, group_by=group_by, filters=self.filters)
+        rows = kpi_rows(
+            date_from=self.date_from, date_to=self.date_to, group_by=group_by, filters=self.filters, fractions=True
+        )
         if group_by == "strand":
             names = dict(Strand.choices)
             title, none_label = "strand", ""
@@ -241,9 +303,8 @@ class Dashboard:
             group_by,
             f"Measures by {title}, {self.date_from:%-d %b %Y} to {self.date_to:%-d %b %Y}",
             headers,
-            [[label, *(row[m] for m in metrics)] for label, row in zip(labels, rows, strict=True)],
+            [[label, *(_rate(row, m) for m in metrics)] for label, row in zip(labels, rows, strict=True)],
             numeric=set(range(1, len(headers))),
-            percent={3, 6, 7},
             query_string=self._qs(group_by),
             # Investigations without an LPA make a row no filter can select: its figures have no link.
             links=_links(
@@ -255,16 +316,20 @@ class Dashboard:
         )
         return chart, table
 
-    def soteria(self) -> Table:
-        scope = KpiFilters(
+    @property
+    def adult_rape(self) -> KpiFilters:
+        """The dashboard's filters narrowed to adult rape, the Soteria tables' scope."""
+        return KpiFilters(
             **{
                 **self.filters.__dict__,
                 "offence_group": ADULT_RAPE["offence_group"],
                 "victim_age_group": ADULT_RAPE["victim_age_group"],
             }
         )
+
+    def soteria(self) -> Table:
         columns = [
-            soteria(date_from=period.start, date_to=period.end, filters=scope)
+            soteria(date_from=period.start, date_to=period.end, filters=self.adult_rape, fractions=True)
             for period in (self.quarter_a, self.quarter_b)
         ]
         measures = [
@@ -276,7 +341,7 @@ class Dashboard:
             ("Number of referrals to the CPS", "cps_referrals"),
             ("Average days taken for police to charge an offender", "avg_days_to_charge"),
         ]
-        rows = [[label, *(column[key] for column in columns)] for label, key in measures]
+        rows = [[label, *(_rate(column, key) for column in columns)] for label, key in measures]
         a, b = self.quarter_a, self.quarter_b
         scoped = FigureLinks(enabled=self.links.enabled, filters={**self.links.filters, **ADULT_RAPE})
         return Table(
@@ -289,7 +354,6 @@ class Dashboard:
             ],
             rows,
             numeric={1, 2},
-            percent_rows={2, 4},
             query_string=self._qs("soteria"),
             links=_links(
                 (r, c, scoped.url(key, period.start, period.end))
@@ -297,6 +361,33 @@ class Dashboard:
                 for c, period in ((1, a), (2, b))
             ),
         )
+
+    # Outcome analytics (performance/sections.py)
+
+    def outcomes(self) -> tuple[dict[str, Any], Table, Table]:
+        return outcomes_section(
+            date_from=self.date_from, date_to=self.date_to, filters=self.filters, query_string=self._qs
+        )
+
+    def funnel(self) -> tuple[dict[str, Any], Table]:
+        cohorts = [(self.date_from, self.date_to), (self.previous_from, self.previous_to)]
+        return funnel_section(cohorts=cohorts, filters=self.filters, query_string=self._qs)
+
+    def victim_care(self) -> tuple[dict[str, Any], Table]:
+        periods = [
+            (self.date_from, self.date_to, self.current),
+            (self.previous_from, self.previous_to, self.last_year),
+        ]
+        return victim_care_section(periods=periods, query_string=self._qs)
+
+    def cps_decisions(self) -> Table:
+        return cps_decisions_table(
+            quarters=[self.quarter_a, self.quarter_b], filters=self.adult_rape, query_string=self._qs
+        )
+
+
+def _centre(chart: Any) -> str:
+    return "–" if chart.centre is None else f"{chart.centre:.1f}%"
 
 
 def _dashboard(form: PerformanceForm, user: Any = None) -> Dashboard:
@@ -316,7 +407,18 @@ def _dashboard(form: PerformanceForm, user: Any = None) -> Dashboard:
     )
 
 
-EXPORTABLE = ("headline", "trend", "strand", "lpa", "soteria")
+EXPORTABLE = (
+    "headline",
+    "trend",
+    "strand",
+    "lpa",
+    "soteria",
+    "outcome_groups",
+    "outcome_types",
+    "funnel",
+    "victim_care",
+    "cps_decisions",
+)
 
 
 @capability_required(Cap.KPIS_VIEW)
@@ -340,11 +442,19 @@ def performance(request: HttpRequest) -> HttpResponseBase:
             "strand": lambda: dashboard.breakdown("strand")[1],
             "lpa": lambda: dashboard.breakdown("lpa")[1],
             "soteria": dashboard.soteria,
+            "outcome_groups": lambda: dashboard.outcomes()[1],
+            "outcome_types": lambda: dashboard.outcomes()[2],
+            "funnel": lambda: dashboard.funnel()[1],
+            "victim_care": lambda: dashboard.victim_care()[1],
+            "cps_decisions": dashboard.cps_decisions,
         }[table_key]()
         return table.download(fmt=fmt, filename=f"performance-{table_key}-{dashboard.date_from}-{dashboard.date_to}")
 
     tiles, headline_table = dashboard.headline()
-    trend_chart, trend_table = dashboard.trend()
+    trend_charts, trend_table, trend_signals = dashboard.trend()
+    outcome_chart, outcome_group_table, outcome_type_table = dashboard.outcomes()
+    funnel_chart, funnel_table = dashboard.funnel()
+    victim_care_chart, victim_care_table = dashboard.victim_care()
     strand_chart, strand_table = dashboard.breakdown("strand")
     lpa_chart, lpa_table = dashboard.breakdown("lpa")
     context = {
@@ -353,13 +463,22 @@ def performance(request: HttpRequest) -> HttpResponseBase:
         "dashboard": dashboard,
         "tiles": tiles,
         "headline_table": headline_table,
-        "trend_chart": trend_chart,
+        "trend_charts": trend_charts,
         "trend_table": trend_table,
+        "trend_signals": trend_signals,
         "strand_chart": strand_chart,
         "strand_table": strand_table,
         "lpa_chart": lpa_chart,
         "lpa_table": lpa_table,
         "soteria_table": dashboard.soteria(),
+        "outcome_chart": outcome_chart,
+        "outcome_group_table": outcome_group_table,
+        "outcome_type_table": outcome_type_table,
+        "funnel_chart": funnel_chart,
+        "funnel_table": funnel_table,
+        "victim_care_chart": victim_care_chart,
+        "victim_care_table": victim_care_table,
+        "cps_decisions_table": dashboard.cps_decisions(),
     }
     return render(request, "performance/dashboard.html", context)
 

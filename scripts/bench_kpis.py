@@ -3,8 +3,11 @@
     DATABASE_URL=postgres://... .venv/bin/python scripts/bench_kpis.py [--runs 5] [--to 2026-03-31]
 
 Times the plain function (``cases.kpis.kpi_rows``) and the API (``GET /api/v1/kpis/`` through DRF's test
-client, as an OPCC scrutiny user), then the other groupings and the Soteria endpoint. Prints the number of
-investigations, the queries per request and the best / median wall time of each.
+client, as an OPCC scrutiny user), then the other groupings, the Soteria, outcomes and funnel endpoints.
+On PostgreSQL it also times a hand-written SQL floor: the same monthly figures (every metric's counts, one
+statement per date family, grouped by day) sent through a plain cursor, without the ORM or Python
+post-processing. Prints the number of investigations, the queries per request and the best / median wall
+time of each.
 """
 
 from __future__ import annotations
@@ -41,6 +44,37 @@ def _timed(fn: Callable[[], object], runs: int) -> tuple[float, float, int]:
     return min(times), statistics.median(times), queries
 
 
+# The hand-written floor for group_by=month: what the database must do for the figures of §3 (one grouped
+# statement per date family plus the open cases before the period), with no ORM around it.
+FLOOR_SQL = (
+    "SELECT recorded_date, count(*) FROM cases_investigation WHERE recorded_date BETWEEN %(from)s AND %(to)s "
+    "GROUP BY recorded_date",
+    "SELECT outcome_date, count(*), count(*) FILTER (WHERE outcome_type IN ('1', '1A')), "
+    "count(*) FILTER (WHERE outcome_type IN ('1', '1A', '2', '3', '4', '6', '7', '8')), "
+    "count(*) FILTER (WHERE outcome_type IN ('14', '16')), "
+    "sum(outcome_date - recorded_date) FILTER (WHERE outcome_type IN ('1', '1A')), "
+    "sum(outcome_date - recorded_date), "
+    "count(*) FILTER (WHERE vcop_compliant = 'yes'), count(*) FILTER (WHERE vcop_compliant = 'no'), "
+    "count(*) FILTER (WHERE vcop_compliant = ''), count(*) FILTER (WHERE vps_offered = 'yes'), "
+    "count(*) FILTER (WHERE vps_offered = 'no'), count(*) FILTER (WHERE vps_offered = ''), "
+    "count(*) FILTER (WHERE advocate_referral = 'yes'), count(*) FILTER (WHERE advocate_referral = 'no'), "
+    "count(*) FILTER (WHERE advocate_referral = '') "
+    "FROM cases_investigation WHERE outcome_date BETWEEN %(from)s AND %(to)s GROUP BY outcome_date",
+    "SELECT arrest_date, count(*) FILTER (WHERE bail_status = 'rui'), count(*) FILTER (WHERE bail_status = 'bail') "
+    "FROM cases_investigation WHERE arrest_date BETWEEN %(from)s AND %(to)s GROUP BY arrest_date",
+    "SELECT court_outcome_date, count(*) FILTER (WHERE court_outcome = 'convicted'), "
+    "count(*) FILTER (WHERE court_outcome = 'acquitted'), count(*) FILTER (WHERE court_outcome = 'discontinued') "
+    "FROM cases_investigation WHERE court_outcome_date BETWEEN %(from)s AND %(to)s GROUP BY court_outcome_date",
+    "SELECT referral_date, count(*) FROM cases_cpsreferral WHERE referral_date BETWEEN %(from)s AND %(to)s "
+    "GROUP BY referral_date",
+    "SELECT decision_date, count(*) FILTER (WHERE decision = 'charge'), count(*) FILTER (WHERE decision = 'nfa'), "
+    "count(*) FILTER (WHERE decision = 'further_evidence'), count(*) FILTER (WHERE decision = 'advice') "
+    "FROM cases_cpsreferral WHERE decision_date BETWEEN %(from)s AND %(to)s GROUP BY decision_date",
+    "SELECT count(*) FROM cases_investigation WHERE recorded_date < %(from)s "
+    "AND (outcome_date IS NULL OR outcome_date >= %(from)s)",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -55,6 +89,7 @@ def main() -> None:
     from django.db.models import Max
     from rest_framework.test import APIClient
 
+    from cases.analytics import attrition_funnel, outcome_breakdown
     from cases.kpis import kpi_rows
     from cases.models import CpsReferral, Investigation
     from oversight.models import User
@@ -107,7 +142,20 @@ def main() -> None:
                 "/api/v1/kpis/soteria/", {**params, "offence_group": "rape", "victim_age_group": "adult"}
             ),
         ),
+        ("function outcome breakdown", lambda: outcome_breakdown(date_from=date_from, date_to=date_to)),
+        ("API      outcomes", lambda: client.get("/api/v1/kpis/outcomes/", params)),
+        ("function attrition funnel", lambda: attrition_funnel(date_from=date_from, date_to=date_to)),
+        ("API      funnel", lambda: client.get("/api/v1/kpis/funnel/", params)),
     ]
+    if connection.vendor == "postgresql":
+
+        def floor() -> None:
+            with connection.cursor() as cursor:
+                for statement in FLOOR_SQL:
+                    cursor.execute(statement, {"from": date_from, "to": date_to})
+                    cursor.fetchall()
+
+        cases.insert(1, ("hand-written SQL floor for group_by=month", floor))
     for label, fn in cases:
         best, median, queries = _timed(fn, args.runs)
         print(f"  {label:<46} {best:8.1f} ms best  {median:8.1f} ms median  {queries:3d} queries")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from audits.selectors import action_counts, compliance_by_area, overdue_actions_by_owner
 from cases.choices import Strand
 from cases.drilldown import FigureLinks
-from cases.kpis import kpi_rows
+from cases.kpis import METRIC_LABELS, VICTIM_CARE, kpi_rows
 from commitments.selectors import rag_changes, rag_report
 from oversight.errors import ApplicationError
 from oversight.periods import (
@@ -69,12 +69,13 @@ def monthly_performance_data(period: Period) -> dict[str, Any]:
 
     last_year_from, last_year_to = same_period_last_year(period)
     rolling_from = months_later(period.start, -11).start  # 12 months ending with this one
-    kpis = {
+    kpis: dict[str, Any] = {
         "month": kpi_rows(date_from=period.start, date_to=period.end, group_by="strand"),
         "same_month_last_year": kpi_rows(date_from=last_year_from, date_to=last_year_to, group_by="strand"),
         "rolling_12_months": kpi_rows(date_from=rolling_from, date_to=period.end, group_by="strand"),
-        "month_total": kpi_rows(date_from=period.start, date_to=period.end)[0],
-        "rolling_12_months_total": kpi_rows(date_from=rolling_from, date_to=period.end)[0],
+        # with the numerator and denominator of every rate, shown beside it
+        "month_total": kpi_rows(date_from=period.start, date_to=period.end, fractions=True)[0],
+        "rolling_12_months_total": kpi_rows(date_from=rolling_from, date_to=period.end, fractions=True)[0],
     }
     rag_quarter = previous_quarter(quarter_of(period.start))
     return {
@@ -84,6 +85,7 @@ def monthly_performance_data(period: Period) -> dict[str, Any]:
         "to": period.end.isoformat(),
         "rolling_from": rolling_from.isoformat(),
         "kpis": kpis,
+        "victim_care": _victim_care(kpis["month_total"], kpis["rolling_12_months_total"]),
         "audits": compliance_by_area(month_start=period.start, month_end=period.end),
         "actions": action_counts(start=period.start, end=period.end, today=min(period.end, timezone.localdate())),
         "rag_quarter": rag_quarter.key,
@@ -112,6 +114,24 @@ def _strand_table(kpis: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for strand in Strand
         if strand.value in month or strand.value in last_year or strand.value in rolling
+    ]
+
+
+def _victim_care(month: dict[str, Any], rolling: dict[str, Any]) -> list[dict[str, Any]]:
+    """Victims' Code, VPS and ISVA/IDVA referral for the month and the rolling 12 months: the rate,
+    its counts ("yes" of "yes" and "no") and how many outcomes had the answer not recorded."""
+
+    def figures(row: dict[str, Any], rate: str, not_recorded: str) -> dict[str, Any]:
+        yes, answered = row["fractions"][rate]
+        return {"rate": row[rate], "yes": yes, "answered": answered, "not_recorded": row[not_recorded]}
+
+    return [
+        {
+            "label": METRIC_LABELS[rate].removesuffix(" (%)"),
+            "month": figures(month, rate, not_recorded),
+            "rolling": figures(rolling, rate, not_recorded),
+        }
+        for rate, not_recorded, _field in VICTIM_CARE
     ]
 
 

@@ -61,7 +61,15 @@ def test_the_opcc_sees_the_charts_and_the_soteria_table(page: Any, make_user: An
     page.get_by_role("link", name="Performance", exact=True).first.click()
     page.wait_for_url("**/performance/")
     page.goto("/performance/?date_from=2025-04-01&date_to=2025-06-30&quarter_a=2024-25-Q1&quarter_b=2025-26-Q1")
-    for chart in ("chart-trend", "chart-strand", "chart-lpa"):
+    for chart in (
+        "chart-trend-positive_outcome_rate",
+        "chart-trend-charged_pct",
+        "chart-strand",
+        "chart-lpa",
+        "chart-outcomes",
+        "chart-funnel",
+        "chart-victim-care",
+    ):
         canvas = page.locator(f'canvas[data-chart="{chart}"]')
         canvas.wait_for()
         page.locator(f'canvas[data-chart="{chart}"][data-rendered="true"]').wait_for()
@@ -92,3 +100,39 @@ def test_the_benchmark_comparison_renders_as_a_bar_chart(page: Any, make_user: A
     assert "joint highest of 8 forces" in page.get_by_test_id("own-summary").inner_text()
     assert page.get_by_test_id("table-benchmark").locator("tbody tr").count() == 8
     screenshot(page, "benchmark-live-sros")
+
+
+def test_the_new_charts_render_with_their_tables_and_tooltips_give_the_counts(page: Any, make_user: Any) -> None:
+    _two_years_of_cases()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    browser_login(page, make_user(Role.BOARD_CHAIR))
+    page.goto("/performance/?date_from=2025-04-01&date_to=2025-06-30&quarter_a=2024-25-Q1&quarter_b=2025-26-Q1")
+    for chart in ("chart-outcomes", "chart-funnel", "chart-trend-charged_pct"):
+        page.locator(f'canvas[data-chart="{chart}"][data-rendered="true"]').wait_for()
+    # the p-chart carries its centre line and both limits beside the monthly rate
+    datasets = page.evaluate(
+        """() => document.querySelector('canvas[data-chart="chart-trend-charged_pct"]').chart.data.datasets
+            .map((d) => d.label)"""
+    )
+    assert datasets[0] == "Charge rate"
+    assert datasets[1].startswith("Centre line")
+    assert datasets[2:] == ["Upper control limit (3 sigma)", "Lower control limit (3 sigma)"]
+    # a tooltip shows the counts behind a rate
+    label = page.evaluate(
+        """() => {
+            const chart = document.querySelector('canvas[data-chart="chart-funnel"]').chart;
+            const ctx = {dataset: chart.data.datasets[0], dataIndex: 3, parsed: {x: chart.data.datasets[0].data[3]},
+                         formattedValue: String(chart.data.datasets[0].data[3])};
+            return chart.options.plugins.tooltip.callbacks.label(ctx);
+        }"""
+    )
+    # April to June 2025: 15 recorded, charged (outcome 1) for n = 0 and n = 2 of each month's five: 6 of 15
+    assert label == "Recorded 1 Apr 2025 to 30 Jun 2025: 40% (6 of 15)"
+    funnel = page.get_by_test_id("table-funnel").inner_text()
+    assert "Charged/summonsed (outcome 1 or 1A)" in funnel and "40.0% (6 of 15)" in funnel
+    assert page.get_by_test_id("table-outcome_groups").is_visible()
+    assert page.get_by_test_id("table-victim_care").is_visible()
+    assert not problems, problems
+    page.locator("#outcomes").scroll_into_view_if_needed()
+    screenshot(page, "performance-outcome-analytics")

@@ -38,7 +38,10 @@ def quarter_data() -> dict[str, Any]:
     H  recorded 07-01 (after P), open
     X  recorded 2024-06-01, charged 2024-08-01, acquitted 2025-05-05
     CPS: A referred 04-20, charge 05-05; B referred 05-01, NFA 07-02 (after P);
-         C referred 03-01, further evidence 04-02; D referred 06-01, undecided.
+         C referred 03-01, further evidence 04-02; D referred 06-01, undecided;
+         F referred 02-01, NFA 05-20; G referred 03-10, early advice 04-05.
+    Victim care (Victims' Code / VPS / ISVA-IDVA), "" = not recorded:
+         A yes/yes/yes; B no/yes/""; C yes/""/no; E no/no/no (outcome after P); G yes/yes/yes (before P).
     """
     a = InvestigationFactory(
         unplaced=True,
@@ -49,6 +52,9 @@ def quarter_data() -> dict[str, Any]:
         bail_status="rui",
         court_outcome="convicted",
         court_outcome_date="2025-06-01",
+        vcop_compliant="yes",
+        vps_offered="yes",
+        advocate_referral="yes",
     )
     b = InvestigationFactory(
         unplaced=True,
@@ -57,12 +63,37 @@ def quarter_data() -> dict[str, Any]:
         outcome_date="2025-06-19",
         arrest_date="2025-04-25",
         bail_status="bail",
+        vcop_compliant="no",
+        vps_offered="yes",
     )
-    c = InvestigationFactory(unplaced=True, recorded_date="2025-01-15", outcome_type="3", outcome_date="2025-04-15")
+    c = InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-01-15",
+        outcome_type="3",
+        outcome_date="2025-04-15",
+        vcop_compliant="yes",
+        advocate_referral="no",
+    )
     dd = InvestigationFactory(unplaced=True, recorded_date="2025-05-01", arrest_date="2025-05-02", bail_status="rui")
-    InvestigationFactory(unplaced=True, recorded_date="2025-06-30", outcome_type="1A", outcome_date="2025-07-05")
-    InvestigationFactory(unplaced=True, recorded_date="2024-12-01", arrest_date="2025-03-01", bail_status="rui")
-    InvestigationFactory(unplaced=True, recorded_date="2025-03-01", outcome_type="18", outcome_date="2025-03-31")
+    InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-06-30",
+        outcome_type="1A",
+        outcome_date="2025-07-05",
+        vcop_compliant="no",
+        vps_offered="no",
+        advocate_referral="no",
+    )
+    f = InvestigationFactory(unplaced=True, recorded_date="2024-12-01", arrest_date="2025-03-01", bail_status="rui")
+    g = InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-03-01",
+        outcome_type="18",
+        outcome_date="2025-03-31",
+        vcop_compliant="yes",
+        vps_offered="yes",
+        advocate_referral="yes",
+    )
     InvestigationFactory(unplaced=True, recorded_date="2025-07-01")
     InvestigationFactory(
         unplaced=True,
@@ -78,6 +109,8 @@ def quarter_data() -> dict[str, Any]:
         investigation=c, referral_date="2025-03-01", decision="further_evidence", decision_date="2025-04-02"
     )
     CpsReferralFactory(investigation=dd, referral_date="2025-06-01")
+    CpsReferralFactory(investigation=f, referral_date="2025-02-01", decision="nfa", decision_date="2025-05-20")
+    CpsReferralFactory(investigation=g, referral_date="2025-03-10", decision="advice", decision_date="2025-04-05")
     return {}
 
 
@@ -95,12 +128,22 @@ def test_every_metric_for_a_whole_period_matches_the_hand_worked_figures(quarter
             "victim_withdrawal": 1,  # B
             "victim_withdrawal_pct": 33.3,  # 1/3
             "cps_referrals": 3,  # A B D
-            "cps_charge_rate": 50.0,  # decisions in P: A charge, C further evidence
+            # decisions in P: A charge, F NFA, C further evidence, G advice: charge rate 1 / (1 + 1)
+            "cps_charge_rate": 50.0,
+            "cps_action_plans": 1,  # C
+            "cps_advice": 1,  # G
             "avg_days_to_charge": 30,  # A
             "avg_days_to_outcome": 60,  # (30 + 60 + 90) / 3
             "open_investigations": 3,  # D E F at 06-30
             "rui_pct": 66.7,  # arrests in P: A RUI, B bail, D RUI
             "conviction_rate": 50.0,  # A convicted, X acquitted
+            # outcomes in P: A B C (E's is after P, G's before)
+            "vcop_compliance_pct": 66.7,  # yes A C, no B: 2 / 3
+            "vcop_not_recorded": 0,
+            "vps_offered_pct": 100.0,  # yes A B, not recorded C: 2 / 2
+            "vps_not_recorded": 1,  # C
+            "advocate_referral_pct": 50.0,  # yes A, no C, not recorded B: 1 / 2
+            "advocate_not_recorded": 1,  # B
         }
     ]
 
@@ -120,17 +163,29 @@ def test_grouped_by_month_each_metric_is_keyed_by_its_own_date(quarter_data: Any
         "victim_withdrawal": 0,
         "victim_withdrawal_pct": 0.0,
         "cps_referrals": 1,  # A
-        "cps_charge_rate": 0.0,  # C's further-evidence decision
+        "cps_charge_rate": None,  # C's further evidence and G's advice are not charging decisions
+        "cps_action_plans": 1,  # C
+        "cps_advice": 1,  # G
         "avg_days_to_charge": None,
         "avg_days_to_outcome": 90,
         "open_investigations": 3,  # A B F at 04-30
         "rui_pct": 50.0,  # A RUI, B bail
         "conviction_rate": None,
+        "vcop_compliance_pct": 100.0,  # C yes
+        "vcop_not_recorded": 0,
+        "vps_offered_pct": None,  # C not recorded
+        "vps_not_recorded": 1,
+        "advocate_referral_pct": 0.0,  # C no
+        "advocate_not_recorded": 0,
     }
     assert may["recorded_offences"] == 1  # D
     assert (may["charged"], may["charged_pct"], may["avg_days_to_charge"]) == (1, 100.0, 30)
     assert may["conviction_rate"] == 0.0  # X acquitted 05-05
-    assert (may["cps_referrals"], may["cps_charge_rate"]) == (1, 100.0)  # B referred; A charged
+    assert (may["cps_referrals"], may["cps_charge_rate"]) == (1, 50.0)  # B referred; A charge, F NFA
+    assert (may["cps_action_plans"], may["cps_advice"]) == (0, 0)
+    assert (may["vcop_compliance_pct"], may["vps_offered_pct"], may["advocate_referral_pct"]) == (100.0, 100.0, 100.0)
+    assert (june["vcop_compliance_pct"], june["vps_offered_pct"], june["advocate_referral_pct"]) == (0.0, 100.0, None)
+    assert june["advocate_not_recorded"] == 1  # B
     assert may["open_investigations"] == 3  # B D F at 05-31
     assert may["rui_pct"] == 100.0  # D
     assert (june["victim_withdrawal"], june["victim_withdrawal_pct"]) == (1, 100.0)  # B
@@ -160,7 +215,7 @@ def test_grouped_by_quarter_and_financial_year_use_april_to_march(quarter_data: 
     assert q4["outcomes_assigned"] == 1  # G
     assert q4["open_investigations"] == 2  # C F at 03-31
     assert q4["rui_pct"] == 100.0  # F arrested 03-01
-    assert q4["cps_referrals"] == 1  # C
+    assert q4["cps_referrals"] == 3  # F C G
     assert q1["recorded_offences"] == 4
     assert q1["open_investigations"] == 3
 
@@ -322,27 +377,47 @@ def _queries(**kwargs: Any) -> int:
 
 
 def _spread(count: int, start: date, days: int) -> None:
+    """Investigations touching every metric family, victim care and each kind of CPS decision included."""
+    decisions = ("charge", "nfa", "further_evidence", "advice", "")
     for n in range(count):
         recorded = start + timedelta(days=(n * 37) % days)
         charged = n % 3 == 0
-        InvestigationFactory(
+        case = InvestigationFactory(
             unplaced=True,
             recorded_date=recorded,
             outcome_type="1" if charged else "",
             outcome_date=recorded + timedelta(days=20) if charged else None,
             arrest_date=recorded,
             bail_status="rui" if n % 2 else "bail",
+            vcop_compliant=("yes", "no", "")[n % 3],
+            vps_offered=("yes", "no", "")[(n + 1) % 3],
+            advocate_referral=("yes", "no", "")[(n + 2) % 3],
+        )
+        decision = decisions[n % 5]
+        CpsReferralFactory(
+            investigation=case,
+            referral_date=recorded,
+            decision=decision,
+            decision_date=recorded + timedelta(days=5) if decision else None,
         )
 
 
 @pytest.mark.parametrize("group_by", [None, "month", "quarter", "year", "strand", "lpa"])
-def test_the_number_of_queries_does_not_grow_with_months_or_investigations(group_by: str | None) -> None:
+@pytest.mark.parametrize("fractions", [False, True])
+def test_the_number_of_queries_does_not_grow_with_months_or_investigations(
+    group_by: str | None, fractions: bool
+) -> None:
     _spread(10, date(2023, 4, 1), 720)
-    small = _queries(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), group_by=group_by)
+    small = _queries(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), group_by=group_by, fractions=fractions)
     _spread(60, date(2023, 4, 1), 720)
-    large = _queries(date_from=date(2023, 4, 1), date_to=date(2025, 3, 31), group_by=group_by)
+    large = _queries(date_from=date(2023, 4, 1), date_to=date(2025, 3, 31), group_by=group_by, fractions=fractions)
     assert small == large
     assert large <= 7
+    # the new metrics are in those same queries, with figures
+    rows = kpi_rows(date_from=date(2023, 4, 1), date_to=date(2025, 3, 31), group_by=group_by)
+    assert sum(row["cps_action_plans"] + row["cps_advice"] for row in rows) > 0
+    assert any(row["vcop_compliance_pct"] is not None for row in rows)
+    assert sum(row["advocate_not_recorded"] for row in rows) > 0
 
 
 def test_a_24_month_grouped_request_with_filters_needs_few_queries(
@@ -355,5 +430,25 @@ def test_a_24_month_grouped_request_with_filters_needs_few_queries(
             date_to=date(2025, 3, 31),
             group_by="month",
             filters={"lpa": "birmingham", "team": "rasso", "flag": "online"},
+            fractions=True,
         )
     assert len(rows) == 24
+
+
+# ---------------------------------------------------------------- numerators and denominators
+
+
+def test_with_fractions_every_rate_comes_with_its_numerator_and_denominator(quarter_data: Any) -> None:
+    [row] = kpi_rows(date_from=Q1_FROM, date_to=Q1_TO, fractions=True)
+    assert row["fractions"] == {
+        "charged_pct": (1, 3),  # A of A B C
+        "positive_outcome_rate": (2, 4),  # A C of A B D E
+        "victim_withdrawal_pct": (1, 3),
+        "cps_charge_rate": (1, 2),  # A charge of A charge + F NFA
+        "rui_pct": (2, 3),
+        "conviction_rate": (1, 2),
+        "vcop_compliance_pct": (2, 3),
+        "vps_offered_pct": (2, 2),
+        "advocate_referral_pct": (1, 2),
+    }
+    assert "fractions" not in kpi_rows(date_from=Q1_FROM, date_to=Q1_TO)[0]

@@ -1,12 +1,15 @@
 import csv
 import io
+from collections.abc import Iterable
 from datetime import date
+from typing import cast
 
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from openpyxl import load_workbook
 
-from oversight.exports import Download, export_format, page_or_download, query_string, table_response
+from oversight.exports import Download, Table, export_format, page_or_download, query_string, table_response
+from oversight.numbers import Rate
 
 
 def test_csv_export_has_headers_rows_and_neutralised_formulas() -> None:
@@ -57,3 +60,12 @@ def test_page_or_download_picks_the_table_asked_for_and_the_first_by_default() -
     )
     assert isinstance(default, StreamingHttpResponse)
     assert default.getvalue().decode("utf-8-sig").splitlines() == ["A", "1"]
+
+
+def test_a_table_shows_a_rate_with_its_counts_and_downloads_it_as_a_number() -> None:
+    table = Table("t", "Rates", ["Month", "Charge rate"], [["2025-05", Rate(12, 162)], ["2025-06", Rate(0, 0)]])
+    assert table.cells == [["2025-05", "7.4% (12 of 162)"], ["2025-06", "–"]]
+    response = table.download(fmt="csv", filename="rates")
+    assert isinstance(response, StreamingHttpResponse)
+    text = b"".join(cast(Iterable[bytes], response.streaming_content)).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [["Month", "Charge rate"], ["2025-05", "7.4"], ["2025-06", ""]]

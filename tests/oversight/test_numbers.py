@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oversight.numbers import mean_days, percentage
+from oversight.numbers import Rate, mean_days, percentage
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,12 @@ def test_day_averages_round_half_up_to_whole_days(total: int, count: int, expect
 def test_the_results_are_plain_numbers_for_json() -> None:
     assert type(percentage(1, 3)) is float
     assert type(mean_days(10, 3)) is int
+
+
+def test_a_rate_shows_its_counts_beside_the_percentage() -> None:
+    assert str(Rate(12, 162)) == "7.4% (12 of 162)"  # 7.407 → 7.4
+    assert str(Rate(1, 16)) == "6.3% (1 of 16)"  # 6.25 half-up
+    assert str(Rate(1234, 2000)) == "61.7% (1,234 of 2,000)"
+    assert Rate(1, 16).value == 6.3
+    assert str(Rate(0, 0)) == "–"
+    assert Rate(0, 0).value is None

@@ -11,6 +11,8 @@ _PERIOD = {"from": "2025-04-01", "to": "2025-06-30"}
 ENTRIES += [
     Entry("kpis", "/api/v1/kpis/", ALL_ROLES, data={**_PERIOD, "group_by": "month"}),
     Entry("kpis-soteria", "/api/v1/kpis/soteria/", ALL_ROLES, data=_PERIOD),
+    Entry("kpis-outcomes", "/api/v1/kpis/outcomes/", ALL_ROLES, data=_PERIOD),
+    Entry("kpis-funnel", "/api/v1/kpis/funnel/", ALL_ROLES, data=_PERIOD),
 ]
 
 # Performance pages and benchmarks: every role reads; data officers and administrators edit benchmarks.

@@ -79,14 +79,18 @@ def test_the_dashboard_shows_headline_tiles_with_direction_of_travel(client_for:
     tile = html.split('data-testid="tile-positive_outcome_rate"')[1].split("</li>")[0]
     # now: 1 positive / 6 recorded = 16.7%; a year earlier: 0 / 2 = 0.0%
     assert "16.7%" in tile
+    assert "1 of 6" in tile
     assert "Up 16.7 percentage points on the same period last year (0.0%)" in tile
-    assert "Improving" in tile
+    # pooled 1 / 8; se = √(0.125 × 0.875 × (1/6 + 1/2)) = 0.270; z = 0.167 / 0.270 = 0.6: chance could do that
+    assert "Within the noise (z = 0.6)" in tile
+    assert "Improving" not in tile
     withdrawal = html.split('data-testid="tile-victim_withdrawal_pct"')[1].split("</li>")[0]
-    # now: 1 of 2 outcomes = 50.0%; a year earlier 1 of 1 = 100.0%
+    # now: 1 of 2 outcomes = 50.0%; a year earlier 1 of 1 = 100.0%; pooled 2/3, se = 0.577, z = −0.9
     assert "Down 50.0 percentage points" in withdrawal
-    assert "Improving" in withdrawal
+    assert "Within the noise (z = -0.9)" in withdrawal
     recorded = html.split('data-testid="tile-recorded_offences"')[1].split("</li>")[0]
     assert "Up 4 on the same period last year (2)" in recorded
+    assert "Within the noise (z = 1.4)" in recorded  # (6 − 2) / √8
     assert "Improving" not in recorded and "Worsening" not in recorded  # volume has no good direction
     days = html.split('data-testid="tile-avg_days_to_charge"')[1].split("</li>")[0]
     assert "30 days" in days
@@ -95,23 +99,57 @@ def test_the_dashboard_shows_headline_tiles_with_direction_of_travel(client_for:
 
 def test_the_trend_covers_24_months_with_its_numbers_in_a_table(client_for: Any, data: None) -> None:
     html = client_for(Role.OPCC_SCRUTINY).get(URL, PARAMS).content.decode()
-    chart = _chart(html, "chart-trend")
+    chart = _chart(html, "chart-trend-positive_outcome_rate")
     assert chart["type"] == "line"
     assert chart["percent"] is True
     assert len(chart["labels"]) == 24
     assert (chart["labels"][0], chart["labels"][-1]) == ("Jul 2023", "Jun 2025")
-    positive, charge = chart["datasets"]
+    positive, centre, upper, lower = chart["datasets"]
     assert positive["label"] == "Positive outcome rate"
-    assert charge["label"] == "Charge rate"
     # April 2024: 1 recorded, 0 positive; April 2025: 2 recorded, 0 positive outcomes in April
     assert positive["data"][9] == 0.0
     assert positive["data"][22] == 100.0  # May 2025: A charged (1) / D recorded (1)
-    assert charge["data"][22] == 50.0  # May 2025: 1 charged of 2 outcomes
+    assert positive["fractions"][22] == [1, 1]
     assert positive["data"][0] is None  # no offences recorded in July 2023
+    # p̄ = 1 positive / 8 recorded in the 24 months = 12.5 %; May 2025 (n = 1): 12.5 ± 3 √(0.125 × 0.875) → 0 … 100
+    assert centre["label"] == "Centre line (average, 12.5%)"
+    assert centre["data"] == [12.5] * 24
+    assert (lower["data"][22], upper["data"][22]) == (0.0, 100.0)
+    assert upper["data"][0] is None  # no denominator, no limits
+    charge = _chart(html, "chart-trend-charged_pct")["datasets"][0]
+    assert charge["label"] == "Charge rate"
+    assert charge["data"][22] == 50.0  # May 2025: 1 charged of 2 outcomes
     rows = _rows(html, "trend")
     assert len(rows) == 24
-    assert rows[22] == ["2025-05", "1", "1", "100.0%", "2", "1", "50.0%"]
+    assert rows[22] == ["2025-05", "1", "1", "100.0% (1 of 1)", "0.0–100.0%", "2", "1", "50.0% (1 of 2)", "0.0–100.0%"]
     assert rows[0][3] == "–"
+    assert "No month is outside its control limits" in html
+
+
+def test_a_month_outside_its_control_limits_is_a_signal_on_the_chart_and_in_the_table(client_for: Any) -> None:
+    """Five outcomes a month from Jan to Jun 2025, one of them a charge, but all five in March.
+    Charge rate p̄ = (5 × 1 + 5) / 30 = 33.3 %; n = 5: 3σ = 3 √(0.333 × 0.667 / 5) = 63.2 points:
+    limits 0 … 96.6 %. March at 100 % is above; 20 % months are inside."""
+    for month in range(1, 7):
+        for n in range(5):
+            charged = n == 0 or month == 3
+            InvestigationFactory(
+                unplaced=True,
+                recorded_date=f"2025-{month:02d}-01",
+                outcome_type="1" if charged else "18",
+                outcome_date=f"2025-{month:02d}-{10 + n:02d}",
+            )
+    html = client_for(Role.OPCC_SCRUTINY).get(URL, PARAMS).content.decode()
+    charge = _chart(html, "chart-trend-charged_pct")
+    values, upper = charge["datasets"][0], charge["datasets"][2]
+    march = charge["labels"].index("Mar 2025")
+    assert values["data"][march] == 100.0
+    assert upper["data"][march] == 96.6
+    assert values["pointStyle"][march] == "triangle"
+    assert values["pointStyle"][march + 1] == "circle"
+    assert "Charge rate, Mar 2025: above its upper limit (96.6%)" in html
+    march_row = next(row for row in _rows(html, "trend") if row[0] == "2025-03")
+    assert march_row[7:] == ["100.0% (5 of 5)", "0.0–96.6% – signal (above)"]
 
 
 def test_breakdowns_by_strand_and_lpa_have_charts_and_tables(client_for: Any, data: None) -> None:
@@ -131,9 +169,9 @@ def test_the_soteria_table_puts_two_quarters_side_by_side(client_for: Any, data:
     assert _rows(html, "soteria") == [
         ["Recorded adult rape offences", "2", "4"],  # children and domestic abuse are left out
         ["Volume of cases charged", "0", "1"],
-        ["% of cases charged", "0.0%", "50.0%"],
+        ["% of cases charged", "0.0% (0 of 1)", "50.0% (1 of 2)"],
         ["Volume of victim withdrawal outcomes", "1", "1"],
-        ["% of victim withdrawal outcomes", "100.0%", "50.0%"],
+        ["% of victim withdrawal outcomes", "100.0% (1 of 1)", "50.0% (1 of 2)"],
         ["Number of referrals to the CPS", "0", "1"],
         ["Average days taken for police to charge an offender", "–", "30"],
     ]
@@ -173,7 +211,21 @@ def test_bad_parameters_show_an_error_summary_not_a_500(client_for: Any, params:
     assert message in html
 
 
-@pytest.mark.parametrize("table", ["headline", "trend", "strand", "lpa", "soteria"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "headline",
+        "trend",
+        "strand",
+        "lpa",
+        "soteria",
+        "outcome_groups",
+        "outcome_types",
+        "funnel",
+        "victim_care",
+        "cps_decisions",
+    ],
+)
 def test_every_table_downloads_as_csv_and_xlsx(client_for: Any, data: None, table: str) -> None:
     client = client_for(Role.OPCC_SCRUTINY)
     response = client.get(URL, {**PARAMS, "table": table, "format": "csv"})
@@ -195,7 +247,7 @@ def test_downloads_keep_numbers_as_numbers(client_for: Any, data: None) -> None:
     assert values[7] == ["Average days taken for police to charge an offender", None, 30]
     trend = _csv(client_for(Role.OPCC_SCRUTINY).get(URL, {**PARAMS, "table": "trend", "format": "csv"}))
     assert len(trend) == 25
-    assert trend[23] == ["2025-05", "1", "1", "100.0", "2", "1", "50.0"]
+    assert trend[23] == ["2025-05", "1", "1", "100.0", "0.0–100.0%", "2", "1", "50.0", "0.0–100.0%"]
 
 
 def test_without_parameters_it_shows_the_financial_year_to_date(client_for: Any) -> None:

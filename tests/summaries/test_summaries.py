@@ -3,7 +3,9 @@ no crime references in anything built or sent, and the pages."""
 
 from __future__ import annotations
 
+import html as html_text
 import json
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +21,7 @@ from oversight.roles import Role
 from summaries import builders, emails, services
 from summaries.models import Summary, SummaryBuild, SummaryKind
 from tests.audits.factories import ActionFactory, AuditFactory, CaseReviewFactory, answer_all
-from tests.cases.factories import InvestigationFactory
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 from tests.commitments.factories import CommitmentFactory, RagAssessmentFactory, period
 
 pytestmark = pytest.mark.django_db
@@ -363,3 +365,66 @@ def test_a_summary_table_downloads_as_csv_and_xlsx(
     assert october["charged"].crime_reference not in body
     xlsx = client.get(f"/summaries/{summary.pk}/?format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_monthly_summary_reports_victim_care_and_the_cps_charge_rate_with_their_counts() -> None:
+    """October 2025 outcomes (Victims' Code / VPS / ISVA-IDVA, "" = not recorded):
+    V1 charged 10-20 yes/yes/no, CPS charge 10-15; V2 withdrawal (16) 10-21 no/""/yes, CPS NFA 10-16;
+    V3 no suspect (18) 10-22 yes/""/"", CPS further evidence 10-10. In the 12 months only:
+    V4 caution 2025-06-01 no/no/no."""
+    v1 = InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-10-01",
+        outcome_type="1",
+        outcome_date="2025-10-20",
+        vcop_compliant="yes",
+        vps_offered="yes",
+        advocate_referral="no",
+    )
+    CpsReferralFactory(investigation=v1, referral_date="2025-10-02", decision="charge", decision_date="2025-10-15")
+    v2 = InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-10-02",
+        outcome_type="16",
+        outcome_date="2025-10-21",
+        vcop_compliant="no",
+        advocate_referral="yes",
+    )
+    CpsReferralFactory(investigation=v2, referral_date="2025-10-03", decision="nfa", decision_date="2025-10-16")
+    v3 = InvestigationFactory(
+        unplaced=True, recorded_date="2025-10-03", outcome_type="18", outcome_date="2025-10-22", vcop_compliant="yes"
+    )
+    CpsReferralFactory(
+        investigation=v3, referral_date="2025-10-04", decision="further_evidence", decision_date="2025-10-10"
+    )
+    InvestigationFactory(
+        unplaced=True,
+        recorded_date="2025-05-01",
+        outcome_type="3",
+        outcome_date="2025-06-01",
+        vcop_compliant="no",
+        vps_offered="no",
+        advocate_referral="no",
+    )
+    summary = services.build_summary(kind=SummaryKind.MONTHLY_PERFORMANCE, period_key=OCTOBER).summary
+    care = {row["label"]: row for row in summary.data["victim_care"]}
+    assert care["Victims' Code compliance"]["month"] == {"rate": 66.7, "yes": 2, "answered": 3, "not_recorded": 0}
+    assert care["Victims' Code compliance"]["rolling"] == {"rate": 50.0, "yes": 2, "answered": 4, "not_recorded": 0}
+    assert care["Victim personal statement offered"]["month"] == {
+        "rate": 100.0,
+        "yes": 1,
+        "answered": 1,
+        "not_recorded": 2,  # V2 V3
+    }
+    assert care["ISVA/IDVA referral"]["rolling"] == {"rate": 33.3, "yes": 1, "answered": 3, "not_recorded": 1}
+    month = summary.data["kpis"]["month_total"]
+    assert (month["cps_charge_rate"], month["cps_action_plans"], month["cps_advice"]) == (50.0, 1, 0)
+
+    page = html_text.unescape(re.sub(r"\s+", " ", summary.html))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Victims' Code compliance 66.7% (2 of 3) 0 50.0% (2 of 4) 0" in text
+    cps = page.split('data-testid="summary-cps">')[1].split("</dd>")[0]
+    assert "50.0% (1 of 2) of charge and no-further-action decisions this month" in cps
+    assert "1 action plan and 0 early advice" in cps
+    # the strand table shows the counts behind its rates: V1 positive of 3 recorded in October
+    assert "33.3% (1 of 3)" in page
