@@ -2,7 +2,10 @@
 
 - a commitment lead writes updates and proposes ratings for commitments they lead;
 - a board chair reviews ratings and manages meetings of boards they chair;
-- the OPCC publishes; nobody endorses, publishes or corrects a rating they proposed themselves.
+- the OPCC publishes; nobody endorses, publishes or corrects a rating they proposed themselves;
+- the OPCC raises, closes and reopens scrutiny queries; only a query's owner answers it;
+- the OPCC and administrators create inspection tracker items; the item's owner reports evidence and
+  moves it up to implemented; only the OPCC accepts (or returns) the evidence, never the owner.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 
 from oversight.roles import Cap, has_capability, require_capability
 
-from .models import Board, Commitment, RagAssessment
+from .models import Board, Commitment, InspectionRecommendation, RagAssessment, ScrutinyQuery
 
 
 def is_lead_of(user: Any, commitment: Commitment) -> bool:
@@ -73,3 +76,49 @@ def require_not_proposer(user: Any, assessment: RagAssessment) -> None:
     """Nobody approves their own proposal, whatever other roles they hold."""
     if assessment.proposed_by_id == user.pk:
         raise PermissionDenied("You proposed this rating, so someone else must review and publish it.")
+
+
+# --- scrutiny queries and the inspection tracker ------------------------------------------------
+
+
+def can_raise_queries(user: Any) -> bool:
+    """Raise, close and reopen scrutiny queries (the OPCC)."""
+    return has_capability(user, Cap.SCRUTINY_QUERIES)
+
+
+def is_query_owner(user: Any, query: ScrutinyQuery) -> bool:
+    return bool(user and user.pk and query.owner_id == user.pk)
+
+
+def can_answer(user: Any, query: ScrutinyQuery) -> bool:
+    return is_query_owner(user, query) and query.awaiting_owner
+
+
+def require_query_owner(user: Any, query: ScrutinyQuery) -> None:
+    if not is_query_owner(user, query):
+        raise PermissionDenied(f"Only {query.owner}, who owns this query, can answer it.")
+
+
+def can_manage_inspections(user: Any) -> bool:
+    return has_capability(user, Cap.INSPECTIONS_MANAGE)
+
+
+def is_recommendation_owner(user: Any, recommendation: InspectionRecommendation) -> bool:
+    return bool(user and user.pk and recommendation.owner_id == user.pk)
+
+
+def require_recommendation_owner(user: Any, recommendation: InspectionRecommendation) -> None:
+    if not is_recommendation_owner(user, recommendation):
+        owner = recommendation.owner or "its owner (none is assigned yet)"
+        raise PermissionDenied(f"Only {owner} can report progress on {recommendation.short_label}.")
+
+
+def can_decide_evidence(user: Any, recommendation: InspectionRecommendation) -> bool:
+    return has_capability(user, Cap.INSPECTIONS_ACCEPT) and not is_recommendation_owner(user, recommendation)
+
+
+def require_evidence_decider(user: Any, recommendation: InspectionRecommendation) -> None:
+    """The OPCC accepts or returns evidence, never the person who reported it."""
+    require_capability(user, Cap.INSPECTIONS_ACCEPT)
+    if is_recommendation_owner(user, recommendation):
+        raise PermissionDenied("You own this item, so someone else at the OPCC must accept its evidence.")
