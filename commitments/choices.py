@@ -54,6 +54,12 @@ RECOMMENDATION_OWNER_STEPS: tuple[str, ...] = (
     RecommendationStatus.IMPLEMENTED,
 )
 
+# What the owner may move an item to (from where it is).
+RECOMMENDATION_OWNER_TARGETS: list[tuple[str, str]] = [
+    (RecommendationStatus.IN_PROGRESS.value, RecommendationStatus.IN_PROGRESS.label),
+    (RecommendationStatus.IMPLEMENTED.value, RecommendationStatus.IMPLEMENTED.label),
+]
+
 
 class RecommendationKind(models.TextChoices):
     """What the inspectorate asked of the force (HMICFRS wording)."""

@@ -20,7 +20,14 @@ from oversight.filters import IdFilter, YesCheckbox, YesFilter, lazy_choices
 from oversight.forms import QuarterField
 from oversight.models import User
 
-from .choices import QueryStatus, QuerySubject, RecommendationKind, RecommendationStatus
+from .choices import (
+    QUERY_AWAITING_OWNER,
+    RECOMMENDATION_OWNER_TARGETS,
+    QueryStatus,
+    QuerySubject,
+    RecommendationKind,
+    RecommendationStatus,
+)
 from .forms import SELECT, TEXTAREA, CommitmentChoiceField
 from .models import Board, Commitment, InspectionRecommendation, InspectionReport, ScrutinyQuery
 
@@ -189,6 +196,11 @@ class QueryFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=YesCheckbox(attrs={"class": "govuk-checkboxes__input"}),
     )
+    awaiting = YesFilter(
+        label="Waiting for an answer",
+        method="filter_awaiting",
+        widget=YesCheckbox(attrs={"class": "govuk-checkboxes__input"}),
+    )
 
     class Meta:
         model = ScrutinyQuery
@@ -204,6 +216,10 @@ class QueryFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         """``is_overdue`` is annotated by the selector (``with_overdue(today)``)."""
         return queryset.filter(is_overdue=True) if value else queryset
+
+    def filter_awaiting(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        """Open or reopened: waiting for the owner's answer."""
+        return queryset.filter(status__in=QUERY_AWAITING_OWNER) if value else queryset
 
 
 # --- the inspection tracker ------------------------------------------------------------------------
@@ -263,11 +279,7 @@ class EvidenceForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
         label="Move the item to",
-        choices=[
-            ("", "Keep the current status"),
-            (RecommendationStatus.IN_PROGRESS, RecommendationStatus.IN_PROGRESS.label),
-            (RecommendationStatus.IMPLEMENTED, RecommendationStatus.IMPLEMENTED.label),
-        ],
+        choices=[("", "Keep the current status"), *RECOMMENDATION_OWNER_TARGETS],
         widget=forms.Select(attrs=SELECT),
     )
 

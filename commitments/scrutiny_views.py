@@ -371,13 +371,11 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "overdue": item.is_overdue(today),
             "response_state": item.report.response_state(today),
-            "queries": selectors.queries_about(user=request.user, today=today, recommendation=item),
             "can_manage": rules.can_manage_inspections(request.user),
             "is_owner": rules.is_recommendation_owner(request.user, item)
             and item.status != RecommendationStatus.EVIDENCE_ACCEPTED,
             "can_decide": rules.can_decide_evidence(request.user, item)
             and item.status == RecommendationStatus.IMPLEMENTED,
-            "can_raise": rules.can_raise_queries(request.user),
         },
     )
 

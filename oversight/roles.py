@@ -123,8 +123,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
     ),
     # OPCC sees aggregates only: no investigations, no crime references, no case reviews.
     Role.OPCC_SCRUTINY: frozenset(
-        _READ_ALL_AGGREGATES
-        | {Cap.RAG_PUBLISH, Cap.SCRUTINY_QUERIES, Cap.INSPECTIONS_MANAGE, Cap.INSPECTIONS_ACCEPT}
+        _READ_ALL_AGGREGATES | {Cap.RAG_PUBLISH, Cap.SCRUTINY_QUERIES, Cap.INSPECTIONS_MANAGE, Cap.INSPECTIONS_ACCEPT}
     ),
     Role.ADMINISTRATOR: frozenset(
         _READ_ALL_AGGREGATES
