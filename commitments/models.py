@@ -625,5 +625,6 @@ class ScrutinyQuery(models.Model):
     def awaiting_owner(self) -> bool:
         return self.status in QUERY_AWAITING_OWNER
 
-    def is_overdue(self, today: date) -> bool:
+    def overdue_on(self, today: date) -> bool:
+        """Waiting for the owner after the due date (selectors annotate the same as ``is_overdue``)."""
         return self.awaiting_owner and self.due_date < today

@@ -27,6 +27,7 @@ from oversight.filters import MAX_ID
 from oversight.models import User
 from oversight.roles import Cap, capability_permission
 
+from . import rules
 from . import scrutiny_selectors as selectors
 from . import scrutiny_services as services
 from .choices import RECOMMENDATION_OWNER_TARGETS
@@ -88,7 +89,8 @@ class ScrutinyQuerySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, query: ScrutinyQuery) -> bool:
-        return bool(getattr(query, "is_overdue", query.is_overdue(timezone.localdate())))
+        annotated = getattr(query, "is_overdue", None)
+        return bool(annotated) if annotated is not None else query.overdue_on(timezone.localdate())
 
 
 class QueryRaiseSerializer(serializers.Serializer):
@@ -164,6 +166,7 @@ class ScrutinyQueryViewSet(
     def answer(self, request: Request, pk: str | None = None) -> Response:
         """The query's owner answers it (403 for anyone else)."""
         query = self.get_object()
+        rules.require_query_owner(request.user, query)
         data = _valid(QueryAnswerSerializer, request)
         return self._respond(services.query_answer(query=query, actor=request.user, **data))
 
@@ -345,6 +348,7 @@ class InspectionRecommendationViewSet(NoDeleteViewSet):
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         """The owner adds a dated evidence update, optionally moving the item up (403 for anyone else)."""
         item = self.get_object()
+        rules.require_recommendation_owner(request.user, item)
         data = _valid(EvidenceSerializer, request)
         services.recommendation_add_evidence(recommendation=item, actor=request.user, **data)
         return self._respond(item, status.HTTP_201_CREATED)
@@ -354,6 +358,7 @@ class InspectionRecommendationViewSet(NoDeleteViewSet):
     def set_status(self, request: Request, pk: str | None = None) -> Response:
         """The owner moves the item up: in progress, then implemented (which needs evidence)."""
         item = self.get_object()
+        rules.require_recommendation_owner(request.user, item)
         data = _valid(StatusSerializer, request)
         return self._respond(services.recommendation_set_status(recommendation=item, actor=request.user, **data))
 
@@ -362,6 +367,7 @@ class InspectionRecommendationViewSet(NoDeleteViewSet):
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """The OPCC accepts the evidence of an implemented item."""
         item = self.get_object()
+        rules.require_evidence_decider(request.user, item)
         data = _valid(DecisionSerializer, request)
         return self._respond(services.recommendation_accept(recommendation=item, actor=request.user, **data))
 
@@ -370,5 +376,6 @@ class InspectionRecommendationViewSet(NoDeleteViewSet):
     def return_evidence(self, request: Request, pk: str | None = None) -> Response:
         """The OPCC returns the evidence of an implemented item to in progress (a comment is required)."""
         item = self.get_object()
+        rules.require_evidence_decider(request.user, item)
         data = _valid(DecisionSerializer, request)
         return self._respond(services.recommendation_return(recommendation=item, actor=request.user, **data))

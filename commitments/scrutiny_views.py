@@ -104,6 +104,11 @@ def _changes(
     return list(reversed(rows))
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one: a form of optional fields is still submitted), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _get(fn: Any, **kwargs: Any) -> Any:
     try:
         return fn(**kwargs)
@@ -161,7 +166,7 @@ def _subject_initial(request: HttpRequest) -> tuple[dict[str, Any], str]:
 def query_create(request: HttpRequest) -> HttpResponse:
     """The OPCC raises a query on a commitment, board, recommendation, KPI or audit area."""
     initial, subject_label = _subject_initial(request)
-    form = QueryRaiseForm(request.POST or None, initial=initial)
+    form = QueryRaiseForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         subject = form.subject_arguments()
         if not form.errors:
@@ -220,7 +225,7 @@ def query_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner answers the query (whatever their role); everyone else is refused."""
     query = _query_for_action(pk)
     rules.require_query_owner(request.user, query)
-    form = QueryAnswerForm(request.POST or None, initial={"response": query.response})
+    form = QueryAnswerForm(_posted(request), initial={"response": query.response})
     if request.method == "POST" and form.is_valid():
         try:
             services.query_answer(query=query, response=form.cleaned_data["response"], actor=request.user)
@@ -239,7 +244,7 @@ def query_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _opcc_action(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
     query = _query_for_action(pk)
-    form: Any = (QueryCloseForm if action == "close" else QueryReopenForm)(request.POST or None)
+    form: Any = (QueryCloseForm if action == "close" else QueryReopenForm)(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if action == "close":
@@ -399,7 +404,7 @@ def recommendation_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
     initial = {}
     if item is None and request.GET.get("report", "").isdigit():
         initial["report"] = int(request.GET["report"])
-    form = RecommendationForm(request.POST or None, instance=item, initial=initial)
+    form = RecommendationForm(_posted(request), instance=item, initial=initial)
     saved = _save_form(
         request,
         form,
@@ -423,7 +428,7 @@ def recommendation_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The item's owner records dated evidence and may move the item up to implemented."""
     item = get_object_or_404(selectors.recommendation_queryset(), pk=pk)
     rules.require_recommendation_owner(request.user, item)
-    form = EvidenceForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = EvidenceForm(_posted(request), initial={"date": timezone.localdate()})
     saved = _save_form(
         request,
         form,
@@ -452,7 +457,7 @@ def recommendation_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """The OPCC accepts the evidence of an implemented item or returns it to the owner."""
     item = get_object_or_404(selectors.recommendation_queryset(), pk=pk)
     rules.require_evidence_decider(request.user, item)
-    form = EvidenceDecisionForm(request.POST or None)
+    form = EvidenceDecisionForm(_posted(request))
 
     def decide() -> InspectionRecommendation:
         data = form.cleaned_data
@@ -494,7 +499,7 @@ def inspection_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_report_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The OPCC or an administrator records an inspection report, then the PCC's published response."""
     report = get_object_or_404(InspectionReport, pk=pk) if pk else None
-    form = InspectionReportForm(request.POST or None, instance=report)
+    form = InspectionReportForm(_posted(request), instance=report)
     saved = _save_form(
         request, form, lambda: services.inspection_report_save(report=form.save(commit=False), actor=request.user)
     )
