@@ -507,14 +507,14 @@ class RecommendationEvidence(models.Model):
 
 def _only_subject(subject: str) -> Q:
     """The one subject field of ``subject`` is set and the others are empty."""
-    fields = {
+    fields: dict[str, Q] = {
         QuerySubject.COMMITMENT: Q(commitment__isnull=False),
         QuerySubject.BOARD: Q(board__isnull=False),
         QuerySubject.RECOMMENDATION: Q(recommendation__isnull=False),
         QuerySubject.KPI: ~Q(kpi_metric="") & ~Q(kpi_period=""),
         QuerySubject.AUDIT_AREA: ~Q(audit_area=""),
     }
-    empty = {
+    empty: dict[str, Q] = {
         QuerySubject.COMMITMENT: Q(commitment__isnull=True),
         QuerySubject.BOARD: Q(board__isnull=True),
         QuerySubject.RECOMMENDATION: Q(recommendation__isnull=True),

@@ -268,7 +268,6 @@ class RecommendationForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["owner"]).queryset = _people()
-        self.fields["kind"].choices = RecommendationKind.choices
 
 
 class EvidenceForm(forms.Form):

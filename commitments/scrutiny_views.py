@@ -323,9 +323,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     filterset = RecommendationFilter(request.GET or None, queryset=selectors.recommendation_list(user=request.user))
     form, items = filterset.form, filterset.qs
-    reports = list(selectors.report_list(user=request.user))
-    for report in reports:
-        report.state = report.response_state(today)
+    reports = [{"report": r, "state": r.response_state(today)} for r in selectors.report_list(user=request.user)]
     return page_or_download(
         request,
         template="commitments/recommendation_list.html",
@@ -343,14 +341,14 @@ def recommendation_list(request: HttpRequest) -> HttpResponseBase:
                 filename="inspection-reports",
                 headers=["Report", "Inspectorate", "Published", "PCC response due", "PCC response", "Items", "Open"],
                 rows=reports,
-                row=lambda r: [
-                    r.title,
-                    r.inspectorate,
-                    r.published_on,
-                    r.response_deadline,
-                    r.state["text"],
-                    r.items,
-                    r.open_items,
+                row=lambda row: [
+                    row["report"].title,
+                    row["report"].inspectorate,
+                    row["report"].published_on,
+                    row["report"].response_deadline,
+                    row["state"]["text"],
+                    row["report"].items,
+                    row["report"].open_items,
                 ],
             ),
         },
