@@ -32,6 +32,7 @@ from .forms import SELECT, TEXTAREA, CommitmentChoiceField
 from .models import Board, Commitment, InspectionRecommendation, InspectionReport, ScrutinyQuery
 
 DATE_INPUT = {"type": "date", "class": "govuk-input govuk-input--width-10"}
+ISO_DATE = "%Y-%m-%d"  # what an <input type="date"> shows, whatever the locale
 TEXT_INPUT = {"class": "govuk-input"}
 KPI_FILTER_FIELDS = ("strand", "offence_group", "victim_age_group", "lpa", "team", "flag")
 
@@ -66,19 +67,21 @@ class QueryRaiseForm(forms.Form):
     commitment = SingleCommitmentField(
         queryset=Commitment.objects.order_by("plan", "order"),
         required=False,
+        label="Which commitment",
         empty_label="Choose a commitment",
         widget=forms.Select(attrs=SELECT),
     )
     board = forms.ModelChoiceField(
         queryset=Board.objects.order_by("name"),
         required=False,
+        label="Which board",
         empty_label="Choose a board",
         widget=forms.Select(attrs=SELECT),
     )
     recommendation = RecommendationChoiceField(
         queryset=InspectionRecommendation.objects.select_related("report").order_by("report__title", "number"),
         required=False,
-        label="Inspection recommendation",
+        label="Which inspection recommendation",
         empty_label="Choose a recommendation",
         widget=forms.Select(attrs=SELECT),
     )
@@ -103,7 +106,10 @@ class QueryRaiseForm(forms.Form):
     team = forms.ChoiceField(required=False)
     flag = forms.ChoiceField(required=False)
     audit_area = forms.ChoiceField(
-        required=False, choices=_blank("Choose an audit area", AuditArea.choices), widget=forms.Select(attrs=SELECT)
+        required=False,
+        label="Which audit area",
+        choices=_blank("Choose an audit area", AuditArea.choices),
+        widget=forms.Select(attrs=SELECT),
     )
     question = forms.CharField(
         help_text="What the owner must answer. No crime references: queries hold no case-level data.",
@@ -116,7 +122,7 @@ class QueryRaiseForm(forms.Form):
         help_text="Required for a KPI or an audit area.",
         widget=forms.Select(attrs=SELECT),
     )
-    due_date = forms.DateField(label="Answer due by", widget=forms.DateInput(attrs=DATE_INPUT))
+    due_date = forms.DateField(label="Answer due by", widget=forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,7 +182,7 @@ class QueryReopenForm(forms.Form):
         required=False,
         label="New due date",
         help_text="Needed when the current due date has passed.",
-        widget=forms.DateInput(attrs=DATE_INPUT),
+        widget=forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE),
     )
 
 
@@ -232,9 +238,9 @@ class InspectionReportForm(forms.ModelForm):
         widgets = {
             "title": forms.TextInput(attrs=TEXT_INPUT),
             "inspectorate": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
-            "published_on": forms.DateInput(attrs=DATE_INPUT),
+            "published_on": forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE),
             "pcc_response": forms.Textarea(attrs={**TEXTAREA, "rows": 8}),
-            "pcc_response_published_on": forms.DateInput(attrs=DATE_INPUT),
+            "pcc_response_published_on": forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE),
         }
         help_texts = {
             "published_on": "The PCC's response is due 56 days after this date.",
@@ -261,7 +267,7 @@ class RecommendationForm(forms.ModelForm):
             "text": forms.Textarea(attrs={**TEXTAREA, "rows": 4}),
             "response": forms.Textarea(attrs={**TEXTAREA, "rows": 6}),
             "owner": forms.Select(attrs=SELECT),
-            "due_date": forms.DateInput(attrs=DATE_INPUT),
+            "due_date": forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE),
             "board": forms.Select(attrs=SELECT),
         }
 
@@ -271,7 +277,7 @@ class RecommendationForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    date = forms.DateField(label="Date of the evidence", widget=forms.DateInput(attrs=DATE_INPUT))
+    date = forms.DateField(label="Date of the evidence", widget=forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE))
     text = forms.CharField(
         label="Evidence", help_text="What was done and how it is evidenced.", widget=forms.Textarea(attrs=TEXTAREA)
     )

@@ -465,7 +465,7 @@ def recommendation_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
     saved = _save_form(request, form, decide)
     if saved is not None:
-        messages.success(request, f"{item.short_label}: {saved.get_status_display().lower()}.")
+        messages.success(request, f"{item.short_label}: {saved.get_status_display()}.")
         return redirect("commitments:recommendation_detail", pk=item.pk)
     return render(
         request,
