@@ -238,14 +238,11 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
 def _seed_tracker(*, people: dict[str, User], commitments: dict[str, Commitment], board: Board, opcc: User) -> None:
     """The inspection report with the PCC's response, and its three items as tracker items."""
     today = timezone.localdate()
-    report, _ = InspectionReport.objects.get_or_create(
-        title=data.INSPECTION_REPORT,
-        defaults={
-            "published_on": data.INSPECTION_DATE,
-            "pcc_response": data.PCC_RESPONSE,
-            "pcc_response_published_on": data.PCC_RESPONSE_DATE,
-        },
-    )
+    report, _ = InspectionReport.objects.get_or_create(title=data.INSPECTION_REPORT)
+    if not report.pcc_response:  # new, or carried over from before the tracker without the PCC's response
+        report.published_on = report.published_on or data.INSPECTION_DATE
+        report.pcc_response, report.pcc_response_published_on = data.PCC_RESPONSE, data.PCC_RESPONSE_DATE
+        report.save()
     for number, text, response, status in data.RECOMMENDATIONS:
         owner_key, due_in, refs, (days_ago, evidence) = data.TRACKER[number]
         item, made = InspectionRecommendation.objects.get_or_create(
@@ -260,7 +257,9 @@ def _seed_tracker(*, people: dict[str, User], commitments: dict[str, Commitment]
                 "due_date": today + timedelta(days=due_in),
             },
         )
-        if made:
+        if made or item.owner_id is None:  # new, or carried over from before the tracker without an owner
+            item.owner, item.due_date = people[owner_key], item.due_date or today + timedelta(days=due_in)
+            item.save()
             item.commitments.set([commitments[ref] for ref in refs])
             RecommendationEvidence.objects.create(
                 recommendation=item,
