@@ -329,7 +329,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponseBase:
         template="commitments/recommendation_list.html",
         context=lambda: {
             "form": form,
-            "items": list(items),
+            "items": [{"item": r, "overdue": r.is_overdue(today)} for r in items],
             "reports": reports,
             "today": today,
             "query_string": query_string(request),

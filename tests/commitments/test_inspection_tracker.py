@@ -331,3 +331,13 @@ def test_existing_recommendations_become_tracker_items_with_their_statuses_mappe
     assert [i.status for i in items] == ["not_started", "in_progress", "implemented", "evidence_accepted"]
     assert {(i.report.title, i.report.published_on) for i in items} == {("Rape inspection", date(2022, 2, 25))}
     assert RecommendationEvidenceFactory._meta.model.objects.count() == 0
+
+
+def test_an_item_past_its_due_date_is_overdue_until_implemented(people: dict[str, Any], client_for: Any) -> None:
+    late = InspectionRecommendationFactory(owner=people["owner"], due_date=TODAY - timedelta(days=1))
+    assert late.is_overdue(TODAY) and not late.is_overdue(TODAY - timedelta(days=1))
+    page = client_for(Role.OPCC_SCRUTINY).get("/commitments/recommendations/").content.decode()
+    assert page.count('govuk-tag--red">Overdue</strong>') == 1
+    RecommendationEvidenceFactory(recommendation=late)
+    late.status = RecommendationStatus.IMPLEMENTED
+    assert not late.is_overdue(TODAY)
