@@ -1,7 +1,8 @@
 """Admin for the system owner: plan structure, boards and recommendations are edited here.
 
-RAG assessments and progress updates are read-only: they change only through the workflow (services),
-so nobody can bypass the review, self-approval and immutability rules from the admin.
+RAG assessments, progress updates, scrutiny queries and tracker evidence are read-only, and a tracker
+item's status too: they change only through the workflow (services and pages), so nobody can bypass the
+review, self-approval and immutability rules from the admin.
 """
 
 from typing import Any
@@ -17,10 +18,13 @@ from .models import (
     Commitment,
     CommitmentIndicator,
     InspectionRecommendation,
+    InspectionReport,
     Plan,
     ProgressUpdate,
     PublishedEvidence,
     RagAssessment,
+    RecommendationEvidence,
+    ScrutinyQuery,
 )
 
 
@@ -62,10 +66,29 @@ class BoardMeetingAdmin(SimpleHistoryAdmin):
     inlines = [BoardActionInline]
 
 
+@admin.register(InspectionReport)
+class InspectionReportAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "inspectorate", "published_on", "pcc_response_published_on"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = RecommendationEvidence
+    extra = 0
+    can_delete = False
+    readonly_fields = ["date", "kind", "text", "author", "created_at"]
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(InspectionRecommendation)
 class InspectionRecommendationAdmin(SimpleHistoryAdmin):
-    list_display = ["report", "number", "status", "board"]
-    list_filter = ["status"]
+    list_display = ["report", "number", "kind", "owner", "due_date", "status", "board"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["report", "owner", "board"]
+    readonly_fields = ["status"]
+    filter_horizontal = ["commitments"]
+    inlines = [EvidenceInline]
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -119,3 +142,10 @@ class PublishedEvidenceAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ScrutinyQuery)
+class ScrutinyQueryAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "subject_type", "owner", "due_date", "status", "raised_by"]
+    list_filter = ["status", "subject_type"]
+    list_select_related = ["owner", "raised_by"]

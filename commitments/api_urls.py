@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, scrutiny_api
 
 router = SimpleRouter()
 router.register("commitments", api.CommitmentViewSet, basename="commitment")
@@ -11,6 +11,11 @@ router.register("progress-updates", api.ProgressUpdateViewSet, basename="progres
 router.register("rag-assessments", api.RagAssessmentViewSet, basename="rag-assessment")
 router.register("boards", api.BoardViewSet, basename="board")
 router.register("board-meetings", api.MeetingViewSet, basename="board-meeting")
+router.register("scrutiny-queries", scrutiny_api.ScrutinyQueryViewSet, basename="scrutiny-query")
+router.register("inspection-reports", scrutiny_api.InspectionReportViewSet, basename="inspection-report")
+router.register(
+    "inspection-recommendations", scrutiny_api.InspectionRecommendationViewSet, basename="inspection-recommendation"
+)
 
 urlpatterns = [
     path("reports/rag/", api.RagReportView.as_view(), name="rag-report"),

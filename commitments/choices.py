@@ -38,10 +38,66 @@ class BoardActionStatus(models.TextChoices):
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", "Open"
+    """The inspection tracker's workflow: the owner moves an item up to *implemented*; only the
+    OPCC accepts the evidence (or returns it to *in progress*)."""
+
+    NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     IMPLEMENTED = "implemented", "Implemented"
+    EVIDENCE_ACCEPTED = "evidence_accepted", "Evidence accepted by the OPCC"
+
+
+# Where the owner may take an item, in order (they may skip a step but never go back).
+RECOMMENDATION_OWNER_STEPS: tuple[str, ...] = (
+    RecommendationStatus.NOT_STARTED,
+    RecommendationStatus.IN_PROGRESS,
+    RecommendationStatus.IMPLEMENTED,
+)
+
+# What the owner may move an item to (from where it is).
+RECOMMENDATION_OWNER_TARGETS: list[tuple[str, str]] = [
+    (RecommendationStatus.IN_PROGRESS.value, RecommendationStatus.IN_PROGRESS.label),
+    (RecommendationStatus.IMPLEMENTED.value, RecommendationStatus.IMPLEMENTED.label),
+]
+
+
+class RecommendationKind(models.TextChoices):
+    """What the inspectorate asked of the force (HMICFRS wording)."""
+
+    RECOMMENDATION = "recommendation", "Recommendation"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+    CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
+
+
+class EvidenceKind(models.TextChoices):
+    """An entry of a tracker item's evidence trail: the owner's update, or the OPCC's decision on it."""
+
+    UPDATE = "update", "Evidence update"
+    ACCEPTED = "accepted", "Evidence accepted"
+    RETURNED = "returned", "Evidence returned"
+
+
+class QueryStatus(models.TextChoices):
+    """A scrutiny query: open → answered (by its owner) → closed (by the OPCC), or reopened by the OPCC."""
+
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
     CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+
+
+# A query waits for its owner in these statuses: only these can be overdue (answering stops the clock).
+QUERY_AWAITING_OWNER: tuple[str, ...] = (QueryStatus.OPEN, QueryStatus.REOPENED)
+
+
+class QuerySubject(models.TextChoices):
+    """What a scrutiny query is about (exactly one per query)."""
+
+    COMMITMENT = "commitment", "Commitment"
+    BOARD = "board", "Board"
+    RECOMMENDATION = "recommendation", "Inspection recommendation"
+    KPI = "kpi", "KPI"
+    AUDIT_AREA = "audit_area", "Audit area"
 
 
 class IndicatorDirection(models.TextChoices):

@@ -27,13 +27,14 @@ from cases.kpis import METRIC_LABELS, PERCENT_METRICS, KpiFilters, kpi_rows
 from oversight.periods import Period, parse_quarter, previous_quarter
 
 from . import rules
-from .choices import BoardActionStatus, IndicatorDirection, Rating
+from .choices import QUERY_AWAITING_OWNER, BoardActionStatus, IndicatorDirection, Rating
 from .models import (
     BoardAction,
     Commitment,
     CommitmentIndicator,
     PublishedEvidence,
     RagAssessment,
+    ScrutinyQuery,
     period_label,
 )
 
@@ -180,12 +181,15 @@ def _action_row(action: BoardAction, today: date) -> dict[str, Any]:
 
 
 def open_scrutiny_queries(*, commitment: Commitment) -> list[dict[str, Any]]:
-    """Open scrutiny queries raised on ``commitment``, oldest first.
-
-    The evidence pages show this list beside the figures; it is empty until the scrutiny-queries
-    model is connected here.
-    """
-    return []
+    """Scrutiny queries on ``commitment`` still waiting for its owner (open or reopened), oldest
+    due first, with whether each is overdue. One query."""
+    today = timezone.localdate()
+    return [
+        {"id": query.pk, "question": query.question, "due_date": query.due_date, "overdue": query.due_date < today}
+        for query in ScrutinyQuery.objects.filter(commitment=commitment, status__in=QUERY_AWAITING_OWNER).order_by(
+            "due_date", "pk"
+        )
+    ]
 
 
 def commitment_evidence(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.home import register_panel
 from oversight.roles import Role
 
-from . import selectors
+from . import rules, scrutiny_selectors, selectors
 from .choices import AssessmentStatus
 from .models import Commitment, RagAssessment, period_label
 
@@ -52,3 +53,24 @@ def opcc_panel(*, user: Any) -> dict[str, Any]:
         "includes": ["commitments/home_opcc_scrutiny.html"],
         "scrutiny_queue": selectors.scrutiny_queue(user=user).count(),
     }
+
+
+def scrutiny_queries_panel(*, user: Any) -> dict[str, Any]:
+    """Scrutiny queries on the home page, in one query: for the OPCC every query waiting for an
+    answer and those overdue; for anyone who owns queries, theirs. Counts link to the filtered list."""
+    counts = scrutiny_selectors.query_home_counts(user=user, today=timezone.localdate())
+    list_url = reverse("commitments:query_list")
+    context: dict[str, Any] = {"queries": counts, "queries_owner_url": f"{list_url}?owner={user.pk}"}
+    context["queries_list_url"] = list_url
+    if rules.can_raise_queries(user):
+        context["links"] = [{"label": "Raise a scrutiny query", "url": reverse("commitments:query_create")}]
+        context["includes"] = ["commitments/home_queries_opcc.html"]
+        if counts["mine_awaiting"]:
+            context["includes"].append("commitments/home_queries_mine.html")
+    elif counts["mine_awaiting"]:
+        context["includes"] = ["commitments/home_queries_mine.html"]
+    return context
+
+
+for _role in Role:
+    register_panel(_role)(scrutiny_queries_panel)

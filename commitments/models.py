@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audits.choices import AuditArea
@@ -18,11 +20,16 @@ from oversight.history import save_with_actor
 from oversight.periods import Period, fy_key, parse_quarter
 
 from .choices import (
+    QUERY_AWAITING_OWNER,
     AssessmentStatus,
     BoardActionStatus,
     Cadence,
+    EvidenceKind,
     IndicatorDirection,
+    QueryStatus,
+    QuerySubject,
     Rating,
+    RecommendationKind,
     RecommendationStatus,
 )
 
@@ -365,25 +372,263 @@ class BoardAction(models.Model):
 
 
 class InspectionRecommendation(models.Model):
-    """A recommendation of an inspectorate report and the force's response to it."""
+    """An item of the inspection tracker: a recommendation, area for improvement or cause of concern
+    of an inspection report, the force's response, its owner and due date, and where it stands.
 
-    report = models.CharField(max_length=300)
-    report_date = models.DateField(null=True, blank=True)
+    The owner moves it up to *implemented* with dated evidence updates (:class:`RecommendationEvidence`);
+    only the OPCC accepts the evidence (or returns it to *in progress*).
+    """
+
+    report = models.ForeignKey("InspectionReport", on_delete=models.PROTECT, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
+    kind = models.CharField(
+        max_length=24, choices=RecommendationKind.choices, default=RecommendationKind.RECOMMENDATION
+    )
     text = models.TextField()
-    response = models.TextField(blank=True)
-    status = models.CharField(max_length=12, choices=RecommendationStatus.choices, default=RecommendationStatus.OPEN)
+    response = models.TextField(blank=True, help_text="The force's response.")
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_recommendations",
+        help_text="The force's owner, who reports progress and evidence.",
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.NOT_STARTED
+    )
     board = models.ForeignKey(Board, on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations")
-    history = HistoricalRecords()
+    commitments: models.ManyToManyField[Commitment, Any] = models.ManyToManyField(
+        Commitment, blank=True, related_name="recommendations"
+    )
+    history = HistoricalRecords(m2m_fields=[commitments])
 
     class Meta:
         ordering = ["report", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "number"], name="recommendation_number_unique_per_report")
+            models.UniqueConstraint(fields=["report", "number"], name="recommendation_number_unique_per_report"),
+            models.CheckConstraint(
+                condition=Q(status__in=RecommendationStatus.values), name="recommendation_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.report} – recommendation {self.number}"
+        return f"{self.get_kind_display()} {self.number} – {self.report}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def is_overdue(self, today: date) -> bool:
+        """Due before ``today`` and not yet implemented."""
+        return bool(
+            self.due_date
+            and self.due_date < today
+            and self.status in (RecommendationStatus.NOT_STARTED, RecommendationStatus.IN_PROGRESS)
+        )
+
+
+# --- the inspection tracker and scrutiny queries ----------------------------------------------------
+
+# The PCC publishes a response to an inspection report within 56 days of its publication
+# (Police Act 1996, section 55).
+PCC_RESPONSE_DAYS = 56
+
+
+class InspectionReport(models.Model):
+    """An inspection report (e.g. HMICFRS) whose recommendations the force tracks, and the PCC's
+    published response to it, due :data:`PCC_RESPONSE_DAYS` days after the report's publication."""
+
+    title = models.CharField(max_length=300, unique=True)
+    inspectorate = models.CharField(max_length=100, default="HMICFRS")
+    published_on = models.DateField("publication date", null=True, blank=True)
+    pcc_response = models.TextField("PCC's response", blank=True)
+    pcc_response_published_on = models.DateField("PCC's response published on", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pcc_response_published_on__isnull=True)
+                | Q(published_on__isnull=False, pcc_response_published_on__gte=models.F("published_on")),
+                name="inspection_report_response_after_publication",
+                violation_error_message="The PCC's response cannot be published before the report.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def response_deadline(self) -> date | None:
+        """The statutory deadline of the PCC's response: 56 days after the report's publication."""
+        return self.published_on + timedelta(days=PCC_RESPONSE_DAYS) if self.published_on else None
+
+    def response_state(self, today: date) -> dict[str, Any]:
+        """Where the PCC's response stands on ``today``: ``{"state", "days", "text"}``.
+
+        ``state`` is ``published`` (``days`` early (+) or late (−)), ``due`` (``days`` remaining,
+        0 on the deadline day), ``overdue`` (``days`` past the deadline) or ``unknown`` (no publication date).
+        """
+        deadline = self.response_deadline
+        if deadline is None:
+            return {"state": "unknown", "days": None, "text": "No publication date recorded"}
+        if self.pcc_response_published_on:
+            days = (deadline - self.pcc_response_published_on).days
+            when = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+            text = "Published on the deadline" if days == 0 else f"Published {when} {'early' if days > 0 else 'late'}"
+            return {"state": "published", "days": days, "text": text}
+        days = (deadline - today).days
+        if days >= 0:
+            return {"state": "due", "days": days, "text": f"{days} day{'s' if days != 1 else ''} remaining"}
+        return {"state": "overdue", "days": -days, "text": f"Overdue by {-days} day{'s' if days != -1 else ''}"}
+
+
+class RecommendationEvidence(models.Model):
+    """A dated entry of a tracker item's evidence trail: the owner's update, or the OPCC accepting or
+    returning the evidence (with its reason)."""
+
+    recommendation = models.ForeignKey(InspectionRecommendation, on_delete=models.PROTECT, related_name="evidence")
+    date = models.DateField()
+    text = models.TextField()
+    kind = models.CharField(max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.UPDATE)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recommendation", "-date", "-created_at", "-pk"]
+        verbose_name_plural = "recommendation evidence"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d %b %Y}"
+
+
+def _only_subject(subject: str) -> Q:
+    """The one subject field of ``subject`` is set and the others are empty."""
+    fields: dict[str, Q] = {
+        QuerySubject.COMMITMENT: Q(commitment__isnull=False),
+        QuerySubject.BOARD: Q(board__isnull=False),
+        QuerySubject.RECOMMENDATION: Q(recommendation__isnull=False),
+        QuerySubject.KPI: ~Q(kpi_metric="") & ~Q(kpi_period=""),
+        QuerySubject.AUDIT_AREA: ~Q(audit_area=""),
+    }
+    empty: dict[str, Q] = {
+        QuerySubject.COMMITMENT: Q(commitment__isnull=True),
+        QuerySubject.BOARD: Q(board__isnull=True),
+        QuerySubject.RECOMMENDATION: Q(recommendation__isnull=True),
+        QuerySubject.KPI: Q(kpi_metric="", kpi_period="", kpi_filters={}),
+        QuerySubject.AUDIT_AREA: Q(audit_area=""),
+    }
+    condition = Q(subject_type=subject) & fields[subject]
+    for other, none in empty.items():
+        if other != subject:
+            condition &= none
+    return condition
+
+
+class ScrutinyQueryQuerySet(models.QuerySet["ScrutinyQuery"]):
+    def overdue(self, today: date) -> ScrutinyQueryQuerySet:
+        """Due before ``today`` and still waiting for the owner (open or reopened): answering stops the clock."""
+        return self.filter(due_date__lt=today, status__in=QUERY_AWAITING_OWNER)
+
+    def with_overdue(self, today: date) -> ScrutinyQueryQuerySet:
+        return self.annotate(
+            is_overdue=models.Case(
+                models.When(Q(due_date__lt=today) & Q(status__in=QUERY_AWAITING_OWNER), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class ScrutinyQuery(models.Model):
+    """A question the OPCC raises about a commitment, a board, an inspection recommendation, a KPI
+    slice (metric, filter codes and quarter) or an audit area, for an owner to answer by a due date.
+
+    Open → answered (by the owner) → closed (by the OPCC); the OPCC may reopen an answered or closed
+    query. It carries no case-level data: no link to an investigation, and no crime reference in its text.
+    """
+
+    subject_type = models.CharField(max_length=16, choices=QuerySubject.choices)
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, null=True, blank=True, related_name="scrutiny_queries"
+    )
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, null=True, blank=True, related_name="scrutiny_queries")
+    recommendation = models.ForeignKey(
+        InspectionRecommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="scrutiny_queries"
+    )
+    kpi_metric = models.CharField("KPI", max_length=40, blank=True, choices=list(METRIC_LABELS.items()))
+    kpi_filters = models.JSONField(
+        "KPI filters", default=dict, blank=True, help_text='Filter codes, e.g. {"strand": "cse"}.'
+    )
+    kpi_period = models.CharField("KPI quarter", max_length=10, blank=True, help_text="e.g. 2025-26-Q2")
+    audit_area = models.CharField(max_length=32, blank=True, choices=AuditArea.choices)
+
+    question = models.TextField()
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="owned_scrutiny_queries")
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=QueryStatus.choices, default=QueryStatus.OPEN)
+    response = models.TextField("owner's response", blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    opcc_comment = models.TextField("OPCC's comment", blank=True, help_text="Given on closing or reopening.")
+    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="raised_scrutiny_queries")
+    raised_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+    objects = ScrutinyQueryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name_plural = "scrutiny queries"
+        constraints = [
+            models.CheckConstraint(
+                condition=_only_subject(QuerySubject.COMMITMENT)
+                | _only_subject(QuerySubject.BOARD)
+                | _only_subject(QuerySubject.RECOMMENDATION)
+                | _only_subject(QuerySubject.KPI)
+                | _only_subject(QuerySubject.AUDIT_AREA),
+                name="scrutiny_query_has_one_subject",
+                violation_error_message="A query is about exactly one subject.",
+            ),
+            models.CheckConstraint(condition=Q(status__in=QueryStatus.values), name="scrutiny_query_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=QueryStatus.ANSWERED) | ~Q(response=""),
+                name="scrutiny_query_answer_has_response",
+                violation_error_message="An answered query needs the owner's response.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="scrutiny_query_status_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Query {self.pk or 'new'} on {self.subject_label}"
+
+    @property
+    def subject_label(self) -> str:
+        """What the query is about, in words: ``Commitment 147``, ``KPI: … (CSE, 2025-26-Q2)``."""
+        if self.subject_type == QuerySubject.COMMITMENT and self.commitment:
+            return f"Commitment {self.commitment.action_ref}"
+        if self.subject_type == QuerySubject.BOARD and self.board:
+            return f"Board: {self.board.name}"
+        if self.subject_type == QuerySubject.RECOMMENDATION and self.recommendation:
+            return f"{self.recommendation.short_label}: {self.recommendation.report.title}"
+        if self.subject_type == QuerySubject.KPI:
+            slice_ = ", ".join(f"{name} {value}" for name, value in sorted(self.kpi_filters.items()))
+            return f"KPI: {self.get_kpi_metric_display()} ({slice_ + '; ' if slice_ else ''}{self.kpi_period})"
+        if self.subject_type == QuerySubject.AUDIT_AREA:
+            return f"Audit area: {self.get_audit_area_display()}"
+        return self.get_subject_type_display()
+
+    @property
+    def awaiting_owner(self) -> bool:
+        return self.status in QUERY_AWAITING_OWNER
+
+    def overdue_on(self, today: date) -> bool:
+        """Waiting for the owner after the due date (selectors annotate the same as ``is_overdue``)."""
+        return self.awaiting_owner and self.due_date < today
 
 
 # --- evidence: indicators on commitments and the figures frozen at publication -------------------

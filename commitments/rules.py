@@ -8,6 +8,9 @@
 - a rating conflicts with its evidence when it is GREEN while an indicator is off target or a
   linked board action is overdue (:func:`evidence_conflicts`). Nothing is blocked by it: the pages
   say so, the OPCC queue marks it and publishing asks for an explicit acknowledgement.
+- the OPCC raises, closes and reopens scrutiny queries; only a query's owner answers it;
+- the OPCC and administrators create inspection tracker items; the item's owner reports evidence and
+  moves it up to implemented; only the OPCC accepts (or returns) the evidence, never the owner.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from oversight.roles import Cap, has_capability, require_capability
 
 from .choices import IndicatorDirection, Rating
-from .models import Board, Commitment, RagAssessment
+from .models import Board, Commitment, InspectionRecommendation, RagAssessment, ScrutinyQuery
 
 
 def is_lead_of(user: Any, commitment: Commitment) -> bool:
@@ -137,3 +140,49 @@ def evidence_conflicts(
 def _figure(value: Any) -> str:
     number = Decimal(str(value))
     return f"{number.normalize():f}" if number == number.to_integral() else f"{number:f}"
+
+
+# --- scrutiny queries and the inspection tracker ------------------------------------------------
+
+
+def can_raise_queries(user: Any) -> bool:
+    """Raise, close and reopen scrutiny queries (the OPCC)."""
+    return has_capability(user, Cap.SCRUTINY_QUERIES)
+
+
+def is_query_owner(user: Any, query: ScrutinyQuery) -> bool:
+    return bool(user and user.pk and query.owner_id == user.pk)
+
+
+def can_answer(user: Any, query: ScrutinyQuery) -> bool:
+    return is_query_owner(user, query) and query.awaiting_owner
+
+
+def require_query_owner(user: Any, query: ScrutinyQuery) -> None:
+    if not is_query_owner(user, query):
+        raise PermissionDenied(f"Only {query.owner}, who owns this query, can answer it.")
+
+
+def can_manage_inspections(user: Any) -> bool:
+    return has_capability(user, Cap.INSPECTIONS_MANAGE)
+
+
+def is_recommendation_owner(user: Any, recommendation: InspectionRecommendation) -> bool:
+    return bool(user and user.pk and recommendation.owner_id == user.pk)
+
+
+def require_recommendation_owner(user: Any, recommendation: InspectionRecommendation) -> None:
+    if not is_recommendation_owner(user, recommendation):
+        owner = recommendation.owner or "its owner (none is assigned yet)"
+        raise PermissionDenied(f"Only {owner} can report progress on {recommendation.short_label}.")
+
+
+def can_decide_evidence(user: Any, recommendation: InspectionRecommendation) -> bool:
+    return has_capability(user, Cap.INSPECTIONS_ACCEPT) and not is_recommendation_owner(user, recommendation)
+
+
+def require_evidence_decider(user: Any, recommendation: InspectionRecommendation) -> None:
+    """The OPCC accepts or returns evidence, never the person who reported it."""
+    require_capability(user, Cap.INSPECTIONS_ACCEPT)
+    if is_recommendation_owner(user, recommendation):
+        raise PermissionDenied("You own this item, so someone else at the OPCC must accept its evidence.")

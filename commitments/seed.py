@@ -5,8 +5,10 @@ from 2023-24-Q3 up to the last complete quarter (the annex's eight quarters endi
 256 AMBER, the rest GREEN — then each commitment's last rating), the Q2 narratives from the report,
 proposals for the quarter in progress (today decides) at each stage of the workflow, progress
 updates dated within their quarter, the report's boards with chairs, meetings and actions, the
-commitments' indicators (their baselines computed by the KPI engine from the calibrated register)
-and the three inspection recommendations of the PCC's response. After the audits seed, the evidence
+commitments' indicators (their baselines computed by the KPI engine from the calibrated register),
+the three inspection recommendations of the PCC's response as tracker items (owners, due dates
+relative to today, an evidence update each; the demo lead owns an overdue one) and a few scrutiny
+queries (one overdue for the demo lead, one answered, one closed). After the audits seed, the evidence
 of every published rating is stored with it, as publishing does.
 
 The demo commitment lead leads 34, 38, 39 and 47; the demo board chair chairs the Vulnerability
@@ -31,7 +33,7 @@ from oversight.seeding import register_seed
 
 from . import evidence, services
 from . import seed_data as data
-from .choices import AssessmentStatus, BoardActionStatus, Rating
+from .choices import AssessmentStatus, BoardActionStatus, QueryStatus, QuerySubject, Rating
 from .models import (
     Board,
     BoardAction,
@@ -40,10 +42,13 @@ from .models import (
     Commitment,
     CommitmentIndicator,
     InspectionRecommendation,
+    InspectionReport,
     Plan,
     ProgressUpdate,
     RagAssessment,
+    RecommendationEvidence,
     ReportingPeriod,
+    ScrutinyQuery,
 )
 from .selectors import reporting_key
 
@@ -248,22 +253,79 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
             indicator.board_actions.set([actions[d] for d in linked if d in actions])
             indicators += 1
 
+    _seed_tracker(people=people, commitments=commitments, board=boards["Operation Soteria Operations Board"], opcc=opcc)
+    queries = _seed_queries(people=people, commitments=commitments, boards=boards, opcc=opcc)
+    stdout.write(
+        f"commitments: {len(commitments)} commitments, {len(boards)} boards, {created} new ratings, "
+        f"{indicators} new indicators (reporting on {reporting_key(plan)}), {queries} new scrutiny queries"
+    )
+
+
+def _seed_tracker(*, people: dict[str, User], commitments: dict[str, Commitment], board: Board, opcc: User) -> None:
+    """The inspection report with the PCC's response, and its three items as tracker items."""
+    today = timezone.localdate()
+    report, _ = InspectionReport.objects.get_or_create(title=data.INSPECTION_REPORT)
+    if not report.pcc_response:  # new, or carried over from before the tracker without the PCC's response
+        report.published_on = report.published_on or data.INSPECTION_DATE
+        report.pcc_response, report.pcc_response_published_on = data.PCC_RESPONSE, data.PCC_RESPONSE_DATE
+        report.save()
     for number, text, response, status in data.RECOMMENDATIONS:
-        InspectionRecommendation.objects.get_or_create(
-            report=data.INSPECTION_REPORT,
+        owner_key, due_in, refs, (days_ago, evidence) = data.TRACKER[number]
+        item, made = InspectionRecommendation.objects.get_or_create(
+            report=report,
             number=number,
             defaults={
-                "report_date": data.INSPECTION_DATE,
                 "text": text,
                 "response": response,
                 "status": status,
-                "board": boards["Operation Soteria Operations Board"],
+                "board": board,
+                "owner": people[owner_key],
+                "due_date": today + timedelta(days=due_in),
             },
         )
-    stdout.write(
-        f"commitments: {len(commitments)} commitments, {len(boards)} boards, {created} new ratings, "
-        f"{indicators} new indicators (reporting on {reporting_key(plan)})"
-    )
+        if made or item.owner_id is None:  # new, or carried over from before the tracker without an owner
+            item.owner, item.due_date = people[owner_key], item.due_date or today + timedelta(days=due_in)
+            item.save()
+            item.commitments.set([commitments[ref] for ref in refs])
+            RecommendationEvidence.objects.create(
+                recommendation=item,
+                date=today - timedelta(days=days_ago),
+                text=evidence,
+                author=people[owner_key],
+                created_at=_at(today - timedelta(days=days_ago)),
+            )
+
+
+def _seed_queries(
+    *, people: dict[str, User], commitments: dict[str, Commitment], boards: dict[str, Board], opcc: User
+) -> int:
+    """A few scrutiny queries raised by the demo OPCC officer (matched on their question: idempotent)."""
+    today = timezone.localdate()
+    created = 0
+    for subject, owner_key, question, due_in, status, response, comment in data.QUERIES:
+        if ScrutinyQuery.objects.filter(question=question).exists():
+            continue
+        query = ScrutinyQuery(subject_type=subject[0], question=question, status=status, raised_by=opcc)
+        if subject[0] == QuerySubject.COMMITMENT:
+            query.commitment = commitments[subject[1]]
+            query.owner = _named(query.commitment.lead)
+        elif subject[0] == QuerySubject.BOARD:
+            query.board = boards[subject[1]]
+            query.owner = _named(query.board.chair)
+        else:
+            query.kpi_metric, query.kpi_filters, query.kpi_period = subject[1], subject[2], subject[3]
+        if owner_key:
+            query.owner = people[owner_key]
+        query.due_date = today + timedelta(days=due_in)
+        query.raised_at = _at(min(today, query.due_date) - timedelta(days=21))
+        if status in (QueryStatus.ANSWERED, QueryStatus.CLOSED):
+            query.response, query.answered_at = response, _at(min(today, query.due_date) - timedelta(days=3))
+        if status == QueryStatus.CLOSED:
+            query.opcc_comment, query.closed_at = comment, _at(min(today, query.due_date) - timedelta(days=1))
+        query.full_clean()
+        query.save()
+        created += 1
+    return created
 
 
 def _within(quarter: Period, today: date) -> datetime:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 PLAN_TITLE = "Police and Crime Plan 2025–2029"
 PLAN_START, PLAN_END = date(2025, 4, 1), date(2029, 3, 31)
@@ -446,6 +447,19 @@ INSPECTION_REPORT = (
     "Phase two: Post-charge"
 )
 INSPECTION_DATE = date(2022, 2, 25)
+# The PCC's published response (the seed's letter), within the 56-day deadline of 22 April 2022.
+PCC_RESPONSE_DATE = date(2022, 4, 20)
+PCC_RESPONSE = (
+    "On 25th February 2022, HMICFRS published an inspection report on phase two of the police and Crown "
+    "Prosecution Service's response to rape, following on from phase one of their inspection for which WMP were "
+    "part of the six forces visited.\n\n"
+    "Rightfully, victims should not have to wait years for a court date, experience multiple adjournments, and then "
+    "report that the process is worse than the offence. My police and crime plan puts domestic abuse and violence "
+    "against women and girls as a top three priority.\n\n"
+    "The report outlined three recommendations which related to police forces; the force's response to each is "
+    "tracked with its owner, due date and evidence.\n\n"
+    "Simon Foster, West Midlands Police and Crime Commissioner"
+)
 RECOMMENDATIONS: list[tuple[int, str, str, str]] = [
     (
         1,
@@ -475,5 +489,88 @@ RECOMMENDATIONS: list[tuple[int, str, str, str]] = [
         "improvement plan was implemented with Victim Support, the PCC and other agencies, and a go-to guide "
         "helps officers explain the VPS to victims on their mobile devices.",
         "in_progress",
+    ),
+]
+
+
+# The tracker: number → (owner: PEOPLE key or "demo_lead", days from today to the due date,
+# linked action refs, evidence update (days before today, text)).
+TRACKER: dict[int, tuple[str, int, list[str], tuple[int, str]]] = {
+    1: (
+        "rasso_dci",
+        90,
+        ["43", "39"],
+        (
+            21,
+            "Voice of the victim forum held for the quarter with specialist victim services; the RASSO Adult "
+            "Complex survey results on contact plans are being analysed with the CPS.",
+        ),
+    ),
+    8: (
+        "soteria_dsupt",
+        -30,
+        ["43"],
+        (
+            40,
+            "Bad character is now a mandatory heading of the suspect-focused investigation plan; a dip sample "
+            "of rape files found it considered in every applicable case. Training records attached to the board "
+            "minutes.",
+        ),
+    ),
+    9: (
+        "demo_lead",
+        -14,
+        ["38"],
+        (
+            35,
+            "Go-to guide on the Victim Personal Statement issued to officers' mobile devices; a refresher for "
+            "RASSO investigators is being planned with Victim Support.",
+        ),
+    ),
+}
+
+# Scrutiny queries: (subject: ("commitment", action ref) / ("board", name) / ("kpi", metric, filters, quarter),
+# owner (None: the default owner; else a PEOPLE key or "demo_lead"/"demo_chair"), question,
+# days from today to the due date, status, the owner's response, the OPCC's comment).
+QUERIES: list[tuple[tuple[Any, ...], str | None, str, int, str, str, str]] = [
+    (
+        ("commitment", "38"),
+        None,
+        "Which strands drove the change in the VAWG positive outcome rate this quarter, and what is the plan for "
+        "stalking and harassment, where the rate has not moved?",
+        -5,
+        "open",
+        "",
+        "",
+    ),
+    (
+        ("commitment", "256"),
+        None,
+        "The update says CSE positive outcomes reached 22%+ in 2025/26. Which outcomes and which period does that "
+        "figure count, so the OPCC can reconcile it with the KPI for the CSE strand?",
+        10,
+        "answered",
+        "The figure counts charge/summons and out-of-court outcomes for CSE and group-based CSE offences recorded "
+        "in the financial year to date. We will report it on the same basis as the KPI from next quarter.",
+        "",
+    ),
+    (
+        ("board", "Vulnerability Improvement Board"),
+        None,
+        "When will the board's action to refresh the SHPO and SRO guidance be complete, and who signs it off?",
+        21,
+        "open",
+        "",
+        "",
+    ),
+    (
+        ("kpi", "positive_outcome_rate", {"strand": "rasso"}, "2025-26-Q2"),
+        "head_ppu",
+        "The RASSO positive outcome rate for Q2 25/26 is below the same quarter last year: what explains it?",
+        -20,
+        "closed",
+        "Two complex multi-victim investigations finalised with charges in Q3 rather than Q2; the rolling 12-month "
+        "rate is still improving.",
+        "Answer accepted: we will look at the rolling rate at the next scrutiny meeting.",
     ),
 ]

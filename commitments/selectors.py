@@ -39,7 +39,6 @@ from .models import (
     BoardAction,
     BoardMeeting,
     Commitment,
-    InspectionRecommendation,
     Plan,
     ProgressUpdate,
     RagAssessment,
@@ -649,8 +648,3 @@ def meeting_detail(*, user: Any, pk: int) -> BoardMeeting:
         )
         .get(pk=pk)
     )
-
-
-def recommendation_list(*, user: Any) -> QuerySet[InspectionRecommendation]:
-    require_capability(user, Cap.COMMITMENTS_VIEW)
-    return InspectionRecommendation.objects.select_related("board").order_by("report", "number")

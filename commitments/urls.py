@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import indicator_views, views
+from . import indicator_views, scrutiny_views, views
 
 app_name = "commitments"
 urlpatterns = [
@@ -24,5 +24,21 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("board-actions/<int:pk>/status/", views.action_status, name="action_status"),
-    path("recommendations/", views.recommendation_list, name="recommendation_list"),
+    # scrutiny queries
+    path("queries/", scrutiny_views.query_list, name="query_list"),
+    path("queries/new/", scrutiny_views.query_create, name="query_create"),
+    path("queries/<int:pk>/", scrutiny_views.query_detail, name="query_detail"),
+    path("queries/<int:pk>/answer/", scrutiny_views.query_answer, name="query_answer"),
+    path("queries/<int:pk>/close/", scrutiny_views.query_close, name="query_close"),
+    path("queries/<int:pk>/reopen/", scrutiny_views.query_reopen, name="query_reopen"),
+    # the inspection tracker
+    path("recommendations/", scrutiny_views.recommendation_list, name="recommendation_list"),
+    path("recommendations/new/", scrutiny_views.recommendation_edit, name="recommendation_create"),
+    path("recommendations/<int:pk>/", scrutiny_views.recommendation_detail, name="recommendation_detail"),
+    path("recommendations/<int:pk>/edit/", scrutiny_views.recommendation_edit, name="recommendation_edit"),
+    path("recommendations/<int:pk>/evidence/", scrutiny_views.recommendation_evidence, name="recommendation_evidence"),
+    path("recommendations/<int:pk>/decision/", scrutiny_views.recommendation_decision, name="recommendation_decision"),
+    path("inspections/new/", scrutiny_views.inspection_report_edit, name="inspection_report_create"),
+    path("inspections/<int:pk>/", scrutiny_views.inspection_report_detail, name="inspection_report_detail"),
+    path("inspections/<int:pk>/edit/", scrutiny_views.inspection_report_edit, name="inspection_report_edit"),
 ]

@@ -650,20 +650,3 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         services.board_action_set_status(action=action, status=form.cleaned_data["status"], actor=request.user)
         messages.success(request, "Action status updated.")
     return redirect(reverse("commitments:meeting_detail", kwargs={"pk": action.meeting_id}))
-
-
-@capability_required(Cap.COMMITMENTS_VIEW)
-def recommendation_list(request: HttpRequest) -> HttpResponseBase:
-    """Inspection recommendations and the force's response."""
-    recommendations = list(selectors.recommendation_list(user=request.user))
-    return page_or_download(
-        request,
-        template="commitments/recommendation_list.html",
-        context={"recommendations": recommendations},
-        download=Download(
-            filename="inspection-recommendations",
-            headers=["Report", "Number", "Recommendation", "Response", "Status", "Board"],
-            rows=recommendations,
-            row=lambda r: [r.report, r.number, r.text, r.response, r.get_status_display(), str(r.board or "")],
-        ),
-    )

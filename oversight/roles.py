@@ -69,7 +69,9 @@ class Cap(StrEnum):
     RAG_PUBLISH = "rag.publish"
     BOARDS_VIEW = "boards.view"
     BOARDS_MANAGE_OWN = "boards.manage_own"
-    SCRUTINY_QUERIES = "scrutiny.queries"
+    SCRUTINY_QUERIES = "scrutiny.queries"  # raise, close and reopen scrutiny queries
+    INSPECTIONS_MANAGE = "inspections.manage"  # create and edit inspection reports and tracker items
+    INSPECTIONS_ACCEPT = "inspections.accept"  # accept or return a tracker item's evidence
     # Summaries
     SUMMARIES_VIEW = "summaries.view"
     SUMMARIES_REBUILD = "summaries.rebuild"
@@ -122,7 +124,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
         }
     ),
     # OPCC sees aggregates only: no investigations, no crime references, no case reviews.
-    Role.OPCC_SCRUTINY: frozenset(_READ_ALL_AGGREGATES | {Cap.RAG_PUBLISH, Cap.SCRUTINY_QUERIES}),
+    Role.OPCC_SCRUTINY: frozenset(
+        _READ_ALL_AGGREGATES | {Cap.RAG_PUBLISH, Cap.SCRUTINY_QUERIES, Cap.INSPECTIONS_MANAGE, Cap.INSPECTIONS_ACCEPT}
+    ),
     Role.ADMINISTRATOR: frozenset(
         _READ_ALL_AGGREGATES
         | {
@@ -134,6 +138,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.ADMIN_SITE,
             Cap.USERS_MANAGE,
             Cap.ACCESS_LOG_VIEW,
+            Cap.INSPECTIONS_MANAGE,
         }
     ),
 }

@@ -230,7 +230,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RagRatingEnum": "commitments.choices.Rating"},
+    "ENUM_NAME_OVERRIDES": {
+        "RagRatingEnum": "commitments.choices.Rating",
+        "ScrutinyQueryStatusEnum": "commitments.choices.QueryStatus",
+        "TrackerStatusEnum": "commitments.choices.RecommendationStatus",
+        "TrackerOwnerStatusEnum": "commitments.choices.RECOMMENDATION_OWNER_TARGETS",
+        "AuditAreaEnum": "audits.choices.AuditArea",
+    },
 }
 
 # Content Security Policy: no inline scripts, nothing from other origins.

@@ -17,6 +17,7 @@ from audits.selectors import action_counts, compliance_by_area, overdue_actions_
 from cases.choices import Strand
 from cases.drilldown import FigureLinks
 from cases.kpis import METRIC_LABELS, VICTIM_CARE, kpi_rows
+from commitments.scrutiny_selectors import overdue_queries_by_owner, query_counts
 from commitments.selectors import rag_changes, rag_report
 from oversight.errors import ApplicationError
 from oversight.periods import (
@@ -88,6 +89,9 @@ def monthly_performance_data(period: Period) -> dict[str, Any]:
         "victim_care": _victim_care(kpis["month_total"], kpis["rolling_12_months_total"]),
         "audits": compliance_by_area(month_start=period.start, month_end=period.end),
         "actions": action_counts(start=period.start, end=period.end, today=min(period.end, timezone.localdate())),
+        "scrutiny_queries": query_counts(
+            start=period.start, end=period.end, today=min(period.end, timezone.localdate())
+        ),
         "rag_quarter": rag_quarter.key,
         "rag_changes": _rag_changes_or_empty(rag_quarter.key),
     }
@@ -162,14 +166,22 @@ def quarterly_rag_data(period: Period) -> dict[str, Any]:
 
 
 def overdue_digest_data(period: Period) -> dict[str, Any]:
-    """How many overdue actions each owner had on the day (staff names only, no case data)."""
+    """How many overdue actions and overdue scrutiny queries each owner had on the day
+    (staff names only, no case data)."""
 
-    owners = [
-        {"owner": entry["owner_name"], "overdue": entry["count"]}
-        for entry in overdue_actions_by_owner(today=period.start)
-    ]
-    owners.sort(key=lambda o: (-o["overdue"], o["owner"]))
-    return {"period": period.key, "owners": owners, "total": sum(o["overdue"] for o in owners)}
+    owners: dict[int, dict[str, Any]] = {}
+    for entry in overdue_actions_by_owner(today=period.start):
+        owners[entry["owner_id"]] = {"owner": entry["owner_name"], "overdue": entry["count"], "queries": 0}
+    for entry in overdue_queries_by_owner(today=period.start):
+        owner = owners.setdefault(entry["owner_id"], {"owner": entry["owner_name"], "overdue": 0, "queries": 0})
+        owner["queries"] = entry["count"]
+    rows = sorted(owners.values(), key=lambda o: (-o["overdue"] - o["queries"], o["owner"]))
+    return {
+        "period": period.key,
+        "owners": rows,
+        "total": sum(o["overdue"] for o in rows),
+        "total_queries": sum(o["queries"] for o in rows),
+    }
 
 
 BUILDERS: dict[str, Callable[[Period], dict[str, Any]]] = {
@@ -217,7 +229,9 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[Any]]]:
         ]
         fields = ("action_ref", "commitment", "chapter", "lead", "board", "previous_rating", "rating", "change")
         return headers, [[r.get(f) for f in fields] for r in data.get("rows", [])]
-    return ["Owner", "Overdue actions"], [[o.get("owner"), o.get("overdue")] for o in data.get("owners", [])]
+    return ["Owner", "Overdue actions", "Overdue scrutiny queries"], [
+        [o.get("owner"), o.get("overdue"), o.get("queries", 0)] for o in data.get("owners", [])
+    ]
 
 
 def render_summary(summary: Summary, *, links: FigureLinks | None = None, request: Any = None) -> str:

@@ -76,12 +76,14 @@ class SummaryBuild(models.Model):
 
 
 class DigestDelivery(models.Model):
-    """The overdue-actions digest sent to one owner on one day: at most one per owner per day."""
+    """The overdue digest (audit actions and scrutiny queries) sent to one owner on one day: at most one per
+    owner per day."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries")
     day = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
     action_count = models.PositiveIntegerField()
+    query_count = models.PositiveIntegerField(default=0, help_text="Overdue scrutiny queries in the digest.")
 
     class Meta:
         ordering = ["-day"]

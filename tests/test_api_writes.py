@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from oversight.roles import Role
+from tests.commitments.api_write_cases import SCRUTINY_CASES
 
 pytestmark = pytest.mark.django_db
 
@@ -390,6 +391,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("board-meeting-list", "post"): _meeting_new,
     ("board-meeting-detail", "patch"): _meeting_edit,
 }
+CASES.update(SCRUTINY_CASES)
 # Valid bodies answered with a refusal by design (the status the endpoint gives instead of a success).
 REFUSED_BY_DESIGN = {("rag-assessment-detail", "patch"): 400}
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from commitments.choices import AssessmentStatus, Rating
+from commitments.choices import AssessmentStatus, QueryStatus, QuerySubject, Rating
 from commitments.models import (
     Board,
     BoardAction,
@@ -17,10 +17,13 @@ from commitments.models import (
     Commitment,
     CommitmentIndicator,
     InspectionRecommendation,
+    InspectionReport,
     Plan,
     ProgressUpdate,
     RagAssessment,
+    RecommendationEvidence,
     ReportingPeriod,
+    ScrutinyQuery,
 )
 from tests.factory_base import ModelFactory
 from tests.oversight.factories import UserFactory
@@ -131,13 +134,55 @@ class BoardActionFactory(ModelFactory[BoardAction]):
     description = "Refresh the SRO guidance."
 
 
+class InspectionReportFactory(ModelFactory[InspectionReport]):
+    class Meta:
+        model = InspectionReport
+        django_get_or_create = ("title",)
+
+    title = "Joint thematic inspection of the response to rape – phase two"
+    published_on = date(2022, 2, 25)
+
+
 class InspectionRecommendationFactory(ModelFactory[InspectionRecommendation]):
     class Meta:
         model = InspectionRecommendation
 
-    report = "Joint thematic inspection of the response to rape – phase two"
+    report = factory.SubFactory(InspectionReportFactory)
     number = factory.Sequence(lambda n: n + 1)
     text = "Improve communication with victims."
+    owner = factory.SubFactory(UserFactory)
+
+
+class RecommendationEvidenceFactory(ModelFactory[RecommendationEvidence]):
+    class Meta:
+        model = RecommendationEvidence
+
+    recommendation = factory.SubFactory(InspectionRecommendationFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    text = "Victim contact plans audited."
+    author = factory.SelfAttribute("recommendation.owner")
+
+
+class ScrutinyQueryFactory(ModelFactory[ScrutinyQuery]):
+    """An open query on a commitment, owned by its lead, due in a fortnight; raised by a new user."""
+
+    class Meta:
+        model = ScrutinyQuery
+
+    subject_type = QuerySubject.COMMITMENT
+    commitment = factory.SubFactory(CommitmentFactory)
+    question = "What explains the change in the positive outcome rate?"
+    owner = factory.SelfAttribute("commitment.lead")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    raised_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        answered = factory.Trait(
+            status=QueryStatus.ANSWERED,
+            response="Two cases finalised late.",
+            answered_at=factory.LazyFunction(timezone.now),
+        )
+        overdue = factory.Trait(due_date=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3)))
 
 
 class IndicatorFactory(ModelFactory[CommitmentIndicator]):

@@ -84,3 +84,20 @@ def test_running_it_twice_changes_nothing(seeded: Any) -> None:
     counts = (Commitment.objects.count(), RagAssessment.objects.count(), Board.objects.count())
     seed.run(stdout=io.StringIO(), users=seeded)
     assert (Commitment.objects.count(), RagAssessment.objects.count(), Board.objects.count()) == counts
+
+
+def test_it_seeds_tracker_items_and_scrutiny_queries_once(seeded: Any) -> None:
+    from django.utils import timezone
+
+    from commitments.models import RecommendationEvidence, ScrutinyQuery
+
+    items = InspectionRecommendation.objects.select_related("report")
+    assert all(i.owner_id and i.due_date and i.evidence.exists() for i in items)
+    assert str(items[0].report.response_deadline) == "2022-04-22"
+    assert items.get(number=9).owner == seeded["commitment_lead"]
+    today = timezone.localdate()
+    assert ScrutinyQuery.objects.overdue(today).filter(owner=seeded["commitment_lead"]).count() == 1
+    assert ScrutinyQuery.objects.filter(status="answered").count() == 1
+    counts = (RecommendationEvidence.objects.count(), ScrutinyQuery.objects.count())
+    seed.run(stdout=io.StringIO(), users=seeded)
+    assert (RecommendationEvidence.objects.count(), ScrutinyQuery.objects.count()) == counts == (3, 4)
