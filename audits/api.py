@@ -33,6 +33,10 @@ from .models import Action, Audit, CaseReview, LearningPoint, QuestionSet
 # --- Serializers -------------------------------------------------------------------------------------
 
 
+class ReturnInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
 class AuditOutput(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
@@ -52,6 +56,8 @@ class AuditOutput(serializers.Serializer):
     assurance_override_reason = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     signed_off_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    return_reason = serializers.CharField()
     compliance = serializers.SerializerMethodField()
 
     def get_month(self, audit: Audit) -> str:
@@ -258,6 +264,13 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: int) -> Response:
         return self._out(services.audit_sign_off(audit=self._audit(), actor=request.user))
+
+    @extend_schema(request=ReturnInput, responses=AuditOutput)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_rework(self, request: Request, pk: int) -> Response:
+        """An independent audit lead returns a submitted audit for rework with a reason."""
+        data = _valid(ReturnInput, request)
+        return self._out(services.audit_return_for_rework(audit=self._audit(), actor=request.user, **data))
 
 
 class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

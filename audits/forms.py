@@ -165,6 +165,15 @@ class AssuranceForm(forms.Form):
         return data
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the audit returned?",
+        help_text="The lead auditor sees this on the audit. Say what needs correcting before sign-off.",
+        widget=forms.Textarea(attrs=TEXTAREA),
+        max_length=4000,
+    )
+
+
 class LearningForm(forms.Form):
     kind = forms.ChoiceField(choices=LearningKind.choices, widget=forms.Select(attrs=SELECT))
     theme = forms.ChoiceField(choices=LearningTheme.choices, widget=forms.Select(attrs=SELECT))

@@ -132,6 +132,12 @@ class Audit(models.Model):
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The last return for rework by an independent lead (earlier ones are in the history).
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,6 +165,16 @@ class Audit(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=AuditStatus.SIGNED_OFF) | (Q(signed_off_at__isnull=False) & ~Q(assurance_level="")),
                 name="audit_signed_off_has_time_and_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_off_by__isnull=True) | ~Q(signed_off_by=F("lead_auditor")),
+                name="audit_not_signed_off_by_its_lead",
+                violation_error_message="The lead auditor cannot sign off their own audit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_by__isnull=True) | ~Q(return_reason=""),
+                name="audit_return_has_reason",
+                violation_error_message="Say why the audit is returned for rework.",
             ),
             models.UniqueConstraint(
                 fields=["area", "month"],

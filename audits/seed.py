@@ -205,6 +205,7 @@ def _aware(day: date) -> datetime:
 def run(*, stdout: Any, users: dict[str, Any]) -> None:
     """Create this app's demo data (idempotent). ``users`` maps role → demo user."""
     lead = users["audit_lead"]
+    signer = users.get("audit_lead_2")  # sign-off is independent of the lead auditor
     owners = [users[r] for r in ("case_editor", "commitment_lead", "board_chair", "administrator") if r in users]
     opcc = users.get("opcc_scrutiny")
     today = timezone.localdate()
@@ -218,7 +219,7 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
                     continue
                 created += 1
                 rng = random.Random(f"{area}-{month:%Y-%m}")
-                _seed_audit(area, month, m_index, len(months), sets[area], lead, owners, opcc, rng, today)
+                _seed_audit(area, month, m_index, len(months), sets[area], lead, signer, owners, opcc, rng, today)
         # The current month: planned, ready for the demo journey.
         current = today.replace(day=1)
         if not Audit.objects.filter(kind=AuditKind.MONTHLY, area=AuditArea.RASSO, month=current).exists():
@@ -241,6 +242,7 @@ def _seed_audit(
     n_months: int,
     question_set: QuestionSet,
     lead: Any,
+    signer: Any,
     owners: list[Any],
     opcc: Any,
     rng: random.Random,
@@ -284,11 +286,12 @@ def _seed_audit(
     if is_latest:
         return
     services.audit_submit(audit=audit, actor=lead)
-    if m_index < n_months - 2:
-        services.audit_sign_off(audit=audit, actor=lead)
+    sign = signer is not None and m_index < n_months - 2
+    if sign:
+        services.audit_sign_off(audit=audit, actor=signer)
     Audit.objects.filter(pk=audit.pk).update(
         submitted_at=_aware(reviewed_on),
-        signed_off_at=_aware(reviewed_on + timedelta(days=3)) if m_index < n_months - 2 else None,
+        signed_off_at=_aware(reviewed_on + timedelta(days=3)) if sign else None,
     )
     for point in points:
         if point.kind != LearningKind.IMPROVEMENT:

@@ -123,7 +123,9 @@ def audit_rows(audits: Any) -> list[dict[str, Any]]:
 
 def audit_detail(*, user: Any, pk: int) -> Audit:
     _require_view(user)
-    return Audit.objects.select_related("lead_auditor", "question_set", "submitted_by", "signed_off_by").get(pk=pk)
+    return Audit.objects.select_related(
+        "lead_auditor", "question_set", "submitted_by", "signed_off_by", "returned_by"
+    ).get(pk=pk)
 
 
 def review_list(*, user: Any, audit_id: int) -> QuerySet[CaseReview]:

@@ -440,13 +440,20 @@ def audit_reopen(*, audit: Audit, actor: Any) -> Audit:
     return audit
 
 
+def _require_independent(audit: Audit, actor: Any) -> None:
+    require_capability(actor, Cap.AUDITS_MANAGE)
+    if audit.lead_auditor_id == actor.pk:
+        raise PermissionDenied("You led this audit: another audit lead must sign it off or return it.")
+    if not rules.can_sign_off(actor, audit):
+        raise PermissionDenied("You submitted this audit: another audit lead must sign it off or return it.")
+
+
 @transaction.atomic
 def audit_sign_off(*, audit: Audit, actor: Any) -> Audit:
-    """An audit lead signs off a submitted audit: its assurance level is fixed and the audit is locked."""
-    require_capability(actor, Cap.AUDITS_MANAGE)
+    """An audit lead independent of the audit signs off a submitted audit: its assurance level is
+    fixed and the audit is locked. The lead auditor (or whoever submitted it) is refused."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
-    if not rules.can_sign_off(actor, audit):
-        raise PermissionDenied("Only an audit lead may sign off an audit.")
+    _require_independent(audit, actor)
     if audit.status != AuditStatus.SUBMITTED:
         raise ApplicationError("Only a submitted audit can be signed off.")
     level = effective_assurance(audit, audit_compliance(audit_id=audit.pk)["compliance_rate"])
@@ -455,6 +462,23 @@ def audit_sign_off(*, audit: Audit, actor: Any) -> Audit:
     audit.assurance_level = level
     audit.status = AuditStatus.SIGNED_OFF
     audit.signed_off_at, audit.signed_off_by = timezone.now(), actor
+    _save(audit, actor=actor)
+    return audit
+
+
+@transaction.atomic
+def audit_return_for_rework(*, audit: Audit, actor: Any, reason: str) -> Audit:
+    """An independent audit lead sends a submitted audit back to its lead auditor, saying why.
+    The audit is in progress again; the reason stays on it (and every earlier one in its history)."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    _require_independent(audit, actor)
+    if audit.status != AuditStatus.SUBMITTED:
+        raise ApplicationError("Only a submitted audit can be returned for rework.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Say why the audit is returned for rework.", {"reason": ["Enter a reason."]})
+    audit.status = AuditStatus.IN_PROGRESS
+    audit.returned_at, audit.returned_by, audit.return_reason = timezone.now(), actor, reason
     _save(audit, actor=actor)
     return audit
 

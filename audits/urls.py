@@ -28,5 +28,6 @@ urlpatterns = [
     path("<int:pk>/submit/", views.audit_submit, name="audit_submit"),
     path("<int:pk>/reopen/", views.audit_reopen, name="audit_reopen"),
     path("<int:pk>/sign-off/", views.audit_sign_off, name="audit_sign_off"),
+    path("<int:pk>/return/", views.audit_return, name="audit_return"),
     path("<int:pk>/report/", views.audit_report, name="audit_report"),
 ]

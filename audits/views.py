@@ -38,6 +38,7 @@ from .forms import (
     OverviewForm,
     ProgressForm,
     QuestionSetEditForm,
+    ReturnForm,
     ReviewForm,
     SampleDrawForm,
     SamplePickForm,
@@ -366,10 +367,59 @@ def audit_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.audit_reopen, "Audit reopened.")
 
 
-@require_POST
+def _independent_audit(request: HttpRequest, pk: int) -> Audit:
+    """A submitted audit the user may decide on: refused (403) to its lead auditor and its submitter."""
+    audit = _get(selectors.audit_detail, user=request.user, pk=pk)
+    if not rules.can_sign_off(request.user, audit):
+        raise PermissionDenied("You led or submitted this audit: another audit lead must sign it off.")
+    return audit
+
+
 @capability_required(Cap.AUDITS_MANAGE)
 def audit_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(request, pk, services.audit_sign_off, "Audit signed off and locked.")
+    """A confirmation page that says sign-off locks the audit; the POST signs it off."""
+    audit = _independent_audit(request, pk)
+    if request.method == "POST":
+        try:
+            services.audit_sign_off(audit=audit, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Audit signed off and locked.")
+        return redirect("audits:audit_detail", pk=audit.pk)
+    if audit.status != AuditStatus.SUBMITTED:
+        messages.error(request, "Only a submitted audit can be signed off.")
+        return redirect("audits:audit_detail", pk=audit.pk)
+    compliance = selectors.audit_compliance(audit_id=audit.pk)
+    return render(
+        request,
+        "audits/audit_sign_off.html",
+        {
+            "audit": audit,
+            "compliance": compliance,
+            "assurance": selectors.effective_assurance(audit, compliance["compliance_rate"]),
+            "assurance_labels": dict(AssuranceLevel.choices),
+            "reviews": audit.reviews.count(),
+        },
+    )
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def audit_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """An independent audit lead returns a submitted audit for rework, with a reason."""
+    audit = _independent_audit(request, pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.audit_return_for_rework(audit=audit, actor=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Audit returned to {audit.lead_auditor} for rework.")
+            return redirect("audits:audit_detail", pk=audit.pk)
+    return render(
+        request, "audits/audit_form.html", {"form": form, "title": "Return the audit for rework", "audit": audit}
+    )
 
 
 # --- Learning and actions --------------------------------------------------------------------------------

@@ -58,6 +58,14 @@ def _submitted(make_user: Any) -> Any:
     return _audit(make_user, status="submitted")
 
 
+def _submitted_by_another_lead(make_user: Any) -> Any:
+    """A submitted audit led by someone else, so that an audit lead requesting it is independent."""
+    from tests.audits.factories import AuditFactory
+
+    other = make_user(Role.AUDIT_LEAD)
+    return AuditFactory(lead_auditor=other, submitted_by=other, status="submitted")
+
+
 ENTRIES = [
     # Pages
     Entry("audits:audit_list", "/audits/", ALL_ROLES, ok_status=(200, 302)),  # overview-only roles are redirected
@@ -102,11 +110,21 @@ ENTRIES = [
     Entry(
         "audits:audit_reopen", lambda mu: f"/audits/{_submitted(mu).pk}/reopen/", LEAD, method="post", ok_status=(302,)
     ),
+    Entry("audits:audit_sign_off", lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/sign-off/", LEAD),
     Entry(
         "audits:audit_sign_off",
-        lambda mu: f"/audits/{_submitted(mu).pk}/sign-off/",
+        lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/sign-off/",
         LEAD,
         method="post",
+        ok_status=(302,),
+    ),
+    Entry("audits:audit_return", lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/return/", LEAD),
+    Entry(
+        "audits:audit_return",
+        lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/return/",
+        LEAD,
+        method="post",
+        data={"reason": "Case 2 needs a comment."},
         ok_status=(302,),
     ),
 ]
@@ -139,10 +157,17 @@ API_ENTRIES = [
     Entry("audit-submit", lambda mu: f"/api/v1/audits/{_audit(mu).pk}/submit/", LEAD, method="post", ok_status=(400,)),
     Entry(
         "audit-sign-off",
-        lambda mu: f"/api/v1/audits/{_submitted(mu).pk}/sign-off/",
+        lambda mu: f"/api/v1/audits/{_submitted_by_another_lead(mu).pk}/sign-off/",
         LEAD,
         method="post",
         ok_status=(400,),
+    ),
+    Entry(
+        "audit-return-for-rework",
+        lambda mu: f"/api/v1/audits/{_submitted_by_another_lead(mu).pk}/return/",
+        LEAD,
+        method="post",
+        ok_status=(415,),
     ),
     Entry("audit-overview", "/api/v1/audit-overview/?from=2025-04&to=2026-03", ALL_ROLES),
     Entry("casereview-list", "/api/v1/case-reviews/", VIEW),
@@ -244,6 +269,15 @@ API_WRITES = [
         JSON,
     ),
     Entry("casereview-answers", _answers, LEAD, "post", ok_status=(200,), content_type=JSON),
+    Entry(
+        "audit-return-for-rework",
+        lambda mu: f"/api/v1/audits/{_submitted_by_another_lead(mu).pk}/return/",
+        LEAD,
+        "post",
+        {"reason": "Case 2 needs a comment."},
+        (200,),
+        JSON,
+    ),
     Entry("learningpoint-list", "/api/v1/learning-points/", LEAD, "post", _learning_new, (201,), JSON),
     Entry("action-list", "/api/v1/actions/", LEAD, "post", _action_new, (201,), JSON),
     Entry(
