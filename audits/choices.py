@@ -61,6 +61,21 @@ class AnswerValue(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
+class AnswerScale(models.TextChoices):
+    """Which grades a question accepts (not applicable is allowed or not separately)."""
+
+    GRADED = "graded", "Compliant, partially compliant or not compliant"
+    YES_NO = "yes_no", "Compliant or not compliant"
+
+
+SCALE_VALUES: dict[str, tuple[str, ...]] = {
+    AnswerScale.GRADED: (AnswerValue.COMPLIANT, AnswerValue.PARTIAL, AnswerValue.NON_COMPLIANT),
+    AnswerScale.YES_NO: (AnswerValue.COMPLIANT, AnswerValue.NON_COMPLIANT),
+}
+
+MAX_QUESTION_WEIGHT = 5
+
+
 class AssuranceLevel(models.TextChoices):
     SUBSTANTIAL = "substantial", "Substantial"
     REASONABLE = "reasonable", "Reasonable"

@@ -6,13 +6,16 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import slugify
 
 from oversight.forms import MonthField
 from oversight.models import User
 
 from . import rules
 from .choices import (
+    MAX_QUESTION_WEIGHT,
     ActionStatus,
+    AnswerScale,
     AnswerValue,
     AssuranceLevel,
     AuditArea,
@@ -117,6 +120,15 @@ class SamplePickForm(forms.Form):
         return refs
 
 
+# The keyboard key that gives each answer on the review page (the same key whatever the question's scale).
+ANSWER_KEYS = {
+    AnswerValue.COMPLIANT: "1",
+    AnswerValue.PARTIAL: "2",
+    AnswerValue.NON_COMPLIANT: "3",
+    AnswerValue.NOT_APPLICABLE: "4",
+}
+
+
 class ReviewForm(forms.Form):
     """One radio group and one comment per question (fields ``q<id>`` and ``c<id>``)."""
 
@@ -127,7 +139,7 @@ class ReviewForm(forms.Form):
             existing = answers.get(question.pk)
             self.fields[f"q{question.pk}"] = forms.ChoiceField(
                 label=f"{question.order}. {question.text}",
-                choices=AnswerValue.choices,
+                choices=[(value, AnswerValue(value).label) for value in question.allowed_values],
                 required=True,
                 initial=existing.value if existing else None,
                 error_messages={"required": "Choose an answer."},
@@ -140,7 +152,16 @@ class ReviewForm(forms.Form):
             )
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"question": q, "value": self[f"q{q.pk}"], "comment": self[f"c{q.pk}"]} for q in self.questions]
+        """Per question: its fields and its answers with the keyboard key of each (1 compliant … 4 N/A)."""
+        return [
+            {
+                "question": q,
+                "value": self[f"q{q.pk}"],
+                "comment": self[f"c{q.pk}"],
+                "choices": [(v, AnswerValue(v).label, ANSWER_KEYS[v]) for v in q.allowed_values],
+            }
+            for q in self.questions
+        ]
 
     def answers(self) -> dict[int, tuple[str, str]]:
         return {q.pk: (self.cleaned_data[f"q{q.pk}"], self.cleaned_data[f"c{q.pk}"]) for q in self.questions}
@@ -232,20 +253,80 @@ class VerifyForm(forms.Form):
     decision = forms.ChoiceField(choices=[("verify", "Verify"), ("return", "Send back to the owner")])
 
 
-class QuestionSetEditForm(forms.Form):
+class QuestionSetForm(forms.Form):
+    """A new question set, or a draft's details."""
+
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=INPUT))
-    questions = forms.CharField(
-        help_text="One question per line, in order.", widget=forms.Textarea(attrs={**TEXTAREA, "rows": 12})
+    area = forms.ChoiceField(
+        choices=[("", "No area (thematic or QATT)"), *AuditArea.choices],
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        help_text="The PPU portfolio whose audits ask these questions.",
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs=TEXTAREA), max_length=4000)
+    code = forms.SlugField(
+        max_length=60,
+        required=False,
+        label="Code (optional)",
+        help_text="Lower-case letters, numbers and hyphens, shared by every version. Made from the title if empty.",
+        widget=forms.TextInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-20"}),
     )
 
-    def clean_questions(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
-        if not lines:
-            raise forms.ValidationError("Enter at least one question.")
-        too_long = [i for i, line in enumerate(lines, start=1) if len(line) > 300]
-        if too_long:
-            raise forms.ValidationError(f"Question {too_long[0]} is longer than 300 characters.")
-        return lines
+    def __init__(self, *args: Any, with_code: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "code" in self.fields and not data.get("code") and data.get("title"):
+            data["code"] = slugify(data["title"])[:60] or "question-set"
+        return data
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Question", max_length=300, widget=forms.TextInput(attrs=INPUT))
+    guidance = forms.CharField(
+        label="Guidance for the auditor (optional)",
+        required=False,
+        max_length=4000,
+        help_text="What to look for in the case file.",
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    standard = forms.CharField(
+        label="Standard or policy it tests (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example: Victims' Code right 6; Operation Soteria pillar 1; APP investigation.",
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    answer_scale = forms.ChoiceField(
+        label="Answer scale", choices=AnswerScale.choices, initial=AnswerScale.GRADED, widget=forms.Select(attrs=SELECT)
+    )
+    allow_not_applicable = forms.TypedChoiceField(
+        label="May the auditor answer 'not applicable'?",
+        choices=[("yes", "Yes"), ("no", "No: every case must be graded")],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        widget=forms.Select(attrs=SELECT),
+    )
+    weight = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_QUESTION_WEIGHT,
+        initial=1,
+        help_text=f"1 to {MAX_QUESTION_WEIGHT}. A weight of 2 counts the question twice in the weighted score.",
+        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-2"}),
+    )
+
+
+class QuestionSetCopyForm(QuestionSetForm):
+    """A new set made from a version's questions: its title, area and code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["description"]
+        self.fields["title"].label = "Title of the new set"
 
 
 class OverviewForm(forms.Form):

@@ -8,6 +8,7 @@ by any user and verified by an audit lead who is not the owner.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -21,7 +22,10 @@ from cases.models import Investigation
 
 from .choices import (
     ACTION_OPEN_STATUSES,
+    MAX_QUESTION_WEIGHT,
+    SCALE_VALUES,
     ActionStatus,
+    AnswerScale,
     AnswerValue,
     AssuranceLevel,
     AuditArea,
@@ -67,24 +71,61 @@ class QuestionSet(models.Model):
         return self.published_at is not None
 
 
+def new_question_key() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class QuestionQuerySet(models.QuerySet):
+    def asked(self) -> QuestionQuerySet:
+        """The questions an audit asks: not retired, in order."""
+        return self.filter(is_retired=False).order_by("order")
+
+
 class Question(models.Model):
-    """One question of a question set, in display order."""
+    """One question of a question set, in display order.
+
+    ``key`` is shared by the same question in every version of its set (a new version copies
+    it), so compliance per question can be followed across versions. A retired question stays
+    in the version for the record but is not asked; retired questions sort after the asked ones.
+    """
 
     question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="questions")
+    key = models.CharField(max_length=12, default=new_question_key, help_text="Same in every version of the set.")
     order = models.PositiveIntegerField()
     text = models.CharField(max_length=300)
     guidance = models.TextField(blank=True, help_text="What the auditor looks for in the case file.")
+    answer_scale = models.CharField(max_length=8, choices=AnswerScale.choices, default=AnswerScale.GRADED)
+    allow_not_applicable = models.BooleanField(default=True)
+    weight = models.PositiveSmallIntegerField(
+        default=1, help_text=f"1 to {MAX_QUESTION_WEIGHT}: how much the question counts in the weighted score."
+    )
+    standard = models.CharField(
+        max_length=200, blank=True, help_text="The standard or policy it tests, e.g. Victims' Code right 6."
+    )
+    is_retired = models.BooleanField(default=False)
 
     history = HistoricalRecords()
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["question_set", "order"]
         constraints = [
             models.UniqueConstraint(fields=["question_set", "order"], name="question_unique_order"),
+            models.UniqueConstraint(fields=["question_set", "key"], name="question_unique_key_per_set"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=MAX_QUESTION_WEIGHT), name="question_weight_range"
+            ),
+            models.CheckConstraint(condition=Q(answer_scale__in=AnswerScale.values), name="question_scale_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.text}"
+
+    @property
+    def allowed_values(self) -> tuple[str, ...]:
+        """The answers this question accepts, in the order the keyboard keys 1-4 follow."""
+        values = SCALE_VALUES[self.answer_scale]
+        return (*values, AnswerValue.NOT_APPLICABLE) if self.allow_not_applicable else values
 
 
 class AuditQuerySet(models.QuerySet):

@@ -35,7 +35,7 @@ from .choices import (
     LearningKind,
     LearningTheme,
 )
-from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question
+from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
 
 REPORTED_STATUSES = (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF)
 THEMATIC_KEY = "thematic"
@@ -161,6 +161,8 @@ def compliance_by_question(*, audit_id: int) -> list[dict[str, Any]]:
     in_audit = Q(answers__review__audit_id=audit_id)
     rows = (
         Question.objects.filter(question_set__audits__pk=audit_id)
+        .filter(Q(is_retired=False) | in_audit)
+        .distinct()
         .annotate(**{key: Count("answers", filter=in_audit & Q(answers__value=key)) for key in ANSWER_KEYS})
         .order_by("order")
         .values("pk", "order", "text", *ANSWER_KEYS)
@@ -187,6 +189,29 @@ def compliance_by_review(*, user: Any, audit_id: int) -> list[dict[str, Any]]:
 def learning_list(*, user: Any, audit_id: int) -> QuerySet[LearningPoint]:
     _require_view(user)
     return LearningPoint.objects.filter(audit_id=audit_id).select_related("review", "created_by").order_by("kind", "pk")
+
+
+# --- Question sets ---------------------------------------------------------------------------------
+
+
+def question_set_list(*, user: Any) -> QuerySet[QuestionSet]:
+    """Every version with its asked-question and audit counts (one query), by code then newest version."""
+    _require_view(user)
+    return QuestionSet.objects.annotate(
+        n_questions=Count("questions", filter=Q(questions__is_retired=False), distinct=True),
+        n_audits=Count("audits", distinct=True),
+    ).order_by("code", "-version")
+
+
+def question_set_detail(*, user: Any, pk: int) -> QuestionSet:
+    _require_view(user)
+    return QuestionSet.objects.select_related("published_by", "created_by").get(pk=pk)
+
+
+def question_set_versions(*, user: Any, code: str) -> QuerySet[QuestionSet]:
+    """Every version of a set, newest first, with how many audits used each."""
+    _require_view(user)
+    return QuestionSet.objects.filter(code=code).annotate(n_audits=Count("audits")).order_by("-version")
 
 
 # --- Actions ---------------------------------------------------------------------------------------

@@ -60,6 +60,30 @@ def _require_editable(audit: Audit) -> None:
 
 # --- Question sets -----------------------------------------------------------------------------
 
+QuestionSpec = str | tuple[str, str] | Mapping[str, Any]
+QUESTION_FIELDS = ("text", "guidance", "answer_scale", "allow_not_applicable", "weight", "standard")
+FROZEN = "A published version is frozen: make a new version to change it."
+
+
+def _question_fields(item: QuestionSpec) -> dict[str, Any]:
+    """A question given as its text, (text, guidance) or a mapping of ``QUESTION_FIELDS``."""
+    if isinstance(item, str):
+        return {"text": item}
+    if isinstance(item, tuple):
+        return {"text": item[0], "guidance": item[1]}
+    unknown = set(item) - set(QUESTION_FIELDS) - {"key"}
+    if unknown:
+        raise ApplicationError(f"Unknown question fields: {', '.join(sorted(unknown))}.")
+    return dict(item)
+
+
+def _draft_for_update(question_set: QuestionSet, actor: Any) -> QuestionSet:
+    require_capability(actor, Cap.AUDITS_MANAGE)
+    question_set = QuestionSet.objects.select_for_update().get(pk=question_set.pk)
+    if question_set.is_published:
+        raise ApplicationError(FROZEN)
+    return question_set
+
 
 @transaction.atomic
 def question_set_create(
@@ -69,26 +93,34 @@ def question_set_create(
     title: str,
     area: str = "",
     description: str = "",
-    questions: Iterable[str | tuple[str, str]] = (),
+    questions: Iterable[QuestionSpec] = (),
 ) -> QuestionSet:
     """Create version 1 of a question set as a draft, with its questions in the order given."""
     require_capability(actor, Cap.AUDITS_MANAGE)
     if QuestionSet.objects.filter(code=code).exists():
-        raise ApplicationError(f"A question set with the code '{code}' exists: make a new version of it instead.")
-    qs = QuestionSet(code=code, title=title, area=area, description=description, version=1, created_by=actor)
+        raise ApplicationError(
+            f"A question set with the code '{code}' exists: make a new version of it instead.",
+            {"code": ["This code is taken."]},
+        )
+    qs = QuestionSet(
+        code=code, title=(title or "").strip(), area=area, description=description, version=1, created_by=actor
+    )
     _save(qs, actor=actor)
     _replace_questions(qs, questions, actor=actor)
     return qs
 
 
-def _replace_questions(question_set: QuestionSet, questions: Iterable[str | tuple[str, str]], *, actor: Any) -> None:
+def _replace_questions(question_set: QuestionSet, questions: Iterable[QuestionSpec], *, actor: Any) -> None:
     rows = []
     for order, item in enumerate(questions, start=1):
-        text, guidance = (item, "") if isinstance(item, str) else item
-        text = (text or "").strip()
-        if not text:
+        fields = _question_fields(item)
+        fields["text"] = (fields.get("text") or "").strip()
+        if not fields["text"]:
             raise ApplicationError(f"Question {order} has no text.", {"questions": [f"Question {order} is empty."]})
-        rows.append(Question(question_set=question_set, order=order, text=text[:300], guidance=guidance or ""))
+        fields["text"] = fields["text"][:300]
+        question = Question(question_set=question_set, order=order, **fields)
+        clean_or_raise(question, exclude=["order", "key"])
+        rows.append(question)
     for question in question_set.questions.all():  # one by one, so each deletion records its actor
         delete_with_actor(question, actor=actor)
     if rows:
@@ -97,18 +129,108 @@ def _replace_questions(question_set: QuestionSet, questions: Iterable[str | tupl
 
 @transaction.atomic
 def question_set_update_questions(
-    *, question_set: QuestionSet, actor: Any, questions: Iterable[str | tuple[str, str]], title: str | None = None
+    *, question_set: QuestionSet, actor: Any, questions: Iterable[QuestionSpec], title: str | None = None
 ) -> QuestionSet:
     """Replace the questions of a draft version. A published version is frozen."""
-    require_capability(actor, Cap.AUDITS_MANAGE)
-    question_set = QuestionSet.objects.select_for_update().get(pk=question_set.pk)
-    if question_set.is_published:
-        raise ApplicationError("A published question set is frozen: make a new version to change it.")
+    question_set = _draft_for_update(question_set, actor)
     if title is not None:
         question_set.title = title
         _save(question_set, actor=actor)
     _replace_questions(question_set, questions, actor=actor)
     return question_set
+
+
+@transaction.atomic
+def question_set_update_details(
+    *, question_set: QuestionSet, actor: Any, title: str, area: str, description: str
+) -> QuestionSet:
+    """Change the title, area and description of a draft version."""
+    question_set = _draft_for_update(question_set, actor)
+    question_set.title, question_set.area, question_set.description = (title or "").strip(), area, description
+    _save(question_set, actor=actor)
+    return question_set
+
+
+def _locked_question(question: Question, actor: Any) -> tuple[QuestionSet, Question]:
+    question_set = _draft_for_update(question.question_set, actor)
+    return question_set, Question.objects.select_for_update().get(pk=question.pk)
+
+
+@transaction.atomic
+def question_add(*, question_set: QuestionSet, actor: Any, text: str, **fields: Any) -> Question:
+    """Add a question to a draft, after the questions already asked (retired ones stay last)."""
+    question_set = _draft_for_update(question_set, actor)
+    fields = _question_fields({"text": text, **fields})
+    asked = list(question_set.questions.asked())
+    question = Question(question_set=question_set, order=len(asked) + 1, **fields)
+    question.text = (question.text or "").strip()
+    clean_or_raise(question, exclude=["order"])
+    # Make room: retired questions move one place down (highest first, so orders never clash).
+    for retired in question_set.questions.filter(is_retired=True).order_by("-order"):
+        retired.order += 1
+        save_with_actor(retired, actor=actor, update_fields=["order"])
+    save_with_actor(question, actor=actor)
+    return question
+
+
+@transaction.atomic
+def question_edit(*, question: Question, actor: Any, **fields: Any) -> Question:
+    """Change a draft's question (text, guidance, answer scale, weight, N/A allowed, standard)."""
+    _question_set, question = _locked_question(question, actor)
+    for name, value in _question_fields(fields).items():
+        if name == "key":
+            raise ApplicationError("A question's key cannot change.")
+        setattr(question, name, value.strip() if isinstance(value, str) else value)
+    _save(question, actor=actor)
+    return question
+
+
+def _reorder(question_set: QuestionSet, ordered: list[Question], *, actor: Any) -> None:
+    """Give ``ordered`` the positions 1..n, in two passes so the unique (set, order) never clashes."""
+    changed = [q for index, q in enumerate(ordered, start=1) if q.order != index]
+    if not changed:
+        return
+    for question in changed:
+        question.order += 100_000
+    Question.objects.bulk_update(changed, ["order"])
+    for question in changed:
+        question.order = ordered.index(question) + 1
+    bulk_update_with_history(changed, Question, ["order"], default_user=actor)
+
+
+@transaction.atomic
+def question_move(*, question: Question, actor: Any, direction: str) -> Question:
+    """Move an asked question of a draft one place ``up`` or ``down`` among the asked questions."""
+    question_set, question = _locked_question(question, actor)
+    if direction not in ("up", "down"):
+        raise ApplicationError("Move a question up or down.")
+    if question.is_retired:
+        raise ApplicationError("A retired question is not asked: restore it before moving it.")
+    asked = list(question_set.questions.asked())
+    index = next(i for i, q in enumerate(asked) if q.pk == question.pk)
+    swap = index - 1 if direction == "up" else index + 1
+    if not 0 <= swap < len(asked):
+        raise ApplicationError(f"Question {question.order} is already the {'first' if swap < 0 else 'last'}.")
+    asked[index], asked[swap] = asked[swap], asked[index]
+    retired = list(question_set.questions.filter(is_retired=True).order_by("order"))
+    _reorder(question_set, asked + retired, actor=actor)
+    question.refresh_from_db()
+    return question
+
+
+@transaction.atomic
+def question_retire(*, question: Question, actor: Any, retired: bool = True) -> Question:
+    """Retire a draft's question (kept for the record, no longer asked) or restore it to the end."""
+    question_set, question = _locked_question(question, actor)
+    if question.is_retired == retired:
+        raise ApplicationError("This question is already retired." if retired else "This question is asked.")
+    question.is_retired = retired
+    save_with_actor(question, actor=actor, update_fields=["is_retired"])
+    asked = [q for q in question_set.questions.asked() if q.pk != question.pk]
+    others = [q for q in question_set.questions.filter(is_retired=True).order_by("order") if q.pk != question.pk]
+    _reorder(question_set, [*asked, question, *others], actor=actor)
+    question.refresh_from_db()
+    return question
 
 
 @transaction.atomic
@@ -118,7 +240,7 @@ def question_set_publish(*, question_set: QuestionSet, actor: Any) -> QuestionSe
     question_set = QuestionSet.objects.select_for_update().get(pk=question_set.pk)
     if question_set.is_published:
         raise ApplicationError("This version is already published.")
-    if not question_set.questions.exists():
+    if not question_set.questions.asked().exists():
         raise ApplicationError("Add at least one question before publishing.")
     question_set.published_at = timezone.now()
     question_set.published_by = actor
@@ -126,9 +248,17 @@ def question_set_publish(*, question_set: QuestionSet, actor: Any) -> QuestionSe
     return question_set
 
 
+def _copied_questions(question_set: QuestionSet, *, keep_keys: bool) -> list[dict[str, Any]]:
+    """The asked questions of a version as specs for a copy (retired ones are left behind)."""
+    return [
+        {name: getattr(q, name) for name in (*QUESTION_FIELDS, *(("key",) if keep_keys else ()))}
+        for q in question_set.questions.asked()
+    ]
+
+
 @transaction.atomic
 def question_set_new_version(*, question_set: QuestionSet, actor: Any) -> QuestionSet:
-    """A draft copy (next version number) of a question set, to edit and publish."""
+    """A draft copy (next version number) of a question set, to edit and publish. Questions keep their keys."""
     require_capability(actor, Cap.AUDITS_MANAGE)
     latest = QuestionSet.objects.filter(code=question_set.code).aggregate(v=Max("version"))["v"] or 0
     draft = QuestionSet.objects.filter(code=question_set.code, published_at__isnull=True).first()
@@ -143,8 +273,24 @@ def question_set_new_version(*, question_set: QuestionSet, actor: Any) -> Questi
         created_by=actor,
     )
     _save(copy, actor=actor)
-    _replace_questions(copy, [(q.text, q.guidance) for q in question_set.questions.order_by("order")], actor=actor)
+    _replace_questions(copy, _copied_questions(question_set, keep_keys=True), actor=actor)
     return copy
+
+
+@transaction.atomic
+def question_set_copy(
+    *, question_set: QuestionSet, actor: Any, code: str, title: str, area: str = "", description: str = ""
+) -> QuestionSet:
+    """Copy a version's questions into a new set (version 1, draft) under another code, e.g. a thematic
+    audit built from a monthly set. The copy's questions are new questions (new keys)."""
+    return question_set_create(
+        actor=actor,
+        code=code,
+        title=title,
+        area=area,
+        description=description or question_set.description,
+        questions=_copied_questions(question_set, keep_keys=False),
+    )
 
 
 # --- Audits ------------------------------------------------------------------------------------
@@ -342,13 +488,16 @@ def review_record_answers(*, review: CaseReview, actor: Any, answers: Mapping[in
     audit = Audit.objects.select_for_update().get(pk=review.audit_id)
     _require_manager(audit, actor)
     _require_editable(audit)
-    questions = {q.pk: q for q in audit.question_set.questions.all()}
+    questions = {q.pk: q for q in audit.question_set.questions.asked()}
     errors: dict[str, list[str]] = {}
     for question_id, (value, _comment) in answers.items():
         if question_id not in questions:
             errors.setdefault("answers", []).append(f"Question {question_id} is not in this audit's question set.")
         elif value not in AnswerValue.values:
             errors[f"q{question_id}"] = [f"Question {questions[question_id].order}: choose an answer."]
+        elif value not in questions[question_id].allowed_values:
+            order, label = questions[question_id].order, AnswerValue(value).label
+            errors[f"q{question_id}"] = [f"Question {order}: '{label}' is not an answer to this question."]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], errors)
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -27,7 +26,7 @@ from oversight.periods import month_of, months_later
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
 from . import rules, selectors, services
-from .choices import AnswerValue, AssuranceLevel, AuditArea, AuditStatus, strands_for_area
+from .choices import AssuranceLevel, AuditArea, AuditStatus, strands_for_area
 from .filters import ActionFilter, AuditFilter
 from .forms import (
     ActionForm,
@@ -37,14 +36,16 @@ from .forms import (
     LearningForm,
     OverviewForm,
     ProgressForm,
-    QuestionSetEditForm,
+    QuestionForm,
+    QuestionSetCopyForm,
+    QuestionSetForm,
     ReturnForm,
     ReviewForm,
     SampleDrawForm,
     SamplePickForm,
     VerifyForm,
 )
-from .models import Action, Audit, CaseReview, LearningPoint, QuestionSet
+from .models import Action, Audit, CaseReview, LearningPoint, Question, QuestionSet
 
 PAGE_SIZE = 25
 
@@ -52,7 +53,13 @@ PAGE_SIZE = 25
 def _get(fn: Any, **kwargs: Any) -> Any:
     try:
         return fn(**kwargs)
-    except (Audit.DoesNotExist, CaseReview.DoesNotExist, Action.DoesNotExist, QuestionSet.DoesNotExist) as exc:
+    except (
+        Audit.DoesNotExist,
+        CaseReview.DoesNotExist,
+        Action.DoesNotExist,
+        QuestionSet.DoesNotExist,
+        Question.DoesNotExist,
+    ) as exc:
         raise Http404("Not found.") from exc
 
 
@@ -161,6 +168,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assurance": selectors.effective_assurance(audit, compliance["compliance_rate"]),
             "reviews": reviews,
             "reviewed": sum(1 for r in reviews if r["review"].reviewed_at),
+            "n_questions": audit.question_set.questions.asked().count(),
             "learning": selectors.learning_list(user=request.user, audit_id=audit.pk),
             "actions": selectors.action_list(user=request.user, today=today, audit_id=audit.pk),
             "can_manage": rules.can_manage_audit(request.user, audit),
@@ -262,7 +270,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case against the whole question set, on one page. The lead auditor answers; others read."""
     review = _get(selectors.review_detail, user=request.user, pk=pk)
     audit = review.audit
-    questions = list(audit.question_set.questions.order_by("order"))
+    questions = list(audit.question_set.questions.asked())
     answers = {a.question_id: a for a in review.answers.all()}
     can_answer = rules.can_manage_audit(request.user, audit) and audit.is_editable
     if request.method == "POST" and not can_answer:
@@ -296,7 +304,6 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "can_answer": can_answer,
             "show_refs": can_see_case_references(request.user),
-            "answer_choices": AnswerValue.choices,
             "previous_pk": siblings[index - 1] if index > 0 else None,
             "next_pk": siblings[index + 1] if index + 1 < len(siblings) else None,
             "count": len(siblings),
@@ -802,9 +809,7 @@ def _overview_chart(trend: list[dict[str, Any]], *, start: date, month_end: date
 
 @capability_required(Cap.AUDITS_VIEW)
 def question_set_list(request: HttpRequest) -> HttpResponse:
-    sets = QuestionSet.objects.annotate(
-        n_questions=Count("questions", distinct=True), n_audits=Count("audits", distinct=True)
-    ).order_by("code", "-version")
+    sets = selectors.question_set_list(user=request.user)
     return render(
         request,
         "audits/question_set_list.html",
@@ -812,38 +817,200 @@ def question_set_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@capability_required(Cap.AUDITS_MANAGE)
+def question_set_create(request: HttpRequest) -> HttpResponse:
+    """Start a question set for an area (or a theme): version 1, a draft to add questions to."""
+    form = QuestionSetForm(request.POST or None, initial={"area": request.GET.get("area", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            question_set = services.question_set_create(
+                actor=request.user,
+                code=data["code"],
+                title=data["title"],
+                area=data["area"],
+                description=data["description"],
+            )
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{question_set.title} created as a draft. Add its questions.")
+            return redirect("audits:question_set_detail", pk=question_set.pk)
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Create a question set", "back": reverse("audits:question_set_list")},
+    )
+
+
 @capability_required(Cap.AUDITS_VIEW)
 def question_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A version's questions. A draft can be edited by an audit lead and published; a published one is frozen."""
-    question_set = _get(QuestionSet.objects.get, pk=pk)
+    """A version's questions. On a draft an audit lead adds, edits, reorders and retires questions and
+    publishes the version; a published version is frozen (new version or copy instead)."""
+    question_set = _get(selectors.question_set_detail, user=request.user, pk=pk)
     questions = list(question_set.questions.order_by("order"))
     can_manage = has_capability(request.user, Cap.AUDITS_MANAGE)
-    form = None
-    if can_manage and not question_set.is_published:
-        form = QuestionSetEditForm(
-            request.POST or None,
-            initial={"title": question_set.title, "questions": "\n".join(q.text for q in questions)},
-        )
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied("A published question set is frozen.")
-        if form.is_valid():
-            try:
-                services.question_set_update_questions(
-                    question_set=question_set,
-                    actor=request.user,
-                    questions=form.cleaned_data["questions"],
-                    title=form.cleaned_data["title"],
-                )
-            except ApplicationError as exc:
-                add_errors_to_form(form, exc)
-            else:
-                messages.success(request, "Draft saved.")
-                return redirect("audits:question_set_detail", pk=question_set.pk)
     return render(
         request,
         "audits/question_set_detail.html",
-        {"question_set": question_set, "questions": questions, "form": form, "can_manage": can_manage},
+        {
+            "question_set": question_set,
+            "questions": questions,
+            "asked": [q for q in questions if not q.is_retired],
+            "can_edit": can_manage and not question_set.is_published,
+            "can_manage": can_manage,
+            "versions": selectors.question_set_versions(user=request.user, code=question_set.code),
+        },
+    )
+
+
+def _draft(request: HttpRequest, pk: int) -> QuestionSet:
+    question_set = _get(selectors.question_set_detail, user=request.user, pk=pk)
+    if question_set.is_published:
+        raise PermissionDenied(services.FROZEN)
+    return question_set
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question_set = _draft(request, pk)
+    form = QuestionSetForm(
+        request.POST or None,
+        with_code=False,
+        initial={"title": question_set.title, "area": question_set.area, "description": question_set.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_set_update_details(question_set=question_set, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("audits:question_set_detail", pk=question_set.pk)
+    back = reverse("audits:question_set_detail", args=[question_set.pk])
+    return render(
+        request, "audits/question_set_form.html", {"form": form, "title": f"Change {question_set}", "back": back}
+    )
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    question_set = _draft(request, pk)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_add(question_set=question_set, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Question {question.order} added.")
+            if request.POST.get("another") == "1":
+                return redirect("audits:question_add", pk=question_set.pk)
+            return redirect("audits:question_set_detail", pk=question_set.pk)
+    back = reverse("audits:question_set_detail", args=[question_set.pk])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Add a question", "caption": str(question_set), "back": back, "another": True},
+    )
+
+
+def _draft_question(request: HttpRequest, pk: int) -> Question:
+    question = _get(Question.objects.select_related("question_set").get, pk=pk)
+    _draft(request, question.question_set_id)
+    return question
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _draft_question(request, pk)
+    form = QuestionForm(
+        request.POST or None,
+        initial={
+            "text": question.text,
+            "guidance": question.guidance,
+            "standard": question.standard,
+            "answer_scale": question.answer_scale,
+            "allow_not_applicable": "yes" if question.allow_not_applicable else "no",
+            "weight": question.weight,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_edit(question=question, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Question {question.order} saved.")
+            return redirect("audits:question_set_detail", pk=question.question_set_id)
+    back = reverse("audits:question_set_detail", args=[question.question_set_id])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {
+            "form": form,
+            "title": f"Change question {question.order}",
+            "caption": str(question.question_set),
+            "back": back,
+        },
+    )
+
+
+@require_POST
+@capability_required(Cap.AUDITS_MANAGE)
+def question_move(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _draft_question(request, pk)
+    try:
+        services.question_move(question=question, actor=request.user, direction=request.POST.get("direction", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("audits:question_set_detail", args=[question.question_set_id]) + f"#question-{pk}")
+
+
+@require_POST
+@capability_required(Cap.AUDITS_MANAGE)
+def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _draft_question(request, pk)
+    retire = request.POST.get("retire", "1") == "1"
+    try:
+        services.question_retire(question=question, actor=request.user, retired=retire)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Question retired: it is no longer asked." if retire else "Question restored.")
+    return redirect("audits:question_set_detail", pk=question.question_set_id)
+
+
+@capability_required(Cap.AUDITS_VIEW)
+def question_set_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questions as an auditor answers them (inputs disabled)."""
+    question_set = _get(selectors.question_set_detail, user=request.user, pk=pk)
+    questions = list(question_set.questions.asked())
+    form = ReviewForm(None, questions=questions, answers={})
+    return render(request, "audits/question_set_preview.html", {"question_set": question_set, "rows": form.rows()})
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def question_set_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a version's questions into a new draft set."""
+    source = _get(selectors.question_set_detail, user=request.user, pk=pk)
+    form = QuestionSetCopyForm(request.POST or None, initial={"title": f"{source.title} (copy)", "area": source.area})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            copy = services.question_set_copy(
+                question_set=source, actor=request.user, code=data["code"], title=data["title"], area=data["area"]
+            )
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{copy.title} created as a draft from {source}.")
+            return redirect("audits:question_set_detail", pk=copy.pk)
+    back = reverse("audits:question_set_detail", args=[source.pk])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Copy into a new question set", "caption": str(source), "back": back},
     )
 
 

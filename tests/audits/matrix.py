@@ -54,6 +54,10 @@ def _question_set(published: bool) -> Any:
     return QuestionSetFactory(published_at=timezone.now() if published else None)
 
 
+def _draft_question(make_user: Any = None) -> Any:
+    return _question_set(False).questions.first()
+
+
 def _submitted(make_user: Any) -> Any:
     return _audit(make_user, status="submitted")
 
@@ -87,6 +91,44 @@ ENTRIES = [
     Entry(
         "audits:question_set_publish",
         lambda mu: f"/audits/question-sets/{_question_set(False).pk}/publish/",
+        LEAD,
+        method="post",
+        ok_status=(302,),
+    ),
+    # The question-set builder (drafts change; published versions are read and copied).
+    Entry("audits:question_set_create", "/audits/question-sets/new/", LEAD),
+    Entry(
+        "audits:question_set_create",
+        "/audits/question-sets/new/",
+        LEAD,
+        method="post",
+        data={"title": "Stalking thematic"},
+        ok_status=(302,),
+    ),
+    Entry("audits:question_set_edit", lambda mu: f"/audits/question-sets/{_question_set(False).pk}/edit/", LEAD),
+    Entry("audits:question_set_preview", lambda mu: f"/audits/question-sets/{_question_set(True).pk}/preview/", VIEW),
+    Entry("audits:question_set_copy", lambda mu: f"/audits/question-sets/{_question_set(True).pk}/copy/", LEAD),
+    Entry("audits:question_add", lambda mu: f"/audits/question-sets/{_question_set(False).pk}/questions/new/", LEAD),
+    Entry(
+        "audits:question_add",
+        lambda mu: f"/audits/question-sets/{_question_set(False).pk}/questions/new/",
+        LEAD,
+        method="post",
+        data={"text": "VPS offered", "answer_scale": "graded", "allow_not_applicable": "yes", "weight": 1},
+        ok_status=(302,),
+    ),
+    Entry("audits:question_edit", lambda mu: f"/audits/question-sets/questions/{_draft_question().pk}/edit/", LEAD),
+    Entry(
+        "audits:question_move",
+        lambda mu: f"/audits/question-sets/questions/{_draft_question().pk}/move/",
+        LEAD,
+        method="post",
+        data={"direction": "down"},
+        ok_status=(302,),
+    ),
+    Entry(
+        "audits:question_retire",
+        lambda mu: f"/audits/question-sets/questions/{_draft_question().pk}/retire/",
         LEAD,
         method="post",
         ok_status=(302,),

@@ -335,12 +335,16 @@ def test_my_actions_appears_on_home_for_an_owner(client_for: Any, audited: dict[
 
 def test_question_sets_are_frozen_once_published_on_the_page(client_for: Any, lead: Any) -> None:
     qs = QuestionSetFactory()
+    question = qs.questions.get(order=1)
     client = client_for(user=lead)
-    assert client.post(f"/audits/question-sets/{qs.pk}/", {"title": "x", "questions": "A"}).status_code == 403
+    assert client.post(f"/audits/question-sets/{qs.pk}/questions/new/", {"text": "x"}).status_code == 403
+    assert client.post(f"/audits/question-sets/questions/{question.pk}/edit/", {"text": "x"}).status_code == 403
+    assert client.post(f"/audits/question-sets/questions/{question.pk}/retire/").status_code == 403
     response = client.post(f"/audits/question-sets/{qs.pk}/new-version/")
     draft = type(qs).objects.get(code=qs.code, version=2)
     assert response["Location"] == f"/audits/question-sets/{draft.pk}/"
-    client.post(f"/audits/question-sets/{draft.pk}/", {"title": "RASSO v2", "questions": "One\nTwo"})
-    assert list(draft.questions.values_list("text", flat=True)) == ["One", "Two"]
+    new = {"text": "Bail conditions reviewed", "answer_scale": "yes_no", "allow_not_applicable": "no", "weight": 2}
+    client.post(f"/audits/question-sets/{draft.pk}/questions/new/", new)
+    assert list(draft.questions.values_list("text", flat=True))[-1] == "Bail conditions reviewed"
     services.question_set_publish(question_set=draft, actor=lead)
     assert qs.questions.count() == 3
