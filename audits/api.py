@@ -26,7 +26,16 @@ from oversight.periods import parse_month
 from oversight.roles import Cap, can_see_case_references, capability_permission, require_capability
 
 from . import rules, selectors, services
-from .choices import ActionStatus, AnswerValue, AssuranceLevel, AuditArea, AuditKind, LearningKind, LearningTheme
+from .choices import (
+    ActionStatus,
+    AnswerValue,
+    AssuranceLevel,
+    AuditArea,
+    AuditKind,
+    FindingSeverity,
+    LearningKind,
+    LearningTheme,
+)
 from .filters import ActionFilter, AuditFilter, AuditIdFilter
 from .models import Action, Audit, CaseReview, LearningPoint, QuestionSet
 
@@ -141,6 +150,7 @@ class LearningOutput(serializers.Serializer):
     review = serializers.IntegerField(source="review_id", allow_null=True)
     kind = serializers.CharField()
     theme = serializers.CharField()
+    severity = serializers.CharField()
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
 
@@ -150,6 +160,9 @@ class LearningInput(serializers.Serializer):
     review = serializers.PrimaryKeyRelatedField(queryset=CaseReview.objects.all(), required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=LearningKind.choices)
     theme = serializers.ChoiceField(choices=LearningTheme.choices)
+    severity = serializers.ChoiceField(
+        choices=FindingSeverity.choices, required=False, default="", help_text="Required for an area for improvement."
+    )
     text = serializers.CharField(max_length=4000)
 
 

@@ -101,6 +101,35 @@ class LearningKind(models.TextChoices):
     IMPROVEMENT = "improvement", "Area for improvement"
 
 
+class FindingSeverity(models.TextChoices):
+    """How serious an area for improvement is (good practice has no severity)."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+SEVERITY_DEFINITIONS: dict[str, str] = {
+    FindingSeverity.LOW: (
+        "A minor departure from the standard, such as a late or incomplete record, with no effect on the victim, "
+        "the evidence or the outcome. Share with the team."
+    ),
+    FindingSeverity.MEDIUM: (
+        "The standard was not met in a way that could weaken the investigation or the victim's experience if it "
+        "is repeated. Put right within the next audit cycle."
+    ),
+    FindingSeverity.HIGH: (
+        "The standard was not met with a likely effect on safeguarding, evidence or the victim's entitlements. "
+        "Needs an action with an owner and a due date."
+    ),
+    FindingSeverity.CRITICAL: (
+        "A current risk of serious harm to a victim or the public, or of a miscarriage of justice. Escalate to the "
+        "PPU senior leadership team the same day."
+    ),
+}
+
+
 class LearningTheme(models.TextChoices):
     VICTIM_CARE = "victim_care", "Victim care and Victims' Code"
     INVESTIGATION_PLAN = "investigation_plan", "Investigation plan and suspect focus"

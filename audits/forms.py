@@ -14,12 +14,14 @@ from oversight.models import User
 from . import rules
 from .choices import (
     MAX_QUESTION_WEIGHT,
+    SEVERITY_DEFINITIONS,
     ActionStatus,
     AnswerScale,
     AnswerValue,
     AssuranceLevel,
     AuditArea,
     AuditKind,
+    FindingSeverity,
     LearningKind,
     LearningTheme,
 )
@@ -197,6 +199,12 @@ class ReturnForm(forms.Form):
 
 class LearningForm(forms.Form):
     kind = forms.ChoiceField(choices=LearningKind.choices, widget=forms.Select(attrs=SELECT))
+    severity = forms.ChoiceField(
+        label="Severity of the finding",
+        choices=FindingSeverity.choices,
+        required=False,
+        help_text="For an area for improvement. Leave it for good practice.",
+    )
     theme = forms.ChoiceField(choices=LearningTheme.choices, widget=forms.Select(attrs=SELECT))
     text = forms.CharField(label="What was found", widget=forms.Textarea(attrs=TEXTAREA), max_length=4000)
     review = forms.TypedChoiceField(
@@ -206,6 +214,23 @@ class LearningForm(forms.Form):
     def __init__(self, *args: Any, review_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["review"]).choices = [("", "Whole audit"), *review_choices]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("kind") == LearningKind.IMPROVEMENT and not data.get("severity"):
+            self.add_error("severity", "Choose the severity of the finding.")
+        if data.get("kind") == LearningKind.GOOD_PRACTICE:
+            data["severity"] = ""
+        return data
+
+    def severity_options(self) -> list[dict[str, Any]]:
+        """The severities with their definitions, for radios that show each definition as a hint."""
+        chosen = self["severity"].value()
+        return [
+            {"value": value, "label": label, "definition": SEVERITY_DEFINITIONS[value], "checked": chosen == value}
+            for value, label in FindingSeverity.choices
+        ]
 
 
 class ActionForm(forms.Form):

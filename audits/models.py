@@ -31,6 +31,7 @@ from .choices import (
     AuditArea,
     AuditKind,
     AuditStatus,
+    FindingSeverity,
     LearningKind,
     LearningTheme,
     SampleMethod,
@@ -324,6 +325,12 @@ class LearningPoint(models.Model):
     )
     kind = models.CharField(max_length=16, choices=LearningKind.choices)
     theme = models.CharField(max_length=32, choices=LearningTheme.choices)
+    severity = models.CharField(
+        max_length=8,
+        choices=FindingSeverity.choices,
+        blank=True,
+        help_text="Areas for improvement only (blank on good practice, and on findings recorded before grading).",
+    )
     text = models.TextField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -333,6 +340,13 @@ class LearningPoint(models.Model):
     class Meta:
         ordering = ["audit", "kind", "pk"]
         indexes = [models.Index(fields=["theme"], name="learning_theme_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=LearningKind.IMPROVEMENT) | Q(severity=""),
+                name="learning_good_practice_has_no_severity",
+                violation_error_message="Good practice has no severity.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"

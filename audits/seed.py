@@ -282,7 +282,12 @@ def _seed_audit(
     reviewed_on = min(today, month_of(month).end + timedelta(days=12))
     points = []
     for kind, theme, text in rng.sample(LEARNING[area], k=2):
-        points.append(services.learning_point_create(audit=audit, actor=lead, kind=kind, theme=theme, text=text))
+        severity = "" if kind == LearningKind.GOOD_PRACTICE else rng.choice(("low", "medium", "medium", "high"))
+        points.append(
+            services.learning_point_create(
+                audit=audit, actor=lead, kind=kind, theme=theme, severity=severity, text=text
+            )
+        )
     if is_latest:
         return
     services.audit_submit(audit=audit, actor=lead)

@@ -27,6 +27,7 @@ from .choices import (
     AssuranceLevel,
     AuditKind,
     AuditStatus,
+    FindingSeverity,
     LearningKind,
     LearningTheme,
     SampleMethod,
@@ -637,19 +638,38 @@ def audit_return_for_rework(*, audit: Audit, actor: Any, reason: str) -> Audit:
 
 @transaction.atomic
 def learning_point_create(
-    *, audit: Audit, actor: Any, kind: str, theme: str, text: str, review: CaseReview | None = None
+    *,
+    audit: Audit,
+    actor: Any,
+    kind: str,
+    theme: str,
+    text: str,
+    severity: str = "",
+    review: CaseReview | None = None,
 ) -> LearningPoint:
-    """Record good practice or an area for improvement found by the audit."""
+    """Record good practice or a finding (an area for improvement, graded low to critical) from the audit."""
     _require_manager(audit, actor)
     if audit.is_locked:
         raise ApplicationError("This audit is signed off and locked.")
     if review is not None and review.audit_id != audit.pk:
         raise ApplicationError("That case is not in this audit's sample.")
-    point = LearningPoint(
-        audit=audit, review=review, kind=kind, theme=theme, text=(text or "").strip(), created_by=actor
-    )
     if kind not in LearningKind.values or theme not in LearningTheme.values:
         raise ApplicationError("Choose a kind and a theme.")
+    if kind == LearningKind.IMPROVEMENT and severity not in FindingSeverity.values:
+        raise ApplicationError(
+            "Choose the severity of the finding (low, medium, high or critical).", {"severity": ["Choose one."]}
+        )
+    if kind == LearningKind.GOOD_PRACTICE and severity:
+        raise ApplicationError("Good practice has no severity.", {"severity": ["Leave it empty for good practice."]})
+    point = LearningPoint(
+        audit=audit,
+        review=review,
+        kind=kind,
+        theme=theme,
+        severity=severity,
+        text=(text or "").strip(),
+        created_by=actor,
+    )
     _save(point, actor=actor)
     return point
 

@@ -445,6 +445,7 @@ def learning_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 kind=data["kind"],
                 theme=data["theme"],
+                severity=data["severity"],
                 text=data["text"],
                 review=review,
             )
@@ -453,7 +454,11 @@ def learning_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Learning point recorded.")
             return redirect("audits:audit_detail", pk=audit.pk)
-    return render(request, "audits/audit_form.html", {"form": form, "title": "Record learning", "audit": audit})
+    return render(
+        request,
+        "audits/learning_form.html",
+        {"form": form, "title": "Record a finding or good practice", "audit": audit},
+    )
 
 
 @capability_required(Cap.AUDITS_MANAGE)

@@ -200,7 +200,13 @@ def _review_answers(mu: Any) -> tuple[Any, str, dict[str, Any]]:
 
 def _learning_new(mu: Any) -> tuple[Any, str, dict[str, Any]]:
     lead = mu(Role.AUDIT_LEAD)
-    body = {"audit": _audit(lead).pk, "kind": "improvement", "theme": "supervision", "text": "Review sooner."}
+    body = {
+        "audit": _audit(lead).pk,
+        "kind": "improvement",
+        "theme": "supervision",
+        "severity": "medium",
+        "text": "Review sooner.",
+    }
     return lead, "/api/v1/learning-points/", body
 
 
