@@ -354,6 +354,52 @@ class QuestionSetCopyForm(QuestionSetForm):
         self.fields["title"].label = "Title of the new set"
 
 
+class PlanItemForm(forms.Form):
+    kind = forms.ChoiceField(choices=AuditKind.choices, widget=forms.Select(attrs=SELECT), initial=AuditKind.MONTHLY)
+    area = forms.ChoiceField(
+        choices=[("", "No area (cross-cutting theme)"), *AuditArea.choices],
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        help_text="A monthly audit needs one; a thematic audit or QATT may have one.",
+    )
+    theme = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=INPUT),
+        help_text="For a thematic audit or QATT, e.g. victim withdrawal in rape cases.",
+    )
+    month = MonthField()
+    sample_size = forms.IntegerField(
+        min_value=1,
+        max_value=200,
+        initial=10,
+        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("kind") == AuditKind.MONTHLY and not data.get("area"):
+            self.add_error("area", "Choose the area of a monthly audit.")
+        if data.get("kind") in (AuditKind.THEMATIC, AuditKind.QATT) and not (data.get("theme") or "").strip():
+            self.add_error("theme", "Enter the theme of a thematic audit or QATT.")
+        return data
+
+
+class PlanFillForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        choices=AuditArea.choices,
+        widget=forms.SelectMultiple(attrs={**SELECT, "size": len(AuditArea.choices)}),
+        help_text="A monthly audit of each area chosen, in every month of the year.",
+    )
+    sample_size = forms.IntegerField(
+        min_value=1,
+        max_value=200,
+        initial=10,
+        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+    )
+
+
 class OverviewForm(forms.Form):
     month_from = MonthField(required=False, label="From month")
     month_to = MonthField(required=False, label="To month")

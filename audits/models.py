@@ -261,6 +261,69 @@ class Audit(models.Model):
         return self.status in (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS)
 
 
+class AuditPlan(models.Model):
+    """The audit plan of one financial year (April to March): which audits are due in which months."""
+
+    financial_year = models.CharField(max_length=7, unique=True, help_text="e.g. 2026-27")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year"]
+
+    def __str__(self) -> str:
+        return f"Audit plan {self.financial_year}"
+
+
+class PlannedAudit(models.Model):
+    """One audit in the annual plan: kind, area or theme, month and sample size. Linked to the
+    audit that carries it out once that audit is planned (``audit``)."""
+
+    plan = models.ForeignKey(AuditPlan, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(max_length=16, choices=AuditKind.choices, default=AuditKind.MONTHLY)
+    area = models.CharField(max_length=32, choices=AuditArea.choices, blank=True)
+    theme = models.CharField(max_length=200, blank=True)
+    month = models.DateField(help_text="The first day of the month audited.")
+    sample_size = models.PositiveIntegerField(default=10)
+    audit = models.OneToOneField("Audit", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_item")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["month", "kind", "area", "theme", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "area", "theme", "month"],
+                name="planned_audit_unique",
+                violation_error_message="This audit is already in the plan for that month.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(area="") | ~Q(theme=""),
+                name="planned_audit_has_area_or_theme",
+                violation_error_message="Give the planned audit an area or a theme.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AuditKind.MONTHLY) | ~Q(area=""),
+                name="planned_monthly_audit_has_area",
+                violation_error_message="A monthly audit needs an area.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sample_size__gte=1) & Q(sample_size__lte=200), name="planned_audit_sample_size_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.theme or self.get_area_display()
+        return f"{subject} ({self.get_kind_display().lower()}) – {self.month:%B %Y}"
+
+    def clean(self) -> None:
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "Use the first day of the month."})
+
+
 class CaseReview(models.Model):
     """One sampled investigation within an audit, graded question by question."""
 

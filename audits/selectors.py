@@ -18,10 +18,10 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Sum, When
 
 from oversight.numbers import percentage
-from oversight.periods import months_between
+from oversight.periods import months_between, months_later, parse_financial_year
 from oversight.roles import Cap, has_capability
 
 from . import rules
@@ -31,11 +31,22 @@ from .choices import (
     ActionStatus,
     AssuranceLevel,
     AuditArea,
+    AuditKind,
     AuditStatus,
     LearningKind,
     LearningTheme,
 )
-from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
+from .models import (
+    Action,
+    ActionNote,
+    Answer,
+    Audit,
+    CaseReview,
+    LearningPoint,
+    PlannedAudit,
+    Question,
+    QuestionSet,
+)
 
 REPORTED_STATUSES = (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF)
 THEMATIC_KEY = "thematic"
@@ -409,6 +420,154 @@ def overdue_actions_by_owner(*, today: date) -> list[dict[str, Any]]:
             }
         )
     return list(grouped.values())
+
+
+# --- Annual plan and coverage (aggregates: no case-level data) --------------------------------------
+
+PLAN_ROW_KEYS = (*AuditArea.values, AuditKind.THEMATIC.value, AuditKind.QATT.value)
+PLAN_ROW_LABELS = {**dict(AuditArea.choices), AuditKind.THEMATIC: "Thematic audits", AuditKind.QATT: "QATT"}
+DONE_STATUSES = REPORTED_STATUSES
+OPEN_AUDIT_STATUSES = (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS)
+
+
+def overdue_cutoff(today: date) -> date:
+    """The latest planned month that is overdue when not done by ``today``.
+
+    An audit of month M reviews cases up to the end of M and is due by the end of the month after
+    (M + 1); so on 30 November the audits of September and earlier are overdue, October's are not yet.
+    """
+    return months_later(today, -2).start
+
+
+def _plan_row_key() -> Case:
+    """Monthly audits by area; thematic audits and QATT each in one row."""
+    return Case(When(kind=AuditKind.MONTHLY, then=F("area")), default=F("kind"), output_field=CharField())
+
+
+def coverage_rag(*, overdue: int, due: int) -> str | None:
+    """GREEN: nothing overdue; AMBER: one planned audit overdue; RED: two or more. None before anything is due."""
+    if not due:
+        return None
+    return "GREEN" if overdue == 0 else "AMBER" if overdue == 1 else "RED"
+
+
+def plan_coverage(*, financial_year: str, today: date) -> dict[str, Any]:
+    """Planned vs done vs overdue per area (row) per month of the financial year, with a RAG per row.
+
+    ``done`` = the planned audit's audit is submitted or signed off; ``in_progress`` = its audit is
+    planned or in progress; ``overdue`` = not done and its month is on or before :func:`overdue_cutoff`;
+    ``due`` = planned months on or before the cutoff, plus any done earlier. ``unplanned`` counts
+    audits of the year (submitted or signed off) that no plan entry names. Two grouped queries.
+    """
+    year = parse_financial_year(financial_year)
+    cutoff = overdue_cutoff(today)
+    done = Q(audit__status__in=DONE_STATUSES)
+    not_done = Q(audit__isnull=True) | Q(audit__status__in=OPEN_AUDIT_STATUSES)
+    counts = (
+        PlannedAudit.objects.filter(plan__financial_year=year.key)
+        .annotate(row=_plan_row_key())
+        .values("row", "month")
+        .annotate(
+            planned=Count("pk"),
+            done=Count("pk", filter=done),
+            in_progress=Count("pk", filter=Q(audit__status__in=OPEN_AUDIT_STATUSES)),
+            overdue=Count("pk", filter=not_done & Q(month__lte=cutoff)),
+            due=Count("pk", filter=done | Q(month__lte=cutoff)),
+            sample=Sum("sample_size"),
+        )
+        .order_by()
+    )
+    unplanned = (
+        Audit.objects.filter(month__range=(year.start, year.end), status__in=DONE_STATUSES, plan_item__isnull=True)
+        .annotate(row=_plan_row_key())
+        .values("row")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    months = months_between(year.start, year.end)
+    grid: dict[tuple[str, date], dict[str, Any]] = {(c["row"], c["month"]): c for c in counts}
+    extra = {u["row"]: u["n"] for u in unplanned}
+    keys = ("planned", "done", "in_progress", "overdue", "due", "sample")
+    rows = []
+    for key in PLAN_ROW_KEYS:
+        cells: list[dict[str, Any]] = []
+        for month in months:
+            found = grid.get((key, month.start), {})
+            cell: dict[str, int] = {k: found.get(k) or 0 for k in keys}
+            cells.append({"month": month.key, **cell, "status": _cell_status(cell)})
+        totals = {k: sum(c[k] for c in cells) for k in keys}
+        if not totals["planned"] and not extra.get(key):
+            continue
+        rows.append(
+            {
+                "key": key,
+                "label": PLAN_ROW_LABELS[key],
+                "cells": cells,
+                **totals,
+                "unplanned": extra.get(key, 0),
+                "done_pct": percentage(totals["done"], totals["due"]),
+                "rag": coverage_rag(overdue=totals["overdue"], due=totals["due"]),
+            }
+        )
+    totals = {k: sum(r[k] for r in rows) for k in (*keys, "unplanned")}
+    return {
+        "financial_year": year.key,
+        "months": [m.key for m in months],
+        "cutoff": cutoff,
+        "rows": rows,
+        "totals": {
+            **totals,
+            "done_pct": percentage(totals["done"], totals["due"]),
+            "rag": coverage_rag(overdue=totals["overdue"], due=totals["due"]),
+        },
+        "by_month": [
+            {k: sum(r["cells"][i][k] for r in rows) for k in keys} | {"month": m.key} for i, m in enumerate(months)
+        ],
+    }
+
+
+def _cell_status(cell: dict[str, int]) -> str:
+    if not cell["planned"]:
+        return ""
+    if cell["overdue"]:
+        return "overdue"
+    if cell["done"] == cell["planned"]:
+        return "done"
+    if cell["in_progress"]:
+        return "in_progress"
+    return "planned"
+
+
+def plan_items(*, financial_year: str) -> QuerySet[PlannedAudit]:
+    """The plan's entries with their audits (no case-level data), by month."""
+    return (
+        PlannedAudit.objects.filter(plan__financial_year=financial_year)
+        .select_related("audit__lead_auditor")
+        .order_by("month", "kind", "area", "theme", "pk")
+    )
+
+
+def plan_for_month(*, month: date, today: date) -> list[dict[str, Any]]:
+    """The plan's audits of one month with their state, for the monthly summary (one query)."""
+    cutoff = overdue_cutoff(today)
+    rows = []
+    for item in PlannedAudit.objects.filter(month=month).select_related("audit").order_by("kind", "area", "theme"):
+        status = item.audit.status if item.audit else ""
+        if status in DONE_STATUSES:
+            state = "done"
+        elif item.month <= cutoff:
+            state = "overdue"
+        else:
+            state = "in_progress" if status else "planned"
+        rows.append(
+            {
+                "audit": str(item.theme or item.get_area_display()),
+                "kind": item.get_kind_display(),
+                "sample_size": item.sample_size,
+                "state": state,
+            }
+        )
+    return rows
 
 
 def overview_months(*, month_start: date, month_end: date) -> list[str]:

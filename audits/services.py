@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cases.models import Investigation
 from oversight.errors import ApplicationError, clean_or_raise
 from oversight.history import delete_with_actor, save_with_actor
+from oversight.periods import months_between, parse_financial_year
 from oversight.roles import Cap, require_capability
 
 from . import rules
@@ -33,7 +34,18 @@ from .choices import (
     SampleMethod,
     strands_for_area,
 )
-from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
+from .models import (
+    Action,
+    ActionNote,
+    Answer,
+    Audit,
+    AuditPlan,
+    CaseReview,
+    LearningPoint,
+    PlannedAudit,
+    Question,
+    QuestionSet,
+)
 from .selectors import audit_compliance, effective_assurance
 
 MAX_SAMPLE_SIZE = 200
@@ -294,6 +306,96 @@ def question_set_copy(
     )
 
 
+# --- Annual plan -------------------------------------------------------------------------------
+
+
+def _plan_for(financial_year: str, actor: Any) -> AuditPlan:
+    parse_financial_year(financial_year)
+    plan = AuditPlan.objects.select_for_update().filter(financial_year=financial_year).first()
+    if plan is None:
+        plan = AuditPlan(financial_year=financial_year, created_by=actor)
+        _save(plan, actor=actor)
+    return plan
+
+
+@transaction.atomic
+def plan_item_add(
+    *,
+    actor: Any,
+    financial_year: str,
+    kind: str,
+    month: date,
+    area: str = "",
+    theme: str = "",
+    sample_size: int = 10,
+) -> PlannedAudit:
+    """Put an audit in the plan of ``financial_year`` (the plan is made on its first item)."""
+    require_capability(actor, Cap.AUDITS_MANAGE)
+    year = parse_financial_year(financial_year)
+    month = month.replace(day=1)
+    if not year.start <= month <= year.end:
+        raise ApplicationError(
+            f"{month:%B %Y} is not in the financial year {financial_year}.", {"month": ["Outside the year."]}
+        )
+    if kind != AuditKind.MONTHLY and not theme.strip():
+        raise ApplicationError("A thematic audit or QATT needs a theme.", {"theme": ["Enter a theme."]})
+    if not 1 <= sample_size <= MAX_SAMPLE_SIZE:
+        raise ApplicationError(f"The sample size must be between 1 and {MAX_SAMPLE_SIZE}.")
+    item = PlannedAudit(
+        plan=_plan_for(financial_year, actor),
+        kind=kind,
+        area=area,
+        theme=theme.strip(),
+        month=month,
+        sample_size=sample_size,
+    )
+    _save(item, actor=actor)
+    return item
+
+
+@transaction.atomic
+def plan_fill_monthly(*, actor: Any, financial_year: str, areas: Iterable[str], sample_size: int) -> list[PlannedAudit]:
+    """A monthly audit of each area in every month of the year; months already planned are left as they are."""
+    require_capability(actor, Cap.AUDITS_MANAGE)
+    year = parse_financial_year(financial_year)
+    added = []
+    for month in months_between(year.start, year.end):
+        for area in areas:
+            exists = PlannedAudit.objects.filter(kind=AuditKind.MONTHLY, area=area, theme="", month=month.start)
+            if not exists.exists():
+                added.append(
+                    plan_item_add(
+                        actor=actor,
+                        financial_year=financial_year,
+                        kind=AuditKind.MONTHLY,
+                        area=area,
+                        month=month.start,
+                        sample_size=sample_size,
+                    )
+                )
+    return added
+
+
+@transaction.atomic
+def plan_item_remove(*, item: PlannedAudit, actor: Any) -> None:
+    """Take an audit out of the plan, while no audit carries it out yet (the history keeps it)."""
+    require_capability(actor, Cap.AUDITS_MANAGE)
+    item = PlannedAudit.objects.select_for_update().get(pk=item.pk)
+    if item.audit_id is not None:
+        raise ApplicationError("This planned audit has started: it stays in the plan.")
+    delete_with_actor(item, actor=actor)
+
+
+def _matching_plan_item(audit: Audit) -> PlannedAudit | None:
+    """The plan's unlinked entry for the audit's kind, area, theme and month, if there is one."""
+    return (
+        PlannedAudit.objects.select_for_update()
+        .filter(kind=audit.kind, area=audit.area, month=audit.month, audit__isnull=True)
+        .filter(theme__iexact=audit.theme)
+        .first()
+    )
+
+
 # --- Audits ------------------------------------------------------------------------------------
 
 
@@ -328,6 +430,11 @@ def audit_plan(
         planned_sample_size=planned_sample_size,
     )
     _save(audit, actor=actor)
+    # The audit carries out its entry in the annual plan, when there is one.
+    item = _matching_plan_item(audit)
+    if item is not None:
+        item.audit = audit
+        save_with_actor(item, actor=actor, update_fields=["audit"])
     return audit
 
 

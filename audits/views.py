@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from cases.choices import Strand
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
-from oversight.periods import month_of, months_later
+from oversight.periods import financial_year_of, month_of, months_later, parse_financial_year
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
 from . import rules, selectors, services
@@ -35,6 +35,8 @@ from .forms import (
     AuditPlanForm,
     LearningForm,
     OverviewForm,
+    PlanFillForm,
+    PlanItemForm,
     ProgressForm,
     QuestionForm,
     QuestionSetCopyForm,
@@ -45,7 +47,7 @@ from .forms import (
     SamplePickForm,
     VerifyForm,
 )
-from .models import Action, Audit, CaseReview, LearningPoint, Question, QuestionSet
+from .models import Action, Audit, CaseReview, LearningPoint, PlannedAudit, Question, QuestionSet
 
 PAGE_SIZE = 25
 
@@ -54,6 +56,7 @@ def _get(fn: Any, **kwargs: Any) -> Any:
     try:
         return fn(**kwargs)
     except (
+        PlannedAudit.DoesNotExist,
         Audit.DoesNotExist,
         CaseReview.DoesNotExist,
         Action.DoesNotExist,
@@ -131,7 +134,21 @@ def _audit_list_context(request: HttpRequest, form: Any, audits: Any) -> dict[st
 
 @capability_required(Cap.AUDITS_MANAGE)
 def audit_create(request: HttpRequest) -> HttpResponse:
-    form = AuditPlanForm(request.POST or None, initial={"month": timezone.localdate().strftime("%Y-%m")})
+    """Plan an audit; ``?plan_item=ID`` fills the form from an entry of the annual plan."""
+    initial: dict[str, Any] = {"month": timezone.localdate().strftime("%Y-%m")}
+    item = PlannedAudit.objects.filter(pk=request.GET.get("plan_item") or 0, audit__isnull=True).first()
+    if item is not None:
+        initial = {
+            "kind": item.kind,
+            "area": item.area,
+            "theme": item.theme,
+            "month": item.month.strftime("%Y-%m"),
+            "planned_sample_size": item.sample_size,
+            "question_set": QuestionSet.objects.filter(area=item.area, published_at__isnull=False)
+            .order_by("-published_at")
+            .first(),
+        }
+    form = AuditPlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -1043,3 +1060,145 @@ def question_set_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Version {question_set.version} published and frozen.")
     return redirect(reverse("audits:question_set_detail", args=[question_set.pk]))
+
+
+# --- Annual plan and coverage ------------------------------------------------------------------------
+
+CELL_LABELS = {"done": "Done", "overdue": "Overdue", "in_progress": "In progress", "planned": "Planned"}
+
+
+def plan_current(request: HttpRequest) -> HttpResponse:
+    """The plan of the financial year that contains today."""
+    if not has_capability(request.user, Cap.AUDIT_SUMMARIES_VIEW):
+        raise PermissionDenied("Your role does not include audits.")
+    return redirect("audits:plan", year=financial_year_of(timezone.localdate()).key)
+
+
+def _year(year: str) -> str:
+    try:
+        return parse_financial_year(year).key
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+@capability_required(Cap.AUDIT_SUMMARIES_VIEW)
+def plan(request: HttpRequest, year: str) -> HttpResponseBase:
+    """The annual audit plan and its coverage: planned vs done vs overdue per area per month, with RAG."""
+    year = _year(year)
+    today = timezone.localdate()
+    coverage = selectors.plan_coverage(financial_year=year, today=today)
+    items = selectors.plan_items(financial_year=year)
+    months = coverage["months"]
+    downloads = {
+        "coverage": Download(
+            filename=f"audit-plan-coverage-{year}",
+            headers=["Area", *months, "Planned", "Done", "In progress", "Overdue", "Unplanned done", "RAG"],
+            rows=coverage["rows"],
+            row=lambda r: [
+                r["label"],
+                *[CELL_LABELS.get(c["status"], "") for c in r["cells"]],
+                r["planned"],
+                r["done"],
+                r["in_progress"],
+                r["overdue"],
+                r["unplanned"],
+                r["rag"] or "Not due",
+            ],
+        ),
+        "items": Download(
+            filename=f"audit-plan-{year}",
+            headers=["Month", "Kind", "Area", "Theme", "Sample size", "Audit status"],
+            rows=items,
+            row=lambda i: [
+                i.month.strftime("%Y-%m"),
+                i.get_kind_display(),
+                i.get_area_display(),
+                i.theme,
+                i.sample_size,
+                i.audit.get_status_display() if i.audit else "Not started",
+            ],
+        ),
+    }
+    start = parse_financial_year(year).start
+    by_month = coverage["by_month"]
+    chart = {
+        "type": "bar",
+        "labels": months,
+        "datasets": [
+            {"label": "Planned", "data": [m["planned"] for m in by_month], "backgroundColor": "#b1b4b6"},
+            {"label": "Done", "data": [m["done"] for m in by_month], "backgroundColor": "#00703c"},
+            {"label": "Overdue", "data": [m["overdue"] for m in by_month], "backgroundColor": "#d4351c"},
+        ],
+        "yLabel": "Planned audits",
+    }
+    return page_or_download(
+        request,
+        template="audits/plan.html",
+        context=lambda: {
+            "year": year,
+            "coverage": coverage,
+            "items": items,
+            "chart": chart,
+            "cell_labels": CELL_LABELS,
+            "can_manage": has_capability(request.user, Cap.AUDITS_MANAGE),
+            "can_view_audits": rules.can_view_audits(request.user),
+            "previous_year": financial_year_of(months_later(start, -1).start).key,
+            "next_year": financial_year_of(months_later(start, 12).start).key,
+            "query_string": query_string(request),
+        },
+        download=downloads,
+    )
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def plan_item_create(request: HttpRequest, year: str) -> HttpResponse:
+    year = _year(year)
+    form = PlanItemForm(request.POST or None, initial={"month": parse_financial_year(year).start.strftime("%Y-%m")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.plan_item_add(actor=request.user, financial_year=year, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{item} added to the plan.")
+            return redirect("audits:plan", year=year)
+    back = reverse("audits:plan", args=[year])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Add an audit to the plan", "caption": f"Audit plan {year}", "back": back},
+    )
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def plan_fill(request: HttpRequest, year: str) -> HttpResponse:
+    """Plan a monthly audit of the chosen areas in every month of the year."""
+    year = _year(year)
+    form = PlanFillForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.plan_fill_monthly(actor=request.user, financial_year=year, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{len(added)} monthly audits added to the plan.")
+            return redirect("audits:plan", year=year)
+    back = reverse("audits:plan", args=[year])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Plan monthly audits for the year", "caption": f"Audit plan {year}", "back": back},
+    )
+
+
+@require_POST
+@capability_required(Cap.AUDITS_MANAGE)
+def plan_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(PlannedAudit.objects.select_related("plan").get, pk=pk)
+    try:
+        services.plan_item_remove(item=item, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{item} taken out of the plan.")
+    return redirect("audits:plan", year=item.plan.financial_year)

@@ -13,7 +13,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from audits.selectors import action_counts, compliance_by_area, overdue_actions_by_owner
+from audits.selectors import action_counts, compliance_by_area, overdue_actions_by_owner, plan_for_month
 from cases.choices import Strand
 from cases.kpis import kpi_rows
 from commitments.selectors import rag_changes, rag_report
@@ -84,6 +84,7 @@ def monthly_performance_data(period: Period) -> dict[str, Any]:
         "rolling_from": rolling_from.isoformat(),
         "kpis": kpis,
         "audits": compliance_by_area(month_start=period.start, month_end=period.end),
+        "audit_plan": plan_for_month(month=period.start, today=timezone.localdate()),
         "actions": action_counts(start=period.start, end=period.end, today=min(period.end, timezone.localdate())),
         "rag_quarter": rag_quarter.key,
         "rag_changes": _rag_changes_or_empty(rag_quarter.key),

@@ -54,6 +54,15 @@ def _question_set(published: bool) -> Any:
     return QuestionSetFactory(published_at=timezone.now() if published else None)
 
 
+def _plan_item(make_user: Any) -> Any:
+    from datetime import date
+
+    from audits.models import AuditPlan, PlannedAudit
+
+    plan, _ = AuditPlan.objects.get_or_create(financial_year="2025-26", defaults={"created_by": make_user()})
+    return PlannedAudit.objects.create(plan=plan, kind="monthly", area="rasso", month=date(2025, 6, 1))
+
+
 def _draft_question(make_user: Any = None) -> Any:
     return _question_set(False).questions.first()
 
@@ -75,6 +84,26 @@ ENTRIES = [
     Entry("audits:audit_list", "/audits/", ALL_ROLES, ok_status=(200, 302)),  # overview-only roles are redirected
     Entry("audits:audit_create", "/audits/new/", LEAD),
     Entry("audits:overview", "/audits/overview/", ALL_ROLES),
+    # The annual plan: everyone reads it (aggregates, no case data); audit leads change it.
+    Entry("audits:plan_current", "/audits/plan/", ALL_ROLES, ok_status=(302,)),
+    Entry("audits:plan", "/audits/plan/2025-26/", ALL_ROLES),
+    Entry("audits:plan_item_create", "/audits/plan/2025-26/items/new/", LEAD),
+    Entry(
+        "audits:plan_item_create",
+        "/audits/plan/2025-26/items/new/",
+        LEAD,
+        method="post",
+        data={"kind": "monthly", "area": "rasso", "month": "2025-05", "sample_size": 6},
+        ok_status=(302,),
+    ),
+    Entry("audits:plan_fill", "/audits/plan/2025-26/fill/", LEAD),
+    Entry(
+        "audits:plan_item_remove",
+        lambda mu: f"/audits/plan/items/{_plan_item(mu).pk}/remove/",
+        LEAD,
+        "post",
+        ok_status=(302,),
+    ),
     Entry("audits:action_list", "/audits/actions/", VIEW),
     Entry("audits:my_actions", "/audits/actions/mine/", ALL_ROLES),
     Entry("audits:action_detail", lambda mu: f"/audits/actions/{_action(mu).pk}/", VIEW),
