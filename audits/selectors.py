@@ -485,7 +485,7 @@ def plan_coverage(*, financial_year: str, today: date) -> dict[str, Any]:
         .order_by()
     )
     months = months_between(year.start, year.end)
-    grid: dict[tuple[str, date], dict[str, Any]] = {(c["row"], c["month"]): c for c in counts}
+    grid: dict[tuple[str, date], dict[str, Any]] = {(c["row"], c["month"]): dict(c) for c in counts}
     extra = {u["row"]: u["n"] for u in unplanned}
     keys = ("planned", "done", "in_progress", "overdue", "due", "sample")
     rows = []
