@@ -35,6 +35,7 @@ from .choices import (
     FindingSeverity,
     LearningKind,
     LearningTheme,
+    Stratum,
 )
 from .filters import ActionFilter, AuditFilter, AuditIdFilter
 from .models import Action, Audit, CaseReview, LearningPoint, QuestionSet
@@ -102,6 +103,7 @@ class SampleInput(serializers.Serializer):
     window_start = serializers.DateField()
     window_end = serializers.DateField()
     seed = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    stratify_by = serializers.ChoiceField(choices=Stratum.choices, required=False, allow_blank=True, default="")
 
 
 class PickInput(serializers.Serializer):
@@ -126,12 +128,13 @@ class ReviewOutput(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     method = serializers.CharField()
     crime_reference = serializers.SerializerMethodField()
-    strand = serializers.CharField(source="investigation.strand")
+    strand = serializers.CharField(source="investigation.strand", default="")
+    subject_kind = serializers.CharField(source="subject.kind", default="")
     reviewed_at = serializers.DateTimeField(allow_null=True)
     answers = AnswerOutput(many=True)
 
     def get_crime_reference(self, review: CaseReview) -> str | None:
-        return review.investigation.crime_reference if self.context["show_refs"] else None
+        return review.reference if self.context["show_refs"] else None
 
 
 class AnswerInput(serializers.Serializer):
@@ -299,7 +302,7 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if not rules.can_view_audits(self.request.user):
             raise PermissionDenied("Your role sees the audit overview only.")
         return (
-            CaseReview.objects.select_related("investigation")
+            CaseReview.objects.select_related("investigation", "subject")
             .prefetch_related("answers")
             .order_by("audit_id", "position")
         )

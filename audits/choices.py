@@ -47,6 +47,57 @@ def strands_for_area(area: str) -> tuple[str, ...]:
     return AREA_STRANDS.get(area, tuple(Strand.values))
 
 
+class SubjectKind(models.TextChoices):
+    """What an area's audits sample."""
+
+    INVESTIGATIONS = "investigations", "Investigations from the register"
+    MANAGED_OFFENDERS = "managed_offenders", "Managed offenders (pseudonymous references)"
+    MISSING_EPISODES = "missing_episodes", "Missing episodes (pseudonymous references)"
+
+
+# The subjects each area samples unless its sampling frame says otherwise.
+AREA_SUBJECTS: dict[str, str] = {
+    AuditArea.SEX_OFFENDER_MANAGEMENT: SubjectKind.MANAGED_OFFENDERS,
+    AuditArea.MISSING_PEOPLE: SubjectKind.MISSING_EPISODES,
+}
+
+
+class VisorCategory(models.TextChoices):
+    """How a managed offender is held on VISOR (MAPPA categories)."""
+
+    RSO = "rso", "Registered sex offender (MAPPA category 1)"
+    VIOLENT = "violent", "Violent offender (MAPPA category 2)"
+    OTHER_DANGEROUS = "other_dangerous", "Other dangerous offender (MAPPA category 3)"
+    PDP = "pdp", "Potentially dangerous person"
+
+
+class RiskLevel(models.TextChoices):
+    """Risk of serious harm (managed offenders) or the risk grading of a missing episode."""
+
+    NO_APPARENT_RISK = "no_apparent_risk", "No apparent risk"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    VERY_HIGH = "very_high", "Very high"
+
+
+class Stratum(models.TextChoices):
+    """How a random draw may be stratified (proportional allocation within each group)."""
+
+    OUTCOME_GROUP = "outcome_group", "Outcome group"
+    TEAM = "team", "Team"
+    LPA = "lpa", "Local policing area"
+    RISK = "risk", "Risk level or grading"
+
+
+# Strata that make sense for each kind of subject.
+SUBJECT_STRATA: dict[str, tuple[str, ...]] = {
+    SubjectKind.INVESTIGATIONS: (Stratum.OUTCOME_GROUP, Stratum.TEAM, Stratum.LPA),
+    SubjectKind.MANAGED_OFFENDERS: (Stratum.RISK, Stratum.TEAM, Stratum.LPA),
+    SubjectKind.MISSING_EPISODES: (Stratum.RISK, Stratum.TEAM, Stratum.LPA),
+}
+
+
 class AuditStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     IN_PROGRESS = "in_progress", "In progress"
@@ -93,7 +144,8 @@ ASSURANCE_THRESHOLDS: tuple[tuple[float, str], ...] = (
 
 class SampleMethod(models.TextChoices):
     RANDOM = "random", "Random sample"
-    PICKED = "picked", "Picked by crime reference"
+    STRATIFIED = "stratified", "Stratified random sample"
+    PICKED = "picked", "Picked by reference"
 
 
 class LearningKind(models.TextChoices):

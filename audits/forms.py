@@ -98,6 +98,13 @@ class SampleDrawForm(forms.Form):
         help_text="Leave empty for a new random draw. Enter a stored seed to repeat a draw.",
         widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-10"}),
     )
+    stratify_by = forms.ChoiceField(
+        label="Stratify the sample",
+        required=False,
+        choices=[("", "No: a simple random sample")],  # the view offers the strata of the area's subjects
+        help_text="Share the sample between groups in proportion to their size, then draw within each group.",
+        widget=forms.Select(attrs=SELECT),
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -110,7 +117,7 @@ class SampleDrawForm(forms.Form):
 
 class SamplePickForm(forms.Form):
     crime_references = forms.CharField(
-        label="Crime references",
+        label="References",
         help_text="One per line, or separated by commas.",
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 4}),
     )
@@ -118,7 +125,7 @@ class SamplePickForm(forms.Form):
     def clean_crime_references(self) -> list[str]:
         refs = [r.strip() for r in re.split(r"[\n,;]+", self.cleaned_data["crime_references"]) if r.strip()]
         if not refs:
-            raise forms.ValidationError("Enter at least one crime reference.")
+            raise forms.ValidationError("Enter at least one reference.")
         return refs
 
 

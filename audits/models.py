@@ -34,7 +34,11 @@ from .choices import (
     FindingSeverity,
     LearningKind,
     LearningTheme,
+    RiskLevel,
     SampleMethod,
+    Stratum,
+    SubjectKind,
+    VisorCategory,
 )
 
 
@@ -160,6 +164,7 @@ class Audit(models.Model):
     sample_seed = models.BigIntegerField(null=True, blank=True)
     sample_window_start = models.DateField(null=True, blank=True)
     sample_window_end = models.DateField(null=True, blank=True)
+    sample_strata = models.CharField(max_length=16, choices=Stratum.choices, blank=True)
 
     assurance_override = models.CharField(max_length=16, choices=AssuranceLevel.choices, blank=True)
     assurance_override_reason = models.TextField(blank=True)
@@ -324,13 +329,74 @@ class PlannedAudit(models.Model):
             raise ValidationError({"month": "Use the first day of the month."})
 
 
+class SamplingFrame(models.Model):
+    """What an area's audits sample: investigations of the register narrowed by filters, or the
+    pseudonymous subjects of the area (managed offenders, missing episodes). Empty filter lists
+    mean "any". Without a frame an area samples the strands of ``AREA_STRANDS``."""
+
+    area = models.CharField(max_length=32, choices=AuditArea.choices, unique=True)
+    subject_kind = models.CharField(max_length=20, choices=SubjectKind.choices, default=SubjectKind.INVESTIGATIONS)
+    strands = models.JSONField(default=list, blank=True)
+    offence_groups = models.JSONField(default=list, blank=True)
+    teams = models.JSONField(default=list, blank=True, help_text="Team codes.")
+    lpas = models.JSONField(default=list, blank=True, help_text="LPA codes.")
+    outcome_groups = models.JSONField(default=list, blank=True, help_text="Outcome-group keys; 'open' for none yet.")
+    flags = models.JSONField(default=list, blank=True, help_text="Flag codes: any of them.")
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area"]
+
+    def __str__(self) -> str:
+        return f"Sampling frame: {self.get_area_display()}"
+
+
+class AuditSubject(models.Model):
+    """A pseudonymous subject an area audits that is not a crime: a managed offender (Sex Offender
+    Management) or a missing episode (Missing People). A reference and categories only, no names."""
+
+    kind = models.CharField(max_length=20, choices=SubjectKind.choices)
+    reference = models.CharField(max_length=40, help_text="The records system's pseudonymous reference.")
+    visor_category = models.CharField(max_length=16, choices=VisorCategory.choices, blank=True)
+    risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, blank=True)
+    team = models.ForeignKey("cases.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lpa = models.ForeignKey(
+        "cases.LocalPolicingArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    start_date = models.DateField(help_text="Registration (managed offender) or the episode's start (missing).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "reference"], name="audit_subject_unique_reference"),
+            models.CheckConstraint(
+                condition=~Q(kind=SubjectKind.INVESTIGATIONS), name="audit_subject_is_not_an_investigation"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=SubjectKind.MANAGED_OFFENDERS) | Q(visor_category=""),
+                name="audit_subject_visor_only_for_offenders",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
 class CaseReview(models.Model):
     """One sampled investigation within an audit, graded question by question."""
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="reviews")
-    investigation = models.ForeignKey(Investigation, on_delete=models.PROTECT, related_name="audit_reviews")
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_reviews"
+    )
+    subject = models.ForeignKey(AuditSubject, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews")
     position = models.PositiveIntegerField(help_text="Order in the sample (case 1, 2, …).")
-    method = models.CharField(max_length=8, choices=SampleMethod.choices, default=SampleMethod.RANDOM)
+    method = models.CharField(max_length=12, choices=SampleMethod.choices, default=SampleMethod.RANDOM)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -343,6 +409,12 @@ class CaseReview(models.Model):
         ordering = ["audit", "position"]
         constraints = [
             models.UniqueConstraint(fields=["audit", "investigation"], name="review_unique_case_per_audit"),
+            models.UniqueConstraint(fields=["audit", "subject"], name="review_unique_subject_per_audit"),
+            models.CheckConstraint(
+                condition=Q(investigation__isnull=False, subject__isnull=True)
+                | Q(investigation__isnull=True, subject__isnull=False),
+                name="review_is_one_investigation_or_one_subject",
+            ),
             models.UniqueConstraint(fields=["audit", "position"], name="review_unique_position"),
         ]
 
@@ -353,6 +425,13 @@ class CaseReview(models.Model):
     def label(self) -> str:
         """A name for the case that carries no crime reference."""
         return f"Case {self.position}"
+
+    @property
+    def reference(self) -> str:
+        """The crime reference, or the subject's pseudonymous reference (case-level: never for OPCC)."""
+        if self.investigation_id is not None:
+            return self.investigation.crime_reference  # type: ignore[union-attr]  # set when the id is
+        return self.subject.reference if self.subject else ""
 
 
 class Answer(models.Model):

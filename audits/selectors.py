@@ -144,7 +144,7 @@ def review_list(*, user: Any, audit_id: int) -> QuerySet[CaseReview]:
     _require_view(user)
     return (
         CaseReview.objects.filter(audit_id=audit_id)
-        .select_related("investigation", "reviewed_by")
+        .select_related("investigation", "subject", "reviewed_by")
         .annotate(**_answer_counts("answers"), n_answers=Count("answers"))
         .order_by("position")
     )
@@ -154,7 +154,12 @@ def review_detail(*, user: Any, pk: int) -> CaseReview:
     _require_view(user)
     return (
         CaseReview.objects.select_related(
-            "audit__question_set", "audit__lead_auditor", "investigation__lpa", "investigation__team"
+            "audit__question_set",
+            "audit__lead_auditor",
+            "investigation__lpa",
+            "investigation__team",
+            "subject__lpa",
+            "subject__team",
         )
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("answered_by")))
         .get(pk=pk)
@@ -190,7 +195,7 @@ def compliance_by_review(*, user: Any, audit_id: int) -> list[dict[str, Any]]:
         row.update(
             review=review,
             label=review.label,
-            crime_reference=review.investigation.crime_reference if show else "",
+            crime_reference=review.reference if show else "",
             answered=review.n_answers,  # type: ignore[attr-defined]  # annotated by the query above
         )
         rows.append(row)

@@ -3,7 +3,6 @@ as the history user (also without a request: seeds, tasks, the shell) and runs i
 
 from __future__ import annotations
 
-import random
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -21,7 +20,7 @@ from oversight.history import delete_with_actor, save_with_actor
 from oversight.periods import months_between, parse_financial_year
 from oversight.roles import Cap, require_capability
 
-from . import rules
+from . import rules, sampling
 from .choices import (
     ActionStatus,
     AnswerValue,
@@ -32,7 +31,8 @@ from .choices import (
     LearningKind,
     LearningTheme,
     SampleMethod,
-    strands_for_area,
+    Stratum,
+    SubjectKind,
 )
 from .models import (
     Action,
@@ -40,6 +40,7 @@ from .models import (
     Answer,
     Audit,
     AuditPlan,
+    AuditSubject,
     CaseReview,
     LearningPoint,
     PlannedAudit,
@@ -475,12 +476,15 @@ def audit_draw_sample(
     window_start: date,
     window_end: date,
     seed: int | None = None,
+    stratify_by: str = "",
 ) -> list[CaseReview]:
-    """Draw a random sample of ``size`` investigations of the audit's strands recorded in the window.
+    """Draw a random sample of ``size`` from the area's sampling frame in the window: investigations
+    recorded in it, or the area's pseudonymous subjects (managed offenders, missing episodes) starting in it.
 
-    The draw replaces earlier random picks that have no answers yet (cases picked by
-    reference and answered cases stay). The seed is stored: the same seed, window
-    and register give the same sample.
+    ``stratify_by`` (outcome group, team, LPA, or risk for subjects) shares the sample between the
+    groups in proportion to their size. The draw replaces earlier random picks that have no answers
+    yet (picked and answered cases stay). The seed and stratum are stored: the same seed, stratum,
+    window and register give the same sample.
     """
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     _require_manager(audit, actor)
@@ -493,33 +497,49 @@ def audit_draw_sample(
         seed = secrets.randbits(31)
     if not 0 <= seed < 2**63:
         raise ApplicationError("The seed must be a whole number from 0.", {"seed": ["Out of range."]})
-
-    for unanswered in audit.reviews.filter(method=SampleMethod.RANDOM, answers__isnull=True):
-        delete_with_actor(unanswered, actor=actor)  # one by one, so each deletion records its actor
-    kept = set(audit.reviews.values_list("investigation_id", flat=True))
-    candidates = list(
-        Investigation.objects.filter(
-            strand__in=strands_for_area(audit.area), recorded_date__range=(window_start, window_end)
+    frame = sampling.frame_for(audit.area)
+    kind = sampling.subject_kind_for(audit.area, frame)
+    if stratify_by and stratify_by not in sampling.allowed_strata(kind):
+        allowed = ", ".join(Stratum(s).label.lower() for s in sampling.allowed_strata(kind))
+        raise ApplicationError(
+            f"This area's sample can be stratified by {allowed}.", {"stratify_by": ["Not for this area."]}
         )
-        .exclude(pk__in=kept)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+
+    drawn = (SampleMethod.RANDOM, SampleMethod.STRATIFIED)
+    for unanswered in audit.reviews.filter(method__in=drawn, answers__isnull=True):
+        delete_with_actor(unanswered, actor=actor)  # one by one, so each deletion records its actor
+    if kind == SubjectKind.INVESTIGATIONS:
+        kept = audit.reviews.filter(investigation__isnull=False).values_list("investigation_id", flat=True)
+        candidates = sampling.investigation_candidates(
+            area=audit.area,
+            frame=frame,
+            window_start=window_start,
+            window_end=window_end,
+            exclude=kept,
+            stratify_by=stratify_by,
+        )
+        empty = "No investigations of this area's sampling frame were recorded in that window: widen the window."
+    else:
+        kept = audit.reviews.filter(subject__isnull=False).values_list("subject_id", flat=True)
+        candidates = sampling.subject_candidates(
+            kind=kind, window_start=window_start, window_end=window_end, exclude=kept, stratify_by=stratify_by
+        )
+        empty = f"No {SubjectKind(kind).label.split(' (')[0].lower()} of this area start in that window: widen it."
     if not candidates:
-        raise ApplicationError("No investigations of this area were recorded in that window: widen the window.")
-    chosen = random.Random(seed).sample(candidates, min(size, len(candidates)))
+        raise ApplicationError(empty)
+    chosen = sampling.draw(candidates, size=size, seed=seed, stratified=bool(stratify_by))
 
     audit.sample_seed = seed
     audit.sample_window_start = window_start
     audit.sample_window_end = window_end
+    audit.sample_strata = stratify_by
     audit.planned_sample_size = size
     _save(audit, actor=actor)
     _renumber(audit, actor=actor)
     start = _next_position(audit)
-    rows = [
-        CaseReview(audit=audit, investigation_id=pk, position=start + i, method=SampleMethod.RANDOM)
-        for i, pk in enumerate(chosen)
-    ]
+    method = SampleMethod.STRATIFIED if stratify_by else SampleMethod.RANDOM
+    link = "investigation_id" if kind == SubjectKind.INVESTIGATIONS else "subject_id"
+    rows = [CaseReview(audit=audit, position=start + i, method=method, **{link: pk}) for i, pk in enumerate(chosen)]
     reviews = bulk_create_with_history(rows, CaseReview, default_user=actor)
     _start(audit, actor=actor)
     return reviews
@@ -545,24 +565,33 @@ def _renumber(audit: Audit, *, actor: Any) -> None:
 
 @transaction.atomic
 def audit_add_cases(*, audit: Audit, actor: Any, crime_references: Iterable[str]) -> list[CaseReview]:
-    """Add investigations to the sample by crime reference. Any unknown or repeated reference → nothing added."""
+    """Add named cases to the sample: crime references, or the subjects' references for an area that
+    samples managed offenders or missing episodes. Any unknown or repeated reference → nothing added."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     _require_manager(audit, actor)
     _require_editable(audit)
     refs = [r.strip() for r in crime_references if r and r.strip()]
     if not refs:
-        raise ApplicationError("Enter at least one crime reference.", {"crime_references": ["Empty."]})
-    found = {inv.crime_reference: inv for inv in Investigation.objects.filter(crime_reference__in=refs)}
-    in_sample = set(
-        audit.reviews.filter(investigation__crime_reference__in=refs).values_list(
-            "investigation__crime_reference", flat=True
+        raise ApplicationError("Enter at least one reference.", {"crime_references": ["Empty."]})
+    kind = sampling.subject_kind_for(audit.area, sampling.frame_for(audit.area))
+    found: dict[str, Any]
+    if kind == SubjectKind.INVESTIGATIONS:
+        found = {inv.crime_reference: inv for inv in Investigation.objects.filter(crime_reference__in=refs)}
+        in_sample = set(
+            audit.reviews.filter(investigation__crime_reference__in=refs).values_list(
+                "investigation__crime_reference", flat=True
+            )
         )
-    )
+        unknown, link = "no investigation has this crime reference.", "investigation"
+    else:
+        found = {s.reference: s for s in AuditSubject.objects.filter(kind=kind, reference__in=refs)}
+        in_sample = set(audit.reviews.filter(subject__reference__in=refs).values_list("subject__reference", flat=True))
+        unknown, link = f"not a known {SubjectKind(kind).label.split(' (')[0].lower()[:-1]} reference.", "subject"
     errors = []
     seen: set[str] = set()
     for ref in refs:
         if ref not in found:
-            errors.append(f"{ref}: no investigation has this crime reference.")
+            errors.append(f"{ref}: {unknown}")
         elif ref in in_sample or ref in seen:
             errors.append(f"{ref}: already in the sample.")
         seen.add(ref)
@@ -570,7 +599,7 @@ def audit_add_cases(*, audit: Audit, actor: Any, crime_references: Iterable[str]
         raise ApplicationError(errors[0], {"crime_references": errors})
     start = _next_position(audit)
     rows = [
-        CaseReview(audit=audit, investigation=found[ref], position=start + i, method=SampleMethod.PICKED)
+        CaseReview(audit=audit, position=start + i, method=SampleMethod.PICKED, **{link: found[ref]})
         for i, ref in enumerate(refs)
     ]
     reviews = bulk_create_with_history(rows, CaseReview, default_user=actor)

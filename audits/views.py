@@ -7,8 +7,9 @@ render. Crime references reach a template only when ``can_see_case_references``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,14 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases.choices import Strand
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
 from oversight.periods import financial_year_of, month_of, months_later, parse_financial_year
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
-from . import rules, selectors, services
-from .choices import AssuranceLevel, AuditArea, AuditStatus, strands_for_area
+from . import rules, sampling, selectors, services
+from .choices import AssuranceLevel, AuditArea, AuditStatus, Stratum, SubjectKind
 from .filters import ActionFilter, AuditFilter
 from .forms import (
     ActionForm,
@@ -76,8 +76,8 @@ def _manage_audit(request: HttpRequest, pk: int) -> Audit:
 def _review_choices(request: HttpRequest, audit: Audit) -> list[tuple[int, str]]:
     show = can_see_case_references(request.user)
     return [
-        (r.pk, f"{r.label} ({r.investigation.crime_reference})" if show else r.label)
-        for r in audit.reviews.select_related("investigation").order_by("position")
+        (r.pk, f"{r.label} ({r.reference})" if show else r.label)
+        for r in audit.reviews.select_related("investigation", "subject").order_by("position")
     ]
 
 
@@ -231,6 +231,14 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
         },
         prefix="draw",
     )
+    frame = sampling.frame_for(audit.area)
+    kind = sampling.subject_kind_for(audit.area, frame)
+    cast(forms.ChoiceField, draw.fields["stratify_by"]).choices = [
+        ("", "No: a simple random sample"),
+        *[(value, Stratum(value).label) for value in sampling.allowed_strata(kind)],
+    ]
+    if audit.sample_strata and not draw.is_bound:
+        draw.fields["stratify_by"].initial = audit.sample_strata
     pick = SamplePickForm(request.POST if request.POST.get("form") == "pick" else None, prefix="pick")
     if request.method == "POST":
         if request.POST.get("form") == "draw" and draw.is_valid():
@@ -239,7 +247,12 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
             except ApplicationError as exc:
                 add_errors_to_form(draw, exc)
             else:
-                messages.success(request, f"{len(reviews)} cases drawn at random.")
+                how = (
+                    "stratified by " + Stratum(audit_strata(audit)).label.lower()
+                    if audit_strata(audit)
+                    else "at random"
+                )
+                messages.success(request, f"{len(reviews)} cases drawn {how}.")
                 return redirect("audits:audit_detail", pk=audit.pk)
         elif request.POST.get("form") == "pick" and pick.is_valid():
             try:
@@ -258,10 +271,16 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": audit,
             "draw": draw,
             "pick": pick,
-            "strands": [Strand(s).label for s in strands_for_area(audit.area)],
+            "frame": sampling.describe(audit.area, frame),
+            "is_investigations": kind == SubjectKind.INVESTIGATIONS,
             "sample_size": audit.reviews.count(),
         },
     )
+
+
+def audit_strata(audit: Audit) -> str:
+    """The stratum of the audit's last draw (read again: the service saved it)."""
+    return Audit.objects.values_list("sample_strata", flat=True).get(pk=audit.pk)
 
 
 @require_POST
@@ -316,6 +335,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "audit": audit,
             "investigation": review.investigation,
+            "subject": review.subject,
             "form": form,
             "rows": form.rows(),
             "answers": answers,
