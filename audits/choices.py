@@ -11,6 +11,7 @@ class AuditKind(models.TextChoices):
     MONTHLY = "monthly", "Monthly case-file audit"
     THEMATIC = "thematic", "Thematic audit"
     QATT = "qatt", "Quality-assurance thematic testing (QATT)"
+    REAUDIT = "reaudit", "Re-audit"
 
 
 class AuditArea(models.TextChoices):

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.text import slugify
 
+from cases.models import Team
 from oversight.forms import MonthField
 from oversight.models import User
 
@@ -404,6 +405,32 @@ class PlanFillForm(forms.Form):
         max_value=200,
         initial=10,
         widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+    )
+
+
+class TrendsForm(forms.Form):
+    month_from = MonthField(required=False, label="From month")
+    month_to = MonthField(required=False, label="To month")
+    area = forms.ChoiceField(
+        choices=[("", "Every area"), *AuditArea.choices], required=False, widget=forms.Select(attrs=SELECT)
+    )
+    team = forms.ChoiceField(required=False, widget=forms.Select(attrs=SELECT), help_text="The sampled case's team.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(is_active=True).order_by("name").values_list("code", "name")
+        cast(forms.ChoiceField, self.fields["team"]).choices = [("", "Every team"), *teams]
+
+
+class ReauditForm(forms.Form):
+    month = MonthField(label="Month of the re-audit")
+    scope = forms.ChoiceField(
+        label="What to re-audit",
+        choices=[
+            ("failed", "The cases that failed a question (same cases, looked at again)"),
+            ("area", "The area, with a fresh sample"),
+        ],
+        widget=forms.Select(attrs=SELECT),
     )
 
 

@@ -165,6 +165,14 @@ class Audit(models.Model):
     sample_window_start = models.DateField(null=True, blank=True)
     sample_window_end = models.DateField(null=True, blank=True)
     sample_strata = models.CharField(max_length=16, choices=Stratum.choices, blank=True)
+    reaudit_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reaudits",
+        help_text="For a re-audit: the audit whose failed cases or area it looks at again.",
+    )
 
     assurance_override = models.CharField(max_length=16, choices=AssuranceLevel.choices, blank=True)
     assurance_override_reason = models.TextField(blank=True)
@@ -219,6 +227,12 @@ class Audit(models.Model):
                 violation_error_message="The lead auditor cannot sign off their own audit.",
             ),
             models.CheckConstraint(
+                condition=Q(kind=AuditKind.REAUDIT, reaudit_of__isnull=False)
+                | (~Q(kind=AuditKind.REAUDIT) & Q(reaudit_of__isnull=True)),
+                name="audit_reaudit_links_its_original",
+                violation_error_message="A re-audit names the audit it follows up, and only a re-audit does.",
+            ),
+            models.CheckConstraint(
                 condition=Q(returned_by__isnull=True) | ~Q(return_reason=""),
                 name="audit_return_has_reason",
                 violation_error_message="Say why the audit is returned for rework.",
@@ -250,9 +264,12 @@ class Audit(models.Model):
     @property
     def title(self) -> str:
         subject = self.theme or self.get_area_display()
-        kind = {AuditKind.MONTHLY: "audit", AuditKind.THEMATIC: "thematic audit", AuditKind.QATT: "QATT"}[
-            AuditKind(self.kind)
-        ]
+        kind = {
+            AuditKind.MONTHLY: "audit",
+            AuditKind.THEMATIC: "thematic audit",
+            AuditKind.QATT: "QATT",
+            AuditKind.REAUDIT: "re-audit",
+        }[AuditKind(self.kind)]
         return f"{subject} {kind} – {self.month:%B %Y}"
 
     @property

@@ -29,6 +29,7 @@ from .choices import (
     ACTION_OPEN_STATUSES,
     ASSURANCE_THRESHOLDS,
     ActionStatus,
+    AnswerValue,
     AssuranceLevel,
     AuditArea,
     AuditKind,
@@ -205,6 +206,47 @@ def compliance_by_review(*, user: Any, audit_id: int) -> list[dict[str, Any]]:
 def learning_list(*, user: Any, audit_id: int) -> QuerySet[LearningPoint]:
     _require_view(user)
     return LearningPoint.objects.filter(audit_id=audit_id).select_related("review", "created_by").order_by("kind", "pk")
+
+
+# --- Re-audit ------------------------------------------------------------------------------------
+
+
+def reaudit_comparison(*, audit: Audit) -> dict[str, Any] | None:
+    """For a re-audit (or an audit that was re-audited): the original's and the re-audit's compliance,
+    the change in percentage points, and per question (same version, so the same questions). Three queries.
+
+    On the same cases only, when the re-audit looked again at cases of the original.
+    """
+    original: Audit | None
+    reaudit: Audit | None
+    if audit.reaudit_of_id is not None:
+        original, reaudit = audit.reaudit_of, audit
+    else:
+        original, reaudit = audit, audit.reaudits.order_by("-month", "-pk").first()
+    if reaudit is None or original is None:
+        return None
+    before = audit_compliance(audit_id=original.pk)
+    after = audit_compliance(audit_id=reaudit.pk)
+    questions_before = {q["pk"]: q for q in compliance_by_question(audit_id=original.pk)}
+    questions = []
+    for row in compliance_by_question(audit_id=reaudit.pk):
+        was = questions_before.get(row["pk"], {}).get("compliance_rate")
+        questions.append({**row, "before": was, "change": _change(was, row["compliance_rate"])})
+    return {
+        "original": original,
+        "reaudit": reaudit,
+        "before": before["compliance_rate"],
+        "after": after["compliance_rate"],
+        "change": _change(before["compliance_rate"], after["compliance_rate"]),
+        "questions": questions,
+    }
+
+
+def _change(before: float | None, after: float | None) -> float | None:
+    """The change in percentage points, to one decimal (None when either side has no figure)."""
+    if before is None or after is None:
+        return None
+    return round(after - before, 1)
 
 
 # --- Question sets ---------------------------------------------------------------------------------
@@ -425,6 +467,92 @@ def overdue_actions_by_owner(*, today: date) -> list[dict[str, Any]]:
             }
         )
     return list(grouped.values())
+
+
+# --- Question-level trends (aggregates: no case-level data) ------------------------------------------
+
+
+def _trend_answers(*, month_start: date, month_end: date, area: str = "", team: str = "") -> QuerySet[Answer]:
+    answers = Answer.objects.filter(
+        review__audit__month__range=(month_start, month_end), review__audit__status__in=REPORTED_STATUSES
+    )
+    if area:
+        answers = answers.filter(review__audit__area=area)
+    if team:
+        answers = answers.filter(Q(review__investigation__team__code=team) | Q(review__subject__team__code=team))
+    return answers
+
+
+def question_trends(*, month_start: date, month_end: date, area: str = "", team: str = "") -> dict[str, Any]:
+    """Compliance per question (followed across versions by its key) per month, of submitted and
+    signed-off audits in the range, optionally of one area and one team (the sampled case's team).
+
+    → ``{"months": [...], "questions": [{"key", "text", "set", "area", "compliant", …, "compliance_rate",
+    "failed", "months": [rate or None per month]}]}`` ordered by set then question order; ``failed`` =
+    partial + not compliant. Two queries: the grouped counts, and the latest wording of each key.
+    """
+    rows = (
+        _trend_answers(month_start=month_start, month_end=month_end, area=area, team=team)
+        .values("question__key", "review__audit__month")
+        .annotate(**_answer_counts(""))
+        .order_by()
+    )
+    by_key: dict[str, dict[str, Any]] = {}
+    months = [m.key for m in months_between(month_start, month_end)]
+    for values in rows:
+        row: dict[str, Any] = dict(values)
+        key, month = row.pop("question__key"), row.pop("review__audit__month").strftime("%Y-%m")
+        entry = by_key.setdefault(key, {"key": key, "by_month": {}, **dict.fromkeys(ANSWER_KEYS, 0)})
+        for name in ANSWER_KEYS:
+            entry[name] += row[name]
+        entry["by_month"][month] = _with_rate(row)["compliance_rate"]
+    latest = (
+        Question.objects.filter(key__in=list(by_key))
+        .order_by("key", "-question_set__version")
+        .values("key", "text", "order", "question_set__title", "question_set__area", "question_set__code")
+    )
+    described: dict[str, dict[str, Any]] = {}
+    for question in latest:
+        described.setdefault(question["key"], dict(question))
+    out = []
+    for key, entry in by_key.items():
+        info = described.get(key, {})
+        entry = _with_rate(entry)
+        out.append(
+            {
+                **entry,
+                "text": info.get("text", ""),
+                "order": info.get("order", 0),
+                "set": info.get("question_set__title", ""),
+                "code": info.get("question_set__code", ""),
+                "area": info.get("question_set__area", ""),
+                "failed": entry["partial"] + entry["non_compliant"],
+                "months": [entry["by_month"].get(m) for m in months],
+            }
+        )
+    out.sort(key=lambda r: (r["code"], r["order"], r["key"]))
+    return {"months": months, "questions": out}
+
+
+def most_failed_questions(trends: dict[str, Any], limit: int = 10) -> list[dict[str, Any]]:
+    """The questions most often failed (partial or not compliant), most first; ties by the lower rate."""
+    failed = [q for q in trends["questions"] if q["failed"]]
+    failed.sort(key=lambda q: (-q["failed"], q["compliance_rate"] if q["compliance_rate"] is not None else 101))
+    return failed[:limit]
+
+
+def question_failures(
+    *, user: Any, key: str, month_start: date, month_end: date, area: str = "", team: str = ""
+) -> QuerySet[Answer]:
+    """Case level, for roles that see audits: the answers to question ``key`` that were partial or not
+    compliant, with their case review (drill-down from the trends)."""
+    _require_view(user)
+    return (
+        _trend_answers(month_start=month_start, month_end=month_end, area=area, team=team)
+        .filter(question__key=key, value__in=(AnswerValue.PARTIAL, AnswerValue.NON_COMPLIANT))
+        .select_related("review__audit", "review__investigation", "review__subject", "question")
+        .order_by("-review__audit__month", "review__audit_id", "review__position")
+    )
 
 
 # --- Annual plan and coverage (aggregates: no case-level data) --------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -767,6 +767,59 @@ def audit_return_for_rework(*, audit: Audit, actor: Any, reason: str) -> Audit:
     audit.returned_at, audit.returned_by, audit.return_reason = timezone.now(), actor, reason
     _save(audit, actor=actor)
     return audit
+
+
+# --- Re-audit ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audit_schedule_reaudit(*, audit: Audit, actor: Any, month: date, review_ids: Iterable[int] | None = None) -> Audit:
+    """Schedule a re-audit of a submitted or signed-off audit, led by ``actor``, with the same question
+    set version (so the compliance compares like with like).
+
+    ``review_ids`` None → the failed cases (any answer partial or not compliant) are sampled again;
+    a list → those cases; an empty list → the area is re-audited with a fresh sample drawn later.
+    """
+    require_capability(actor, Cap.AUDITS_MANAGE)
+    original = Audit.objects.select_for_update().get(pk=audit.pk)
+    if original.status not in (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF):
+        raise ApplicationError("Only a submitted or signed-off audit can be re-audited.")
+    reviews = original.reviews.select_related("investigation", "subject").order_by("position")
+    if review_ids is None:
+        failed = Q(answers__value__in=(AnswerValue.PARTIAL, AnswerValue.NON_COMPLIANT))
+        chosen = list(reviews.filter(failed).distinct())
+        if not chosen:
+            raise ApplicationError("No case of this audit failed a question: re-audit the area instead.")
+    else:
+        ids = list(review_ids)
+        chosen = list(reviews.filter(pk__in=ids))
+        if len(chosen) != len(set(ids)):
+            raise ApplicationError("Choose cases of this audit's sample.", {"review_ids": ["Not in the sample."]})
+    reaudit = Audit(
+        kind=AuditKind.REAUDIT,
+        area=original.area,
+        theme=original.theme or ("" if original.area else "Re-audit"),
+        month=month.replace(day=1),
+        question_set=original.question_set,
+        lead_auditor=actor,
+        planned_sample_size=max(1, len(chosen) or original.planned_sample_size),
+        reaudit_of=original,
+    )
+    _save(reaudit, actor=actor)
+    if chosen:
+        rows = [
+            CaseReview(
+                audit=reaudit,
+                position=i,
+                method=SampleMethod.PICKED,
+                investigation_id=review.investigation_id,
+                subject_id=review.subject_id,
+            )
+            for i, review in enumerate(chosen, start=1)
+        ]
+        bulk_create_with_history(rows, CaseReview, default_user=actor)
+        _start(reaudit, actor=actor)
+    return reaudit
 
 
 # --- Learning and actions ----------------------------------------------------------------------

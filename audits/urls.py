@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.audit_list, name="audit_list"),
     path("new/", views.audit_create, name="audit_create"),
     path("overview/", views.overview, name="overview"),
+    path("trends/", views.trends, name="trends"),
+    path("trends/questions/<slug:key>/", views.trend_question, name="trend_question"),
     path("plan/", views.plan_current, name="plan_current"),
     path("plan/<str:year>/", views.plan, name="plan"),
     path("plan/<str:year>/items/new/", views.plan_item_create, name="plan_item_create"),
@@ -42,5 +44,6 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.audit_reopen, name="audit_reopen"),
     path("<int:pk>/sign-off/", views.audit_sign_off, name="audit_sign_off"),
     path("<int:pk>/return/", views.audit_return, name="audit_return"),
+    path("<int:pk>/reaudit/", views.audit_reaudit, name="audit_reaudit"),
     path("<int:pk>/report/", views.audit_report, name="audit_report"),
 ]

@@ -41,10 +41,12 @@ from .forms import (
     QuestionForm,
     QuestionSetCopyForm,
     QuestionSetForm,
+    ReauditForm,
     ReturnForm,
     ReviewForm,
     SampleDrawForm,
     SamplePickForm,
+    TrendsForm,
     VerifyForm,
 )
 from .models import Action, Audit, CaseReview, LearningPoint, PlannedAudit, Question, QuestionSet
@@ -186,10 +188,13 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "reviewed": sum(1 for r in reviews if r["review"].reviewed_at),
             "n_questions": audit.question_set.questions.asked().count(),
+            "comparison": selectors.reaudit_comparison(audit=audit),
             "learning": selectors.learning_list(user=request.user, audit_id=audit.pk),
             "actions": selectors.action_list(user=request.user, today=today, audit_id=audit.pk),
             "can_manage": rules.can_manage_audit(request.user, audit),
             "can_sign_off": rules.can_sign_off(request.user, audit) and audit.status == AuditStatus.SUBMITTED,
+            "can_reaudit": has_capability(request.user, Cap.AUDITS_MANAGE)
+            and audit.status in (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF),
             "show_refs": can_see_case_references(request.user),
             "assurance_labels": dict(AssuranceLevel.choices),
         },
@@ -1222,3 +1227,140 @@ def plan_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{item} taken out of the plan.")
     return redirect("audits:plan", year=item.plan.financial_year)
+
+
+# --- Re-audit --------------------------------------------------------------------------------------
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def audit_reaudit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schedule a re-audit of a submitted or signed-off audit (its failed cases, or the area)."""
+    audit = _get(selectors.audit_detail, user=request.user, pk=pk)
+    form = ReauditForm(request.POST or None, initial={"month": timezone.localdate().strftime("%Y-%m")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reaudit = services.audit_schedule_reaudit(
+                audit=audit,
+                actor=request.user,
+                month=data["month"],
+                review_ids=None if data["scope"] == "failed" else [],
+            )
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Re-audit planned with {reaudit.reviews.count()} cases.")
+            return redirect("audits:audit_detail", pk=reaudit.pk)
+    return render(request, "audits/audit_form.html", {"form": form, "title": "Schedule a re-audit", "audit": audit})
+
+
+# --- Question trends -------------------------------------------------------------------------------
+
+
+def _trend_filters(request: HttpRequest) -> tuple[TrendsForm, dict[str, Any], list[str]]:
+    this_month = timezone.localdate().replace(day=1)
+    form = TrendsForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    end = data.get("month_to") or this_month
+    start = data.get("month_from") or months_later(end, -11).start
+    errors = []
+    if start > end:
+        errors.append("The first month must not be after the last month.")
+        start = months_later(end, -11).start
+    filters = {
+        "month_start": start,
+        "month_end": month_of(end).end,
+        "area": data.get("area") or "",
+        "team": data.get("team") or "",
+    }
+    return form, filters, errors
+
+
+@capability_required(Cap.AUDIT_SUMMARIES_VIEW)
+def trends(request: HttpRequest) -> HttpResponseBase:
+    """Compliance per question over (by default) the last 12 months, by area and team; the questions
+    most often failed; learning themes. Aggregates only: the drill-down to reviews is for roles that see audits."""
+    form, filters, errors = _trend_filters(request)
+    data = selectors.question_trends(**filters)
+    failed = selectors.most_failed_questions(data)
+    themes = selectors.learning_theme_counts(month_start=filters["month_start"], month_end=filters["month_end"])
+    months = data["months"]
+    downloads = {
+        "questions": Download(
+            filename="audit-question-trends",
+            headers=["Question set", "Question", *months, *COUNT_HEADERS],
+            rows=data["questions"],
+            row=lambda q: [q["set"], q["text"], *q["months"], *_counts(q)],
+        ),
+        "failed": Download(
+            filename="audit-most-failed-questions",
+            headers=["Question set", "Question", "Failed (partial or not compliant)", "Compliance %"],
+            rows=failed,
+            row=lambda q: [q["set"], q["text"], q["failed"], q["compliance_rate"]],
+        ),
+        "themes": Download(
+            filename="audit-learning-themes",
+            headers=["Theme", "Good practice", "Improvement", "Total"],
+            rows=themes,
+            row=lambda t: [t["theme_label"], t["good_practice"], t["improvement"], t["total"]],
+        ),
+    }
+    chart = {
+        "type": "bar",
+        "horizontal": True,
+        "labels": [f"{q['text'][:60]}" for q in failed],
+        "datasets": [{"label": "Compliance %", "data": [q["compliance_rate"] for q in failed]}],
+        "percent": True,
+        "yLabel": "Compliance %",
+    }
+    return page_or_download(
+        request,
+        template="audits/trends.html",
+        context=lambda: {
+            "form": form,
+            "errors": errors,
+            "filters": filters,
+            "months": months,
+            "questions": data["questions"],
+            "failed": failed,
+            "themes": themes,
+            "chart": chart,
+            "can_drill": rules.can_view_audits(request.user),
+            "query_string": query_string(request),
+        },
+        download=downloads,
+    )
+
+
+@capability_required(Cap.AUDITS_VIEW)
+def trend_question(request: HttpRequest, key: str) -> HttpResponseBase:
+    """The reviews that failed one question (partial or not compliant), for roles that see audits."""
+    _form, filters, _errors = _trend_filters(request)
+    answers = selectors.question_failures(user=request.user, key=key, **filters)
+    question = Question.objects.filter(key=key).order_by("-question_set__version").first()
+    if question is None:
+        raise Http404("No such question.")
+    show_refs = can_see_case_references(request.user)
+    return page_or_download(
+        request,
+        template="audits/trend_question.html",
+        context=lambda: {
+            "question": question,
+            "answers": answers,
+            "filters": filters,
+            "show_refs": show_refs,
+            "query_string": query_string(request),
+        },
+        download=Download(
+            filename=f"question-{key}-failures",
+            headers=["Audit", "Case", *(["Reference"] if show_refs else []), "Answer", "Comment"],
+            rows=answers,
+            row=lambda a: [
+                a.review.audit.title,
+                a.review.label,
+                *([a.review.reference] if show_refs else []),
+                a.get_value_display(),
+                a.comment,
+            ],
+        ),
+    )

@@ -84,6 +84,13 @@ ENTRIES = [
     Entry("audits:audit_list", "/audits/", ALL_ROLES, ok_status=(200, 302)),  # overview-only roles are redirected
     Entry("audits:audit_create", "/audits/new/", LEAD),
     Entry("audits:overview", "/audits/overview/", ALL_ROLES),
+    # Question trends: aggregates for everyone; the drill-down to reviews for roles that see audits.
+    Entry("audits:trends", "/audits/trends/", ALL_ROLES),
+    Entry(
+        "audits:trend_question",
+        lambda mu: f"/audits/trends/questions/{_question_set(True).questions.first().key}/",
+        VIEW,
+    ),
     # The annual plan: everyone reads it (aggregates, no case data); audit leads change it.
     Entry("audits:plan_current", "/audits/plan/", ALL_ROLES, ok_status=(302,)),
     Entry("audits:plan", "/audits/plan/2025-26/", ALL_ROLES),
@@ -190,6 +197,15 @@ ENTRIES = [
         ok_status=(302,),
     ),
     Entry("audits:audit_return", lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/return/", LEAD),
+    Entry("audits:audit_reaudit", lambda mu: f"/audits/{_submitted(mu).pk}/reaudit/", LEAD),
+    Entry(
+        "audits:audit_reaudit",
+        lambda mu: f"/audits/{_submitted(mu).pk}/reaudit/",
+        LEAD,
+        method="post",
+        data={"month": "2025-09", "scope": "area"},
+        ok_status=(302,),
+    ),
     Entry(
         "audits:audit_return",
         lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/return/",
