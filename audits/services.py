@@ -350,6 +350,12 @@ def plan_item_add(
         month=month,
         sample_size=sample_size,
     )
+    # An audit already planned for this slot carries out the new entry (planned before the plan was written).
+    item.audit = (
+        Audit.objects.filter(kind=kind, area=area, theme__iexact=item.theme, month=month, plan_item__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     _save(item, actor=actor)
     return item
 
