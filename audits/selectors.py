@@ -531,7 +531,8 @@ def question_trends(*, month_start: date, month_end: date, area: str = "", team:
             }
         )
     out.sort(key=lambda r: (r["code"], r["order"], r["key"]))
-    return {"months": months, "questions": out}
+    labels = [f"{m.start:%b %y}" for m in months_between(month_start, month_end)]
+    return {"months": months, "month_labels": labels, "questions": out}
 
 
 def most_failed_questions(trends: dict[str, Any], limit: int = 10) -> list[dict[str, Any]]:
@@ -646,6 +647,7 @@ def plan_coverage(*, financial_year: str, today: date) -> dict[str, Any]:
     return {
         "financial_year": year.key,
         "months": [m.key for m in months],
+        "month_labels": [f"{m.start:%b %y}" for m in months],
         "cutoff": cutoff,
         "rows": rows,
         "totals": {

@@ -1321,6 +1321,7 @@ def trends(request: HttpRequest) -> HttpResponseBase:
             "errors": errors,
             "filters": filters,
             "months": months,
+            "month_labels": data["month_labels"],
             "questions": data["questions"],
             "failed": failed,
             "themes": themes,
