@@ -348,7 +348,7 @@ class QuestionForm(forms.Form):
         min_value=1,
         max_value=MAX_QUESTION_WEIGHT,
         initial=1,
-        help_text=f"1 to {MAX_QUESTION_WEIGHT}. A weight of 2 counts the question twice in the weighted score.",
+        help_text=f"1 to {MAX_QUESTION_WEIGHT}: how much the question matters, shown with it to auditors and readers.",
         widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-2"}),
     )
 
