@@ -3,7 +3,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
+from .models import (
+    Action,
+    ActionNote,
+    Answer,
+    Audit,
+    AuditPlan,
+    AuditSubject,
+    CaseReview,
+    LearningPoint,
+    PlannedAudit,
+    Question,
+    QuestionSet,
+    SamplingFrame,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -72,3 +85,31 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 admin.site.register(ActionNote, SimpleHistoryAdmin)
+
+
+@admin.register(SamplingFrame)
+class SamplingFrameAdmin(SimpleHistoryAdmin):
+    """What each area samples (investigation filters or pseudonymous subjects)."""
+
+    list_display = ["area", "subject_kind"]
+
+
+@admin.register(AuditSubject)
+class AuditSubjectAdmin(SimpleHistoryAdmin):
+    """Managed offenders and missing episodes, by pseudonymous reference only."""
+
+    list_display = ["reference", "kind", "visor_category", "risk_level", "start_date", "lpa", "team"]
+    list_filter = ["kind", "visor_category", "risk_level"]
+    search_fields = ["reference"]
+
+
+class PlannedAuditInline(admin.TabularInline):
+    model = PlannedAudit
+    extra = 0
+    readonly_fields = ["audit"]
+
+
+@admin.register(AuditPlan)
+class AuditPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["financial_year", "created_by", "created_at"]
+    inlines = [PlannedAuditInline]

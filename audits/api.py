@@ -27,11 +27,25 @@ from oversight.periods import parse_month
 from oversight.roles import Cap, can_see_case_references, capability_permission, require_capability
 
 from . import rules, selectors, services
-from .choices import ActionStatus, AnswerValue, AssuranceLevel, AuditArea, AuditKind, LearningKind, LearningTheme
+from .choices import (
+    ActionStatus,
+    AnswerValue,
+    AssuranceLevel,
+    AuditArea,
+    AuditKind,
+    FindingSeverity,
+    LearningKind,
+    LearningTheme,
+    Stratum,
+)
 from .filters import ActionFilter, AuditFilter, AuditIdFilter
 from .models import Action, Audit, CaseReview, LearningPoint, QuestionSet
 
 # --- Serializers -------------------------------------------------------------------------------------
+
+
+class ReturnInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
 
 
 class AuditOutput(serializers.Serializer):
@@ -53,6 +67,8 @@ class AuditOutput(serializers.Serializer):
     assurance_override_reason = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     signed_off_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    return_reason = serializers.CharField()
     compliance = serializers.SerializerMethodField()
 
     def get_month(self, audit: Audit) -> str:
@@ -88,6 +104,7 @@ class SampleInput(serializers.Serializer):
     window_start = serializers.DateField()
     window_end = serializers.DateField()
     seed = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    stratify_by = serializers.ChoiceField(choices=Stratum.choices, required=False, allow_blank=True, default="")
 
 
 class PickInput(serializers.Serializer):
@@ -112,12 +129,13 @@ class ReviewOutput(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     method = serializers.CharField()
     crime_reference = serializers.SerializerMethodField()
-    strand = serializers.CharField(source="investigation.strand")
+    strand = serializers.CharField(source="investigation.strand", default="")
+    subject_kind = serializers.CharField(source="subject.kind", default="")
     reviewed_at = serializers.DateTimeField(allow_null=True)
     answers = AnswerOutput(many=True)
 
     def get_crime_reference(self, review: CaseReview) -> str | None:
-        return review.investigation.crime_reference if self.context["show_refs"] else None
+        return review.reference if self.context["show_refs"] else None
 
 
 class AnswerInput(serializers.Serializer):
@@ -136,6 +154,7 @@ class LearningOutput(serializers.Serializer):
     review = serializers.IntegerField(source="review_id", allow_null=True)
     kind = serializers.CharField()
     theme = serializers.CharField()
+    severity = serializers.CharField()
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
 
@@ -145,6 +164,9 @@ class LearningInput(serializers.Serializer):
     review = serializers.PrimaryKeyRelatedField(queryset=CaseReview.objects.all(), required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=LearningKind.choices)
     theme = serializers.ChoiceField(choices=LearningTheme.choices)
+    severity = serializers.ChoiceField(
+        choices=FindingSeverity.choices, required=False, default="", help_text="Required for an area for improvement."
+    )
     text = serializers.CharField(max_length=4000)
 
 
@@ -260,6 +282,13 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def sign_off(self, request: Request, pk: int) -> Response:
         return self._out(services.audit_sign_off(audit=self._audit(), actor=request.user))
 
+    @extend_schema(request=ReturnInput, responses=AuditOutput)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_rework(self, request: Request, pk: int) -> Response:
+        """An independent audit lead returns a submitted audit for rework with a reason."""
+        data = _valid(ReturnInput, request)
+        return self._out(services.audit_return_for_rework(audit=self._audit(), actor=request.user, **data))
+
 
 class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Sampled cases with their answers (``?audit=<id>``). Crime references only for roles that see them."""
@@ -274,7 +303,7 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if not rules.can_view_audits(self.request.user):
             raise PermissionDenied("Your role sees the audit overview only.")
         return (
-            CaseReview.objects.select_related("investigation")
+            CaseReview.objects.select_related("investigation", "subject")
             .prefetch_related("answers")
             .order_by("audit_id", "position")
         )

@@ -11,6 +11,7 @@ class AuditKind(models.TextChoices):
     MONTHLY = "monthly", "Monthly case-file audit"
     THEMATIC = "thematic", "Thematic audit"
     QATT = "qatt", "Quality-assurance thematic testing (QATT)"
+    REAUDIT = "reaudit", "Re-audit"
 
 
 class AuditArea(models.TextChoices):
@@ -47,6 +48,57 @@ def strands_for_area(area: str) -> tuple[str, ...]:
     return AREA_STRANDS.get(area, tuple(Strand.values))
 
 
+class SubjectKind(models.TextChoices):
+    """What an area's audits sample."""
+
+    INVESTIGATIONS = "investigations", "Investigations from the register"
+    MANAGED_OFFENDERS = "managed_offenders", "Managed offenders (pseudonymous references)"
+    MISSING_EPISODES = "missing_episodes", "Missing episodes (pseudonymous references)"
+
+
+# The subjects each area samples unless its sampling frame says otherwise.
+AREA_SUBJECTS: dict[str, str] = {
+    AuditArea.SEX_OFFENDER_MANAGEMENT: SubjectKind.MANAGED_OFFENDERS,
+    AuditArea.MISSING_PEOPLE: SubjectKind.MISSING_EPISODES,
+}
+
+
+class VisorCategory(models.TextChoices):
+    """How a managed offender is held on VISOR (MAPPA categories)."""
+
+    RSO = "rso", "Registered sex offender (MAPPA category 1)"
+    VIOLENT = "violent", "Violent offender (MAPPA category 2)"
+    OTHER_DANGEROUS = "other_dangerous", "Other dangerous offender (MAPPA category 3)"
+    PDP = "pdp", "Potentially dangerous person"
+
+
+class RiskLevel(models.TextChoices):
+    """Risk of serious harm (managed offenders) or the risk grading of a missing episode."""
+
+    NO_APPARENT_RISK = "no_apparent_risk", "No apparent risk"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    VERY_HIGH = "very_high", "Very high"
+
+
+class Stratum(models.TextChoices):
+    """How a random draw may be stratified (proportional allocation within each group)."""
+
+    OUTCOME_GROUP = "outcome_group", "Outcome group"
+    TEAM = "team", "Team"
+    LPA = "lpa", "Local policing area"
+    RISK = "risk", "Risk level or grading"
+
+
+# Strata that make sense for each kind of subject.
+SUBJECT_STRATA: dict[str, tuple[str, ...]] = {
+    SubjectKind.INVESTIGATIONS: (Stratum.OUTCOME_GROUP, Stratum.TEAM, Stratum.LPA),
+    SubjectKind.MANAGED_OFFENDERS: (Stratum.RISK, Stratum.TEAM, Stratum.LPA),
+    SubjectKind.MISSING_EPISODES: (Stratum.RISK, Stratum.TEAM, Stratum.LPA),
+}
+
+
 class AuditStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     IN_PROGRESS = "in_progress", "In progress"
@@ -59,6 +111,21 @@ class AnswerValue(models.TextChoices):
     PARTIAL = "partial", "Partially compliant"
     NON_COMPLIANT = "non_compliant", "Not compliant"
     NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class AnswerScale(models.TextChoices):
+    """Which grades a question accepts (not applicable is allowed or not separately)."""
+
+    GRADED = "graded", "Compliant, partially compliant or not compliant"
+    YES_NO = "yes_no", "Compliant or not compliant"
+
+
+SCALE_VALUES: dict[str, tuple[str, ...]] = {
+    AnswerScale.GRADED: (AnswerValue.COMPLIANT, AnswerValue.PARTIAL, AnswerValue.NON_COMPLIANT),
+    AnswerScale.YES_NO: (AnswerValue.COMPLIANT, AnswerValue.NON_COMPLIANT),
+}
+
+MAX_QUESTION_WEIGHT = 5
 
 
 class AssuranceLevel(models.TextChoices):
@@ -78,12 +145,42 @@ ASSURANCE_THRESHOLDS: tuple[tuple[float, str], ...] = (
 
 class SampleMethod(models.TextChoices):
     RANDOM = "random", "Random sample"
-    PICKED = "picked", "Picked by crime reference"
+    STRATIFIED = "stratified", "Stratified random sample"
+    PICKED = "picked", "Picked by reference"
 
 
 class LearningKind(models.TextChoices):
     GOOD_PRACTICE = "good_practice", "Good practice"
     IMPROVEMENT = "improvement", "Area for improvement"
+
+
+class FindingSeverity(models.TextChoices):
+    """How serious an area for improvement is (good practice has no severity)."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+SEVERITY_DEFINITIONS: dict[str, str] = {
+    FindingSeverity.LOW: (
+        "A minor departure from the standard, such as a late or incomplete record, with no effect on the victim, "
+        "the evidence or the outcome. Share with the team."
+    ),
+    FindingSeverity.MEDIUM: (
+        "The standard was not met in a way that could weaken the investigation or the victim's experience if it "
+        "is repeated. Put right within the next audit cycle."
+    ),
+    FindingSeverity.HIGH: (
+        "The standard was not met with a likely effect on safeguarding, evidence or the victim's entitlements. "
+        "Needs an action with an owner and a due date."
+    ),
+    FindingSeverity.CRITICAL: (
+        "A current risk of serious harm to a victim or the public, or of a miscarriage of justice. Escalate to the "
+        "PPU senior leadership team the same day."
+    ),
+}
 
 
 class LearningTheme(models.TextChoices):

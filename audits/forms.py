@@ -6,17 +6,23 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import slugify
 
+from cases.models import Team
 from oversight.forms import MonthField
 from oversight.models import User
 
 from . import rules
 from .choices import (
+    MAX_QUESTION_WEIGHT,
+    SEVERITY_DEFINITIONS,
     ActionStatus,
+    AnswerScale,
     AnswerValue,
     AssuranceLevel,
     AuditArea,
     AuditKind,
+    FindingSeverity,
     LearningKind,
     LearningTheme,
 )
@@ -93,6 +99,13 @@ class SampleDrawForm(forms.Form):
         help_text="Leave empty for a new random draw. Enter a stored seed to repeat a draw.",
         widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-10"}),
     )
+    stratify_by = forms.ChoiceField(
+        label="Stratify the sample",
+        required=False,
+        choices=[("", "No: a simple random sample")],  # the view offers the strata of the area's subjects
+        help_text="Share the sample between groups in proportion to their size, then draw within each group.",
+        widget=forms.Select(attrs=SELECT),
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -105,7 +118,7 @@ class SampleDrawForm(forms.Form):
 
 class SamplePickForm(forms.Form):
     crime_references = forms.CharField(
-        label="Crime references",
+        label="References",
         help_text="One per line, or separated by commas.",
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 4}),
     )
@@ -113,8 +126,17 @@ class SamplePickForm(forms.Form):
     def clean_crime_references(self) -> list[str]:
         refs = [r.strip() for r in re.split(r"[\n,;]+", self.cleaned_data["crime_references"]) if r.strip()]
         if not refs:
-            raise forms.ValidationError("Enter at least one crime reference.")
+            raise forms.ValidationError("Enter at least one reference.")
         return refs
+
+
+# The keyboard key that gives each answer on the review page (the same key whatever the question's scale).
+ANSWER_KEYS = {
+    AnswerValue.COMPLIANT: "1",
+    AnswerValue.PARTIAL: "2",
+    AnswerValue.NON_COMPLIANT: "3",
+    AnswerValue.NOT_APPLICABLE: "4",
+}
 
 
 class ReviewForm(forms.Form):
@@ -127,7 +149,7 @@ class ReviewForm(forms.Form):
             existing = answers.get(question.pk)
             self.fields[f"q{question.pk}"] = forms.ChoiceField(
                 label=f"{question.order}. {question.text}",
-                choices=AnswerValue.choices,
+                choices=[(value, AnswerValue(value).label) for value in question.allowed_values],
                 required=True,
                 initial=existing.value if existing else None,
                 error_messages={"required": "Choose an answer."},
@@ -140,7 +162,16 @@ class ReviewForm(forms.Form):
             )
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"question": q, "value": self[f"q{q.pk}"], "comment": self[f"c{q.pk}"]} for q in self.questions]
+        """Per question: its fields and its answers with the keyboard key of each (1 compliant … 4 N/A)."""
+        return [
+            {
+                "question": q,
+                "value": self[f"q{q.pk}"],
+                "comment": self[f"c{q.pk}"],
+                "choices": [(v, AnswerValue(v).label, ANSWER_KEYS[v]) for v in q.allowed_values],
+            }
+            for q in self.questions
+        ]
 
     def answers(self) -> dict[int, tuple[str, str]]:
         return {q.pk: (self.cleaned_data[f"q{q.pk}"], self.cleaned_data[f"c{q.pk}"]) for q in self.questions}
@@ -165,8 +196,23 @@ class AssuranceForm(forms.Form):
         return data
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the audit returned?",
+        help_text="The lead auditor sees this on the audit. Say what needs correcting before sign-off.",
+        widget=forms.Textarea(attrs=TEXTAREA),
+        max_length=4000,
+    )
+
+
 class LearningForm(forms.Form):
     kind = forms.ChoiceField(choices=LearningKind.choices, widget=forms.Select(attrs=SELECT))
+    severity = forms.ChoiceField(
+        label="Severity of the finding",
+        choices=FindingSeverity.choices,
+        required=False,
+        help_text="For an area for improvement. Leave it for good practice.",
+    )
     theme = forms.ChoiceField(choices=LearningTheme.choices, widget=forms.Select(attrs=SELECT))
     text = forms.CharField(label="What was found", widget=forms.Textarea(attrs=TEXTAREA), max_length=4000)
     review = forms.TypedChoiceField(
@@ -176,6 +222,23 @@ class LearningForm(forms.Form):
     def __init__(self, *args: Any, review_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["review"]).choices = [("", "Whole audit"), *review_choices]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("kind") == LearningKind.IMPROVEMENT and not data.get("severity"):
+            self.add_error("severity", "Choose the severity of the finding.")
+        if data.get("kind") == LearningKind.GOOD_PRACTICE:
+            data["severity"] = ""
+        return data
+
+    def severity_options(self) -> list[dict[str, Any]]:
+        """The severities with their definitions, for radios that show each definition as a hint."""
+        chosen = self["severity"].value()
+        return [
+            {"value": value, "label": label, "definition": SEVERITY_DEFINITIONS[value], "checked": chosen == value}
+            for value, label in FindingSeverity.choices
+        ]
 
 
 class ActionForm(forms.Form):
@@ -223,20 +286,152 @@ class VerifyForm(forms.Form):
     decision = forms.ChoiceField(choices=[("verify", "Verify"), ("return", "Send back to the owner")])
 
 
-class QuestionSetEditForm(forms.Form):
+class QuestionSetForm(forms.Form):
+    """A new question set, or a draft's details."""
+
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=INPUT))
-    questions = forms.CharField(
-        help_text="One question per line, in order.", widget=forms.Textarea(attrs={**TEXTAREA, "rows": 12})
+    area = forms.ChoiceField(
+        choices=[("", "No area (thematic or QATT)"), *AuditArea.choices],
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        help_text="The PPU portfolio whose audits ask these questions.",
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs=TEXTAREA), max_length=4000)
+    code = forms.SlugField(
+        max_length=60,
+        required=False,
+        label="Code (optional)",
+        help_text="Lower-case letters, numbers and hyphens, shared by every version. Made from the title if empty.",
+        widget=forms.TextInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-20"}),
     )
 
-    def clean_questions(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
-        if not lines:
-            raise forms.ValidationError("Enter at least one question.")
-        too_long = [i for i, line in enumerate(lines, start=1) if len(line) > 300]
-        if too_long:
-            raise forms.ValidationError(f"Question {too_long[0]} is longer than 300 characters.")
-        return lines
+    def __init__(self, *args: Any, with_code: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "code" in self.fields and not data.get("code") and data.get("title"):
+            data["code"] = slugify(data["title"])[:60] or "question-set"
+        return data
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Question", max_length=300, widget=forms.TextInput(attrs=INPUT))
+    guidance = forms.CharField(
+        label="Guidance for the auditor (optional)",
+        required=False,
+        max_length=4000,
+        help_text="What to look for in the case file.",
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    standard = forms.CharField(
+        label="Standard or policy it tests (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example: Victims' Code right 6; Operation Soteria pillar 1; APP investigation.",
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    answer_scale = forms.ChoiceField(
+        label="Answer scale", choices=AnswerScale.choices, initial=AnswerScale.GRADED, widget=forms.Select(attrs=SELECT)
+    )
+    allow_not_applicable = forms.TypedChoiceField(
+        label="May the auditor answer 'not applicable'?",
+        choices=[("yes", "Yes"), ("no", "No: every case must be graded")],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        widget=forms.Select(attrs=SELECT),
+    )
+    weight = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_QUESTION_WEIGHT,
+        initial=1,
+        help_text=f"1 to {MAX_QUESTION_WEIGHT}: how much the question matters, shown with it to auditors and readers.",
+        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-2"}),
+    )
+
+
+class QuestionSetCopyForm(QuestionSetForm):
+    """A new set made from a version's questions: its title, area and code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["description"]
+        self.fields["title"].label = "Title of the new set"
+
+
+class PlanItemForm(forms.Form):
+    kind = forms.ChoiceField(choices=AuditKind.choices, widget=forms.Select(attrs=SELECT), initial=AuditKind.MONTHLY)
+    area = forms.ChoiceField(
+        choices=[("", "No area (cross-cutting theme)"), *AuditArea.choices],
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        help_text="A monthly audit needs one; a thematic audit or QATT may have one.",
+    )
+    theme = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=INPUT),
+        help_text="For a thematic audit or QATT, e.g. victim withdrawal in rape cases.",
+    )
+    month = MonthField()
+    sample_size = forms.IntegerField(
+        min_value=1,
+        max_value=200,
+        initial=10,
+        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("kind") == AuditKind.MONTHLY and not data.get("area"):
+            self.add_error("area", "Choose the area of a monthly audit.")
+        if data.get("kind") in (AuditKind.THEMATIC, AuditKind.QATT) and not (data.get("theme") or "").strip():
+            self.add_error("theme", "Enter the theme of a thematic audit or QATT.")
+        return data
+
+
+class PlanFillForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        choices=AuditArea.choices,
+        widget=forms.SelectMultiple(attrs={**SELECT, "size": len(AuditArea.choices)}),
+        help_text="A monthly audit of each area chosen, in every month of the year.",
+    )
+    sample_size = forms.IntegerField(
+        min_value=1,
+        max_value=200,
+        initial=10,
+        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+    )
+
+
+class TrendsForm(forms.Form):
+    month_from = MonthField(required=False, label="From month")
+    month_to = MonthField(required=False, label="To month")
+    area = forms.ChoiceField(
+        choices=[("", "Every area"), *AuditArea.choices], required=False, widget=forms.Select(attrs=SELECT)
+    )
+    team = forms.ChoiceField(required=False, widget=forms.Select(attrs=SELECT), help_text="The sampled case's team.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(is_active=True).order_by("name").values_list("code", "name")
+        cast(forms.ChoiceField, self.fields["team"]).choices = [("", "Every team"), *teams]
+
+
+class ReauditForm(forms.Form):
+    month = MonthField(label="Month of the re-audit")
+    scope = forms.ChoiceField(
+        label="What to re-audit",
+        choices=[
+            ("failed", "The cases that failed a question (same cases, looked at again)"),
+            ("area", "The area, with a fresh sample"),
+        ],
+        widget=forms.Select(attrs=SELECT),
+    )
 
 
 class OverviewForm(forms.Form):

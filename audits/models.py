@@ -8,6 +8,7 @@ by any user and verified by an audit lead who is not the owner.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -21,15 +22,23 @@ from cases.models import Investigation
 
 from .choices import (
     ACTION_OPEN_STATUSES,
+    MAX_QUESTION_WEIGHT,
+    SCALE_VALUES,
     ActionStatus,
+    AnswerScale,
     AnswerValue,
     AssuranceLevel,
     AuditArea,
     AuditKind,
     AuditStatus,
+    FindingSeverity,
     LearningKind,
     LearningTheme,
+    RiskLevel,
     SampleMethod,
+    Stratum,
+    SubjectKind,
+    VisorCategory,
 )
 
 
@@ -67,24 +76,61 @@ class QuestionSet(models.Model):
         return self.published_at is not None
 
 
+def new_question_key() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class QuestionQuerySet(models.QuerySet):
+    def asked(self) -> QuestionQuerySet:
+        """The questions an audit asks: not retired, in order."""
+        return self.filter(is_retired=False).order_by("order")
+
+
 class Question(models.Model):
-    """One question of a question set, in display order."""
+    """One question of a question set, in display order.
+
+    ``key`` is shared by the same question in every version of its set (a new version copies
+    it), so compliance per question can be followed across versions. A retired question stays
+    in the version for the record but is not asked; retired questions sort after the asked ones.
+    """
 
     question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="questions")
+    key = models.CharField(max_length=12, default=new_question_key, help_text="Same in every version of the set.")
     order = models.PositiveIntegerField()
     text = models.CharField(max_length=300)
     guidance = models.TextField(blank=True, help_text="What the auditor looks for in the case file.")
+    answer_scale = models.CharField(max_length=8, choices=AnswerScale.choices, default=AnswerScale.GRADED)
+    allow_not_applicable = models.BooleanField(default=True)
+    weight = models.PositiveSmallIntegerField(
+        default=1, help_text=f"1 to {MAX_QUESTION_WEIGHT}: how much the question counts in the weighted score."
+    )
+    standard = models.CharField(
+        max_length=200, blank=True, help_text="The standard or policy it tests, e.g. Victims' Code right 6."
+    )
+    is_retired = models.BooleanField(default=False)
 
     history = HistoricalRecords()
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["question_set", "order"]
         constraints = [
             models.UniqueConstraint(fields=["question_set", "order"], name="question_unique_order"),
+            models.UniqueConstraint(fields=["question_set", "key"], name="question_unique_key_per_set"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=MAX_QUESTION_WEIGHT), name="question_weight_range"
+            ),
+            models.CheckConstraint(condition=Q(answer_scale__in=AnswerScale.values), name="question_scale_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.text}"
+
+    @property
+    def allowed_values(self) -> tuple[str, ...]:
+        """The answers this question accepts, in the order the keyboard keys 1-4 follow."""
+        values = SCALE_VALUES[self.answer_scale]
+        return (*values, AnswerValue.NOT_APPLICABLE) if self.allow_not_applicable else values
 
 
 class AuditQuerySet(models.QuerySet):
@@ -118,6 +164,15 @@ class Audit(models.Model):
     sample_seed = models.BigIntegerField(null=True, blank=True)
     sample_window_start = models.DateField(null=True, blank=True)
     sample_window_end = models.DateField(null=True, blank=True)
+    sample_strata = models.CharField(max_length=16, choices=Stratum.choices, blank=True)
+    reaudit_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reaudits",
+        help_text="For a re-audit: the audit whose failed cases or area it looks at again.",
+    )
 
     assurance_override = models.CharField(max_length=16, choices=AssuranceLevel.choices, blank=True)
     assurance_override_reason = models.TextField(blank=True)
@@ -132,6 +187,12 @@ class Audit(models.Model):
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The last return for rework by an independent lead (earlier ones are in the history).
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +221,22 @@ class Audit(models.Model):
                 condition=~Q(status=AuditStatus.SIGNED_OFF) | (Q(signed_off_at__isnull=False) & ~Q(assurance_level="")),
                 name="audit_signed_off_has_time_and_level",
             ),
+            models.CheckConstraint(
+                condition=Q(signed_off_by__isnull=True) | ~Q(signed_off_by=F("lead_auditor")),
+                name="audit_not_signed_off_by_its_lead",
+                violation_error_message="The lead auditor cannot sign off their own audit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AuditKind.REAUDIT, reaudit_of__isnull=False)
+                | (~Q(kind=AuditKind.REAUDIT) & Q(reaudit_of__isnull=True)),
+                name="audit_reaudit_links_its_original",
+                violation_error_message="A re-audit names the audit it follows up, and only a re-audit does.",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_by__isnull=True) | ~Q(return_reason=""),
+                name="audit_return_has_reason",
+                violation_error_message="Say why the audit is returned for rework.",
+            ),
             models.UniqueConstraint(
                 fields=["area", "month"],
                 condition=Q(kind=AuditKind.MONTHLY),
@@ -187,9 +264,12 @@ class Audit(models.Model):
     @property
     def title(self) -> str:
         subject = self.theme or self.get_area_display()
-        kind = {AuditKind.MONTHLY: "audit", AuditKind.THEMATIC: "thematic audit", AuditKind.QATT: "QATT"}[
-            AuditKind(self.kind)
-        ]
+        kind = {
+            AuditKind.MONTHLY: "audit",
+            AuditKind.THEMATIC: "thematic audit",
+            AuditKind.QATT: "QATT",
+            AuditKind.REAUDIT: "re-audit",
+        }[AuditKind(self.kind)]
         return f"{subject} {kind} – {self.month:%B %Y}"
 
     @property
@@ -203,13 +283,137 @@ class Audit(models.Model):
         return self.status in (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS)
 
 
+class AuditPlan(models.Model):
+    """The audit plan of one financial year (April to March): which audits are due in which months."""
+
+    financial_year = models.CharField(max_length=7, unique=True, help_text="e.g. 2026-27")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year"]
+
+    def __str__(self) -> str:
+        return f"Audit plan {self.financial_year}"
+
+
+class PlannedAudit(models.Model):
+    """One audit in the annual plan: kind, area or theme, month and sample size. Linked to the
+    audit that carries it out once that audit is planned (``audit``)."""
+
+    plan = models.ForeignKey(AuditPlan, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(max_length=16, choices=AuditKind.choices, default=AuditKind.MONTHLY)
+    area = models.CharField(max_length=32, choices=AuditArea.choices, blank=True)
+    theme = models.CharField(max_length=200, blank=True)
+    month = models.DateField(help_text="The first day of the month audited.")
+    sample_size = models.PositiveIntegerField(default=10)
+    audit = models.OneToOneField("Audit", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_item")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["month", "kind", "area", "theme", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "area", "theme", "month"],
+                name="planned_audit_unique",
+                violation_error_message="This audit is already in the plan for that month.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(area="") | ~Q(theme=""),
+                name="planned_audit_has_area_or_theme",
+                violation_error_message="Give the planned audit an area or a theme.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AuditKind.MONTHLY) | ~Q(area=""),
+                name="planned_monthly_audit_has_area",
+                violation_error_message="A monthly audit needs an area.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sample_size__gte=1) & Q(sample_size__lte=200), name="planned_audit_sample_size_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.theme or self.get_area_display()
+        return f"{subject} ({self.get_kind_display().lower()}) – {self.month:%B %Y}"
+
+    def clean(self) -> None:
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "Use the first day of the month."})
+
+
+class SamplingFrame(models.Model):
+    """What an area's audits sample: investigations of the register narrowed by filters, or the
+    pseudonymous subjects of the area (managed offenders, missing episodes). Empty filter lists
+    mean "any". Without a frame an area samples the strands of ``AREA_STRANDS``."""
+
+    area = models.CharField(max_length=32, choices=AuditArea.choices, unique=True)
+    subject_kind = models.CharField(max_length=20, choices=SubjectKind.choices, default=SubjectKind.INVESTIGATIONS)
+    strands = models.JSONField(default=list, blank=True)
+    offence_groups = models.JSONField(default=list, blank=True)
+    teams = models.JSONField(default=list, blank=True, help_text="Team codes.")
+    lpas = models.JSONField(default=list, blank=True, help_text="LPA codes.")
+    outcome_groups = models.JSONField(default=list, blank=True, help_text="Outcome-group keys; 'open' for none yet.")
+    flags = models.JSONField(default=list, blank=True, help_text="Flag codes: any of them.")
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area"]
+
+    def __str__(self) -> str:
+        return f"Sampling frame: {self.get_area_display()}"
+
+
+class AuditSubject(models.Model):
+    """A pseudonymous subject an area audits that is not a crime: a managed offender (Sex Offender
+    Management) or a missing episode (Missing People). A reference and categories only, no names."""
+
+    kind = models.CharField(max_length=20, choices=SubjectKind.choices)
+    reference = models.CharField(max_length=40, help_text="The records system's pseudonymous reference.")
+    visor_category = models.CharField(max_length=16, choices=VisorCategory.choices, blank=True)
+    risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, blank=True)
+    team = models.ForeignKey("cases.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lpa = models.ForeignKey(
+        "cases.LocalPolicingArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    start_date = models.DateField(help_text="Registration (managed offender) or the episode's start (missing).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "reference"], name="audit_subject_unique_reference"),
+            models.CheckConstraint(
+                condition=~Q(kind=SubjectKind.INVESTIGATIONS), name="audit_subject_is_not_an_investigation"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=SubjectKind.MANAGED_OFFENDERS) | Q(visor_category=""),
+                name="audit_subject_visor_only_for_offenders",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
 class CaseReview(models.Model):
     """One sampled investigation within an audit, graded question by question."""
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="reviews")
-    investigation = models.ForeignKey(Investigation, on_delete=models.PROTECT, related_name="audit_reviews")
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_reviews"
+    )
+    subject = models.ForeignKey(AuditSubject, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews")
     position = models.PositiveIntegerField(help_text="Order in the sample (case 1, 2, …).")
-    method = models.CharField(max_length=8, choices=SampleMethod.choices, default=SampleMethod.RANDOM)
+    method = models.CharField(max_length=12, choices=SampleMethod.choices, default=SampleMethod.RANDOM)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -222,6 +426,12 @@ class CaseReview(models.Model):
         ordering = ["audit", "position"]
         constraints = [
             models.UniqueConstraint(fields=["audit", "investigation"], name="review_unique_case_per_audit"),
+            models.UniqueConstraint(fields=["audit", "subject"], name="review_unique_subject_per_audit"),
+            models.CheckConstraint(
+                condition=Q(investigation__isnull=False, subject__isnull=True)
+                | Q(investigation__isnull=True, subject__isnull=False),
+                name="review_is_one_investigation_or_one_subject",
+            ),
             models.UniqueConstraint(fields=["audit", "position"], name="review_unique_position"),
         ]
 
@@ -232,6 +442,13 @@ class CaseReview(models.Model):
     def label(self) -> str:
         """A name for the case that carries no crime reference."""
         return f"Case {self.position}"
+
+    @property
+    def reference(self) -> str:
+        """The crime reference, or the subject's pseudonymous reference (case-level: never for OPCC)."""
+        if self.investigation_id is not None:
+            return self.investigation.crime_reference  # type: ignore[union-attr]  # set when the id is
+        return self.subject.reference if self.subject else ""
 
 
 class Answer(models.Model):
@@ -267,6 +484,12 @@ class LearningPoint(models.Model):
     )
     kind = models.CharField(max_length=16, choices=LearningKind.choices)
     theme = models.CharField(max_length=32, choices=LearningTheme.choices)
+    severity = models.CharField(
+        max_length=8,
+        choices=FindingSeverity.choices,
+        blank=True,
+        help_text="Areas for improvement only (blank on good practice, and on findings recorded before grading).",
+    )
     text = models.TextField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -276,6 +499,13 @@ class LearningPoint(models.Model):
     class Meta:
         ordering = ["audit", "kind", "pk"]
         indexes = [models.Index(fields=["theme"], name="learning_theme_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=LearningKind.IMPROVEMENT) | Q(severity=""),
+                name="learning_good_practice_has_no_severity",
+                violation_error_message="Good practice has no severity.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"

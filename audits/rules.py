@@ -2,9 +2,11 @@
 
 Decisions (DESIGN.md §5 leaves them open):
 - Only an audit's lead auditor (an ``audit_lead``) plans, samples, reviews, records
-  learning, raises actions and submits it. Another audit lead may read it and may
-  sign it off once submitted (sign-off is a second pair of eyes, so it may be
-  the lead auditor or a colleague) but may not change its content.
+  learning, raises actions and submits it. Another audit lead may read it but may
+  not change its content.
+- Sign-off is independent (DESIGN.md §5, separation of duties): an audit lead other
+  than the one who led the audit, and other than the one who submitted it, signs it
+  off or returns it for rework with a reason. The lead auditor never signs off their own.
 - Any user who owns an action updates its progress, whatever their role.
 - Only an ``audit_lead`` who is not the owner verifies an action.
 """
@@ -36,8 +38,14 @@ def can_manage_audit(user: Any, audit: Audit) -> bool:
     return has_capability(user, Cap.AUDITS_MANAGE) and audit.lead_auditor_id == user.pk
 
 
+def is_independent_of(user: Any, audit: Audit) -> bool:
+    """Neither the lead auditor nor the person who submitted the audit."""
+    return audit.lead_auditor_id != user.pk and audit.submitted_by_id != user.pk
+
+
 def can_sign_off(user: Any, audit: Audit) -> bool:
-    return has_capability(user, Cap.AUDITS_MANAGE)
+    """An audit lead independent of the audit (the same person decides a return for rework)."""
+    return has_capability(user, Cap.AUDITS_MANAGE) and is_independent_of(user, audit)
 
 
 def can_view_action(user: Any, action: Action) -> bool:

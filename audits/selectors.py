@@ -18,10 +18,10 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Sum, When
 
 from oversight.numbers import percentage
-from oversight.periods import months_between
+from oversight.periods import months_between, months_later, parse_financial_year
 from oversight.roles import Cap, has_capability
 
 from . import rules
@@ -29,13 +29,25 @@ from .choices import (
     ACTION_OPEN_STATUSES,
     ASSURANCE_THRESHOLDS,
     ActionStatus,
+    AnswerValue,
     AssuranceLevel,
     AuditArea,
+    AuditKind,
     AuditStatus,
     LearningKind,
     LearningTheme,
 )
-from .models import Action, ActionNote, Answer, Audit, CaseReview, LearningPoint, Question
+from .models import (
+    Action,
+    ActionNote,
+    Answer,
+    Audit,
+    CaseReview,
+    LearningPoint,
+    PlannedAudit,
+    Question,
+    QuestionSet,
+)
 
 REPORTED_STATUSES = (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF)
 THEMATIC_KEY = "thematic"
@@ -123,7 +135,9 @@ def audit_rows(audits: Any) -> list[dict[str, Any]]:
 
 def audit_detail(*, user: Any, pk: int) -> Audit:
     _require_view(user)
-    return Audit.objects.select_related("lead_auditor", "question_set", "submitted_by", "signed_off_by").get(pk=pk)
+    return Audit.objects.select_related(
+        "lead_auditor", "question_set", "submitted_by", "signed_off_by", "returned_by"
+    ).get(pk=pk)
 
 
 def review_list(*, user: Any, audit_id: int) -> QuerySet[CaseReview]:
@@ -131,7 +145,7 @@ def review_list(*, user: Any, audit_id: int) -> QuerySet[CaseReview]:
     _require_view(user)
     return (
         CaseReview.objects.filter(audit_id=audit_id)
-        .select_related("investigation", "reviewed_by")
+        .select_related("investigation", "subject", "reviewed_by")
         .annotate(**_answer_counts("answers"), n_answers=Count("answers"))
         .order_by("position")
     )
@@ -141,7 +155,12 @@ def review_detail(*, user: Any, pk: int) -> CaseReview:
     _require_view(user)
     return (
         CaseReview.objects.select_related(
-            "audit__question_set", "audit__lead_auditor", "investigation__lpa", "investigation__team"
+            "audit__question_set",
+            "audit__lead_auditor",
+            "investigation__lpa",
+            "investigation__team",
+            "subject__lpa",
+            "subject__team",
         )
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("answered_by")))
         .get(pk=pk)
@@ -159,6 +178,8 @@ def compliance_by_question(*, audit_id: int) -> list[dict[str, Any]]:
     in_audit = Q(answers__review__audit_id=audit_id)
     rows = (
         Question.objects.filter(question_set__audits__pk=audit_id)
+        .filter(Q(is_retired=False) | in_audit)
+        .distinct()
         .annotate(**{key: Count("answers", filter=in_audit & Q(answers__value=key)) for key in ANSWER_KEYS})
         .order_by("order")
         .values("pk", "order", "text", *ANSWER_KEYS)
@@ -175,7 +196,7 @@ def compliance_by_review(*, user: Any, audit_id: int) -> list[dict[str, Any]]:
         row.update(
             review=review,
             label=review.label,
-            crime_reference=review.investigation.crime_reference if show else "",
+            crime_reference=review.reference if show else "",
             answered=review.n_answers,  # type: ignore[attr-defined]  # annotated by the query above
         )
         rows.append(row)
@@ -185,6 +206,70 @@ def compliance_by_review(*, user: Any, audit_id: int) -> list[dict[str, Any]]:
 def learning_list(*, user: Any, audit_id: int) -> QuerySet[LearningPoint]:
     _require_view(user)
     return LearningPoint.objects.filter(audit_id=audit_id).select_related("review", "created_by").order_by("kind", "pk")
+
+
+# --- Re-audit ------------------------------------------------------------------------------------
+
+
+def reaudit_comparison(*, audit: Audit) -> dict[str, Any] | None:
+    """For a re-audit (or an audit that was re-audited): the original's and the re-audit's compliance,
+    the change in percentage points, and per question (same version, so the same questions). Three queries.
+
+    On the same cases only, when the re-audit looked again at cases of the original.
+    """
+    original: Audit | None
+    reaudit: Audit | None
+    if audit.reaudit_of_id is not None:
+        original, reaudit = audit.reaudit_of, audit
+    else:
+        original, reaudit = audit, audit.reaudits.order_by("-month", "-pk").first()
+    if reaudit is None or original is None:
+        return None
+    before = audit_compliance(audit_id=original.pk)
+    after = audit_compliance(audit_id=reaudit.pk)
+    questions_before = {q["pk"]: q for q in compliance_by_question(audit_id=original.pk)}
+    questions = []
+    for row in compliance_by_question(audit_id=reaudit.pk):
+        was = questions_before.get(row["pk"], {}).get("compliance_rate")
+        questions.append({**row, "before": was, "change": _change(was, row["compliance_rate"])})
+    return {
+        "original": original,
+        "reaudit": reaudit,
+        "before": before["compliance_rate"],
+        "after": after["compliance_rate"],
+        "change": _change(before["compliance_rate"], after["compliance_rate"]),
+        "questions": questions,
+    }
+
+
+def _change(before: float | None, after: float | None) -> float | None:
+    """The change in percentage points, to one decimal (None when either side has no figure)."""
+    if before is None or after is None:
+        return None
+    return round(after - before, 1)
+
+
+# --- Question sets ---------------------------------------------------------------------------------
+
+
+def question_set_list(*, user: Any) -> QuerySet[QuestionSet]:
+    """Every version with its asked-question and audit counts (one query), by code then newest version."""
+    _require_view(user)
+    return QuestionSet.objects.annotate(
+        n_questions=Count("questions", filter=Q(questions__is_retired=False), distinct=True),
+        n_audits=Count("audits", distinct=True),
+    ).order_by("code", "-version")
+
+
+def question_set_detail(*, user: Any, pk: int) -> QuestionSet:
+    _require_view(user)
+    return QuestionSet.objects.select_related("published_by", "created_by").get(pk=pk)
+
+
+def question_set_versions(*, user: Any, code: str) -> QuerySet[QuestionSet]:
+    """Every version of a set, newest first, with how many audits used each."""
+    _require_view(user)
+    return QuestionSet.objects.filter(code=code).annotate(n_audits=Count("audits")).order_by("-version")
 
 
 # --- Actions ---------------------------------------------------------------------------------------
@@ -382,6 +467,242 @@ def overdue_actions_by_owner(*, today: date) -> list[dict[str, Any]]:
             }
         )
     return list(grouped.values())
+
+
+# --- Question-level trends (aggregates: no case-level data) ------------------------------------------
+
+
+def _trend_answers(*, month_start: date, month_end: date, area: str = "", team: str = "") -> QuerySet[Answer]:
+    answers = Answer.objects.filter(
+        review__audit__month__range=(month_start, month_end), review__audit__status__in=REPORTED_STATUSES
+    )
+    if area:
+        answers = answers.filter(review__audit__area=area)
+    if team:
+        answers = answers.filter(Q(review__investigation__team__code=team) | Q(review__subject__team__code=team))
+    return answers
+
+
+def question_trends(*, month_start: date, month_end: date, area: str = "", team: str = "") -> dict[str, Any]:
+    """Compliance per question (followed across versions by its key) per month, of submitted and
+    signed-off audits in the range, optionally of one area and one team (the sampled case's team).
+
+    → ``{"months": [...], "questions": [{"key", "text", "set", "area", "compliant", …, "compliance_rate",
+    "failed", "months": [rate or None per month]}]}`` ordered by set then question order; ``failed`` =
+    partial + not compliant. Two queries: the grouped counts, and the latest wording of each key.
+    """
+    rows = (
+        _trend_answers(month_start=month_start, month_end=month_end, area=area, team=team)
+        .values("question__key", "review__audit__month")
+        .annotate(**_answer_counts(""))
+        .order_by()
+    )
+    by_key: dict[str, dict[str, Any]] = {}
+    months = [m.key for m in months_between(month_start, month_end)]
+    for values in rows:
+        row: dict[str, Any] = dict(values)
+        key, month = row.pop("question__key"), row.pop("review__audit__month").strftime("%Y-%m")
+        entry = by_key.setdefault(key, {"key": key, "by_month": {}, **dict.fromkeys(ANSWER_KEYS, 0)})
+        for name in ANSWER_KEYS:
+            entry[name] += row[name]
+        entry["by_month"][month] = _with_rate(row)["compliance_rate"]
+    latest = (
+        Question.objects.filter(key__in=list(by_key))
+        .order_by("key", "-question_set__version")
+        .values("key", "text", "order", "question_set__title", "question_set__area", "question_set__code")
+    )
+    described: dict[str, dict[str, Any]] = {}
+    for question in latest:
+        described.setdefault(question["key"], dict(question))
+    out = []
+    for key, entry in by_key.items():
+        info = described.get(key, {})
+        entry = _with_rate(entry)
+        out.append(
+            {
+                **entry,
+                "text": info.get("text", ""),
+                "order": info.get("order", 0),
+                "set": info.get("question_set__title", ""),
+                "code": info.get("question_set__code", ""),
+                "area": info.get("question_set__area", ""),
+                "failed": entry["partial"] + entry["non_compliant"],
+                "months": [entry["by_month"].get(m) for m in months],
+            }
+        )
+    out.sort(key=lambda r: (r["code"], r["order"], r["key"]))
+    labels = [f"{m.start:%b %y}" for m in months_between(month_start, month_end)]
+    return {"months": months, "month_labels": labels, "questions": out}
+
+
+def most_failed_questions(trends: dict[str, Any], limit: int = 10) -> list[dict[str, Any]]:
+    """The questions most often failed (partial or not compliant), most first; ties by the lower rate."""
+    failed = [q for q in trends["questions"] if q["failed"]]
+    failed.sort(key=lambda q: (-q["failed"], q["compliance_rate"] if q["compliance_rate"] is not None else 101))
+    return failed[:limit]
+
+
+def question_failures(
+    *, user: Any, key: str, month_start: date, month_end: date, area: str = "", team: str = ""
+) -> QuerySet[Answer]:
+    """Case level, for roles that see audits: the answers to question ``key`` that were partial or not
+    compliant, with their case review (drill-down from the trends)."""
+    _require_view(user)
+    return (
+        _trend_answers(month_start=month_start, month_end=month_end, area=area, team=team)
+        .filter(question__key=key, value__in=(AnswerValue.PARTIAL, AnswerValue.NON_COMPLIANT))
+        .select_related("review__audit", "review__investigation", "review__subject", "question")
+        .order_by("-review__audit__month", "review__audit_id", "review__position")
+    )
+
+
+# --- Annual plan and coverage (aggregates: no case-level data) --------------------------------------
+
+PLAN_ROW_KEYS = (*AuditArea.values, AuditKind.THEMATIC.value, AuditKind.QATT.value)
+PLAN_ROW_LABELS = {**dict(AuditArea.choices), AuditKind.THEMATIC: "Thematic audits", AuditKind.QATT: "QATT"}
+DONE_STATUSES = REPORTED_STATUSES
+OPEN_AUDIT_STATUSES = (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS)
+
+
+def overdue_cutoff(today: date) -> date:
+    """The latest planned month that is overdue when not done by ``today``.
+
+    An audit of month M reviews cases up to the end of M and is due by the end of the month after
+    (M + 1); so on 30 November the audits of September and earlier are overdue, October's are not yet.
+    """
+    return months_later(today, -2).start
+
+
+def _plan_row_key() -> Case:
+    """Monthly audits by area; thematic audits and QATT each in one row."""
+    return Case(When(kind=AuditKind.MONTHLY, then=F("area")), default=F("kind"), output_field=CharField())
+
+
+def coverage_rag(*, overdue: int, due: int) -> str | None:
+    """GREEN: nothing overdue; AMBER: one planned audit overdue; RED: two or more. None before anything is due."""
+    if not due:
+        return None
+    return "GREEN" if overdue == 0 else "AMBER" if overdue == 1 else "RED"
+
+
+def plan_coverage(*, financial_year: str, today: date) -> dict[str, Any]:
+    """Planned vs done vs overdue per area (row) per month of the financial year, with a RAG per row.
+
+    ``done`` = the planned audit's audit is submitted or signed off; ``in_progress`` = its audit is
+    planned or in progress; ``overdue`` = not done and its month is on or before :func:`overdue_cutoff`;
+    ``due`` = planned months on or before the cutoff, plus any done earlier. ``unplanned`` counts
+    audits of the year (submitted or signed off) that no plan entry names. Two grouped queries.
+    """
+    year = parse_financial_year(financial_year)
+    cutoff = overdue_cutoff(today)
+    done = Q(audit__status__in=DONE_STATUSES)
+    not_done = Q(audit__isnull=True) | Q(audit__status__in=OPEN_AUDIT_STATUSES)
+    counts = (
+        PlannedAudit.objects.filter(plan__financial_year=year.key)
+        .annotate(row=_plan_row_key())
+        .values("row", "month")
+        .annotate(
+            planned=Count("pk"),
+            done=Count("pk", filter=done),
+            in_progress=Count("pk", filter=Q(audit__status__in=OPEN_AUDIT_STATUSES)),
+            overdue=Count("pk", filter=not_done & Q(month__lte=cutoff)),
+            due=Count("pk", filter=done | Q(month__lte=cutoff)),
+            sample=Sum("sample_size"),
+        )
+        .order_by()
+    )
+    unplanned = (
+        Audit.objects.filter(month__range=(year.start, year.end), status__in=DONE_STATUSES, plan_item__isnull=True)
+        .annotate(row=_plan_row_key())
+        .values("row")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    months = months_between(year.start, year.end)
+    grid: dict[tuple[str, date], dict[str, Any]] = {(c["row"], c["month"]): dict(c) for c in counts}
+    extra = {u["row"]: u["n"] for u in unplanned}
+    keys = ("planned", "done", "in_progress", "overdue", "due", "sample")
+    rows = []
+    for key in PLAN_ROW_KEYS:
+        cells: list[dict[str, Any]] = []
+        for month in months:
+            found = grid.get((key, month.start), {})
+            cell: dict[str, int] = {k: found.get(k) or 0 for k in keys}
+            cells.append({"month": month.key, **cell, "status": _cell_status(cell)})
+        totals = {k: sum(c[k] for c in cells) for k in keys}
+        if not totals["planned"] and not extra.get(key):
+            continue
+        rows.append(
+            {
+                "key": key,
+                "label": PLAN_ROW_LABELS[key],
+                "cells": cells,
+                **totals,
+                "unplanned": extra.get(key, 0),
+                "done_pct": percentage(totals["done"], totals["due"]),
+                "rag": coverage_rag(overdue=totals["overdue"], due=totals["due"]),
+            }
+        )
+    totals = {k: sum(r[k] for r in rows) for k in (*keys, "unplanned")}
+    return {
+        "financial_year": year.key,
+        "months": [m.key for m in months],
+        "month_labels": [f"{m.start:%b %y}" for m in months],
+        "cutoff": cutoff,
+        "rows": rows,
+        "totals": {
+            **totals,
+            "done_pct": percentage(totals["done"], totals["due"]),
+            "rag": coverage_rag(overdue=totals["overdue"], due=totals["due"]),
+        },
+        "by_month": [
+            {k: sum(r["cells"][i][k] for r in rows) for k in keys} | {"month": m.key} for i, m in enumerate(months)
+        ],
+    }
+
+
+def _cell_status(cell: dict[str, int]) -> str:
+    if not cell["planned"]:
+        return ""
+    if cell["overdue"]:
+        return "overdue"
+    if cell["done"] == cell["planned"]:
+        return "done"
+    if cell["in_progress"]:
+        return "in_progress"
+    return "planned"
+
+
+def plan_items(*, financial_year: str) -> QuerySet[PlannedAudit]:
+    """The plan's entries with their audits (no case-level data), by month."""
+    return (
+        PlannedAudit.objects.filter(plan__financial_year=financial_year)
+        .select_related("audit__lead_auditor")
+        .order_by("month", "kind", "area", "theme", "pk")
+    )
+
+
+def plan_for_month(*, month: date, today: date) -> list[dict[str, Any]]:
+    """The plan's audits of one month with their state, for the monthly summary (one query)."""
+    cutoff = overdue_cutoff(today)
+    rows = []
+    for item in PlannedAudit.objects.filter(month=month).select_related("audit").order_by("kind", "area", "theme"):
+        status = item.audit.status if item.audit else ""
+        if status in DONE_STATUSES:
+            state = "done"
+        elif item.month <= cutoff:
+            state = "overdue"
+        else:
+            state = "in_progress" if status else "planned"
+        rows.append(
+            {
+                "audit": str(item.theme or item.get_area_display()),
+                "kind": item.get_kind_display(),
+                "sample_size": item.sample_size,
+                "state": state,
+            }
+        )
+    return rows
 
 
 def overview_months(*, month_start: date, month_end: date) -> list[str]:

@@ -7,12 +7,12 @@ render. Crime references reach a template only when ``can_see_case_references``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,16 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases.choices import Strand
 from oversight.accesslog import record_access
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, export_format, page_or_download, query_string
 from oversight.models import AccessKind
-from oversight.periods import month_of, months_later
+from oversight.periods import financial_year_of, month_of, months_later, parse_financial_year
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
-from . import rules, selectors, services
-from .choices import AnswerValue, AssuranceLevel, AuditArea, AuditStatus, strands_for_area
+from . import rules, sampling, selectors, services
+from .choices import AssuranceLevel, AuditArea, AuditStatus, Stratum, SubjectKind
 from .filters import ActionFilter, AuditFilter
 from .forms import (
     ActionForm,
@@ -38,14 +37,21 @@ from .forms import (
     AuditPlanForm,
     LearningForm,
     OverviewForm,
+    PlanFillForm,
+    PlanItemForm,
     ProgressForm,
-    QuestionSetEditForm,
+    QuestionForm,
+    QuestionSetCopyForm,
+    QuestionSetForm,
+    ReauditForm,
+    ReturnForm,
     ReviewForm,
     SampleDrawForm,
     SamplePickForm,
+    TrendsForm,
     VerifyForm,
 )
-from .models import Action, Audit, CaseReview, LearningPoint, QuestionSet
+from .models import Action, Audit, CaseReview, LearningPoint, PlannedAudit, Question, QuestionSet
 
 PAGE_SIZE = 25
 
@@ -53,7 +59,14 @@ PAGE_SIZE = 25
 def _get(fn: Any, **kwargs: Any) -> Any:
     try:
         return fn(**kwargs)
-    except (Audit.DoesNotExist, CaseReview.DoesNotExist, Action.DoesNotExist, QuestionSet.DoesNotExist) as exc:
+    except (
+        PlannedAudit.DoesNotExist,
+        Audit.DoesNotExist,
+        CaseReview.DoesNotExist,
+        Action.DoesNotExist,
+        QuestionSet.DoesNotExist,
+        Question.DoesNotExist,
+    ) as exc:
         raise Http404("Not found.") from exc
 
 
@@ -67,8 +80,8 @@ def _manage_audit(request: HttpRequest, pk: int) -> Audit:
 def _review_choices(request: HttpRequest, audit: Audit) -> list[tuple[int, str]]:
     show = can_see_case_references(request.user)
     return [
-        (r.pk, f"{r.label} ({r.investigation.crime_reference})" if show else r.label)
-        for r in audit.reviews.select_related("investigation").order_by("position")
+        (r.pk, f"{r.label} ({r.reference})" if show else r.label)
+        for r in audit.reviews.select_related("investigation", "subject").order_by("position")
     ]
 
 
@@ -125,7 +138,21 @@ def _audit_list_context(request: HttpRequest, form: Any, audits: Any) -> dict[st
 
 @capability_required(Cap.AUDITS_MANAGE)
 def audit_create(request: HttpRequest) -> HttpResponse:
-    form = AuditPlanForm(request.POST or None, initial={"month": timezone.localdate().strftime("%Y-%m")})
+    """Plan an audit; ``?plan_item=ID`` fills the form from an entry of the annual plan."""
+    initial: dict[str, Any] = {"month": timezone.localdate().strftime("%Y-%m")}
+    item = PlannedAudit.objects.filter(pk=request.GET.get("plan_item") or 0, audit__isnull=True).first()
+    if item is not None:
+        initial = {
+            "kind": item.kind,
+            "area": item.area,
+            "theme": item.theme,
+            "month": item.month.strftime("%Y-%m"),
+            "planned_sample_size": item.sample_size,
+            "question_set": QuestionSet.objects.filter(area=item.area, published_at__isnull=False)
+            .order_by("-published_at")
+            .first(),
+        }
+    form = AuditPlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -163,10 +190,14 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assurance": selectors.effective_assurance(audit, compliance["compliance_rate"]),
             "reviews": reviews,
             "reviewed": sum(1 for r in reviews if r["review"].reviewed_at),
+            "n_questions": audit.question_set.questions.asked().count(),
+            "comparison": selectors.reaudit_comparison(audit=audit),
             "learning": selectors.learning_list(user=request.user, audit_id=audit.pk),
             "actions": selectors.action_list(user=request.user, today=today, audit_id=audit.pk),
             "can_manage": rules.can_manage_audit(request.user, audit),
             "can_sign_off": rules.can_sign_off(request.user, audit) and audit.status == AuditStatus.SUBMITTED,
+            "can_reaudit": has_capability(request.user, Cap.AUDITS_MANAGE)
+            and audit.status in (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF),
             "show_refs": can_see_case_references(request.user),
             "assurance_labels": dict(AssuranceLevel.choices),
         },
@@ -208,6 +239,14 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
         },
         prefix="draw",
     )
+    frame = sampling.frame_for(audit.area)
+    kind = sampling.subject_kind_for(audit.area, frame)
+    cast(forms.ChoiceField, draw.fields["stratify_by"]).choices = [
+        ("", "No: a simple random sample"),
+        *[(value, Stratum(value).label) for value in sampling.allowed_strata(kind)],
+    ]
+    if audit.sample_strata and not draw.is_bound:
+        draw.fields["stratify_by"].initial = audit.sample_strata
     pick = SamplePickForm(request.POST if request.POST.get("form") == "pick" else None, prefix="pick")
     if request.method == "POST":
         if request.POST.get("form") == "draw" and draw.is_valid():
@@ -216,7 +255,12 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
             except ApplicationError as exc:
                 add_errors_to_form(draw, exc)
             else:
-                messages.success(request, f"{len(reviews)} cases drawn at random.")
+                how = (
+                    "stratified by " + Stratum(audit_strata(audit)).label.lower()
+                    if audit_strata(audit)
+                    else "at random"
+                )
+                messages.success(request, f"{len(reviews)} cases drawn {how}.")
                 return redirect("audits:audit_detail", pk=audit.pk)
         elif request.POST.get("form") == "pick" and pick.is_valid():
             try:
@@ -235,10 +279,16 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": audit,
             "draw": draw,
             "pick": pick,
-            "strands": [Strand(s).label for s in strands_for_area(audit.area)],
+            "frame": sampling.describe(audit.area, frame),
+            "is_investigations": kind == SubjectKind.INVESTIGATIONS,
             "sample_size": audit.reviews.count(),
         },
     )
+
+
+def audit_strata(audit: Audit) -> str:
+    """The stratum of the audit's last draw (read again: the service saved it)."""
+    return Audit.objects.values_list("sample_strata", flat=True).get(pk=audit.pk)
 
 
 @require_POST
@@ -265,7 +315,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = _get(selectors.review_detail, user=request.user, pk=pk)
     record_access(request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.investigation.crime_reference)
     audit = review.audit
-    questions = list(audit.question_set.questions.order_by("order"))
+    questions = list(audit.question_set.questions.asked())
     answers = {a.question_id: a for a in review.answers.all()}
     can_answer = rules.can_manage_audit(request.user, audit) and audit.is_editable
     if request.method == "POST" and not can_answer:
@@ -294,12 +344,12 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "audit": audit,
             "investigation": review.investigation,
+            "subject": review.subject,
             "form": form,
             "rows": form.rows(),
             "answers": answers,
             "can_answer": can_answer,
             "show_refs": can_see_case_references(request.user),
-            "answer_choices": AnswerValue.choices,
             "previous_pk": siblings[index - 1] if index > 0 else None,
             "next_pk": siblings[index + 1] if index + 1 < len(siblings) else None,
             "count": len(siblings),
@@ -370,10 +420,59 @@ def audit_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.audit_reopen, "Audit reopened.")
 
 
-@require_POST
+def _independent_audit(request: HttpRequest, pk: int) -> Audit:
+    """A submitted audit the user may decide on: refused (403) to its lead auditor and its submitter."""
+    audit = _get(selectors.audit_detail, user=request.user, pk=pk)
+    if not rules.can_sign_off(request.user, audit):
+        raise PermissionDenied("You led or submitted this audit: another audit lead must sign it off.")
+    return audit
+
+
 @capability_required(Cap.AUDITS_MANAGE)
 def audit_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(request, pk, services.audit_sign_off, "Audit signed off and locked.")
+    """A confirmation page that says sign-off locks the audit; the POST signs it off."""
+    audit = _independent_audit(request, pk)
+    if request.method == "POST":
+        try:
+            services.audit_sign_off(audit=audit, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Audit signed off and locked.")
+        return redirect("audits:audit_detail", pk=audit.pk)
+    if audit.status != AuditStatus.SUBMITTED:
+        messages.error(request, "Only a submitted audit can be signed off.")
+        return redirect("audits:audit_detail", pk=audit.pk)
+    compliance = selectors.audit_compliance(audit_id=audit.pk)
+    return render(
+        request,
+        "audits/audit_sign_off.html",
+        {
+            "audit": audit,
+            "compliance": compliance,
+            "assurance": selectors.effective_assurance(audit, compliance["compliance_rate"]),
+            "assurance_labels": dict(AssuranceLevel.choices),
+            "reviews": audit.reviews.count(),
+        },
+    )
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def audit_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """An independent audit lead returns a submitted audit for rework, with a reason."""
+    audit = _independent_audit(request, pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.audit_return_for_rework(audit=audit, actor=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Audit returned to {audit.lead_auditor} for rework.")
+            return redirect("audits:audit_detail", pk=audit.pk)
+    return render(
+        request, "audits/audit_form.html", {"form": form, "title": "Return the audit for rework", "audit": audit}
+    )
 
 
 # --- Learning and actions --------------------------------------------------------------------------------
@@ -392,6 +491,7 @@ def learning_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 kind=data["kind"],
                 theme=data["theme"],
+                severity=data["severity"],
                 text=data["text"],
                 review=review,
             )
@@ -400,7 +500,11 @@ def learning_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Learning point recorded.")
             return redirect("audits:audit_detail", pk=audit.pk)
-    return render(request, "audits/audit_form.html", {"form": form, "title": "Record learning", "audit": audit})
+    return render(
+        request,
+        "audits/learning_form.html",
+        {"form": form, "title": "Record a finding or good practice", "audit": audit},
+    )
 
 
 @capability_required(Cap.AUDITS_MANAGE)
@@ -759,9 +863,7 @@ def _overview_chart(trend: list[dict[str, Any]], *, start: date, month_end: date
 
 @capability_required(Cap.AUDITS_VIEW)
 def question_set_list(request: HttpRequest) -> HttpResponse:
-    sets = QuestionSet.objects.annotate(
-        n_questions=Count("questions", distinct=True), n_audits=Count("audits", distinct=True)
-    ).order_by("code", "-version")
+    sets = selectors.question_set_list(user=request.user)
     return render(
         request,
         "audits/question_set_list.html",
@@ -769,38 +871,200 @@ def question_set_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@capability_required(Cap.AUDITS_MANAGE)
+def question_set_create(request: HttpRequest) -> HttpResponse:
+    """Start a question set for an area (or a theme): version 1, a draft to add questions to."""
+    form = QuestionSetForm(request.POST or None, initial={"area": request.GET.get("area", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            question_set = services.question_set_create(
+                actor=request.user,
+                code=data["code"],
+                title=data["title"],
+                area=data["area"],
+                description=data["description"],
+            )
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{question_set.title} created as a draft. Add its questions.")
+            return redirect("audits:question_set_detail", pk=question_set.pk)
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Create a question set", "back": reverse("audits:question_set_list")},
+    )
+
+
 @capability_required(Cap.AUDITS_VIEW)
 def question_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A version's questions. A draft can be edited by an audit lead and published; a published one is frozen."""
-    question_set = _get(QuestionSet.objects.get, pk=pk)
+    """A version's questions. On a draft an audit lead adds, edits, reorders and retires questions and
+    publishes the version; a published version is frozen (new version or copy instead)."""
+    question_set = _get(selectors.question_set_detail, user=request.user, pk=pk)
     questions = list(question_set.questions.order_by("order"))
     can_manage = has_capability(request.user, Cap.AUDITS_MANAGE)
-    form = None
-    if can_manage and not question_set.is_published:
-        form = QuestionSetEditForm(
-            request.POST or None,
-            initial={"title": question_set.title, "questions": "\n".join(q.text for q in questions)},
-        )
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied("A published question set is frozen.")
-        if form.is_valid():
-            try:
-                services.question_set_update_questions(
-                    question_set=question_set,
-                    actor=request.user,
-                    questions=form.cleaned_data["questions"],
-                    title=form.cleaned_data["title"],
-                )
-            except ApplicationError as exc:
-                add_errors_to_form(form, exc)
-            else:
-                messages.success(request, "Draft saved.")
-                return redirect("audits:question_set_detail", pk=question_set.pk)
     return render(
         request,
         "audits/question_set_detail.html",
-        {"question_set": question_set, "questions": questions, "form": form, "can_manage": can_manage},
+        {
+            "question_set": question_set,
+            "questions": questions,
+            "asked": [q for q in questions if not q.is_retired],
+            "can_edit": can_manage and not question_set.is_published,
+            "can_manage": can_manage,
+            "versions": selectors.question_set_versions(user=request.user, code=question_set.code),
+        },
+    )
+
+
+def _draft(request: HttpRequest, pk: int) -> QuestionSet:
+    question_set = _get(selectors.question_set_detail, user=request.user, pk=pk)
+    if question_set.is_published:
+        raise PermissionDenied(services.FROZEN)
+    return question_set
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question_set = _draft(request, pk)
+    form = QuestionSetForm(
+        request.POST or None,
+        with_code=False,
+        initial={"title": question_set.title, "area": question_set.area, "description": question_set.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_set_update_details(question_set=question_set, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("audits:question_set_detail", pk=question_set.pk)
+    back = reverse("audits:question_set_detail", args=[question_set.pk])
+    return render(
+        request, "audits/question_set_form.html", {"form": form, "title": f"Change {question_set}", "back": back}
+    )
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    question_set = _draft(request, pk)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_add(question_set=question_set, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Question {question.order} added.")
+            if request.POST.get("another") == "1":
+                return redirect("audits:question_add", pk=question_set.pk)
+            return redirect("audits:question_set_detail", pk=question_set.pk)
+    back = reverse("audits:question_set_detail", args=[question_set.pk])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Add a question", "caption": str(question_set), "back": back, "another": True},
+    )
+
+
+def _draft_question(request: HttpRequest, pk: int) -> Question:
+    question = _get(Question.objects.select_related("question_set").get, pk=pk)
+    _draft(request, question.question_set_id)
+    return question
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _draft_question(request, pk)
+    form = QuestionForm(
+        request.POST or None,
+        initial={
+            "text": question.text,
+            "guidance": question.guidance,
+            "standard": question.standard,
+            "answer_scale": question.answer_scale,
+            "allow_not_applicable": "yes" if question.allow_not_applicable else "no",
+            "weight": question.weight,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_edit(question=question, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Question {question.order} saved.")
+            return redirect("audits:question_set_detail", pk=question.question_set_id)
+    back = reverse("audits:question_set_detail", args=[question.question_set_id])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {
+            "form": form,
+            "title": f"Change question {question.order}",
+            "caption": str(question.question_set),
+            "back": back,
+        },
+    )
+
+
+@require_POST
+@capability_required(Cap.AUDITS_MANAGE)
+def question_move(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _draft_question(request, pk)
+    try:
+        services.question_move(question=question, actor=request.user, direction=request.POST.get("direction", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("audits:question_set_detail", args=[question.question_set_id]) + f"#question-{pk}")
+
+
+@require_POST
+@capability_required(Cap.AUDITS_MANAGE)
+def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _draft_question(request, pk)
+    retire = request.POST.get("retire", "1") == "1"
+    try:
+        services.question_retire(question=question, actor=request.user, retired=retire)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Question retired: it is no longer asked." if retire else "Question restored.")
+    return redirect("audits:question_set_detail", pk=question.question_set_id)
+
+
+@capability_required(Cap.AUDITS_VIEW)
+def question_set_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questions as an auditor answers them (inputs disabled)."""
+    question_set = _get(selectors.question_set_detail, user=request.user, pk=pk)
+    questions = list(question_set.questions.asked())
+    form = ReviewForm(None, questions=questions, answers={})
+    return render(request, "audits/question_set_preview.html", {"question_set": question_set, "rows": form.rows()})
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def question_set_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a version's questions into a new draft set."""
+    source = _get(selectors.question_set_detail, user=request.user, pk=pk)
+    form = QuestionSetCopyForm(request.POST or None, initial={"title": f"{source.title} (copy)", "area": source.area})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            copy = services.question_set_copy(
+                question_set=source, actor=request.user, code=data["code"], title=data["title"], area=data["area"]
+            )
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{copy.title} created as a draft from {source}.")
+            return redirect("audits:question_set_detail", pk=copy.pk)
+    back = reverse("audits:question_set_detail", args=[source.pk])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Copy into a new question set", "caption": str(source), "back": back},
     )
 
 
@@ -828,3 +1092,283 @@ def question_set_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Version {question_set.version} published and frozen.")
     return redirect(reverse("audits:question_set_detail", args=[question_set.pk]))
+
+
+# --- Annual plan and coverage ------------------------------------------------------------------------
+
+CELL_LABELS = {"done": "Done", "overdue": "Overdue", "in_progress": "In progress", "planned": "Planned"}
+
+
+def plan_current(request: HttpRequest) -> HttpResponse:
+    """The plan of the financial year that contains today."""
+    if not has_capability(request.user, Cap.AUDIT_SUMMARIES_VIEW):
+        raise PermissionDenied("Your role does not include audits.")
+    return redirect("audits:plan", year=financial_year_of(timezone.localdate()).key)
+
+
+def _year(year: str) -> str:
+    try:
+        return parse_financial_year(year).key
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+@capability_required(Cap.AUDIT_SUMMARIES_VIEW)
+def plan(request: HttpRequest, year: str) -> HttpResponseBase:
+    """The annual audit plan and its coverage: planned vs done vs overdue per area per month, with RAG."""
+    year = _year(year)
+    today = timezone.localdate()
+    coverage = selectors.plan_coverage(financial_year=year, today=today)
+    items = selectors.plan_items(financial_year=year)
+    months = coverage["months"]
+    downloads = {
+        "coverage": Download(
+            filename=f"audit-plan-coverage-{year}",
+            headers=["Area", *months, "Planned", "Done", "In progress", "Overdue", "Unplanned done", "RAG"],
+            rows=coverage["rows"],
+            row=lambda r: [
+                r["label"],
+                *[CELL_LABELS.get(c["status"], "") for c in r["cells"]],
+                r["planned"],
+                r["done"],
+                r["in_progress"],
+                r["overdue"],
+                r["unplanned"],
+                r["rag"] or "Not due",
+            ],
+        ),
+        "items": Download(
+            filename=f"audit-plan-{year}",
+            headers=["Month", "Kind", "Area", "Theme", "Sample size", "Audit status"],
+            rows=items,
+            row=lambda i: [
+                i.month.strftime("%Y-%m"),
+                i.get_kind_display(),
+                i.get_area_display(),
+                i.theme,
+                i.sample_size,
+                i.audit.get_status_display() if i.audit else "Not started",
+            ],
+        ),
+    }
+    start = parse_financial_year(year).start
+    by_month = coverage["by_month"]
+    chart = {
+        "type": "bar",
+        "labels": months,
+        "datasets": [
+            {"label": "Planned", "data": [m["planned"] for m in by_month], "backgroundColor": "#b1b4b6"},
+            {"label": "Done", "data": [m["done"] for m in by_month], "backgroundColor": "#00703c"},
+            {"label": "Overdue", "data": [m["overdue"] for m in by_month], "backgroundColor": "#d4351c"},
+        ],
+        "yLabel": "Planned audits",
+    }
+    return page_or_download(
+        request,
+        template="audits/plan.html",
+        context=lambda: {
+            "year": year,
+            "coverage": coverage,
+            "items": items,
+            "chart": chart,
+            "cell_labels": CELL_LABELS,
+            "can_manage": has_capability(request.user, Cap.AUDITS_MANAGE),
+            "can_view_audits": rules.can_view_audits(request.user),
+            "previous_year": financial_year_of(months_later(start, -1).start).key,
+            "next_year": financial_year_of(months_later(start, 12).start).key,
+            "query_string": query_string(request),
+        },
+        download=downloads,
+    )
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def plan_item_create(request: HttpRequest, year: str) -> HttpResponse:
+    year = _year(year)
+    form = PlanItemForm(request.POST or None, initial={"month": parse_financial_year(year).start.strftime("%Y-%m")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.plan_item_add(actor=request.user, financial_year=year, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{item} added to the plan.")
+            return redirect("audits:plan", year=year)
+    back = reverse("audits:plan", args=[year])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Add an audit to the plan", "caption": f"Audit plan {year}", "back": back},
+    )
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def plan_fill(request: HttpRequest, year: str) -> HttpResponse:
+    """Plan a monthly audit of the chosen areas in every month of the year."""
+    year = _year(year)
+    form = PlanFillForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.plan_fill_monthly(actor=request.user, financial_year=year, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{len(added)} monthly audits added to the plan.")
+            return redirect("audits:plan", year=year)
+    back = reverse("audits:plan", args=[year])
+    return render(
+        request,
+        "audits/question_set_form.html",
+        {"form": form, "title": "Plan monthly audits for the year", "caption": f"Audit plan {year}", "back": back},
+    )
+
+
+@require_POST
+@capability_required(Cap.AUDITS_MANAGE)
+def plan_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(PlannedAudit.objects.select_related("plan").get, pk=pk)
+    try:
+        services.plan_item_remove(item=item, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{item} taken out of the plan.")
+    return redirect("audits:plan", year=item.plan.financial_year)
+
+
+# --- Re-audit --------------------------------------------------------------------------------------
+
+
+@capability_required(Cap.AUDITS_MANAGE)
+def audit_reaudit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schedule a re-audit of a submitted or signed-off audit (its failed cases, or the area)."""
+    audit = _get(selectors.audit_detail, user=request.user, pk=pk)
+    form = ReauditForm(request.POST or None, initial={"month": timezone.localdate().strftime("%Y-%m")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reaudit = services.audit_schedule_reaudit(
+                audit=audit,
+                actor=request.user,
+                month=data["month"],
+                review_ids=None if data["scope"] == "failed" else [],
+            )
+        except ApplicationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Re-audit planned with {reaudit.reviews.count()} cases.")
+            return redirect("audits:audit_detail", pk=reaudit.pk)
+    return render(request, "audits/audit_form.html", {"form": form, "title": "Schedule a re-audit", "audit": audit})
+
+
+# --- Question trends -------------------------------------------------------------------------------
+
+
+def _trend_filters(request: HttpRequest) -> tuple[TrendsForm, dict[str, Any], list[str]]:
+    this_month = timezone.localdate().replace(day=1)
+    form = TrendsForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    end = data.get("month_to") or this_month
+    start = data.get("month_from") or months_later(end, -11).start
+    errors = []
+    if start > end:
+        errors.append("The first month must not be after the last month.")
+        start = months_later(end, -11).start
+    filters = {
+        "month_start": start,
+        "month_end": month_of(end).end,
+        "area": data.get("area") or "",
+        "team": data.get("team") or "",
+    }
+    return form, filters, errors
+
+
+@capability_required(Cap.AUDIT_SUMMARIES_VIEW)
+def trends(request: HttpRequest) -> HttpResponseBase:
+    """Compliance per question over (by default) the last 12 months, by area and team; the questions
+    most often failed; learning themes. Aggregates only: the drill-down to reviews is for roles that see audits."""
+    form, filters, errors = _trend_filters(request)
+    data = selectors.question_trends(**filters)
+    failed = selectors.most_failed_questions(data)
+    themes = selectors.learning_theme_counts(month_start=filters["month_start"], month_end=filters["month_end"])
+    months = data["months"]
+    downloads = {
+        "questions": Download(
+            filename="audit-question-trends",
+            headers=["Question set", "Question", *months, *COUNT_HEADERS],
+            rows=data["questions"],
+            row=lambda q: [q["set"], q["text"], *q["months"], *_counts(q)],
+        ),
+        "failed": Download(
+            filename="audit-most-failed-questions",
+            headers=["Question set", "Question", "Failed (partial or not compliant)", "Compliance %"],
+            rows=failed,
+            row=lambda q: [q["set"], q["text"], q["failed"], q["compliance_rate"]],
+        ),
+        "themes": Download(
+            filename="audit-learning-themes",
+            headers=["Theme", "Good practice", "Improvement", "Total"],
+            rows=themes,
+            row=lambda t: [t["theme_label"], t["good_practice"], t["improvement"], t["total"]],
+        ),
+    }
+    chart = {
+        "type": "bar",
+        "horizontal": True,
+        "labels": [f"{q['text'][:60]}" for q in failed],
+        "datasets": [{"label": "Compliance %", "data": [q["compliance_rate"] for q in failed]}],
+        "percent": True,
+        "yLabel": "Compliance %",
+    }
+    return page_or_download(
+        request,
+        template="audits/trends.html",
+        context=lambda: {
+            "form": form,
+            "errors": errors,
+            "filters": filters,
+            "months": months,
+            "month_labels": data["month_labels"],
+            "questions": data["questions"],
+            "failed": failed,
+            "themes": themes,
+            "chart": chart,
+            "can_drill": rules.can_view_audits(request.user),
+            "query_string": query_string(request),
+        },
+        download=downloads,
+    )
+
+
+@capability_required(Cap.AUDITS_VIEW)
+def trend_question(request: HttpRequest, key: str) -> HttpResponseBase:
+    """The reviews that failed one question (partial or not compliant), for roles that see audits."""
+    _form, filters, _errors = _trend_filters(request)
+    answers = selectors.question_failures(user=request.user, key=key, **filters)
+    question = Question.objects.filter(key=key).order_by("-question_set__version").first()
+    if question is None:
+        raise Http404("No such question.")
+    show_refs = can_see_case_references(request.user)
+    return page_or_download(
+        request,
+        template="audits/trend_question.html",
+        context=lambda: {
+            "question": question,
+            "answers": answers,
+            "filters": filters,
+            "show_refs": show_refs,
+            "query_string": query_string(request),
+        },
+        download=Download(
+            filename=f"question-{key}-failures",
+            headers=["Audit", "Case", *(["Reference"] if show_refs else []), "Answer", "Comment"],
+            rows=answers,
+            row=lambda a: [
+                a.review.audit.title,
+                a.review.label,
+                *([a.review.reference] if show_refs else []),
+                a.get_value_display(),
+                a.comment,
+            ],
+        ),
+    )

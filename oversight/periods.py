@@ -118,6 +118,14 @@ def financial_year_of(day: date) -> Period:
     return Period(date(start_year, 4, 1), date(start_year + 1, 3, 31), fy_key(start_year))
 
 
+def parse_financial_year(key: str) -> Period:
+    """``2026-27`` → Period(2026-04-01, 2027-03-31). Raises ApplicationError if malformed."""
+    match = _FY_RE.match(key or "")
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ApplicationError(f"'{key}' is not a financial year: use YYYY-YY, e.g. 2026-27.")
+    return financial_year_of(date(int(match.group(1)), 4, 1))
+
+
 def parse_day(key: str) -> Period:
     """``2025-11-25`` → a one-day Period. Raises ApplicationError if malformed."""
     try:

@@ -13,7 +13,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from audits.selectors import action_counts, compliance_by_area, overdue_actions_by_owner
+from audits.selectors import action_counts, compliance_by_area, overdue_actions_by_owner, plan_for_month
 from cases.choices import Strand
 from cases.drilldown import FigureLinks
 from cases.kpis import METRIC_LABELS, VICTIM_CARE, kpi_rows
@@ -88,6 +88,7 @@ def monthly_performance_data(period: Period) -> dict[str, Any]:
         "kpis": kpis,
         "victim_care": _victim_care(kpis["month_total"], kpis["rolling_12_months_total"]),
         "audits": compliance_by_area(month_start=period.start, month_end=period.end),
+        "audit_plan": plan_for_month(month=period.start, today=timezone.localdate()),
         "actions": action_counts(start=period.start, end=period.end, today=min(period.end, timezone.localdate())),
         "scrutiny_queries": query_counts(
             start=period.start, end=period.end, today=min(period.end, timezone.localdate())

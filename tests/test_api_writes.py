@@ -184,6 +184,11 @@ def _audit_sign_off(mu: Any) -> tuple[Any, str, dict[str, Any]]:
     return other, f"/api/v1/audits/{audit.pk}/sign-off/", {}
 
 
+def _audit_return(mu: Any) -> tuple[Any, str, dict[str, Any]]:
+    user, path, _ = _audit_sign_off(mu)
+    return user, path.replace("/sign-off/", "/return/"), {"reason": "Case 1 needs a comment on question 2."}
+
+
 def _review_answers(mu: Any) -> tuple[Any, str, dict[str, Any]]:
     from tests.audits.factories import CaseReviewFactory
 
@@ -196,7 +201,13 @@ def _review_answers(mu: Any) -> tuple[Any, str, dict[str, Any]]:
 
 def _learning_new(mu: Any) -> tuple[Any, str, dict[str, Any]]:
     lead = mu(Role.AUDIT_LEAD)
-    body = {"audit": _audit(lead).pk, "kind": "improvement", "theme": "supervision", "text": "Review sooner."}
+    body = {
+        "audit": _audit(lead).pk,
+        "kind": "improvement",
+        "theme": "supervision",
+        "severity": "medium",
+        "text": "Review sooner.",
+    }
     return lead, "/api/v1/learning-points/", body
 
 
@@ -372,6 +383,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("audit-assurance", "post"): _audit_assurance,
     ("audit-submit", "post"): _audit_submit,
     ("audit-sign-off", "post"): _audit_sign_off,
+    ("audit-return-for-rework", "post"): _audit_return,
     ("casereview-answers", "post"): _review_answers,
     ("learningpoint-list", "post"): _learning_new,
     ("action-list", "post"): _action_new,

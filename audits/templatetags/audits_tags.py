@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from audits.choices import ActionStatus, AnswerValue, AssuranceLevel, AuditStatus
+from audits.choices import ActionStatus, AnswerValue, AssuranceLevel, AuditStatus, FindingSeverity
 
 register = template.Library()
 
@@ -30,6 +30,13 @@ _ACTION_COLOURS: dict[str, str] = {
     ActionStatus.COMPLETED: "govuk-tag--purple",
     ActionStatus.VERIFIED: "govuk-tag--green",
 }
+_SEVERITY_COLOURS: dict[str, str] = {
+    FindingSeverity.LOW: "govuk-tag--grey",
+    FindingSeverity.MEDIUM: "govuk-tag--yellow",
+    FindingSeverity.HIGH: "govuk-tag--orange",
+    FindingSeverity.CRITICAL: "govuk-tag--red",
+}
+_RAG_COLOURS: dict[str, str] = {"GREEN": "govuk-tag--green", "AMBER": "govuk-tag--yellow", "RED": "govuk-tag--red"}
 _ANSWER_COLOURS: dict[str, str] = {
     AnswerValue.COMPLIANT: "govuk-tag--green",
     AnswerValue.PARTIAL: "govuk-tag--yellow",
@@ -80,3 +87,18 @@ def answer_tag(value: str) -> str:
 @register.filter
 def get_item(mapping: dict, key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def severity_tag(severity: str) -> str:
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', _SEVERITY_COLOURS.get(severity, ""), FindingSeverity(severity).label
+    )
+
+
+@register.simple_tag
+def rag_tag(rating: str | None) -> str:
+    """GREEN / AMBER / RED as a tag with the word in it; nothing due yet → 'Not due'."""
+    if not rating:
+        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Not due</strong>')
+    return format_html('<strong class="govuk-tag {}">{}</strong>', _RAG_COLOURS.get(rating, ""), rating.title())

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
-from audits.choices import AuditArea, AuditKind, LearningKind, LearningTheme
-from audits.models import Action, Answer, Audit, CaseReview, LearningPoint, Question, QuestionSet
+from audits.choices import AuditArea, AuditKind, LearningKind, LearningTheme, RiskLevel, SubjectKind, VisorCategory
+from audits.models import Action, Answer, Audit, AuditSubject, CaseReview, LearningPoint, Question, QuestionSet
 from tests.cases.factories import InvestigationFactory
 from tests.factory_base import ModelFactory
 from tests.oversight.factories import UserFactory
@@ -102,3 +102,16 @@ def answer_all(review: CaseReview, values: list[str]) -> None:
     questions = list(review.audit.question_set.questions.order_by("order"))
     for question, value in zip(questions, values, strict=False):
         AnswerFactory(review=review, question=question, value=value)
+
+
+class AuditSubjectFactory(ModelFactory[AuditSubject]):
+    """A managed offender on VISOR (registered sex offender, medium risk), registered on 2025-05-01."""
+
+    class Meta:
+        model = AuditSubject
+
+    kind = SubjectKind.MANAGED_OFFENDERS
+    reference = factory.Sequence(lambda n: f"SOM-{n + 1:05d}")
+    visor_category = VisorCategory.RSO
+    risk_level = RiskLevel.MEDIUM
+    start_date = date(2025, 5, 1)

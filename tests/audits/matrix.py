@@ -54,8 +54,29 @@ def _question_set(published: bool) -> Any:
     return QuestionSetFactory(published_at=timezone.now() if published else None)
 
 
+def _plan_item(make_user: Any) -> Any:
+    from datetime import date
+
+    from audits.models import AuditPlan, PlannedAudit
+
+    plan, _ = AuditPlan.objects.get_or_create(financial_year="2025-26", defaults={"created_by": make_user()})
+    return PlannedAudit.objects.create(plan=plan, kind="monthly", area="rasso", month=date(2025, 6, 1))
+
+
+def _draft_question(make_user: Any = None) -> Any:
+    return _question_set(False).questions.first()
+
+
 def _submitted(make_user: Any) -> Any:
     return _audit(make_user, status="submitted")
+
+
+def _submitted_by_another_lead(make_user: Any) -> Any:
+    """A submitted audit led by someone else, so that an audit lead requesting it is independent."""
+    from tests.audits.factories import AuditFactory
+
+    other = make_user(Role.AUDIT_LEAD)
+    return AuditFactory(lead_auditor=other, submitted_by=other, status="submitted")
 
 
 ENTRIES = [
@@ -63,6 +84,33 @@ ENTRIES = [
     Entry("audits:audit_list", "/audits/", ALL_ROLES, ok_status=(200, 302)),  # overview-only roles are redirected
     Entry("audits:audit_create", "/audits/new/", LEAD),
     Entry("audits:overview", "/audits/overview/", ALL_ROLES),
+    # Question trends: aggregates for everyone; the drill-down to reviews for roles that see audits.
+    Entry("audits:trends", "/audits/trends/", ALL_ROLES),
+    Entry(
+        "audits:trend_question",
+        lambda mu: f"/audits/trends/questions/{_question_set(True).questions.first().key}/",
+        VIEW,
+    ),
+    # The annual plan: everyone reads it (aggregates, no case data); audit leads change it.
+    Entry("audits:plan_current", "/audits/plan/", ALL_ROLES, ok_status=(302,)),
+    Entry("audits:plan", "/audits/plan/2025-26/", ALL_ROLES),
+    Entry("audits:plan_item_create", "/audits/plan/2025-26/items/new/", LEAD),
+    Entry(
+        "audits:plan_item_create",
+        "/audits/plan/2025-26/items/new/",
+        LEAD,
+        method="post",
+        data={"kind": "monthly", "area": "rasso", "month": "2025-05", "sample_size": 6},
+        ok_status=(302,),
+    ),
+    Entry("audits:plan_fill", "/audits/plan/2025-26/fill/", LEAD),
+    Entry(
+        "audits:plan_item_remove",
+        lambda mu: f"/audits/plan/items/{_plan_item(mu).pk}/remove/",
+        LEAD,
+        "post",
+        ok_status=(302,),
+    ),
     Entry("audits:action_list", "/audits/actions/", VIEW),
     Entry("audits:my_actions", "/audits/actions/mine/", ALL_ROLES),
     Entry("audits:action_detail", lambda mu: f"/audits/actions/{_action(mu).pk}/", VIEW),
@@ -79,6 +127,44 @@ ENTRIES = [
     Entry(
         "audits:question_set_publish",
         lambda mu: f"/audits/question-sets/{_question_set(False).pk}/publish/",
+        LEAD,
+        method="post",
+        ok_status=(302,),
+    ),
+    # The question-set builder (drafts change; published versions are read and copied).
+    Entry("audits:question_set_create", "/audits/question-sets/new/", LEAD),
+    Entry(
+        "audits:question_set_create",
+        "/audits/question-sets/new/",
+        LEAD,
+        method="post",
+        data={"title": "Stalking thematic"},
+        ok_status=(302,),
+    ),
+    Entry("audits:question_set_edit", lambda mu: f"/audits/question-sets/{_question_set(False).pk}/edit/", LEAD),
+    Entry("audits:question_set_preview", lambda mu: f"/audits/question-sets/{_question_set(True).pk}/preview/", VIEW),
+    Entry("audits:question_set_copy", lambda mu: f"/audits/question-sets/{_question_set(True).pk}/copy/", LEAD),
+    Entry("audits:question_add", lambda mu: f"/audits/question-sets/{_question_set(False).pk}/questions/new/", LEAD),
+    Entry(
+        "audits:question_add",
+        lambda mu: f"/audits/question-sets/{_question_set(False).pk}/questions/new/",
+        LEAD,
+        method="post",
+        data={"text": "VPS offered", "answer_scale": "graded", "allow_not_applicable": "yes", "weight": 1},
+        ok_status=(302,),
+    ),
+    Entry("audits:question_edit", lambda mu: f"/audits/question-sets/questions/{_draft_question().pk}/edit/", LEAD),
+    Entry(
+        "audits:question_move",
+        lambda mu: f"/audits/question-sets/questions/{_draft_question().pk}/move/",
+        LEAD,
+        method="post",
+        data={"direction": "down"},
+        ok_status=(302,),
+    ),
+    Entry(
+        "audits:question_retire",
+        lambda mu: f"/audits/question-sets/questions/{_draft_question().pk}/retire/",
         LEAD,
         method="post",
         ok_status=(302,),
@@ -102,11 +188,30 @@ ENTRIES = [
     Entry(
         "audits:audit_reopen", lambda mu: f"/audits/{_submitted(mu).pk}/reopen/", LEAD, method="post", ok_status=(302,)
     ),
+    Entry("audits:audit_sign_off", lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/sign-off/", LEAD),
     Entry(
         "audits:audit_sign_off",
-        lambda mu: f"/audits/{_submitted(mu).pk}/sign-off/",
+        lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/sign-off/",
         LEAD,
         method="post",
+        ok_status=(302,),
+    ),
+    Entry("audits:audit_return", lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/return/", LEAD),
+    Entry("audits:audit_reaudit", lambda mu: f"/audits/{_submitted(mu).pk}/reaudit/", LEAD),
+    Entry(
+        "audits:audit_reaudit",
+        lambda mu: f"/audits/{_submitted(mu).pk}/reaudit/",
+        LEAD,
+        method="post",
+        data={"month": "2025-09", "scope": "area"},
+        ok_status=(302,),
+    ),
+    Entry(
+        "audits:audit_return",
+        lambda mu: f"/audits/{_submitted_by_another_lead(mu).pk}/return/",
+        LEAD,
+        method="post",
+        data={"reason": "Case 2 needs a comment."},
         ok_status=(302,),
     ),
 ]
@@ -139,10 +244,17 @@ API_ENTRIES = [
     Entry("audit-submit", lambda mu: f"/api/v1/audits/{_audit(mu).pk}/submit/", LEAD, method="post", ok_status=(400,)),
     Entry(
         "audit-sign-off",
-        lambda mu: f"/api/v1/audits/{_submitted(mu).pk}/sign-off/",
+        lambda mu: f"/api/v1/audits/{_submitted_by_another_lead(mu).pk}/sign-off/",
         LEAD,
         method="post",
         ok_status=(400,),
+    ),
+    Entry(
+        "audit-return-for-rework",
+        lambda mu: f"/api/v1/audits/{_submitted_by_another_lead(mu).pk}/return/",
+        LEAD,
+        method="post",
+        ok_status=(415,),
     ),
     Entry("audit-overview", "/api/v1/audit-overview/?from=2025-04&to=2026-03", ALL_ROLES),
     Entry("casereview-list", "/api/v1/case-reviews/", VIEW),
@@ -244,6 +356,15 @@ API_WRITES = [
         JSON,
     ),
     Entry("casereview-answers", _answers, LEAD, "post", ok_status=(200,), content_type=JSON),
+    Entry(
+        "audit-return-for-rework",
+        lambda mu: f"/api/v1/audits/{_submitted_by_another_lead(mu).pk}/return/",
+        LEAD,
+        "post",
+        {"reason": "Case 2 needs a comment."},
+        (200,),
+        JSON,
+    ),
     Entry("learningpoint-list", "/api/v1/learning-points/", LEAD, "post", _learning_new, (201,), JSON),
     Entry("action-list", "/api/v1/actions/", LEAD, "post", _action_new, (201,), JSON),
     Entry(

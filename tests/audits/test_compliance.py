@@ -67,7 +67,7 @@ def test_compliance_by_case_is_one_row_per_sampled_case(audit: Any, lead: Any) -
     CaseReviewFactory(audit=audit)
     rows = selectors.compliance_by_review(user=lead, audit_id=audit.pk)
     assert [r["compliance_rate"] for r in rows] == [66.7, None]
-    assert rows[0]["crime_reference"] == review.investigation.crime_reference
+    assert rows[0]["crime_reference"] == review.reference
 
 
 @pytest.mark.parametrize(

@@ -132,13 +132,62 @@ def test_a_signed_off_audit_cannot_be_answered_through_the_page(
     client_for: Any, audited: dict[str, Any], lead: Any
 ) -> None:
     audit, review = audited["audit"], audited["review"]
-    client = client_for(user=lead)
-    client.post(f"/audits/{audit.pk}/sign-off/")
+    client_for(Role.AUDIT_LEAD).post(f"/audits/{audit.pk}/sign-off/")
     audit.refresh_from_db()
     assert audit.status == "signed_off"
     q1 = audit.question_set.questions.first()
+    client = client_for(user=lead)
     assert client.post(f"/audits/reviews/{review.pk}/", {f"q{q1.pk}": "non_compliant"}).status_code == 403
     assert Answer.objects.get(review=review, question=q1).value == "compliant"
+
+
+def test_the_lead_auditor_is_refused_the_sign_off_page(client_for: Any, audited: dict[str, Any], lead: Any) -> None:
+    audit = audited["audit"]
+    client = client_for(user=lead)
+    assert client.get(f"/audits/{audit.pk}/sign-off/").status_code == 403
+    assert client.post(f"/audits/{audit.pk}/sign-off/").status_code == 403
+    assert client.post(f"/audits/{audit.pk}/return/", {"reason": "x"}).status_code == 403
+    audit.refresh_from_db()
+    assert audit.status == "submitted"
+    page = client.get(f"/audits/{audit.pk}/").content.decode()
+    assert "You cannot sign off an audit you led" in page and 'data-testid="sign-off"' not in page
+
+
+def test_a_colleague_confirms_before_signing_off(client_for: Any, audited: dict[str, Any]) -> None:
+    audit = audited["audit"]
+    client = client_for(Role.AUDIT_LEAD)
+    page = client.get(f"/audits/{audit.pk}/").content.decode()
+    assert 'data-testid="sign-off"' in page
+    confirm = client.get(f"/audits/{audit.pk}/sign-off/").content.decode()
+    assert "Signing off locks the audit" in confirm
+    audit.refresh_from_db()
+    assert audit.status == "submitted"  # the page alone changes nothing
+    client.post(f"/audits/{audit.pk}/sign-off/")
+    audit.refresh_from_db()
+    assert audit.status == "signed_off" and audit.signed_off_by == client.user
+
+
+def test_a_colleague_returns_the_audit_with_a_reason_through_the_page(
+    client_for: Any, audited: dict[str, Any], lead: Any
+) -> None:
+    audit = audited["audit"]
+    client = client_for(Role.AUDIT_LEAD)
+    empty = client.post(f"/audits/{audit.pk}/return/", {"reason": " "})
+    assert empty.status_code == 200 and "govuk-error-summary" in empty.content.decode()
+    audit.refresh_from_db()
+    assert audit.status == "submitted"
+    client.post(f"/audits/{audit.pk}/return/", {"reason": "Comment missing on case 1, question 2."})
+    audit.refresh_from_db()
+    assert audit.status == "in_progress"
+    page = client_for(user=lead).get(f"/audits/{audit.pk}/").content.decode()
+    assert "Comment missing on case 1, question 2." in page
+
+
+def test_the_submit_button_is_not_a_warning_button(client_for: Any, lead: Any) -> None:
+    audit = AuditFactory(lead_auditor=lead, status="in_progress", month=date(2025, 7, 1))
+    page = client_for(user=lead).get(f"/audits/{audit.pk}/").content.decode()
+    button = page[page.index('data-testid="submit-audit"') - 200 : page.index('data-testid="submit-audit"')]
+    assert "Submit for sign-off" in page and "govuk-button--warning" not in button
 
 
 OPCC_PAGES = [
@@ -286,12 +335,16 @@ def test_my_actions_appears_on_home_for_an_owner(client_for: Any, audited: dict[
 
 def test_question_sets_are_frozen_once_published_on_the_page(client_for: Any, lead: Any) -> None:
     qs = QuestionSetFactory()
+    question = qs.questions.get(order=1)
     client = client_for(user=lead)
-    assert client.post(f"/audits/question-sets/{qs.pk}/", {"title": "x", "questions": "A"}).status_code == 403
+    assert client.post(f"/audits/question-sets/{qs.pk}/questions/new/", {"text": "x"}).status_code == 403
+    assert client.post(f"/audits/question-sets/questions/{question.pk}/edit/", {"text": "x"}).status_code == 403
+    assert client.post(f"/audits/question-sets/questions/{question.pk}/retire/").status_code == 403
     response = client.post(f"/audits/question-sets/{qs.pk}/new-version/")
     draft = type(qs).objects.get(code=qs.code, version=2)
     assert response["Location"] == f"/audits/question-sets/{draft.pk}/"
-    client.post(f"/audits/question-sets/{draft.pk}/", {"title": "RASSO v2", "questions": "One\nTwo"})
-    assert list(draft.questions.values_list("text", flat=True)) == ["One", "Two"]
+    new = {"text": "Bail conditions reviewed", "answer_scale": "yes_no", "allow_not_applicable": "no", "weight": 2}
+    client.post(f"/audits/question-sets/{draft.pk}/questions/new/", new)
+    assert list(draft.questions.values_list("text", flat=True))[-1] == "Bail conditions reviewed"
     services.question_set_publish(question_set=draft, actor=lead)
     assert qs.questions.count() == 3

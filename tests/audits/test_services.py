@@ -158,7 +158,7 @@ def test_a_redraw_keeps_answered_and_picked_cases(audit: Audit, lead: Any) -> No
     services.audit_draw_sample(audit=audit, actor=lead, size=3, seed=6, **WINDOW)
     refs = _refs(audit)
     assert picked.crime_reference in refs
-    assert answered.investigation.crime_reference in refs
+    assert answered.reference in refs
     assert len(refs) == 5
 
 
@@ -214,23 +214,33 @@ def test_an_incomplete_audit_cannot_be_submitted(audit: Audit, lead: Any) -> Non
         services.audit_submit(audit=audit, actor=lead)
 
 
-def _signed_off(audit: Audit, lead: Any) -> Audit:
+@pytest.fixture
+def colleague(make_user: Any) -> Any:
+    """A second audit lead, independent of ``lead``'s audits."""
+    return make_user(Role.AUDIT_LEAD)
+
+
+def _submitted(audit: Audit, lead: Any) -> Audit:
     _register(3)
     services.audit_draw_sample(audit=audit, actor=lead, size=3, seed=1, **WINDOW)
     _answer_everything(audit, lead)
-    services.audit_submit(audit=audit, actor=lead)
-    return services.audit_sign_off(audit=audit, actor=lead)
+    return services.audit_submit(audit=audit, actor=lead)
 
 
-def test_sign_off_records_who_when_and_the_assurance_level(audit: Audit, lead: Any) -> None:
-    audit = _signed_off(audit, lead)
+def _signed_off(audit: Audit, lead: Any, colleague: Any) -> Audit:
+    _submitted(audit, lead)
+    return services.audit_sign_off(audit=audit, actor=colleague)
+
+
+def test_sign_off_records_who_when_and_the_assurance_level(audit: Audit, lead: Any, colleague: Any) -> None:
+    audit = _signed_off(audit, lead, colleague)
     assert audit.status == AuditStatus.SIGNED_OFF
-    assert audit.signed_off_by == lead and audit.signed_off_at is not None
+    assert audit.signed_off_by == colleague and audit.signed_off_at is not None
     assert audit.submitted_by == lead and audit.submitted_at is not None
     assert audit.assurance_level == "substantial"
 
 
-def test_sign_off_keeps_an_override(audit: Audit, lead: Any) -> None:
+def test_sign_off_keeps_an_override(audit: Audit, lead: Any, colleague: Any) -> None:
     _register(3)
     services.audit_draw_sample(audit=audit, actor=lead, size=3, seed=1, **WINDOW)
     _answer_everything(audit, lead)
@@ -238,11 +248,11 @@ def test_sign_off_keeps_an_override(audit: Audit, lead: Any) -> None:
         services.audit_set_assurance(audit=audit, actor=lead, override="limited", reason=" ")
     services.audit_set_assurance(audit=audit, actor=lead, override="limited", reason="Risk plans missing in file.")
     services.audit_submit(audit=audit, actor=lead)
-    assert services.audit_sign_off(audit=audit, actor=lead).assurance_level == "limited"
+    assert services.audit_sign_off(audit=audit, actor=colleague).assurance_level == "limited"
 
 
-def test_a_signed_off_audit_is_locked(audit: Audit, lead: Any) -> None:
-    audit = _signed_off(audit, lead)
+def test_a_signed_off_audit_is_locked(audit: Audit, lead: Any, colleague: Any) -> None:
+    audit = _signed_off(audit, lead, colleague)
     review = audit.reviews.first()
     question = audit.question_set.questions.first()
     assert review is not None and question is not None
@@ -266,8 +276,8 @@ def test_a_signed_off_audit_is_locked(audit: Audit, lead: Any) -> None:
     assert audit.assurance_level == "substantial"
 
 
-def test_actions_still_progress_after_sign_off(audit: Audit, lead: Any, make_user: Any) -> None:
-    audit = _signed_off(audit, lead)
+def test_actions_still_progress_after_sign_off(audit: Audit, lead: Any, colleague: Any, make_user: Any) -> None:
+    audit = _signed_off(audit, lead, colleague)
     owner = make_user(Role.CASE_EDITOR)
     action = services.action_raise(
         audit=audit, actor=lead, title="Brief the team", owner=owner, due_date=timezone.localdate() + timedelta(days=30)
@@ -290,11 +300,12 @@ def test_a_submitted_audit_is_frozen_until_reopened(audit: Audit, lead: Any) -> 
     services.review_record_answers(review=review, actor=lead, answers={question.pk: ("partial", "")})
 
 
-def test_another_audit_lead_may_sign_off_but_not_submit(audit: Audit, lead: Any, make_user: Any) -> None:
+def test_another_audit_lead_may_sign_off_but_not_submit(
+    audit: Audit, lead: Any, colleague: Any, make_user: Any
+) -> None:
     _register(3)
     services.audit_draw_sample(audit=audit, actor=lead, size=3, seed=1, **WINDOW)
     _answer_everything(audit, lead)
-    colleague = make_user(Role.AUDIT_LEAD)
     with pytest.raises(PermissionDenied):
         services.audit_submit(audit=audit, actor=colleague)
     services.audit_submit(audit=audit, actor=lead)
@@ -318,3 +329,72 @@ def test_only_unanswered_cases_leave_the_sample_and_positions_close_up(audit: Au
         2,
         3,
     ]
+
+
+# --- Independent sign-off ----------------------------------------------------------------------
+
+
+def test_the_lead_auditor_cannot_sign_off_their_own_audit(audit: Audit, lead: Any) -> None:
+    _submitted(audit, lead)
+    with pytest.raises(PermissionDenied, match="You led this audit"):
+        services.audit_sign_off(audit=audit, actor=lead)
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.SUBMITTED and audit.signed_off_by is None
+
+
+def test_a_lead_who_also_holds_other_roles_still_cannot_sign_off_their_own(make_user: Any) -> None:
+    lead = make_user(Role.AUDIT_LEAD, Role.ADMINISTRATOR, Role.BOARD_CHAIR)
+    audit = AuditFactory(lead_auditor=lead, month=date(2025, 6, 1), question_set=QuestionSetFactory())
+    _submitted(audit, lead)
+    with pytest.raises(PermissionDenied):
+        services.audit_sign_off(audit=audit, actor=lead)
+
+
+def test_the_database_refuses_a_sign_off_by_the_lead_auditor(audit: Audit, lead: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Audit.objects.filter(pk=audit.pk).update(signed_off_by=lead)
+
+
+@pytest.mark.parametrize("role", [Role.CASE_EDITOR, Role.BOARD_CHAIR, Role.OPCC_SCRUTINY, Role.ADMINISTRATOR])
+def test_only_audit_leads_sign_off_or_return(role: Role, audit: Audit, lead: Any, make_user: Any) -> None:
+    _submitted(audit, lead)
+    other = make_user(role)
+    with pytest.raises(PermissionDenied):
+        services.audit_sign_off(audit=audit, actor=other)
+    with pytest.raises(PermissionDenied):
+        services.audit_return_for_rework(audit=audit, actor=other, reason="Check case 2.")
+
+
+def test_an_audit_in_progress_cannot_be_signed_off_or_returned(audit: Audit, lead: Any, colleague: Any) -> None:
+    _register(3)
+    services.audit_draw_sample(audit=audit, actor=lead, size=3, seed=1, **WINDOW)
+    with pytest.raises(ApplicationError, match="Only a submitted audit can be signed off"):
+        services.audit_sign_off(audit=audit, actor=colleague)
+    with pytest.raises(ApplicationError, match="Only a submitted audit can be returned"):
+        services.audit_return_for_rework(audit=audit, actor=colleague, reason="Too early.")
+
+
+def test_a_colleague_returns_an_audit_for_rework_with_a_reason(audit: Audit, lead: Any, colleague: Any) -> None:
+    _submitted(audit, lead)
+    with pytest.raises(ApplicationError, match="Say why"):
+        services.audit_return_for_rework(audit=audit, actor=colleague, reason="  ")
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.SUBMITTED  # nothing changed
+
+    services.audit_return_for_rework(audit=audit, actor=colleague, reason="Case 2: the VPS answer has no comment.")
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS
+    assert audit.returned_by == colleague and audit.return_reason.startswith("Case 2")
+    assert audit.history.first().history_user == colleague
+
+    # The lead corrects it, submits again, and the colleague signs it off.
+    services.audit_submit(audit=audit, actor=lead)
+    assert services.audit_sign_off(audit=audit, actor=colleague).status == AuditStatus.SIGNED_OFF
+
+
+def test_the_lead_cannot_return_their_own_audit(audit: Audit, lead: Any) -> None:
+    _submitted(audit, lead)
+    with pytest.raises(PermissionDenied):
+        services.audit_return_for_rework(audit=audit, actor=lead, reason="Never mind.")

@@ -4,14 +4,14 @@ if (form) {
   const groups = Array.from(form.querySelectorAll("[data-audits-question]"));
   form.addEventListener("keydown", (event) => {
     if (event.target.matches("input[type=text], textarea") || event.ctrlKey || event.metaKey || event.altKey) return;
-    const index = "1234".indexOf(event.key);
-    if (index < 0) return;
+    if (!"1234".includes(event.key)) return;
     const group = event.target.closest("[data-audits-question]");
     if (!group) return;
-    const radios = group.querySelectorAll("input[type=radio]");
-    if (!radios[index]) return;
+    // Each answer carries its key (1 compliant, 2 partial, 3 not compliant, 4 not applicable) whatever the scale.
+    const radio = group.querySelector(`input[type=radio][data-key="${event.key}"]`);
+    if (!radio) return;
     event.preventDefault();
-    radios[index].checked = true;
+    radio.checked = true;
     const next = groups[groups.indexOf(group) + 1];
     const target = next ? next.querySelector("input[type=radio]:checked") || next.querySelector("input[type=radio]") : form.querySelector("button[type=submit]");
     if (target) target.focus();

@@ -22,6 +22,11 @@ DEMO_USERS: dict[Role, tuple[str, str, str]] = {
     Role.OPCC_SCRUTINY: ("opcc.scrutiny@example.org", "Priya Shah", "OPCC scrutiny officer"),
     Role.ADMINISTRATOR: ("admin@example.org", "Taylor Quinn", "System owner"),
 }
+# Demo users beyond one per role, keyed as the seed steps receive them. A second audit lead signs off
+# the first one's audits (an audit is signed off by a lead other than the one who led it).
+EXTRA_DEMO_USERS: dict[str, tuple[Role, str, str, str]] = {
+    "audit_lead_2": (Role.AUDIT_LEAD, "audit.lead2@example.org", "Jamie Clarke", "Detective Inspector, PPU audit lead"),
+}
 
 
 class Command(BaseCommand):
@@ -36,7 +41,13 @@ class Command(BaseCommand):
         generated = ""
         users: dict[str, User] = {}
         with transaction.atomic():
-            for role, (email, name, title) in DEMO_USERS.items():
+            accounts: list[tuple[str, Role, str, str, str]] = [
+                (role.value, role, email, name, title) for role, (email, name, title) in DEMO_USERS.items()
+            ]
+            accounts += [
+                (key, role, email, name, title) for key, (role, email, name, title) in EXTRA_DEMO_USERS.items()
+            ]
+            for key, role, email, name, title in accounts:
                 user = User.objects.filter(email=email).first()
                 if user is None:
                     if not password and not generated:
@@ -46,7 +57,7 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save(update_fields=["password"])
                 user.groups.add(Group.objects.get(name=role.value))
-                users[role.value] = user
+                users[key] = user
 
         if not users_only:
             run_seeds(stdout=self.stdout, users=users)
@@ -54,6 +65,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo logins (one per role):"))
         for role, (email, _name, _title) in DEMO_USERS.items():
             self.stdout.write(f"  {role.value:<16} {email}")
+        for role, email, _name, _title in EXTRA_DEMO_USERS.values():
+            self.stdout.write(f"  {role.value:<16} {email} (second audit lead: signs off the first one's audits)")
         if password:
             self.stdout.write("  password: the value of DEMO_PASSWORD")
         elif generated:
