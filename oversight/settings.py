@@ -120,6 +120,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "oversight.lockout.lockout_username"  # one count per email, whatever its case
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
