@@ -9,8 +9,9 @@ from django.db.models import Prefetch, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 
+from oversight.parsers import JSONParser
 from oversight.roles import Cap, capability_permission
 
 from . import selectors, services

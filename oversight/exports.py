@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
 
+from .text import xlsx_safe
+
 FORMATS = ("csv", "xlsx")
 
 
@@ -56,7 +58,8 @@ def table_response(
         sheet = workbook.create_sheet(title=filename[:31])
         sheet.append(list(headers))
         for row in rows:
-            sheet.append([_csv_safe(v) for v in row])
+            # Text stored before input was checked may hold characters a cell cannot (openpyxl refuses them).
+            sheet.append([xlsx_safe(_csv_safe(v)) for v in row])
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         workbook.save(response)
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
