@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 
+from oversight.filters import IdFilter
 from oversight.parsers import JSONParser
 from oversight.roles import Cap, capability_permission
 
@@ -179,7 +180,7 @@ class InvestigationViewSet(_RegisterViewSet):
 
 
 class ReferralFilter(filters.FilterSet):
-    investigation = filters.NumberFilter()
+    investigation = IdFilter(field_name="investigation_id")
     crime_reference = filters.CharFilter(field_name="investigation__crime_reference")
     referral_from = filters.DateFilter(field_name="referral_date", lookup_expr="gte")
     referral_to = filters.DateFilter(field_name="referral_date", lookup_expr="lte")
@@ -216,7 +217,7 @@ class ReferralViewSet(_RegisterViewSet):
 
 
 class OrderFilter(filters.FilterSet):
-    investigation = filters.NumberFilter()
+    investigation = IdFilter(field_name="investigation_id")
     crime_reference = filters.CharFilter(field_name="investigation__crime_reference")
     order_type = filters.CharFilter()
 
