@@ -195,7 +195,12 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "oversight.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["oversight.throttles.AnonThrottle", "oversight.throttles.UserThrottle"],
+}
+# API rate limits (oversight.throttles): requests per second, min, hour or day; anonymous by address.
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="30/min"),
+    "user": env.str("API_THROTTLE_USER", default="300/min"),
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
