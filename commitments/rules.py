@@ -2,12 +2,14 @@
 
 - a commitment lead writes updates and proposes ratings for commitments they lead;
 - a board chair reviews ratings and manages meetings of boards they chair;
-- the OPCC publishes; nobody endorses, publishes or corrects a rating they proposed themselves.
+- the OPCC publishes; nobody endorses, publishes or corrects a rating they proposed themselves;
+- separation of duties: one person acts at only one step of the same rating (propose,
+  endorse/challenge, publish), whatever roles they hold (:func:`require_one_step`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 
@@ -73,3 +75,31 @@ def require_not_proposer(user: Any, assessment: RagAssessment) -> None:
     """Nobody approves their own proposal, whatever other roles they hold."""
     if assessment.proposed_by_id == user.pk:
         raise PermissionDenied("You proposed this rating, so someone else must review and publish it.")
+
+
+RagStep = Literal["propose", "review", "publish"]
+
+_DONE_ALREADY: dict[RagStep, str] = {
+    "propose": "You proposed this rating",
+    "review": "You reviewed this rating as board chair",
+    "publish": "You published this rating",
+}
+
+
+def require_one_step(user: Any, assessment: RagAssessment, *, step: RagStep) -> None:
+    """Separation of duties: refuse ``step`` to someone who acted at another step of this rating.
+
+    A user who is both board chair and OPCC officer may endorse a rating or publish it, never both;
+    a correction is a publication (its author may be the one who published the original).
+    """
+    actors: dict[RagStep, int | None] = {
+        "propose": assessment.proposed_by_id,
+        "review": assessment.reviewed_by_id,
+        "publish": assessment.published_by_id,
+    }
+    for other, actor_id in actors.items():
+        if other != step and actor_id is not None and actor_id == user.pk:
+            raise PermissionDenied(
+                f"{_DONE_ALREADY[other]}, so someone else must {'review' if step == 'review' else 'publish'} it: "
+                "one person acts at only one step of a rating (propose, review, publish)."
+            )
