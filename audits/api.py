@@ -363,7 +363,9 @@ class AuditOverviewView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.STR, required=True, description="First month, YYYY-MM (e.g. 2025-04)."),
+            OpenApiParameter(
+                "from", OpenApiTypes.STR, required=True, description="First month, YYYY-MM (e.g. 2025-04)."
+            ),
             OpenApiParameter("to", OpenApiTypes.STR, required=True, description="Last month, YYYY-MM (e.g. 2025-11)."),
         ],
         responses=dict,

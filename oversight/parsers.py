@@ -41,7 +41,9 @@ def body_error(data: Any) -> str | None:
 class JSONParser(parsers.JSONParser):
     """JSON bodies, refused with 400 when too deep or holding control characters."""
 
-    def parse(self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:

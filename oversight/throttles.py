@@ -14,11 +14,11 @@ class AnonThrottle(AnonRateThrottle):
     """Requests without a valid login, by client address (``API_THROTTLE_RATES["anon"]``)."""
 
     def get_rate(self) -> str | None:
-        return settings.API_THROTTLE_RATES.get(self.scope)
+        return settings.API_THROTTLE_RATES.get(str(self.scope))
 
 
 class UserThrottle(UserRateThrottle):
     """Requests of a signed-in user or token, by user (``API_THROTTLE_RATES["user"]``)."""
 
     def get_rate(self) -> str | None:
-        return settings.API_THROTTLE_RATES.get(self.scope)
+        return settings.API_THROTTLE_RATES.get(str(self.scope))

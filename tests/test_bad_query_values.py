@@ -93,7 +93,10 @@ def test_no_query_value_makes_an_api_list_fail(
             assert response.status_code < 500, f"{shown}: {response.status_code}"
             if value == NUL:
                 assert response.status_code == 400, shown
-                assert response.json()["message"] == f"Parameter '{name}' contains a control character (U+0000): remove it."
+                assert (
+                    response.json()["message"]
+                    == f"Parameter '{name}' contains a control character (U+0000): remove it."
+                )
             elif response.status_code == 400:
                 assert response.json()["message"], shown
 
