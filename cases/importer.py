@@ -207,6 +207,8 @@ class _Parser:
                 continue
             if message := control_character_error(text, multiline=False):
                 errors.append(RowError(number, column, message))
+                if column == "crime_reference":
+                    row.reference = ""  # never looked up: PostgreSQL refuses text holding NUL
                 continue
             try:
                 value = self._value(column, text)

@@ -1,7 +1,8 @@
 """Request and response guards that hold for every page and endpoint.
 
-- :class:`ControlCharacterMiddleware`: a query parameter or form field holding a control character
-  (:mod:`oversight.text`) is refused with 400 and a message naming it, before any view reads it;
+- :class:`ControlCharacterMiddleware`: a query parameter or a page's form field holding a control
+  character (:mod:`oversight.text`) is refused with 400 and a message naming it, before any view reads
+  it (API bodies are left to the API's parsers: :mod:`oversight.parsers`);
 - :class:`NoStoreMiddleware`: no response is kept by the browser or a proxy (pages, exports and API
   answers hold case-level data; static files are served before this by whitenoise and stay cacheable).
 """
@@ -31,9 +32,13 @@ def _first_control_character(kind: str, data: Any) -> str | None:
     return None
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     """400 with ``message``: JSON ``{"message", "errors"}`` under /api/, the error page otherwise."""
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse({"message": message, "errors": {}}, status=400)
     return render(request, "400.html", {"reason": message}, status=400)
 
@@ -53,7 +58,12 @@ class ControlCharacterMiddleware:
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
         message = _first_control_character("Parameter", request.GET)
-        if message is None and request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+        if (
+            message is None
+            and request.method == "POST"
+            and request.content_type in FORM_CONTENT_TYPES
+            and not _is_api(request)
+        ):
             message = _first_control_character("Field", request.POST)
         return bad_request(request, message) if message else None
 
