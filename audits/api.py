@@ -12,7 +12,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -402,7 +403,15 @@ class AuditOverviewView(APIView):
 
     permission_classes = [capability_permission(Cap.AUDIT_SUMMARIES_VIEW)]
 
-    @extend_schema(responses=dict)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.STR, required=True, description="First month, YYYY-MM (e.g. 2025-04)."
+            ),
+            OpenApiParameter("to", OpenApiTypes.STR, required=True, description="Last month, YYYY-MM (e.g. 2025-11)."),
+        ],
+        responses=dict,
+    )
     def get(self, request: Request) -> Response:
         start = parse_month(request.query_params.get("from", "")).start
         end = parse_month(request.query_params.get("to", ""))

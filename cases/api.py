@@ -10,11 +10,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from oversight.accesslog import record_access
+from oversight.filters import IdFilter
 from oversight.models import AccessKind
+from oversight.parsers import JSONParser
 from oversight.roles import Cap, capability_permission
 
 from . import selectors, services
@@ -223,7 +225,7 @@ class InvestigationViewSet(_RegisterViewSet):
 
 
 class ReferralFilter(filters.FilterSet):
-    investigation = filters.NumberFilter()
+    investigation = IdFilter(field_name="investigation_id")
     crime_reference = filters.CharFilter(field_name="investigation__crime_reference")
     referral_from = filters.DateFilter(field_name="referral_date", lookup_expr="gte")
     referral_to = filters.DateFilter(field_name="referral_date", lookup_expr="lte")
@@ -260,7 +262,7 @@ class ReferralViewSet(_RegisterViewSet):
 
 
 class OrderFilter(filters.FilterSet):
-    investigation = filters.NumberFilter()
+    investigation = IdFilter(field_name="investigation_id")
     crime_reference = filters.CharFilter(field_name="investigation__crime_reference")
     order_type = filters.CharFilter()
 

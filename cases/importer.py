@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
+from oversight.text import control_character_error
 
 from . import bulk, kpis, rules
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
@@ -203,6 +204,11 @@ class _Parser:
         cps: dict[str, Any] = {}
         for column, text in raw.items():
             if column not in KNOWN:
+                continue
+            if message := control_character_error(text, multiline=False):
+                errors.append(RowError(number, column, message))
+                if column == "crime_reference":
+                    row.reference = ""  # never looked up: PostgreSQL refuses text holding NUL
                 continue
             try:
                 value = self._value(column, text)

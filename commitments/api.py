@@ -12,13 +12,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oversight.errors import ApplicationError
 from oversight.models import User
+from oversight.parsers import JSONParser
 from oversight.roles import Cap, capability_permission, has_capability
 
 from . import rules, selectors, services
@@ -64,8 +65,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
     chapter = serializers.PrimaryKeyRelatedField(queryset=Chapter.objects.all())
     lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
     board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all(), allow_null=True, required=False)
-    lead_name = serializers.CharField(source="lead.full_name", read_only=True, default=None)
-    board_name = serializers.CharField(source="board.name", read_only=True, default=None)
+    lead_name = serializers.CharField(source="lead.full_name", read_only=True, default=None, allow_null=True)
+    board_name = serializers.CharField(source="board.name", read_only=True, default=None, allow_null=True)
     chapter_title = serializers.CharField(source="chapter.title", read_only=True)
 
     class Meta:
@@ -104,8 +105,8 @@ class RagAssessmentSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.key", read_only=True)
     action_ref = serializers.CharField(source="commitment.action_ref", read_only=True)
     proposed_by = serializers.CharField(source="proposed_by.full_name", read_only=True)
-    reviewed_by = serializers.CharField(source="reviewed_by.full_name", read_only=True, default=None)
-    published_by = serializers.CharField(source="published_by.full_name", read_only=True, default=None)
+    reviewed_by = serializers.CharField(source="reviewed_by.full_name", read_only=True, default=None, allow_null=True)
+    published_by = serializers.CharField(source="published_by.full_name", read_only=True, default=None, allow_null=True)
     rating = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
@@ -166,7 +167,7 @@ class CorrectSerializer(PublishSerializer):
 
 class BoardSerializer(serializers.ModelSerializer):
     chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
-    chair_name = serializers.CharField(source="chair.full_name", read_only=True, default=None)
+    chair_name = serializers.CharField(source="chair.full_name", read_only=True, default=None, allow_null=True)
     members = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
 
     class Meta:

@@ -11,13 +11,15 @@
 - the OPCC raises, closes and reopens scrutiny queries; only a query's owner answers it;
 - the OPCC and administrators create inspection tracker items; the item's owner reports evidence and
   moves it up to implemented; only the OPCC accepts (or returns) the evidence, never the owner.
+- separation of duties: one person acts at only one step of the same rating (propose,
+  endorse/challenge, publish), whatever roles they hold (:func:`require_one_step`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 
@@ -186,3 +188,31 @@ def require_evidence_decider(user: Any, recommendation: InspectionRecommendation
     require_capability(user, Cap.INSPECTIONS_ACCEPT)
     if is_recommendation_owner(user, recommendation):
         raise PermissionDenied("You own this item, so someone else at the OPCC must accept its evidence.")
+
+
+RagStep = Literal["propose", "review", "publish"]
+
+_DONE_ALREADY: dict[RagStep, str] = {
+    "propose": "You proposed this rating",
+    "review": "You reviewed this rating as board chair",
+    "publish": "You published this rating",
+}
+
+
+def require_one_step(user: Any, assessment: RagAssessment, *, step: RagStep) -> None:
+    """Separation of duties: refuse ``step`` to someone who acted at another step of this rating.
+
+    A user who is both board chair and OPCC officer may endorse a rating or publish it, never both;
+    a correction is a publication (its author may be the one who published the original).
+    """
+    actors: dict[RagStep, int | None] = {
+        "propose": assessment.proposed_by_id,
+        "review": assessment.reviewed_by_id,
+        "publish": assessment.published_by_id,
+    }
+    for other, actor_id in actors.items():
+        if other != step and actor_id is not None and actor_id == user.pk:
+            raise PermissionDenied(
+                f"{_DONE_ALREADY[other]}, so someone else must {'review' if step == 'review' else 'publish'} it: "
+                "one person acts at only one step of a rating (propose, review, publish)."
+            )

@@ -130,6 +130,7 @@ def rag_review(*, assessment: RagAssessment, decision: str, comment: str, actor:
     assessment = _lock(assessment)
     rules.require_reviewer(actor, assessment.commitment)
     rules.require_not_proposer(actor, assessment)
+    rules.require_one_step(actor, assessment, step="review")
     if decision not in REVIEW_DECISIONS:
         raise ApplicationError("Choose whether to endorse or challenge.", {"decision": ["Choose a decision."]})
     if assessment.is_published:
@@ -194,6 +195,7 @@ def rag_publish(
     require_capability(actor, Cap.RAG_PUBLISH)
     assessment = _lock(assessment)
     rules.require_not_proposer(actor, assessment)
+    rules.require_one_step(actor, assessment, step="publish")
     if assessment.is_published:
         raise ApplicationError(
             "This rating is already published and cannot change: record a correction with a reason instead."
@@ -234,6 +236,7 @@ def rag_correct(
     require_capability(actor, Cap.RAG_PUBLISH)
     assessment = _lock(assessment)
     rules.require_not_proposer(actor, assessment)
+    rules.require_one_step(actor, assessment, step="publish")
     if not assessment.is_published:
         raise ApplicationError("Only a published rating can be corrected: publish this one instead.")
     _require_current(assessment)

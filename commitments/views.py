@@ -252,6 +252,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     rules.require_reviewer(request.user, assessment.commitment)
     rules.require_not_proposer(request.user, assessment)
+    rules.require_one_step(request.user, assessment, step="review")
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,6 +287,7 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """The OPCC assigns and publishes the rating, with a rationale."""
     assessment = _assessment(pk)
     rules.require_not_proposer(request.user, assessment)
+    rules.require_one_step(request.user, assessment, step="publish")
     initial = {"rating": assessment.proposed_rating}
     form = PublishForm(request.POST or None, initial=initial)
     errors: list[str] = []
@@ -332,6 +334,7 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """The OPCC corrects a published rating: a new version with a reason."""
     assessment = _assessment(pk)
     rules.require_not_proposer(request.user, assessment)
+    rules.require_one_step(request.user, assessment, step="publish")
     form = CorrectForm(request.POST or None, initial={"rating": assessment.rating})
     if request.method == "POST" and form.is_valid():
         try:

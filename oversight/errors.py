@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from .text import model_text_errors
+
 
 class ApplicationError(Exception):
     """A request that breaks a business rule. ``extra`` maps field → messages."""
@@ -42,14 +44,19 @@ def errors_message(errors: Mapping[str, Sequence[str]]) -> str:
 
 
 def clean_or_raise(instance: Any, **full_clean_kwargs: Any) -> None:
-    """``instance.full_clean()``; a failure becomes an ApplicationError (400, nothing written)
-    whose message is the first error and whose ``extra`` holds them all by field."""
+    """``instance.full_clean()`` and no control characters in its text (:mod:`oversight.text`); a failure
+    becomes an ApplicationError (400, nothing written) whose message is the first error and whose
+    ``extra`` holds them all by field."""
+    errors = model_text_errors(instance, exclude=full_clean_kwargs.get("exclude"))
+    cause: DjangoValidationError | None = None
     try:
         instance.full_clean(**full_clean_kwargs)
     except DjangoValidationError as exc:
-        errors = messages_of(exc)
-        first = next(iter(errors.values()))[0] if errors else "Invalid input."
-        raise ApplicationError(first, errors) from exc
+        cause = exc
+        errors = {**messages_of(exc), **errors}
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, errors) from cause
 
 
 def add_errors_to_form(form: Any, exc: DjangoValidationError | ApplicationError) -> None:

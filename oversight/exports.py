@@ -19,6 +19,7 @@ from django.shortcuts import render
 from openpyxl import Workbook
 
 from .numbers import Rate
+from .text import xlsx_safe
 
 FORMATS = ("csv", "xlsx")
 
@@ -60,7 +61,8 @@ def table_response(
         sheet = workbook.create_sheet(title=filename[:31])
         sheet.append(list(headers))
         for row in rows:
-            sheet.append([_csv_safe(v) for v in row])
+            # Text stored before input was checked may hold characters a cell cannot (openpyxl refuses them).
+            sheet.append([xlsx_safe(_csv_safe(v)) for v in row])
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         workbook.save(response)
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'

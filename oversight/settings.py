@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "oversight.middleware.ControlCharacterMiddleware",
+    "oversight.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "oversight.urls"
@@ -125,6 +127,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "oversight.lockout.lockout_username"  # one count per email, whatever its case
 AXES_VERBOSE = False
 
 # Multi-factor authentication (django-otp: TOTP app plus single-use recovery codes).
@@ -147,7 +150,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -204,19 +207,25 @@ REPORT_AUTHOR_NAME = env.str("REPORT_AUTHOR_NAME", default="")
 REPORT_AUTHOR_JOB_TITLE = env.str("REPORT_AUTHOR_JOB_TITLE", default="")
 
 REST_FRAMEWORK: dict[str, Any] = {
+    # Token first: its WWW-Authenticate header makes a missing or invalid token a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "oversight.api_auth.MfaTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["oversight.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "oversight.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["oversight.throttles.AnonThrottle", "oversight.throttles.UserThrottle"],
+}
+# API rate limits (oversight.throttles): requests per second, min, hour or day; anonymous by address.
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="30/min"),
+    "user": env.str("API_THROTTLE_USER", default="300/min"),
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")

@@ -256,3 +256,22 @@ def test_the_command_lists_every_error_and_fails(write_csv: Any) -> None:
     assert str(failed.value).splitlines()[1:] == expected
     assert "nothing was imported" in str(failed.value)
     assert Investigation.objects.count() == 0
+
+
+def test_it_refuses_control_characters_in_cells_with_row_and_column(write_csv: Any) -> None:
+    path = write_csv(
+        "crime_reference,strand,offence_group,recorded_date,flags",
+        "20/0\x00001/25,rasso,rape,2025-05-01,",  # NUL: PostgreSQL cannot store it
+        "20/000002/25,rasso,rape,2025-05-01,spiking;\x01online",  # breaks the XLSX export
+        "20/000003/25,rasso,rape\x1b,2025-05-01,",
+        "20/000004/25,rasso,rape,2025-05-01,\x7f",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        _import(path)
+    assert [str(e) for e in rejected.value.errors] == [
+        "row 2, column crime_reference: contains a control character (U+0000): remove it",
+        "row 3, column flags: contains a control character (U+0001): remove it",
+        "row 4, column offence_group: contains a control character (U+001B): remove it",
+        "row 5, column flags: contains a control character (U+007F): remove it",
+    ]
+    assert not Investigation.objects.exists()

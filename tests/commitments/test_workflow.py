@@ -256,3 +256,65 @@ def test_the_database_refuses_a_published_rating_without_a_rationale(cast: Any) 
 
     with pytest.raises(IntegrityError), transaction.atomic():
         RagAssessmentFactory(commitment=cast.commitment, published=True, rationale="")
+
+
+def test_a_chair_who_is_also_an_opcc_officer_cannot_endorse_and_then_publish_the_same_rating(
+    cast: Any, make_user: Any
+) -> None:
+    both = make_user(Role.BOARD_CHAIR, Role.OPCC_SCRUTINY)
+    cast.commitment.board.chair = both
+    cast.commitment.board.save()
+    assessment = propose(cast)
+    services.rag_review(assessment=assessment, decision="endorse", comment="Agreed.", actor=both)
+    with pytest.raises(PermissionDenied) as refused:
+        services.rag_publish(assessment=assessment, rating="GREEN", rationale="Fine.", actor=both)
+    assert str(refused.value) == (
+        "You reviewed this rating as board chair, so someone else must publish it: "
+        "one person acts at only one step of a rating (propose, review, publish)."
+    )
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.published_by) == (AssessmentStatus.ENDORSED, None)
+    # Another OPCC officer publishes it.
+    services.rag_publish(assessment=assessment, rating="GREEN", rationale="Fine.", actor=cast.opcc)
+
+
+def test_the_chair_who_reviewed_a_rating_cannot_correct_it_after_publication(cast: Any, make_user: Any) -> None:
+    both = make_user(Role.BOARD_CHAIR, Role.OPCC_SCRUTINY)
+    cast.commitment.board.chair = both
+    cast.commitment.board.save()
+    assessment = propose(cast)
+    services.rag_review(assessment=assessment, decision="challenge", comment="Too rosy.", actor=both)
+    services.rag_publish(assessment=assessment, rating="AMBER", rationale="Board view.", actor=cast.opcc)
+    with pytest.raises(PermissionDenied, match="You reviewed this rating as board chair"):
+        services.rag_correct(assessment=assessment, rating="RED", rationale="x", reason="Worse.", actor=both)
+    assert RagAssessment.objects.count() == 1
+
+
+def test_the_officer_who_published_a_rating_may_correct_it(cast: Any) -> None:
+    assessment = propose(cast)
+    services.rag_review(assessment=assessment, decision="endorse", comment="", actor=cast.chair)
+    services.rag_publish(assessment=assessment, rating="AMBER", rationale="As proposed.", actor=cast.opcc)
+    correction = services.rag_correct(
+        assessment=assessment, rating="RED", rationale="Slipped.", reason="Late data.", actor=cast.opcc
+    )
+    assert correction.version == 2  # one step (publication) taken twice by the same person is allowed
+
+
+def test_the_publish_page_and_api_refuse_the_chair_who_reviewed_with_the_reason(
+    cast: Any, make_user: Any, client_for: Any, api_client_for: Any
+) -> None:
+    both = make_user(Role.BOARD_CHAIR, Role.OPCC_SCRUTINY)
+    cast.commitment.board.chair = both
+    cast.commitment.board.save()
+    assessment = propose(cast)
+    services.rag_review(assessment=assessment, decision="endorse", comment="", actor=both)
+    page = client_for(user=both).get(f"/commitments/assessments/{assessment.pk}/publish/")
+    assert page.status_code == 403
+    assert "You reviewed this rating as board chair, so someone else must publish it" in page.content.decode()
+    response = api_client_for(user=both).post(
+        f"/api/v1/rag-assessments/{assessment.pk}/publish/", {"rating": "GREEN", "rationale": "Fine."}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["message"].startswith("You reviewed this rating as board chair")
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.ENDORSED

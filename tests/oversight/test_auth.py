@@ -67,3 +67,17 @@ def test_a_user_without_roles_sees_no_panels(client_for: Any) -> None:
 
 def test_api_accepts_a_token(api_client_for: Any) -> None:
     assert api_client_for("opcc_scrutiny").get("/api/schema/").status_code == 200
+
+
+def test_a_locked_out_user_cannot_log_in_by_changing_the_email_letter_case(
+    client: Any, make_user: Any, settings: Any
+) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    make_user("audit_lead", email="lock.test@example.org")
+    # Three failures under three spellings of one address count as three failures of one user.
+    for spelling in ("Lock.Test@example.org", "LOCK.TEST@EXAMPLE.ORG", " lock.test@Example.org "):
+        client.post("/login/", {"username": spelling, "password": "wrong"})
+    for spelling in ("lock.test@example.org", "Lock.Test@Example.Org"):
+        response = client.post("/login/", {"username": spelling, "password": TEST_PASSWORD})
+        assert response.status_code == 429, spelling
+    assert client.get("/").status_code == 302  # still signed out

@@ -69,3 +69,16 @@ def test_a_table_shows_a_rate_with_its_counts_and_downloads_it_as_a_number() -> 
     assert isinstance(response, StreamingHttpResponse)
     text = b"".join(cast(Iterable[bytes], response.streaming_content)).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text))) == [["Month", "Charge rate"], ["2025-05", "7.4"], ["2025-06", ""]]
+
+
+def test_xlsx_export_drops_characters_a_cell_cannot_hold() -> None:
+    # openpyxl raises IllegalCharacterError on U+0000–U+0008, U+000B, U+000C, U+000E–U+001F;
+    # tab and line feed are legal cell text and stay.
+    rows = [["20/0\x00001/25", "a\x0bb\x1fc"], ["line one\nline\ttwo", "=1\x01"]]
+    response = table_response(filename="things", headers=["Ref", "Note"], rows=rows, fmt="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Ref", "Note"],
+        ["20/0001/25", "abc"],
+        ["line one\nline\ttwo", "'=1"],
+    ]

@@ -1,6 +1,7 @@
 """Production mode: refuses an unsafe SECRET_KEY and passes ``check --deploy``."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,30 @@ def test_mfa_is_required_in_production_and_optional_elsewhere() -> None:
     assert _setting("MFA_REQUIRED", **production) == "True"
     assert _setting("MFA_REQUIRED", **production, MFA_REQUIRED="false") == "False"
     assert _setting("MFA_REQUIRED") == "False"
+
+
+def test_production_collectstatic_builds_the_manifest(tmp_path: Path) -> None:
+    # whitenoise's manifest storage rewrites every url() and sourceMappingURL in CSS and JS and stops
+    # on a reference to a file that does not exist (the vendored chart.js pointed at a missing .map).
+    result = _manage(
+        "collectstatic",
+        "--noinput",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="oversight.example.org",
+        STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/chartjs/chart.umd.min.js" in manifest
+
+
+def test_no_static_file_points_at_a_source_map_that_is_not_there() -> None:
+    missing = []
+    for path in (ROOT / "static").rglob("*"):
+        if path.suffix not in (".js", ".css"):
+            continue
+        for name in re.findall(r"sourceMappingURL=([^\s*]+)", path.read_text(errors="replace")):
+            if not (path.parent / name).exists():
+                missing.append(f"{path.relative_to(ROOT)} → {name}")
+    assert missing == []
