@@ -192,6 +192,13 @@ def referrals_scope(ids: Sequence[int]) -> Scope:
 EVERYTHING = Scope("1 = 1", "1 = 1", {})
 
 
+def references_scope(prefix: str) -> Scope:
+    """Investigations whose reference starts with ``prefix`` (and their CPS referrals)."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    condition = "i.crime_reference LIKE %(prefix)s ESCAPE '\\'"
+    return Scope(condition, condition, {"prefix": pattern})
+
+
 def contribution_sql(scope: Scope, grain: str, sign: int = 1) -> str:
     """What the rows in ``scope`` count, × ``sign``, at ``grain``, grouped by the rollup key: one SELECT."""
     branches = [

@@ -166,3 +166,14 @@ def test_a_window_splits_into_whole_months_and_edge_days() -> None:
         (date(2025, 4, 1), date(2025, 4, 1)), ()
     )
     assert rollups.window(date(2025, 4, 2), date(2025, 5, 30)).days == ((date(2025, 4, 2), date(2025, 5, 30)),)
+
+
+def test_the_generators_fast_delete_removes_its_rows_and_keeps_the_rollup_equal() -> None:
+    kept = InvestigationFactory(crime_reference="20/5/25", recorded_date=date(2025, 5, 1))
+    call_command("generate_investigations", count=150, seed=4, prefix="BENCH/", stdout=StringIO())
+    out = StringIO()
+    call_command("generate_investigations", delete=True, prefix="BENCH/", stdout=out)
+    assert "Deleted 150 investigations" in out.getvalue()
+    assert list(Investigation.objects.all()) == [kept]
+    assert not CpsReferral.objects.exists()
+    _verified()
