@@ -11,6 +11,12 @@ monthly summary all call them):
 
 How the figures are computed
 ----------------------------
+Without a flag filter every figure is read from the KPI rollup (:mod:`cases.rollups`: counts per
+month and per day × strand × offence group × victim age group × LPA × team, kept in step by every
+write): two queries for any range and grouping (:func:`_by_period_rollup`, :func:`_by_column_rollup`),
+the same figures as the base tables (the tests compare both). A flag filter — not a rollup
+dimension — is answered from the base tables as described below, as are the drill-down lists.
+
 Each metric is keyed by its own date (recorded, outcome, arrest, court outcome,
 CPS referral, CPS decision). Counts come from conditional aggregation
 (``Count(..., filter=Q(...))``) so a whole table of figures needs a fixed,
