@@ -23,8 +23,9 @@ from django.db.models import Count, Q
 
 from oversight.numbers import percentage
 
+from . import rollups
 from .choices import CourtOutcome
-from .kpis import KpiFilters, cached_figures, check_period, resolve_filters
+from .kpis import KpiFilters, cached_figures, check_period, resolve_filters, rollup_filters
 from .models import CpsReferral, Investigation
 from .outcomes import CHARGED, OutcomeType, outcome_group
 
@@ -73,6 +74,11 @@ def outcome_breakdown(
 
 
 def _outcome_counts(filters: KpiFilters, date_from: date, date_to: date) -> dict[str, int]:
+    if filters.flag_id is None:  # from the rollup (cases/rollups.py): every dimension but flags
+        types = [f"outcome_{code.lower()}" for code in OutcomeType.values]
+        rows = rollups.sums(span=rollups.window(date_from, date_to), filters=rollup_filters(filters), measures=types)
+        totals = rows[0] if rows else {}
+        return {code: n for code in OutcomeType.values if (n := totals.get(f"outcome_{code.lower()}"))}
     assigned = filters.apply(Investigation.objects.filter(outcome_date__range=(date_from, date_to)))
     return {
         row["outcome_type"]: row["count"]

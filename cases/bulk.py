@@ -12,8 +12,9 @@
   through the same writer so their ids are known for the flags' history (:func:`insert_history`,
   :func:`insert_flag_history`).
 
-No model signals are sent: callers run in a transaction and invalidate cached KPI figures
-themselves (``transaction.on_commit(kpis.data_changed)``).
+No model signals are sent: callers run in a transaction, keep the KPI rollup in step themselves
+(``rollups.subtract_investigations`` before a change, ``rollups.add_investigations`` after) and
+invalidate cached KPI figures (``transaction.on_commit(kpis.data_changed)``).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
 from oversight.text import control_character_error
 
-from . import bulk, kpis, rules
+from . import bulk, kpis, rollups, rules
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, reference_key, register_columns
 from .outcomes import OutcomeType
@@ -480,6 +480,10 @@ def _write_chunk(rows: list[ParsedRow], *, header: frozenset[str], actor: Any, r
         else:
             result.unchanged += 1
 
+    # The KPI rollup: take out what the changed records count before they change, count them after.
+    touched = {inv.pk for inv in changed} | {inv.pk for inv, _r in new_referrals if inv.pk is not None}
+    touched |= {referral.investigation_id for referral in changed_referrals}
+    rollups.subtract_investigations(sorted(touched))
     if new:
         for investigation in new:
             investigation.created_at = investigation.updated_at = now
@@ -514,6 +518,7 @@ def _write_chunk(rows: list[ParsedRow], *, header: frozenset[str], actor: Any, r
         bulk.update(CpsReferral, changed_referrals, ["decision", "decision_date"])
         bulk.insert_history(CpsReferral, changed_referrals, history_type=bulk.CHANGED, **history)
         result.referrals_updated += len(changed_referrals)
+    rollups.add_investigations(sorted(touched | {inv.pk for inv in new}))
 
 
 def _fields_present(header: frozenset[str]) -> set[str]:

@@ -11,6 +11,12 @@ monthly summary all call them):
 
 How the figures are computed
 ----------------------------
+Without a flag filter every figure is read from the KPI rollup (:mod:`cases.rollups`: counts per
+month and per day × strand × offence group × victim age group × LPA × team, kept in step by every
+write): two queries for any range and grouping (:func:`_by_period_rollup`, :func:`_by_column_rollup`),
+the same figures as the base tables (the tests compare both). A flag filter — not a rollup
+dimension — is answered from the base tables as described below, as are the drill-down lists.
+
 Each metric is keyed by its own date (recorded, outcome, arrest, court outcome,
 CPS referral, CPS decision). Counts come from conditional aggregation
 (``Count(..., filter=Q(...))``) so a whole table of figures needs a fixed,
@@ -61,7 +67,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -81,9 +87,10 @@ from oversight.errors import ApplicationError, errors_message
 from oversight.numbers import mean_days, percentage
 from oversight.periods import Period, financial_year_of, month_of, quarter_of
 
+from . import rollups
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
-from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL
+from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL, OutcomeType
 
 logger = logging.getLogger(__name__)
 
@@ -526,17 +533,36 @@ def _by_column(group_by: str | None, filters: KpiFilters, date_from: date, date_
     return [{"group": key, **_metrics(groups[key])} for key in ordered]
 
 
-def _by_period(group_by: str, filters: KpiFilters, date_from: date, date_to: date) -> list[dict[str, Any]]:
-    """One grouped query per (table, date) family, keyed by the period of that date."""
-    counts: dict[date | int, dict[str, int]] = {}
+def _period_buckets(group_by: str) -> Any:
+    """``bucket_of(day)``: the key of the month / quarter / year holding ``day`` (memoised per day)."""
     of = {"month": month_of, "quarter": quarter_of, "year": financial_year_of}[group_by]
-
     buckets: dict[date, date | int] = {}
 
     def bucket_of(day: date) -> date | int:
         if day not in buckets:
             buckets[day] = _bucket_of_period(group_by, of(day))
         return buckets[day]
+
+    return bucket_of
+
+
+def _period_rows(
+    group_by: str, counts: dict[date | int, dict[str, int]], open_count: int, date_from: date, date_to: date
+) -> list[dict[str, Any]]:
+    """One row per period touching the range from counts per period and the open count the day before it."""
+    rows = []
+    for period in periods_between(group_by, date_from, date_to):
+        group_counts = counts.get(_bucket_of_period(group_by, period), {})
+        # Open at this group's end (``to`` for a partial last group): see the module docstring.
+        open_count += (group_counts.get("recorded_offences") or 0) - (group_counts.get("outcomes_assigned") or 0)
+        rows.append({"group": period.key, **_metrics({**group_counts, "open_investigations": open_count})})
+    return rows
+
+
+def _by_period(group_by: str, filters: KpiFilters, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """One grouped query per (table, date) family, keyed by the period of that date (base tables)."""
+    counts: dict[date | int, dict[str, int]] = {}
+    bucket_of = _period_buckets(group_by)
 
     def collect(queryset: QuerySet, family: str, aggregates: dict[str, Any]) -> None:
         # Grouped by the date itself, which PostgreSQL does from its index far faster than by a
@@ -561,14 +587,131 @@ def _by_period(group_by: str, filters: KpiFilters, date_from: date, date_to: dat
 
     day_before = date_from - timedelta(days=1)
     open_count = investigations.filter(_open_at(day_before)).count()
+    return _period_rows(group_by, counts, open_count, date_from, date_to)
 
-    rows = []
-    for period in periods_between(group_by, date_from, date_to):
-        group_counts = counts.get(_bucket_of_period(group_by, period), {})
-        # Open at this group's end (``to`` for a partial last group): see the module docstring.
-        open_count += (group_counts.get("recorded_offences") or 0) - (group_counts.get("outcomes_assigned") or 0)
-        rows.append({"group": period.key, **_metrics({**group_counts, "open_investigations": open_count})})
-    return rows
+
+# --------------------------------------------------------------------------- from the rollup
+
+
+def _q_holds(condition: Q, values: Mapping[str, Any]) -> bool:
+    """Whether a plain condition (``field=…`` / ``field__in=…`` joined by AND) holds for ``values``."""
+    if condition.negated or (condition.connector != Q.AND and len(condition.children) > 1):
+        raise ValueError(f"not a plain condition: {condition}")
+    for child in condition.children:
+        if isinstance(child, Q):
+            if not _q_holds(child, values):
+                return False
+            continue
+        lookup, wanted = cast(tuple[str, Any], child)
+        field, _, operator = lookup.partition("__")
+        value = values[field]
+        if operator == "in":
+            if value not in wanted:
+                return False
+        elif operator in ("", "exact"):
+            if value != wanted:
+                return False
+        else:
+            raise ValueError(f"not a plain condition: {condition}")
+    return True
+
+
+def _rollup_columns() -> dict[str, tuple[str, ...]]:
+    """Each raw count of the engine (:data:`_COUNTS`) as the rollup measures it adds up: the counts by
+    outcome date are the outcome types their condition in :data:`COUNTED_BY_DATE` holds for."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for measure, (field, condition) in COUNTED_BY_DATE.items():
+        if field == "recorded_date" and not condition:
+            columns[measure] = ("recorded",)
+        elif field == "outcome_date":
+            types = [code for code in OutcomeType.values if _q_holds(condition, {"outcome_type": code})]
+            columns[measure] = tuple(f"outcome_{code.lower()}" for code in types)
+        else:  # a condition the rollup cannot answer
+            raise ValueError(f"{measure}: not in the rollup")
+    columns |= {
+        "days_to_outcome": ("days_to_outcome",),
+        "days_to_charge": ("days_to_charge",),
+        "rui": (f"arrest_{BailStatus.RUI}",),
+        "bail": (f"arrest_{BailStatus.BAIL}",),
+        **{code: (f"court_{code}",) for code in ("convicted", "acquitted", "discontinued")},
+        "cps_referrals": ("referrals",),
+        **{name: (f"decision_{code}",) for name, code in CPS_DECISION_COUNTS.items()},
+    }
+    for prefix, field in rollups.VICTIM_CARE_FIELDS:
+        for answer in ("yes", "no"):
+            columns[f"{field}_{answer}"] = (f"{prefix}_{answer}",)
+    return columns
+
+
+_ROLLUP_COLUMNS = _rollup_columns()
+# Any of these non-zero: something of the group touches the period (an arrest or a court outcome
+# counts even when no metric does), the rule the base-table query applies to list a strand or LPA.
+_TOUCHING = ("recorded", "outcomes", "arrests", "referrals", *(f"court_{c}" for c in CourtOutcome.values))
+_TOUCHING += tuple(f"decision_{c}" for c in CpsDecision.values)
+
+
+def _add_rollup_row(totals: dict[str, int], row: Mapping[str, Any]) -> None:
+    """Add one summed rollup row into the engine's raw counts (:data:`_COUNTS`)."""
+    for name, columns in _ROLLUP_COLUMNS.items():
+        totals[name] = totals.get(name, 0) + sum(row[column] for column in columns)
+
+
+def rollup_filters(filters: KpiFilters) -> dict[str, Any]:
+    """The filters as rollup columns (all but the flag, which the rollup cannot answer)."""
+    return {
+        name: getattr(filters, name)
+        for name in ("strand", "offence_group", "victim_age_group", "lpa_id", "team_id")
+        if getattr(filters, name) is not None
+    }
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _open_from_rollup(filters: KpiFilters, day: date, group: tuple[str, ...] = ()) -> dict[Any, int]:
+    """Open on ``day`` (recorded on or before it minus outcomes on or before it), per ``group`` value."""
+    opened: dict[Any, int] = {}
+    for row in rollups.sums(
+        span=rollups.up_to(day), filters=rollup_filters(filters), group=group, measures=("recorded", "outcomes")
+    ):
+        opened[row[group[0]] if group else None] = row["recorded"] - row["outcomes"]
+    return opened
+
+
+def _by_period_rollup(group_by: str, filters: KpiFilters, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """As :func:`_by_period`, from the rollup: two queries whatever the range."""
+    counts: dict[date | int, dict[str, int]] = {}
+    bucket_of = _period_buckets(group_by)
+    span = rollups.window(date_from, date_to)
+    for row in rollups.sums(span=span, filters=rollup_filters(filters), group=("period",)):
+        # A month row's period is its first day: every day of a month is in the same quarter and year.
+        _add_rollup_row(counts.setdefault(bucket_of(_as_date(row["period"])), {}), row)
+    open_count = _open_from_rollup(filters, date_from - timedelta(days=1)).get(None, 0)
+    return _period_rows(group_by, counts, open_count, date_from, date_to)
+
+
+def _by_column_rollup(
+    group_by: str | None, filters: KpiFilters, date_from: date, date_to: date
+) -> list[dict[str, Any]]:
+    """As :func:`_by_column`, from the rollup: two queries (three grouped by LPA, for the codes)."""
+    group: tuple[str, ...] = {None: (), "strand": ("strand",), "lpa": ("lpa_id",)}[group_by]
+    groups: dict[Any, dict[str, int]] = {}
+    for row in rollups.sums(span=rollups.window(date_from, date_to), filters=rollup_filters(filters), group=group):
+        if any(
+            row[column] for column in _TOUCHING
+        ):  # a group is listed when something of it touches the period, as from the base tables
+            _add_rollup_row(groups.setdefault(row[group[0]] if group else None, {}), row)
+    for key, count in _open_from_rollup(filters, date_to, group).items():
+        if count or key in groups:
+            groups.setdefault(key, {})["open_investigations"] = count
+    if not group:
+        return [{"group": None, **_metrics(groups.get(None, {}))}]
+    if group_by == "lpa":
+        codes = dict(LocalPolicingArea.objects.values_list("pk", "code"))
+        groups = {codes.get(key) if key else None: counts for key, counts in groups.items()}
+    ordered = sorted(groups, key=lambda key: (key is None, key or ""))
+    return [{"group": key, **_metrics(groups[key])} for key in ordered]
 
 
 def check_period(date_from: date, date_to: date) -> None:
@@ -603,7 +746,10 @@ def kpi_rows(
             {"group_by": ["Unknown grouping."]},
         )
     resolved = resolve_filters(filters)
-    compute = _by_period if group_by in PERIOD_GROUPS else _by_column
+    if resolved.flag_id is None:  # the rollup has every dimension but flags (cases/rollups.py)
+        compute = _by_period_rollup if group_by in PERIOD_GROUPS else _by_column_rollup
+    else:
+        compute = _by_period if group_by in PERIOD_GROUPS else _by_column
     rows = cached_figures(
         ("kpi_rows", date_from, date_to, group_by, resolved), compute, group_by, resolved, date_from, date_to
     )

@@ -352,3 +352,70 @@ def _not_in_future(instance: models.Model, names: tuple[str, ...], errors: dict[
         message = rules.future_error(getattr(instance, name), today=today)
         if message:
             errors[name] = message
+
+
+# The counts a KPI rollup row holds (:class:`KpiRollup`), each keyed by its own date.
+ROLLUP_MEASURES: tuple[str, ...] = (
+    "recorded",  # by recorded_date
+    "outcomes",  # by outcome_date: every outcome, then one count per outcome type
+    *(f"outcome_{code.lower()}" for code in OutcomeType.values),
+    "days_to_outcome",  # sums of whole days from recorded to outcome date, all outcomes and charges
+    "days_to_charge",
+    *(f"{field}_{answer}" for field in ("vcop", "vps", "advocate") for answer in ("yes", "no")),
+    "arrests",  # by arrest_date, then by bail status
+    *(f"arrest_{code}" for code in (BailStatus.RUI, BailStatus.BAIL)),
+    *(f"court_{code}" for code in CourtOutcome.values),  # by court_outcome_date
+    "referrals",  # CPS referrals by referral_date, decisions by decision_date
+    *(f"decision_{code}" for code in CpsDecision.values),
+)
+
+
+class KpiRollup(models.Model):
+    """Derived counts behind the KPI engine (:mod:`cases.rollups`), not a record of its own.
+
+    One row per period × strand × offence group × victim age group × LPA × team, holding every
+    count of :data:`ROLLUP_MEASURES` (each keyed by its own date: recorded, outcome, arrest, court
+    outcome, CPS referral or decision date). ``lpa_id``/``team_id`` are 0 when not recorded (not
+    foreign keys: the unique key needs a value). Maintained on every write in the writer's
+    transaction; ``manage.py verify_rollups`` recounts from the base tables and ``rebuild_rollups``
+    rebuilds. Two tables: months (:class:`KpiRollupMonth`) and days (:class:`KpiRollupDay`), so
+    the month rows a request mostly reads are few and together.
+    """
+
+    period = models.DateField()
+    strand = models.CharField(max_length=32)
+    offence_group = models.CharField(max_length=32)
+    victim_age_group = models.CharField(max_length=16)
+    lpa_id = models.IntegerField()
+    team_id = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m-%d}"
+
+
+_ROLLUP_KEY = ["period", "strand", "offence_group", "victim_age_group", "lpa_id", "team_id"]
+
+
+class KpiRollupMonth(KpiRollup):
+    """KPI counts per month (``period`` = its first day)."""
+
+    class Meta:
+        verbose_name = "KPI rollup month"
+        constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY, name="kpi_rollup_month_key")]
+
+
+class KpiRollupDay(KpiRollup):
+    """KPI counts per day: the partial months at the edges of a period."""
+
+    class Meta:
+        verbose_name = "KPI rollup day"
+        constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY, name="kpi_rollup_day_key")]
+
+
+for _model in (KpiRollupMonth, KpiRollupDay):
+    for _measure in ROLLUP_MEASURES:
+        # int4: a row counts one month (or day) of one combination of dimensions.
+        _model.add_to_class(_measure, models.IntegerField(default=0))

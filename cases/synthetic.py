@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from oversight.periods import fy_start_year, quarter, quarter_of
 
-from . import bulk, kpis
+from . import bulk, kpis, rollups
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
 from .models import (
     CpsReferral,
@@ -501,6 +501,7 @@ def _write_chunk(
     bulk.insert_rows(Investigation.flags.through, ("investigation_id", "flag_id"), flag_rows)
     bulk.insert_rows(ProtectiveOrder, _ORDER_COLUMNS, order_rows, keys=order_ids)
     bulk.insert_rows(OrderBreach, _BREACH_COLUMNS, breach_rows)
+    rollups.add_investigations(investigation_ids)  # the KPI rollup: one grouped statement per chunk
     result.investigations += len(inv_rows)
     result.referrals += len(ref_rows)
     result.flags += len(flag_rows)

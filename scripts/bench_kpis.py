@@ -6,8 +6,10 @@ Times the plain function (``cases.kpis.kpi_rows``) and the API (``GET /api/v1/kp
 client, as an OPCC scrutiny user), then the other groupings, the Soteria, outcomes and funnel endpoints.
 On PostgreSQL it also times a hand-written SQL floor: the same monthly figures (every metric's counts, one
 statement per date family, grouped by day) sent through a plain cursor, without the ORM or Python
-post-processing. Prints the number of investigations, the queries per request and the best / median wall
-time of each.
+post-processing, and the rollup floor: the same month figures summed straight from the month rollup
+(``cases_kpirollupmonth``), and the engine's own base-table path (what a flag filter still uses). Prints
+the load average, the number of investigations, the queries per request and the best / median wall time of
+each.
 """
 
 from __future__ import annotations
@@ -75,6 +77,19 @@ FLOOR_SQL = (
 )
 
 
+# The rollup floor for group_by=month over whole months: one statement over the month rollup, plus the open
+# cases before the period (every earlier month).
+ROLLUP_FLOOR_SQL = (
+    "SELECT period, sum(recorded), sum(outcomes), sum(outcome_1 + outcome_1a), sum(days_to_outcome), "
+    "sum(days_to_charge), sum(vcop_yes), sum(vcop_no), sum(vps_yes), sum(vps_no), sum(advocate_yes), "
+    "sum(advocate_no), sum(arrest_rui), sum(arrest_bail), sum(court_convicted), sum(court_acquitted), "
+    "sum(court_discontinued), sum(referrals), sum(decision_charge), sum(decision_nfa), "
+    "sum(decision_further_evidence), sum(decision_advice) "
+    "FROM cases_kpirollupmonth WHERE period BETWEEN %(from)s AND %(to)s GROUP BY period",
+    "SELECT sum(recorded) - sum(outcomes) FROM cases_kpirollupmonth WHERE period < %(from)s",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -90,7 +105,7 @@ def main() -> None:
     from rest_framework.test import APIClient
 
     from cases.analytics import attrition_funnel, outcome_breakdown
-    from cases.kpis import kpi_rows
+    from cases.kpis import KpiFilters, _by_period, kpi_rows
     from cases.models import CpsReferral, Investigation
     from oversight.models import User
     from oversight.periods import month_of
@@ -108,7 +123,7 @@ def main() -> None:
     client.force_authenticate(user)
     params = {"from": date_from.isoformat(), "to": date_to.isoformat()}
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; load average {os.getloadavg()}")
     print(f"investigations: {Investigation.objects.count():,}; CPS referrals: {CpsReferral.objects.count():,}")
     print(f"period: {date_from} to {date_to} (24 months); best / median of {args.runs} runs")
 
@@ -155,7 +170,21 @@ def main() -> None:
                     cursor.execute(statement, {"from": date_from, "to": date_to})
                     cursor.fetchall()
 
+        def rollup_floor() -> None:
+            with connection.cursor() as cursor:
+                for statement in ROLLUP_FLOOR_SQL:
+                    cursor.execute(statement, {"from": date_from, "to": date_to})
+                    cursor.fetchall()
+
         cases.insert(1, ("hand-written SQL floor for group_by=month", floor))
+        cases.insert(2, ("rollup floor for group_by=month", rollup_floor))
+        cases.insert(
+            3,
+            (
+                "function group_by=month from the base tables",
+                lambda: _by_period("month", KpiFilters(), date_from, date_to),
+            ),
+        )
     for label, fn in cases:
         best, median, queries = _timed(fn, args.runs)
         print(f"  {label:<46} {best:8.1f} ms best  {median:8.1f} ms median  {queries:3d} queries")

@@ -1,0 +1,375 @@
+"""KPI rollups: the counts behind every KPI figure, kept per day and per month (:class:`KpiRollup`).
+
+Why: the KPI engine's cost over the base tables grows with the rows it reads (about 440 ms for 24
+months at 1,000,000 investigations on PostgreSQL). The rollup holds, per period × strand × offence
+group × victim age group × LPA × team, every count the metrics of DESIGN.md §3 are computed from
+(:data:`cases.models.ROLLUP_MEASURES`), each keyed by its own date: recorded offences by recorded
+date; outcomes (in all, per outcome type, the days from recorded to outcome, the victim-care
+answers) by outcome date; arrests (in all, RUI, bail) by arrest date; court outcomes by their date;
+CPS referrals by referral date and decisions by decision date. A request reads a few thousand rows.
+
+Two grains, two tables: month rows (period = the first of the month) answer whole months, day
+rows (period = the day) answer the partial months at the edges of a window exactly. A window
+``2024-04-15 … 2026-04-10`` reads days 15–30 April 2024, the months May 2024 … March 2026, and days
+1–10 April 2026 (:func:`window`).
+
+Maintenance is incremental and in the writer's transaction: every change is applied as a delta,
+one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statement adding (or, with ``sign=-1``,
+subtracting) what the affected rows count *as the database holds them at that moment*. So a change
+is "subtract before, add after":
+
+- model saves and deletes (forms, the API, the admin, services) through signals (:mod:`cases.signals`):
+  an investigation's save subtracts what it and its referrals count before the UPDATE and adds it
+  after (its strand, LPA … may have changed); a referral's save or delete does the same for that
+  referral; an investigation's delete subtracts its own counts (its referrals, deleted with it,
+  subtract theirs);
+- bulk writers (the CSV import, the generator) call :func:`subtract_investigations` /
+  :func:`add_investigations` around each chunk they write: one statement each.
+
+Rows whose counts have all fallen to zero are left in place (they add nothing); ``rebuild_rollups``
+drops them. The flag filter is not a rollup dimension (an investigation can have several flags): a
+request with a flag is answered from the base tables, as are the attrition funnel and the drill-down
+lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+
+from .choices import BailStatus, CourtOutcome, CpsDecision
+from .models import ROLLUP_MEASURES, CpsReferral, Investigation, KpiRollupDay, KpiRollupMonth
+from .outcomes import CHARGED, OutcomeType
+
+# The SQL below is built from names in this module and the models (tables, columns, codes), never
+# from input: values a caller gives (dates, filter codes) are parameters; ids are ints (hence the
+# ``noqa: S608``).
+DIMENSIONS: tuple[str, ...] = ("strand", "offence_group", "victim_age_group", "lpa_id", "team_id")
+KEY: tuple[str, ...] = ("period", *DIMENSIONS)
+GRAINS: tuple[str, ...] = ("m", "d")  # month, day
+MEASURES = ROLLUP_MEASURES
+# Victim-care measures: (measure prefix, Investigation field).
+VICTIM_CARE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("vcop", "vcop_compliant"),
+    ("vps", "vps_offered"),
+    ("advocate", "advocate_referral"),
+)
+
+
+def _tables() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(Investigation._meta.db_table), quote(CpsReferral._meta.db_table)
+
+
+def _rollup_table(grain: str) -> str:
+    return connection.ops.quote_name({"m": KpiRollupMonth, "d": KpiRollupDay}[grain]._meta.db_table)
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def _days_sql(end: str, start: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({end} - {start})"
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+
+def _when(condition: str, then: str = "1") -> str:
+    return f"CASE WHEN {condition} THEN {then} ELSE 0 END"
+
+
+def _codes(values: Iterable[str]) -> str:
+    return ", ".join(f"'{value}'" for value in sorted(values))
+
+
+@dataclass(frozen=True)
+class Family:
+    """The rows keyed by one date: where they come from and what each counts."""
+
+    date: str  # the date column, on ``table``
+    table: str  # "i" investigations, "r" CPS referrals (joined to their investigation as "i")
+    measures: dict[str, str]  # measure → SQL per row (the others are 0)
+
+
+def _families() -> tuple[Family, ...]:
+    days = _days_sql("i.outcome_date", "i.recorded_date")
+    outcome = {
+        "outcomes": "1",
+        **{f"outcome_{code.lower()}": _when(f"i.outcome_type = '{code}'") for code in OutcomeType.values},
+        "days_to_outcome": days,
+        "days_to_charge": _when(f"i.outcome_type IN ({_codes(CHARGED)})", days),
+    }
+    for prefix, field in VICTIM_CARE_FIELDS:
+        for answer in ("yes", "no"):
+            outcome[f"{prefix}_{answer}"] = _when(f"i.{field} = '{answer}'")
+    return (
+        Family("recorded_date", "i", {"recorded": "1"}),
+        Family("outcome_date", "i", outcome),
+        Family(
+            "arrest_date",
+            "i",
+            {
+                "arrests": "1",
+                **{f"arrest_{code}": _when(f"i.bail_status = '{code}'") for code in (BailStatus.RUI, BailStatus.BAIL)},
+            },
+        ),
+        Family(
+            "court_outcome_date",
+            "i",
+            {f"court_{code}": _when(f"i.court_outcome = '{code}'") for code in CourtOutcome.values},
+        ),
+        Family("referral_date", "r", {"referrals": "1"}),
+        Family(
+            "decision_date",
+            "r",
+            {f"decision_{code}": _when(f"r.decision = '{code}'") for code in CpsDecision.values},
+        ),
+    )
+
+
+def _branch(family: Family, grain: str, where: str) -> str:
+    """One family's rows at one grain, projected onto the rollup's columns (0 for the other counts)."""
+    investigations, referrals = _tables()
+    source = (
+        f"{investigations} i"
+        if family.table == "i"
+        else f"{referrals} r JOIN {investigations} i ON i.id = r.investigation_id"
+    )
+    column = f"{family.table}.{family.date}"
+    period = column if grain == "d" else _month_sql(column)
+    measures = ", ".join(f"{family.measures.get(name, '0')} AS {name}" for name in MEASURES)
+    return (
+        f"SELECT {period} AS period, i.strand AS strand, i.offence_group AS offence_group, "  # noqa: S608
+        f"i.victim_age_group AS victim_age_group, COALESCE(i.lpa_id, 0) AS lpa_id, "
+        f"COALESCE(i.team_id, 0) AS team_id, {measures} FROM {source} WHERE {column} IS NOT NULL AND ({where})"
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows a delta covers: SQL conditions on investigations (``i``) and on CPS referrals
+    (``r``, joined to ``i``); ``None`` leaves that table's families out."""
+
+    investigations: str | None
+    referrals: str | None
+    params: dict[str, Any]
+
+
+def _in(column: str, ids: Sequence[int], params: dict[str, Any], name: str) -> str:
+    """``column`` among ``ids``: a range when they are consecutive, an array on PostgreSQL, else a list."""
+    ids = sorted({int(pk) for pk in ids})
+    if not ids:
+        return "1 = 0"
+    if ids[-1] - ids[0] + 1 == len(ids):
+        return f"{column} BETWEEN {ids[0]} AND {ids[-1]}"
+    if connection.vendor == "postgresql":
+        params[name] = ids
+        return f"{column} = ANY(%({name})s)"
+    return f"{column} IN ({', '.join(map(str, ids))})"
+
+
+def investigations_scope(ids: Sequence[int], *, with_referrals: bool = True) -> Scope:
+    params: dict[str, Any] = {}
+    return Scope(
+        _in("i.id", ids, params, "ids"),
+        _in("r.investigation_id", ids, params, "ids") if with_referrals else None,
+        params,
+    )
+
+
+def referrals_scope(ids: Sequence[int]) -> Scope:
+    params: dict[str, Any] = {}
+    return Scope(None, _in("r.id", ids, params, "referral_ids"), params)
+
+
+EVERYTHING = Scope("1 = 1", "1 = 1", {})
+
+
+def references_scope(prefix: str) -> Scope:
+    """Investigations whose reference starts with ``prefix`` (and their CPS referrals)."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    condition = "i.crime_reference LIKE %(prefix)s ESCAPE '\\'"
+    return Scope(condition, condition, {"prefix": pattern})
+
+
+def contribution_sql(scope: Scope, grain: str, sign: int = 1) -> str:
+    """What the rows in ``scope`` count, × ``sign``, at ``grain``, grouped by the rollup key: one SELECT."""
+    branches = [
+        _branch(family, grain, where)
+        for family in _families()
+        if (where := scope.investigations if family.table == "i" else scope.referrals) is not None
+    ]
+    totals = ", ".join(f"{sign} * SUM({name}) AS {name}" for name in MEASURES)
+    return (
+        f"SELECT {', '.join(KEY)}, {totals} FROM ({' UNION ALL '.join(branches)}) AS contribution "  # noqa: S608
+        f"GROUP BY {', '.join(KEY)}"
+    )
+
+
+def apply(scope: Scope, sign: int) -> None:
+    """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: one statement
+    per grain."""
+    if scope.investigations is None and scope.referrals is None:
+        return
+    columns = ", ".join((*KEY, *MEASURES))
+    for grain in GRAINS:
+        rollup = _rollup_table(grain)
+        updates = ", ".join(f"{name} = {rollup}.{name} + excluded.{name}" for name in MEASURES)
+        # "WHERE 1 = 1": SQLite needs a WHERE before ON CONFLICT in an INSERT … SELECT. In key order,
+        # so a rebuilt table is stored by period (a request reads neighbouring rows).
+        sql = (
+            f"INSERT INTO {rollup} ({columns}) SELECT {columns} FROM ({contribution_sql(scope, grain, sign)}) "  # noqa: S608
+            f"AS delta WHERE 1 = 1 ORDER BY {', '.join(KEY)} "
+            f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, scope.params or None)
+
+
+def add_investigations(ids: Sequence[int]) -> None:
+    """Count investigations (and their CPS referrals) just written: bulk writers call this after a chunk."""
+    apply(investigations_scope(ids), 1)
+
+
+def subtract_investigations(ids: Sequence[int]) -> None:
+    """Take out what investigations (and their CPS referrals) count now: bulk writers call this before
+    they change or delete them."""
+    apply(investigations_scope(ids), -1)
+
+
+# --------------------------------------------------------------------------- rebuild and verify
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recount the whole rollup from the base tables (in one transaction); returns its number of rows."""
+    with connection.cursor() as cursor:
+        for grain in GRAINS:
+            rollup = _rollup_table(grain)
+            cursor.execute(f"TRUNCATE {rollup}" if connection.vendor == "postgresql" else f"DELETE FROM {rollup}")  # noqa: S608
+    apply(EVERYTHING, 1)
+    return KpiRollupMonth.objects.count() + KpiRollupDay.objects.count()
+
+
+def _rows(sql: str, params: dict[str, Any] | None = None) -> Iterator[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
+
+
+def _normalised(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    width = len(KEY)
+    result: dict[tuple[Any, ...], tuple[int, ...]] = {}
+    for row in rows:
+        key = tuple(str(value) for value in row[:width])
+        measures = tuple(int(value or 0) for value in row[width:])
+        if any(measures):
+            result[key] = measures
+    return result
+
+
+def differences(limit: int | None = None) -> list[dict[str, Any]]:
+    """Every rollup row that differs from a recount of the base tables (rows of zeros ignored):
+    ``{"key": {"grain": …, "period": …, …}, "stored": {...} | None, "expected": {...} | None}``, at most
+    ``limit``. One grain at a time, so memory holds one table's rows."""
+    columns = ", ".join((*KEY, *MEASURES))
+    found: list[dict[str, Any]] = []
+    for grain in GRAINS:
+        expected = _normalised(_rows(contribution_sql(EVERYTHING, grain)))
+        stored = _normalised(_rows(f"SELECT {columns} FROM {_rollup_table(grain)}"))  # noqa: S608
+        for key in sorted(expected.keys() | stored.keys()):
+            if expected.get(key) != stored.get(key):
+                found.append(
+                    {
+                        "key": {"grain": grain, **dict(zip(KEY, key, strict=True))},
+                        "stored": dict(zip(MEASURES, stored[key], strict=True)) if key in stored else None,
+                        "expected": dict(zip(MEASURES, expected[key], strict=True)) if key in expected else None,
+                    }
+                )
+                if limit is not None and len(found) >= limit:
+                    return found
+    return found
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A date range as rollup rows: whole months (``months``, first days, inclusive) and the days of
+    partial months at its edges (``days``: inclusive ranges)."""
+
+    months: tuple[date, date] | None
+    days: tuple[tuple[date, date], ...]
+
+
+def window(date_from: date, date_to: date) -> Window:
+    """``[date_from, date_to]`` split into whole months and edge days (see the module docstring)."""
+    first_full = date_from if date_from.day == 1 else next_month(date_from)
+    after_last_full = month_start(date_to + timedelta(days=1))  # months before it end on or before date_to
+    if first_full >= after_last_full:  # no whole month inside: days only
+        return Window(None, ((date_from, date_to),))
+    days = []
+    if date_from < first_full:
+        days.append((date_from, first_full - timedelta(days=1)))
+    if after_last_full <= date_to:
+        days.append((after_last_full, date_to))
+    last_full = month_start(after_last_full - timedelta(days=1))
+    return Window((first_full, last_full), tuple(days))
+
+
+def up_to(day: date) -> Window:
+    """Every date up to and including ``day``: whole months before its month, then its month's days."""
+    first = month_start(day)
+    return Window((date.min, month_start(first - timedelta(days=1))) if first > date.min else None, ((first, day),))
+
+
+def sums(
+    *, span: Window, filters: dict[str, Any], group: Sequence[str] = (), measures: Sequence[str] = MEASURES
+) -> list[dict[str, Any]]:
+    """``measures`` (all by default) summed over ``span`` with ``filters`` (rollup column → value), one dict
+    per value of the ``group`` columns (e.g. ``period``, ``strand``, ``lpa_id``; none: one dict). One query."""
+    ranges = {"m": [span.months] if span.months else [], "d": list(span.days)}
+    selects, params = [], []
+    for grain, periods in ranges.items():
+        if not periods:
+            continue
+        where = [" OR ".join(["period BETWEEN %s AND %s"] * len(periods))]
+        params += [day for period in periods for day in period]
+        for column, value in filters.items():
+            where.append(f"{column} = %s")
+            params.append(value)
+        conditions = " AND ".join(f"({condition})" for condition in where)
+        selects.append(f"SELECT {', '.join([*group, *measures])} FROM {_rollup_table(grain)} WHERE {conditions}")  # noqa: S608
+    totals = ", ".join(f"SUM({name})" for name in measures)
+    sql = f"SELECT {', '.join([*group, totals])} FROM ({' UNION ALL '.join(selects)}) AS counted"  # noqa: S608
+    if group:
+        sql += f" GROUP BY {', '.join(group)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width = len(group)
+    return [
+        {
+            **dict(zip(group, row[:width], strict=True)),
+            **{name: int(value or 0) for name, value in zip(measures, row[width:], strict=True)},
+        }
+        for row in rows
+        if group or row[width] is not None
+    ]

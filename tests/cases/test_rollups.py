@@ -1,0 +1,179 @@
+"""The KPI rollup (``cases/rollups.py``): kept equal to a recount of the base tables by every write path,
+and giving the same figures as the base tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases import kpis, rollups
+from cases.models import CpsReferral, Investigation, KpiRollupDay, KpiRollupMonth, LocalPolicingArea
+from cases.services import investigation_update
+from tests.cases.conftest import HEADER
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _verified() -> str:
+    """``manage.py verify_rollups`` passes (it exits non-zero on any difference); its output."""
+    out = StringIO()
+    call_command("verify_rollups", stdout=out)
+    return out.getvalue()
+
+
+def _month(period: str, **filters: Any) -> dict[str, int]:
+    """Every count stored for a month (2025-05 …), summed over the other dimensions."""
+    rows = KpiRollupMonth.objects.filter(period=date.fromisoformat(f"{period}-01"), **filters)
+    return {
+        name: sum(getattr(row, name) for row in rows) for name in ("recorded", "outcomes", "outcome_1", "referrals")
+    }
+
+
+def test_a_form_save_and_edit_keep_the_rollup_equal_to_the_base_tables(client_for: Any) -> None:
+    client = client_for("case_editor")
+    walsall = LocalPolicingArea.objects.get(code="walsall")
+    data = {"strand": "rasso", "offence_group": "rape", "victim_age_group": "adult", "recorded_date": "2025-05-01"}
+    client.post("/cases/new/", {**data, "crime_reference": "20/1/25", "lpa": walsall.pk})
+    assert _month("2025-05", lpa_id=walsall.pk)["recorded"] == 1
+    investigation = Investigation.objects.get()
+    # The edit moves it out of Walsall and gives it an outcome: both months and both LPAs change.
+    client.post(f"/cases/{investigation.pk}/edit/", {**data, "outcome_type": "1", "outcome_date": "2025-10-01"})
+    assert _month("2025-05", lpa_id=walsall.pk)["recorded"] == 0
+    assert _month("2025-05", lpa_id=0)["recorded"] == 1
+    assert _month("2025-10") == {"recorded": 0, "outcomes": 1, "outcome_1": 1, "referrals": 0}
+    assert (
+        KpiRollupDay.objects.values_list("days_to_charge", flat=True).get(period=date(2025, 10, 1)) == 153
+    )  # 1 May → 1 Oct
+    assert "matches" in _verified()
+
+
+def test_api_saves_keep_the_rollup_equal_to_the_base_tables(api_client_for: Any) -> None:
+    client = api_client_for("case_editor")
+    body = {
+        "crime_reference": "20/2/25",
+        "strand": "domestic_abuse",
+        "offence_group": "violence",
+        "recorded_date": "2025-05-03",
+        "lpa": "sandwell",
+    }
+    assert client.post("/api/v1/investigations/", body, format="json").status_code == 201
+    investigation = Investigation.objects.get()
+    path = f"/api/v1/investigations/{investigation.pk}/"
+    assert client.patch(path, {"arrest_date": "2025-05-04", "bail_status": "rui"}, format="json").status_code == 200
+    response = client.post(
+        "/api/v1/cps-referrals/",
+        {"investigation": investigation.pk, "referral_date": "2025-06-01"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    _verified()
+
+
+def test_referral_saves_and_deletes_and_investigation_deletes_keep_the_rollup_equal() -> None:
+    referral = CpsReferralFactory(referral_date=date(2025, 6, 1))
+    assert _month("2025-06")["referrals"] == 1
+    referral.decision, referral.decision_date = "charge", date(2025, 7, 2)
+    referral.save()
+    assert KpiRollupMonth.objects.values_list("decision_charge", flat=True).get(period=date(2025, 7, 1)) == 1
+    second = CpsReferralFactory(investigation=referral.investigation, referral_date=date(2025, 8, 1))
+    _verified()
+    second.delete()
+    assert _month("2025-08")["referrals"] == 0
+    _verified()
+    # The investigation's delete cascades to its remaining referral: each is taken out once.
+    referral.investigation.delete()
+    assert _month("2025-05")["recorded"] == 0 and _month("2025-06")["referrals"] == 0
+    _verified()
+
+
+def test_an_outcome_correction_through_the_service_keeps_the_rollup_equal(make_user: Any) -> None:
+    investigation = InvestigationFactory(recorded_date=date(2025, 5, 1), outcome_type="16", outcome_date="2025-07-01")
+    CpsReferralFactory(investigation=investigation, referral_date=date(2025, 6, 1))
+    investigation_update(
+        investigation=investigation,
+        actor=make_user("case_editor"),
+        data={"outcome_type": "1", "outcome_date": date(2025, 8, 1), "strand": "domestic_abuse"},
+    )
+    assert _month("2025-07")["outcomes"] == 0 and _month("2025-08")["outcome_1"] == 1
+    # The referral is now counted under the investigation's new strand.
+    assert _month("2025-06", strand="domestic_abuse")["referrals"] == 1
+    _verified()
+
+
+def test_an_import_that_creates_then_updates_keeps_the_rollup_equal(write_csv: Any) -> None:
+    from cases.importer import import_investigations
+
+    InvestigationFactory(crime_reference="20/9/25", recorded_date=date(2025, 5, 1))
+    import_investigations(
+        source=write_csv(
+            HEADER,
+            "20/7/25,rasso,rape,adult,dudley,rasso,2025-05-01,,1,2025-09-01,2025-06-01,charge,2025-06-20,,,,,yes,no,",
+            "20/8/25,domestic_abuse,violence,adult,,,2025-05-02,,,,,,,2025-05-03,rui,,,,,",
+        )
+    )
+    _verified()
+    import_investigations(
+        source=write_csv(
+            HEADER,
+            # Moved to another LPA, a second referral; the other gains an outcome; a stored one changes.
+            "20/7/25,rasso,rape,adult,walsall,rasso,2025-05-01,,1,2025-09-01,2025-07-01,nfa,2025-07-10,,,,,yes,no,",
+            "20/8/25,domestic_abuse,violence,adult,,,2025-05-02,,16,2025-08-01,,,,2025-05-03,rui,,,,,",
+            "20/9/25,rasso,rape,child,,,2025-05-01,,,,2025-06-02,,,,,,,,,",
+            name="second.csv",
+        )
+    )
+    assert CpsReferral.objects.count() == 3
+    _verified()
+
+
+def test_the_generator_keeps_the_rollup_equal_and_the_figures_match_the_base_tables() -> None:
+    call_command("generate_investigations", count=400, seed=3, stdout=StringIO())
+    _verified()
+    window = {"date_from": date(2024, 4, 17), "date_to": date(2025, 11, 9)}  # partial months at both ends
+    for period_group in ("month", "quarter", "year"):
+        assert kpis._by_period_rollup(period_group, kpis.KpiFilters(), **window) == kpis._by_period(
+            period_group, kpis.KpiFilters(), **window
+        )
+    for column_group in (None, "strand", "lpa"):
+        assert kpis._by_column_rollup(column_group, kpis.KpiFilters(), **window) == kpis._by_column(
+            column_group, kpis.KpiFilters(), **window
+        )
+    filters = kpis.resolve_filters({"strand": "rasso", "victim_age_group": "adult"})
+    assert kpis._by_period_rollup("month", filters, **window) == kpis._by_period("month", filters, **window)
+    assert kpis._by_column_rollup("lpa", filters, **window) == kpis._by_column("lpa", filters, **window)
+
+
+def test_verify_reports_a_difference_and_rebuild_repairs_it() -> None:
+    InvestigationFactory(recorded_date=date(2025, 5, 1))
+    Investigation.objects.update(recorded_date=date(2025, 4, 1))  # a write that bypasses the model: no signals
+    with pytest.raises(CommandError, match="4 KPI rollup rows differ"):
+        call_command("verify_rollups", stdout=StringIO())
+    call_command("rebuild_rollups", stdout=StringIO())
+    assert _month("2025-04")["recorded"] == 1 and not KpiRollupMonth.objects.filter(period=date(2025, 5, 1)).exists()
+    assert rollups.differences() == []
+
+
+def test_a_window_splits_into_whole_months_and_edge_days() -> None:
+    span = rollups.window(date(2024, 4, 15), date(2026, 4, 10))
+    assert span.months == (date(2024, 5, 1), date(2026, 3, 1))
+    assert span.days == ((date(2024, 4, 15), date(2024, 4, 30)), (date(2026, 4, 1), date(2026, 4, 10)))
+    assert rollups.window(date(2025, 4, 1), date(2025, 4, 30)) == rollups.Window(
+        (date(2025, 4, 1), date(2025, 4, 1)), ()
+    )
+    assert rollups.window(date(2025, 4, 2), date(2025, 5, 30)).days == ((date(2025, 4, 2), date(2025, 5, 30)),)
+
+
+def test_the_generators_fast_delete_removes_its_rows_and_keeps_the_rollup_equal() -> None:
+    kept = InvestigationFactory(crime_reference="20/5/25", recorded_date=date(2025, 5, 1))
+    call_command("generate_investigations", count=150, seed=4, prefix="BENCH/", stdout=StringIO())
+    out = StringIO()
+    call_command("generate_investigations", delete=True, prefix="BENCH/", stdout=out)
+    assert "Deleted 150 investigations" in out.getvalue()
+    assert list(Investigation.objects.all()) == [kept]
+    assert not CpsReferral.objects.exists()
+    _verified()
