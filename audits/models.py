@@ -187,6 +187,9 @@ class Audit(models.Model):
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Signed off by its own lead before independent sign-off was required: kept as recorded (set only
+    # by the migration that introduced the rule, never by the app).
+    signed_off_by_own_lead_before_rule = models.BooleanField(default=False, editable=False)
     # The last return for rework by an independent lead (earlier ones are in the history).
     returned_at = models.DateTimeField(null=True, blank=True)
     returned_by = models.ForeignKey(
@@ -222,7 +225,9 @@ class Audit(models.Model):
                 name="audit_signed_off_has_time_and_level",
             ),
             models.CheckConstraint(
-                condition=Q(signed_off_by__isnull=True) | ~Q(signed_off_by=F("lead_auditor")),
+                condition=Q(signed_off_by__isnull=True)
+                | ~Q(signed_off_by=F("lead_auditor"))
+                | Q(signed_off_by_own_lead_before_rule=True),
                 name="audit_not_signed_off_by_its_lead",
                 violation_error_message="The lead auditor cannot sign off their own audit.",
             ),

@@ -5,6 +5,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def mark_earlier_self_sign_offs(apps, schema_editor):
+    """Audits signed off by their own lead before the rule existed stay as recorded, marked as such,
+    so the new constraint holds without rewriting who signed them off."""
+    Audit = apps.get_model("audits", "Audit")
+    Audit.objects.filter(signed_off_by__isnull=False, signed_off_by=models.F("lead_auditor")).update(
+        signed_off_by_own_lead_before_rule=True
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("audits", "0001_initial"),
@@ -55,12 +64,24 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
+        migrations.AddField(
+            model_name="audit",
+            name="signed_off_by_own_lead_before_rule",
+            field=models.BooleanField(default=False, editable=False),
+        ),
+        migrations.AddField(
+            model_name="historicalaudit",
+            name="signed_off_by_own_lead_before_rule",
+            field=models.BooleanField(default=False, editable=False),
+        ),
+        migrations.RunPython(mark_earlier_self_sign_offs, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="audit",
             constraint=models.CheckConstraint(
                 condition=models.Q(
                     ("signed_off_by__isnull", True),
                     models.Q(("signed_off_by", models.F("lead_auditor")), _negated=True),
+                    ("signed_off_by_own_lead_before_rule", True),
                     _connector="OR",
                 ),
                 name="audit_not_signed_off_by_its_lead",
