@@ -97,7 +97,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         errors = response.data if isinstance(response.data, dict) else {"__all__": response.data}
         response.data = {"message": _first_message(errors), "errors": errors}
     elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data = {"message": str(response.data["detail"]), "errors": {}}
+        # A parser's refusal may name its field (oversight.parsers.BodyRefused).
+        response.data = {"message": str(response.data["detail"]), "errors": getattr(exc, "field_errors", {})}
     return response
 
 

@@ -20,22 +20,42 @@ MAX_DEPTH = 32  # the API's bodies are two or three levels deep
 
 def body_error(data: Any) -> str | None:
     """Why ``data`` (a parsed JSON body) is refused, or ``None``. Walks it without recursion."""
+    found = _body_error(data)
+    return found[1] if found else None
+
+
+def _body_error(data: Any) -> tuple[str, str] | None:
+    """``(top-level field or "", message)`` of the first refusal in ``data``, or ``None``."""
     stack: list[tuple[Any, str, int]] = [(data, "", 1)]
     while stack:
         value, path, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return f"The JSON body is nested more than {MAX_DEPTH} levels deep."
+            return "", f"The JSON body is nested more than {MAX_DEPTH} levels deep."
         if isinstance(value, str):
             if message := control_character_error(value):
-                return f"{path or 'The body'}: {message}."
+                return _field(path), f"{path or 'The body'}: {message}."
         elif isinstance(value, Mapping):
             for key, item in value.items():
                 if message := control_character_error(key):
-                    return f"A key in {path or 'the body'} {message}."
+                    return _field(path), f"A key in {path or 'the body'} {message}."
                 stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
         elif isinstance(value, list):
             stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
     return None
+
+
+def _field(path: str) -> str:
+    """The top-level field of a path such as ``flags[0]`` or ``answers.q1`` ("" for the body itself)."""
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+class BodyRefused(ParseError):
+    """A 400 for a body the parser refuses; ``field_errors`` names the top-level field when there is
+    one, as a serializer would (the API's exception handler puts it under ``errors``)."""
+
+    def __init__(self, message: str, field_errors: dict[str, list[str]]) -> None:
+        super().__init__(message)
+        self.field_errors = field_errors
 
 
 class JSONParser(parsers.JSONParser):
@@ -48,6 +68,7 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(f"The JSON body is nested more than {MAX_DEPTH} levels deep.") from None
-        if message := body_error(data):
-            raise ParseError(message)
+        if found := _body_error(data):
+            field, message = found
+            raise BodyRefused(message, {field: [message]} if field else {})
         return data
