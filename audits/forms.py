@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
+from oversight.concurrency import VersionField
 from oversight.forms import MonthField
 from oversight.models import User
 
@@ -69,6 +70,7 @@ class AuditPlanForm(forms.Form):
 
 class AuditEditForm(forms.Form):
     theme = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs=INPUT))
+    version = VersionField()
     planned_sample_size = forms.IntegerField(
         min_value=1,
         max_value=200,

@@ -6,6 +6,8 @@ from typing import Any, cast
 
 from django import forms
 
+from oversight.concurrency import VersionField, version_token
+
 from .models import (
     REGISTER_FIELDS,
     CpsReferral,
@@ -37,12 +39,19 @@ def _govuk(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", INPUT["class"])
 
 
+def _carry_version(form: forms.ModelForm) -> None:
+    """An edit form carries the record's version (``oversight.concurrency``): a stale save is refused."""
+    if form.instance.pk:
+        form.initial.setdefault("version", version_token(form.instance))
+
+
 class InvestigationForm(forms.ModelForm):
     """Create or edit an investigation (no names or narrative: codes and dates only)."""
 
     flags = forms.ModelMultipleChoiceField(
         queryset=Flag.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
+    version = VersionField()
 
     class Meta:
         model = Investigation
@@ -64,10 +73,13 @@ class InvestigationForm(forms.ModelForm):
             self.fields["crime_reference"].disabled = True
             self.fields["crime_reference"].help_text = "The reference cannot change."
             self.initial.setdefault("flags", list(self.instance.flags.all()))
+        _carry_version(self)
         _govuk(self)
 
 
 class ReferralForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = CpsReferral
         fields = ["referral_date", "decision", "decision_date"]
@@ -75,10 +87,13 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _carry_version(self)
         _govuk(self)
 
 
 class OrderForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = ProtectiveOrder
         fields = ["order_type", "applied_date", "granted_date", "expiry_date"]
@@ -86,6 +101,7 @@ class OrderForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _carry_version(self)
         _govuk(self)
 
 
