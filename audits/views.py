@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.choices import Strand
-from oversight.concurrency import version_token
 from oversight.accesslog import record_access
+from oversight.concurrency import version_token
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, export_format, page_or_download, query_string
 from oversight.models import AccessKind

@@ -92,7 +92,7 @@ def version_token(instance: Model | None, *, also: Iterable[QuerySet[Any]] = ())
 
 def with_versions(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Annotate each row with its version (one correlated subquery, no query per row) for lists."""
-    history = queryset.model.history.model  # type: ignore[attr-defined]  # simple-history
+    history = queryset.model.history.model  # simple-history
     latest = history.objects.filter(id=OuterRef("pk")).order_by("-history_id").values("history_id")[:1]
     return queryset.annotate(version_token=Subquery(latest))
 

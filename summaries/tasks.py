@@ -26,6 +26,7 @@ from .models import SummaryBuild, SummaryKind
 
 logger = logging.getLogger(__name__)
 
+
 def _build(task: Any, kind: str, period_key: str | None, build_id: int | None) -> dict[str, Any]:
     key = period_key or default_period(kind).key
     trigger = SummaryBuild.Trigger.MANUAL if build_id else SummaryBuild.Trigger.SCHEDULE
@@ -97,14 +98,16 @@ def send_build(build: SummaryBuild) -> bool:
             raise  # the build itself failed in-process: not a queue problem
         logger.warning("Summary build %s not sent: %s: %s", build.pk, type(exc).__name__, exc)
         build.status = SummaryBuild.Status.UNSENT
-        build.error = f"Not sent yet: the task queue did not answer ({type(exc).__name__}). It is sent again automatically."
+        build.error = (
+            f"Not sent yet: the task queue did not answer ({type(exc).__name__}). It is sent again automatically."
+        )
         SummaryBuild.objects.filter(pk=build.pk).update(status=build.status, error=build.error)
         return False
     if not task.app.conf.task_always_eager:  # an eager run has already finished the build
         build.status, build.task_id = SummaryBuild.Status.QUEUED, result.id or ""
-        SummaryBuild.objects.filter(pk=build.pk, status__in=(SummaryBuild.Status.UNSENT, SummaryBuild.Status.QUEUED)).update(
-            status=build.status, task_id=build.task_id
-        )
+        SummaryBuild.objects.filter(
+            pk=build.pk, status__in=(SummaryBuild.Status.UNSENT, SummaryBuild.Status.QUEUED)
+        ).update(status=build.status, task_id=build.task_id)
     return True
 
 

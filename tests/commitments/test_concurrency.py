@@ -14,7 +14,6 @@ from tests.oversight.test_concurrency import STALE, version_on
 pytestmark = pytest.mark.django_db
 
 
-
 def test_a_progress_update_revised_in_two_tabs_keeps_the_first_and_refuses_the_second(cast: Any) -> None:
     lead = Client()
     lead.force_login(cast.lead)
@@ -32,5 +31,3 @@ def test_a_progress_update_revised_in_two_tabs_keeps_the_first_and_refuses_the_s
     assert match and match.groups() == ("progress update", "Lena Lead")
     update = ProgressUpdate.objects.get()
     assert (update.narrative, update.proposed_rating) == ("Written in tab one.", "GREEN")
-
-

@@ -19,7 +19,10 @@ from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
-STALE = re.compile(r"This (\w[\w ]*) was changed by (.+?) at \d\d:\d\d:\d\d on \d+ \w+ \d{4} after you opened it — review and save again\.")
+STALE = re.compile(
+    r"This (\w[\w ]*) was changed by (.+?) at \d\d:\d\d:\d\d on \d+ \w+ \d{4} after you opened it"
+    r" — review and save again\."
+)
 
 
 def version_on(html: str) -> str:
@@ -32,7 +35,7 @@ def _investigation_post(investigation: Investigation, version: str, **changes: A
     """What the edit form sends back: the stored values (as the page showed them), the changes, the version."""
     form = InvestigationForm(instance=investigation)
     data: dict[str, Any] = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if name == "flags":
             data[name] = [flag.pk if hasattr(flag, "pk") else flag for flag in value or []]
@@ -153,9 +156,7 @@ def test_the_investigation_list_carries_versions_without_a_query_per_row(
     client.get("/api/v1/investigations/")  # warm up (token, session)
     with django_assert_max_num_queries(12):
         rows = client.get("/api/v1/investigations/").json()["results"]
-    assert [row["version"] for row in rows] == [
-        version_token(Investigation.objects.get(pk=row["id"])) for row in rows
-    ]
+    assert [row["version"] for row in rows] == [version_token(Investigation.objects.get(pk=row["id"])) for row in rows]
 
 
 # --- audit ----------------------------------------------------------------------------------------------

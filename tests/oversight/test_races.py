@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from collections.abc import Callable
@@ -55,10 +56,8 @@ def _pause_after_validation(monkeypatch: Any, module: Any, name: str, parties: i
 
     def checked(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other is waiting on a lock: carry on
             validated.wait(timeout=2)
-        except threading.BrokenBarrierError:
-            pass  # the other request is already waiting on a lock: carry on
         return result
 
     monkeypatch.setattr(module, name, checked)

@@ -220,8 +220,11 @@ def test_the_sweep_sends_again_builds_no_worker_will_finish_and_a_real_worker_bu
 
     assert requeue_stale_builds.delay().get(timeout=30) == {"sent": 3, "unsent": 0}
 
+    def built(build: SummaryBuild) -> Callable[[], bool]:
+        return lambda: _status(build) == SummaryBuild.Status.SUCCEEDED
+
     for stale in (unsent, worker_died, lost_message):
-        _wait_for(lambda b=stale: _status(b) == SummaryBuild.Status.SUCCEEDED, seconds=60, what=f"build {stale.period}")
+        _wait_for(built(stale), seconds=60, what=f"build {stale.period}")
     assert _status(still_running) == SummaryBuild.Status.RUNNING  # within its time limit: left alone
     assert set(Summary.objects.values_list("period", flat=True)) == {"2025-10", "2025-09", "2025-08"}
 
@@ -255,9 +258,10 @@ def test_a_worker_killed_mid_build_gives_the_build_back_and_it_finishes(
     app.conf.task_always_eager = False
     _drop_connections()
     env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": settings.REDIS_URL}
-    worker_process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "celery", "-A", "oversight", "worker", "-P", "prefork", "-c", "1"]
-        + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning", "-n", "killed@%h"],
+    command = [sys.executable, "-m", "celery", "-A", "oversight", "worker", "-P", "prefork", "-c", "1"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning", "-n", "killed@%h"]
+    worker_process = subprocess.Popen(
+        command,
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
