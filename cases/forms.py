@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 
 from oversight.concurrency import VersionField, version_token
 
@@ -130,3 +131,14 @@ class ImportForm(forms.Form):
         help_text="The monthly records-system extract: UTF-8 CSV with a header row.",
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"}),
     )
+
+    def clean_file(self) -> Any:
+        """Refuse a file above ``IMPORT_MAX_UPLOAD_BYTES`` before reading a row of it."""
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_000_000:.1f} MB: the largest file accepted is "
+                f"{limit / 1_000_000:.0f} MB. Split the extract into smaller files (by month, for example)."
+            )
+        return upload

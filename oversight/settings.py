@@ -163,6 +163,8 @@ STORAGES = {
 # Uploads: the investigation CSV may be large; it is streamed from a temp file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest investigation CSV the upload page accepts (a clear message above it, nothing read).
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=100 * 1000 * 1000)
 
 # Redis: broker, result backend and cache when REDIS_URL is set; otherwise
 # tasks run eagerly in the web process and the cache is in memory.
