@@ -9,6 +9,7 @@ from django import forms
 from django.utils.text import slugify
 
 from cases.models import Team
+from oversight.concurrency import VersionField
 from oversight.forms import MonthField
 from oversight.models import User
 
@@ -75,6 +76,7 @@ class AuditPlanForm(forms.Form):
 
 class AuditEditForm(forms.Form):
     theme = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs=INPUT))
+    version = VersionField()
     planned_sample_size = forms.IntegerField(
         min_value=1,
         max_value=200,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cases.models import Investigation
+from oversight.concurrency import require_version
 from oversight.errors import ApplicationError, clean_or_raise
 from oversight.history import delete_with_actor, save_with_actor
 from oversight.periods import months_between, parse_financial_year
@@ -447,10 +448,17 @@ def audit_plan(
 
 @transaction.atomic
 def audit_update(
-    *, audit: Audit, actor: Any, theme: str | None = None, planned_sample_size: int | None = None
+    *,
+    audit: Audit,
+    actor: Any,
+    theme: str | None = None,
+    planned_sample_size: int | None = None,
+    expected_version: str | None = None,
 ) -> Audit:
-    """Change the theme or planned sample size of an audit that is not yet submitted."""
+    """Change the theme or planned sample size of an audit that is not yet submitted; refused
+    (``StaleEdit``) when the audit changed since ``expected_version`` was read."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    require_version(audit, expected_version, noun="audit")
     _require_manager(audit, actor)
     _require_editable(audit)
     if theme is not None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from oversight.accesslog import record_access
+from oversight.concurrency import version_token
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, export_format, page_or_download, query_string
 from oversight.models import AccessKind
@@ -208,17 +209,28 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _manage_audit(request, pk)
     form = AuditEditForm(
-        request.POST or None, initial={"theme": audit.theme, "planned_sample_size": audit.planned_sample_size}
+        request.POST or None,
+        initial={
+            "theme": audit.theme,
+            "planned_sample_size": audit.planned_sample_size,
+            "version": version_token(audit),
+        },
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.audit_update(audit=audit, actor=request.user, **form.cleaned_data)
+            services.audit_update(audit=audit, actor=request.user, expected_version=data.pop("version"), **data)
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
             messages.success(request, "Audit updated.")
             return redirect("audits:audit_detail", pk=audit.pk)
-    return render(request, "audits/audit_form.html", {"form": form, "title": f"Change {audit.title}", "audit": audit})
+    return render(
+        request,
+        "audits/audit_form.html",
+        {"form": form, "title": f"Change {audit.title}", "audit": audit},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Sample ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from oversight.accesslog import record_access
+from oversight.concurrency import VersionSerializerField, expected_version, with_versions
 from oversight.filters import IdFilter
 from oversight.models import AccessKind
 from oversight.parsers import JSONParser
@@ -72,6 +73,7 @@ class BreachSerializer(serializers.ModelSerializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     breaches = BreachSerializer(many=True, read_only=True)
+    version = VersionSerializerField()
 
     class Meta:
         model = ProtectiveOrder
@@ -83,23 +85,29 @@ class OrderSerializer(serializers.ModelSerializer):
             "granted_date",
             "expiry_date",
             "breaches",
+            "version",
         )
 
 
 class ReferralSerializer(serializers.ModelSerializer):
     decision = _inline_choices(CpsDecision.choices, required=False, allow_blank=True)
+    version = VersionSerializerField()
 
     class Meta:
         model = CpsReferral
-        fields: tuple[str, ...] = ("id", "investigation", "referral_date", "decision", "decision_date")
+        fields: tuple[str, ...] = ("id", "investigation", "referral_date", "decision", "decision_date", "version")
 
 
 class NestedReferralSerializer(ReferralSerializer):
+    version = None  # type: ignore[assignment]  # read and edited at its own endpoint
+
     class Meta(ReferralSerializer.Meta):
         fields = ("id", "referral_date", "decision", "decision_date")
 
 
 class NestedOrderSerializer(OrderSerializer):
+    version = None  # type: ignore[assignment]  # read and edited at its own endpoint
+
     class Meta(OrderSerializer.Meta):
         fields = ("id", "order_type", "applied_date", "granted_date", "expiry_date", "breaches")
 
@@ -116,6 +124,7 @@ class InvestigationSerializer(serializers.ModelSerializer):
     advocate_referral = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
     referrals = NestedReferralSerializer(many=True, read_only=True)
     orders = NestedOrderSerializer(many=True, read_only=True)
+    version = VersionSerializerField()
 
     class Meta:
         model = Investigation
@@ -128,6 +137,7 @@ class InvestigationSerializer(serializers.ModelSerializer):
             "orders",
             "created_at",
             "updated_at",
+            "version",
         )
         read_only_fields = ("created_at", "updated_at")
 
@@ -144,12 +154,18 @@ class InvestigationSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Investigation:
         flags = validated_data.pop("flags", [])
+        validated_data.pop("version", None)
         return services.investigation_create(actor=self.context["request"].user, data=validated_data, flags=flags)
 
     def update(self, instance: Investigation, validated_data: dict[str, Any]) -> Investigation:
         flags = validated_data.pop("flags", None)
+        request = self.context["request"]
         return services.investigation_update(
-            investigation=instance, actor=self.context["request"].user, data=validated_data, flags=flags
+            investigation=instance,
+            actor=request.user,
+            data=validated_data,
+            flags=flags,
+            expected_version=expected_version(request, validated_data),
         )
 
 
@@ -205,7 +221,7 @@ class InvestigationViewSet(_RegisterViewSet):
         queryset = selectors.investigation_queryset(user=self.request.user).prefetch_related(
             "flags", "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
         )
-        return queryset.order_by("-recorded_date", "id")
+        return with_versions(queryset).order_by("-recorded_date", "id")
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
@@ -247,18 +263,19 @@ class ReferralViewSet(_RegisterViewSet):
         if getattr(self, "swagger_fake_view", False):
             return CpsReferral.objects.none()
         selectors.investigation_queryset(user=self.request.user)  # role check
-        return CpsReferral.objects.order_by("-referral_date", "id")
+        return with_versions(CpsReferral.objects.order_by("-referral_date", "id"))
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.referral_save(
-            referral=CpsReferral(**serializer.validated_data), actor=self.request.user
-        )
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.referral_save(referral=CpsReferral(**data), actor=self.request.user)
 
     def perform_update(self, serializer: Any) -> None:
-        referral = serializer.instance
-        for name, value in serializer.validated_data.items():
+        referral, data = serializer.instance, dict(serializer.validated_data)
+        expected = expected_version(self.request, data)
+        for name, value in data.items():
             setattr(referral, name, value)
-        services.referral_save(referral=referral, actor=self.request.user)
+        services.referral_save(referral=referral, actor=self.request.user, expected_version=expected)
 
 
 class OrderFilter(filters.FilterSet):
@@ -282,18 +299,19 @@ class OrderViewSet(_RegisterViewSet):
         if getattr(self, "swagger_fake_view", False):
             return ProtectiveOrder.objects.none()
         selectors.investigation_queryset(user=self.request.user)
-        return ProtectiveOrder.objects.prefetch_related("breaches").order_by("-applied_date", "id")
+        return with_versions(ProtectiveOrder.objects.prefetch_related("breaches").order_by("-applied_date", "id"))
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.order_save(
-            order=ProtectiveOrder(**serializer.validated_data), actor=self.request.user
-        )
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.order_save(order=ProtectiveOrder(**data), actor=self.request.user)
 
     def perform_update(self, serializer: Any) -> None:
-        order = serializer.instance
-        for name, value in serializer.validated_data.items():
+        order, data = serializer.instance, dict(serializer.validated_data)
+        expected = expected_version(self.request, data)
+        for name, value in data.items():
             setattr(order, name, value)
-        services.order_save(order=order, actor=self.request.user)
+        services.order_save(order=order, actor=self.request.user, expected_version=expected)
 
 
 class BreachViewSet(_RegisterViewSet):

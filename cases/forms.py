@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+
+from oversight.concurrency import VersionField, version_token
 
 from .models import (
     REGISTER_FIELDS,
@@ -37,12 +40,19 @@ def _govuk(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", INPUT["class"])
 
 
+def _carry_version(form: forms.ModelForm) -> None:
+    """An edit form carries the record's version (``oversight.concurrency``): a stale save is refused."""
+    if form.instance.pk:
+        form.initial.setdefault("version", version_token(form.instance))
+
+
 class InvestigationForm(forms.ModelForm):
     """Create or edit an investigation (no names or narrative: codes and dates only)."""
 
     flags = forms.ModelMultipleChoiceField(
         queryset=Flag.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
+    version = VersionField()
 
     class Meta:
         model = Investigation
@@ -64,10 +74,13 @@ class InvestigationForm(forms.ModelForm):
             self.fields["crime_reference"].disabled = True
             self.fields["crime_reference"].help_text = "The reference cannot change."
             self.initial.setdefault("flags", list(self.instance.flags.all()))
+        _carry_version(self)
         _govuk(self)
 
 
 class ReferralForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = CpsReferral
         fields = ["referral_date", "decision", "decision_date"]
@@ -75,10 +88,13 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _carry_version(self)
         _govuk(self)
 
 
 class OrderForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = ProtectiveOrder
         fields = ["order_type", "applied_date", "granted_date", "expiry_date"]
@@ -86,6 +102,7 @@ class OrderForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _carry_version(self)
         _govuk(self)
 
 
@@ -114,3 +131,14 @@ class ImportForm(forms.Form):
         help_text="The monthly records-system extract: UTF-8 CSV with a header row.",
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"}),
     )
+
+    def clean_file(self) -> Any:
+        """Refuse a file above ``IMPORT_MAX_UPLOAD_BYTES`` before reading a row of it."""
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_000_000:.1f} MB: the largest file accepted is "
+                f"{limit / 1_000_000:.0f} MB. Split the extract into smaller files (by month, for example)."
+            )
+        return upload

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from oversight.concurrency import exclusive, unique_or_error
 from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
 from oversight.text import control_character_error
@@ -97,6 +98,10 @@ OUTCOME_CODES = frozenset(OutcomeType.values)
 assert set(YesNoUnknown.values) == {"yes", "no", ""}
 CHUNK_ROWS = 1_000
 CHANGE_REASON = "CSV import"
+RACED = (
+    "Some of these investigations were recorded by someone else while the file was imported: "
+    "nothing was imported. Import the file again."
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -556,10 +561,14 @@ def import_investigations(*, source: str | Path | IO[bytes], actor: Any = None) 
     binary, owned = _open(source)
     try:
         today = timezone.localdate()
-        header, errors, _count = validate(binary, today=today)
-        if errors:
-            raise ImportRejected(errors)
-        return _write(binary, header, actor=actor, today=today)
+        with unique_or_error(RACED):  # one transaction: the lock is held until it ends
+            # One import at a time: a second one (the same file sent twice) waits for the first,
+            # then validates against what it wrote and finds its rows unchanged.
+            exclusive("cases.import_investigations")
+            header, errors, _count = validate(binary, today=today)
+            if errors:
+                raise ImportRejected(errors)
+            return _write(binary, header, actor=actor, today=today)
     finally:
         if owned:
             binary.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from oversight.concurrency import require_version, unique_or_error
 from oversight.errors import clean_or_raise
 from oversight.history import act_as, save_with_actor
 from oversight.roles import Cap, require_capability
@@ -34,7 +35,11 @@ def investigation_create(*, actor: Any, data: dict[str, Any], flags: Iterable[Fl
     """
     require_capability(actor, Cap.INVESTIGATIONS_EDIT)
     investigation = Investigation(**{k: v for k, v in data.items() if k in REGISTER_FIELDS})
-    _save(investigation, actor=actor)
+    clean_or_raise(investigation)
+    # Two requests recording the same reference at once (a form sent twice): the second is told so.
+    message = f"Investigation {investigation.crime_reference} has just been recorded: nothing more was saved."
+    with unique_or_error(message, field="crime_reference"):
+        save_with_actor(investigation, actor=actor)
     flags = list(flags)
     if flags:
         act_as(investigation, actor).flags.set(flags)
@@ -43,10 +48,20 @@ def investigation_create(*, actor: Any, data: dict[str, Any], flags: Iterable[Fl
 
 @transaction.atomic
 def investigation_update(
-    *, investigation: Investigation, actor: Any, data: dict[str, Any], flags: Iterable[Flag] | None = None
+    *,
+    investigation: Investigation,
+    actor: Any,
+    data: dict[str, Any],
+    flags: Iterable[Flag] | None = None,
+    expected_version: str | None = None,
 ) -> Investigation:
-    """Change an investigation's fields (and its flags when ``flags`` is given); history records who and what."""
+    """Change an investigation's fields (and its flags when ``flags`` is given); history records who and what.
+
+    With ``expected_version`` (the version the editor read) a change made by someone else since is
+    not overwritten: ``StaleEdit`` says who made it and when, and nothing is saved.
+    """
     require_capability(actor, Cap.INVESTIGATIONS_EDIT)
+    require_version(investigation, expected_version, noun="investigation")
     changed = False
     for name, value in data.items():
         if name in REGISTER_FIELDS and getattr(investigation, name) != value:
@@ -62,16 +77,20 @@ def investigation_update(
 
 
 @transaction.atomic
-def referral_save(*, referral: CpsReferral, actor: Any) -> CpsReferral:
-    """Create or change a CPS referral (``referral.investigation`` set)."""
+def referral_save(*, referral: CpsReferral, actor: Any, expected_version: str | None = None) -> CpsReferral:
+    """Create or change a CPS referral (``referral.investigation`` set); not over someone else's
+    change made since ``expected_version`` was read."""
     require_capability(actor, Cap.INVESTIGATIONS_EDIT)
+    require_version(referral, expected_version, noun="CPS referral")
     return _save(referral, actor=actor)
 
 
 @transaction.atomic
-def order_save(*, order: ProtectiveOrder, actor: Any) -> ProtectiveOrder:
-    """Create or change a protective order (``order.investigation`` set)."""
+def order_save(*, order: ProtectiveOrder, actor: Any, expected_version: str | None = None) -> ProtectiveOrder:
+    """Create or change a protective order (``order.investigation`` set); not over someone else's
+    change made since ``expected_version`` was read."""
     require_capability(actor, Cap.INVESTIGATIONS_EDIT)
+    require_version(order, expected_version, noun="protective order")
     return _save(order, actor=actor)
 
 

@@ -157,7 +157,7 @@ def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> 
 def investigation_create(request: HttpRequest) -> HttpResponse:
     form = InvestigationForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "flags"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("flags", "version")}
         try:
             investigation = services.investigation_create(
                 actor=request.user, data=data, flags=form.cleaned_data["flags"]
@@ -175,7 +175,7 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     investigation = selectors.investigation_detail(user=request.user, pk=pk)
     form = InvestigationForm(*_bound(request), instance=investigation)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("flags", "crime_reference")}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("flags", "crime_reference", "version")}
         try:
             # The form has already copied its values onto ``investigation``: the service compares
             # them with the stored record, so it gets a fresh copy.
@@ -184,6 +184,7 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 data=data,
                 flags=form.cleaned_data["flags"],
+                expected_version=form.cleaned_data["version"],
             )
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
@@ -207,7 +208,7 @@ def _related_form(
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                save(form.instance)
+                save(form.instance, form.cleaned_data.get("version"))
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
@@ -226,7 +227,9 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ReferralForm,
         instance=CpsReferral(investigation=investigation),
         investigation=investigation,
-        save=lambda referral: services.referral_save(referral=referral, actor=request.user),
+        save=lambda referral, version: services.referral_save(
+            referral=referral, actor=request.user, expected_version=version
+        ),
         title="Add a CPS referral",
         done="CPS referral added.",
     )
@@ -240,7 +243,9 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ReferralForm,
         instance=referral,
         investigation=referral.investigation,
-        save=lambda referral: services.referral_save(referral=referral, actor=request.user),
+        save=lambda referral, version: services.referral_save(
+            referral=referral, actor=request.user, expected_version=version
+        ),
         title="Change a CPS referral",
         done="CPS referral updated.",
     )
@@ -254,7 +259,7 @@ def order_create(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=OrderForm,
         instance=ProtectiveOrder(investigation=investigation),
         investigation=investigation,
-        save=lambda order: services.order_save(order=order, actor=request.user),
+        save=lambda order, version: services.order_save(order=order, actor=request.user, expected_version=version),
         title="Add a protective order",
         done="Protective order added.",
     )
@@ -268,7 +273,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=OrderForm,
         instance=order,
         investigation=order.investigation,
-        save=lambda order: services.order_save(order=order, actor=request.user),
+        save=lambda order, version: services.order_save(order=order, actor=request.user, expected_version=version),
         title="Change a protective order",
         done="Protective order updated.",
     )
@@ -282,7 +287,7 @@ def breach_create(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=BreachForm,
         instance=OrderBreach(order=order),
         investigation=order.investigation,
-        save=lambda breach: services.breach_create(
+        save=lambda breach, _version: services.breach_create(
             order=order, breach_date=breach.breach_date, arrest_made=breach.arrest_made, actor=request.user
         ),
         title=f"Record a breach of the {order.get_order_type_display()}",

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from audits.choices import AuditArea
+from oversight.concurrency import VersionField
 from oversight.models import User
 
 from .choices import BoardActionStatus, Rating
@@ -37,6 +38,7 @@ class ProgressUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 14}),
     )
     proposed_rating = RatingField(label="Proposed rating")
+    version = VersionField()
 
 
 class ReviewForm(forms.Form):

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.concurrency import lock_row, require_version
 from oversight.errors import ApplicationError, clean_or_raise
 from oversight.history import save_with_actor
 from oversight.periods import parse_quarter
@@ -84,17 +85,32 @@ def _require_current(assessment: RagAssessment) -> None:
 
 @transaction.atomic
 def progress_update_submit(
-    *, commitment: Commitment, period_key: str, narrative: str, proposed_rating: str, actor: Any
+    *,
+    commitment: Commitment,
+    period_key: str,
+    narrative: str,
+    proposed_rating: str,
+    actor: Any,
+    expected_version: str | None = None,
 ) -> ProgressUpdate:
     """The lead writes (or revises) the quarter's update and proposes a rating.
 
     Submitting (again) puts the rating back to *proposed* for the board to review; the earlier
-    review stays in the history. Refused once the quarter's rating is published.
+    review stays in the history. Refused once the quarter's rating is published, and refused
+    (``StaleEdit``) when the update changed since ``expected_version`` was read (``"0"``: the
+    writer saw none, so a first update sent twice is saved once).
     """
     rules.require_progress_writer(actor, commitment)
     period = period_for_reporting(period_key, actor=actor)
     narrative = _required_text(narrative, "narrative", "Enter the progress narrative.")
     proposed_rating = _rating(proposed_rating, "proposed_rating")
+    # One writer per commitment at a time: a second submission waits here, then sees the first.
+    lock_row(Commitment, commitment.pk)
+    require_version(
+        ProgressUpdate.objects.filter(commitment=commitment, period=period).first(),
+        expected_version,
+        noun="progress update",
+    )
 
     assessment = _current_assessment(commitment, period, lock=True)
     if assessment is not None and assessment.is_published:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oversight.concurrency import version_token
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
 from oversight.roles import Cap, capability_required
@@ -203,6 +204,7 @@ def update_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     existing = ProgressUpdate.objects.filter(commitment=commitment, period__key=period).first()
     current = RagAssessment.objects.filter(commitment=commitment, period__key=period).order_by("-version").first()
     initial = {"narrative": existing.narrative, "proposed_rating": existing.proposed_rating} if existing else {}
+    initial["version"] = version_token(existing)  # "0" while there is none: a form sent twice is caught
     form = ProgressUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,6 +214,7 @@ def update_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
                 narrative=form.cleaned_data["narrative"],
                 proposed_rating=form.cleaned_data["proposed_rating"],
                 actor=request.user,
+                expected_version=form.cleaned_data["version"],
             )
         except ApplicationError as exc:
             add_errors_to_form(form, exc)

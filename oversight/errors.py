@@ -68,8 +68,16 @@ def add_errors_to_form(form: Any, exc: DjangoValidationError | ApplicationError)
     shown (its ``extra`` often holds a short hint, the message the sentence that says why).
     """
     if isinstance(exc, ApplicationError):
+        # Values the re-shown form must carry (a stale edit: the current version, so saving again goes through).
+        fresh = {name: value for name, value in getattr(exc, "form_data", {}).items() if name in form.fields}
+        if fresh and form.is_bound:
+            form.data = form.data.copy()  # a request's QueryDict is immutable
+            for name, value in fresh.items():
+                form.data[name] = value
         shown: list[str] = []
         for field, errors in exc.extra.items():
+            if field in form.fields and form.fields[field].widget.is_hidden:
+                continue  # nobody sees a hidden field's error: the message goes at the top
             if field in form.fields or field == NON_FIELD_ERRORS:
                 form.add_error(field if field in form.fields else None, list(errors))
                 shown += [str(error) for error in errors]
@@ -82,7 +90,8 @@ def add_errors_to_form(form: Any, exc: DjangoValidationError | ApplicationError)
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return Response({"message": exc.message, "errors": exc.extra}, status=400)
+        # 400, or the error's own status (409 for an edit based on a version that has changed since).
+        return Response({"message": exc.message, "errors": exc.extra}, status=getattr(exc, "status_code", 400))
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -166,6 +166,8 @@ STORAGES = {
 # Uploads: the investigation CSV may be large; it is streamed from a temp file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest investigation CSV the upload page accepts (a clear message above it, nothing read).
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=100 * 1000 * 1000)
 
 # Redis: broker, result backend and cache when REDIS_URL is set; otherwise
 # tasks run eagerly in the web process and the cache is in memory.
@@ -182,6 +184,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# Faults. A worker that dies mid-task gives its task back (acks late, rejected on a lost worker),
+# and Redis hands an unacknowledged task to another worker only after ``visibility_timeout``,
+# which must outlast the longest task's time limit (or a slow task would run twice).
+# Sending a task from a page must fail fast when Redis is down (the caller records it as
+# "waiting to be sent" and a beat sweep sends it later), not hang for twenty seconds.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+BROKER_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + 10 * 60
+BROKER_SOCKET_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 3}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT, **BROKER_SOCKET_TIMEOUTS}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    **BROKER_SOCKET_TIMEOUTS,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 3
 
 # KPI figures are cached per data version (any write to investigations retires them);
 # the timeout only bounds how long an unused entry lingers. 0 turns the cache off.

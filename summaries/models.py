@@ -41,6 +41,7 @@ class SummaryBuild(models.Model):
     """One (re)build of a summary: who or what triggered it, when, how long it took, how it ended."""
 
     class Status(models.TextChoices):
+        UNSENT = "unsent", "Waiting to be sent"  # the task queue did not answer; the beat sweep sends it
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"

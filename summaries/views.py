@@ -128,12 +128,21 @@ def summary_rebuild(request: HttpRequest) -> HttpResponseBase:
         period_key=form.cleaned_data["period"],
         actor=cast(User, request.user),  # capability_required: signed in
     )
-    messages.success(request, f"Rebuild of {build.get_kind_display().lower()} {build.period} queued.")
+    what = f"{build.get_kind_display().lower()} {build.period}"
+    if build.status == SummaryBuild.Status.UNSENT:
+        messages.warning(
+            request,
+            f"The task queue is not answering, so the rebuild of {what} could not be sent yet. "
+            "It is saved as waiting to be sent and will be sent automatically within a few minutes of the "
+            "queue answering again: there is no need to ask again.",
+        )
+    else:
+        messages.success(request, f"Rebuild of {what} queued.")
     return redirect("summaries:summary_build", pk=build.pk)
 
 
 @capability_required(Cap.SUMMARIES_REBUILD)
 def summary_build(request: HttpRequest, pk: int) -> HttpResponse:
     build = get_object_or_404(SummaryBuild.objects.select_related("summary", "triggered_by"), pk=pk)
-    in_progress = build.status in (SummaryBuild.Status.QUEUED, SummaryBuild.Status.RUNNING)
+    in_progress = build.status in (SummaryBuild.Status.UNSENT, SummaryBuild.Status.QUEUED, SummaryBuild.Status.RUNNING)
     return render(request, "summaries/summary_build.html", {"build": build, "in_progress": in_progress})
