@@ -437,3 +437,18 @@ class ReauditForm(forms.Form):
 class OverviewForm(forms.Form):
     month_from = MonthField(required=False, label="From month")
     month_to = MonthField(required=False, label="To month")
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, PNG, JPEG, Word (DOCX), Excel (XLSX) or plain text (TXT).",
+        error_messages={"required": "Choose a file to attach."},
+        widget=forms.FileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt"}),
+    )
+    description = forms.CharField(
+        label="What it shows (optional)",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+    )

@@ -40,6 +40,7 @@ from .choices import (
     SubjectKind,
     VisorCategory,
 )
+from .evidence import evidence_path
 
 
 class QuestionSet(models.Model):
@@ -592,3 +593,45 @@ class ActionNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.action}"
+
+
+class EvidenceAttachment(models.Model):
+    """A file of evidence attached to a case review, a finding (learning point) or an action.
+
+    Stored through Django's storage API under a random name (``audits.evidence.evidence_path``);
+    ``original_name`` is the sanitised name the user gave, for display and download. Case-level:
+    downloaded only through the audits download view, never from ``MEDIA_URL``.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="evidence")
+    review = models.ForeignKey(CaseReview, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    learning_point = models.ForeignKey(
+        LearningPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review__isnull=False, learning_point__isnull=True, action__isnull=True)
+                | Q(review__isnull=True, learning_point__isnull=False, action__isnull=True)
+                | Q(review__isnull=True, learning_point__isnull=True, action__isnull=False),
+                name="evidence_attached_to_one_record",
+                violation_error_message="Evidence is attached to one case review, finding or action.",
+            ),
+            models.CheckConstraint(condition=Q(size__gte=1), name="evidence_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

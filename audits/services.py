@@ -20,7 +20,7 @@ from oversight.history import delete_with_actor, save_with_actor
 from oversight.periods import months_between, parse_financial_year
 from oversight.roles import Cap, require_capability
 
-from . import rules, sampling
+from . import evidence, rules, sampling
 from .choices import (
     ActionStatus,
     AnswerValue,
@@ -42,6 +42,7 @@ from .models import (
     AuditPlan,
     AuditSubject,
     CaseReview,
+    EvidenceAttachment,
     LearningPoint,
     PlannedAudit,
     Question,
@@ -990,3 +991,41 @@ def action_return(*, action: Action, actor: Any, note: str) -> Action:
     _save(action, actor=actor)
     save_with_actor(ActionNote(action=action, author=actor, text=note, status_to=ActionStatus.IN_PROGRESS), actor=actor)
     return action
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_attach(
+    *, target: rules.EvidenceTarget, actor: Any, upload: Any, description: str = ""
+) -> EvidenceAttachment:
+    """Attach an uploaded file to a case review, a finding or an action: checked for size, type and
+    content (``audits.evidence.check_upload``), stored under a random name through the default storage.
+    If the record cannot be saved, the stored file is removed again."""
+    require_capability(actor, Cap.AUDITS_VIEW)
+    if not rules.can_attach_evidence(actor, target):
+        raise PermissionDenied(
+            "Only the audit's lead auditor (or an action's owner) may attach evidence, and not once it is locked."
+        )
+    checked = evidence.check_upload(upload)
+    attachment = EvidenceAttachment(
+        audit=target.audit,
+        review=target if isinstance(target, CaseReview) else None,
+        learning_point=target if isinstance(target, LearningPoint) else None,
+        action=target if isinstance(target, Action) else None,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=(description or "").strip()[:200],
+        uploaded_by=actor,
+    )
+    attachment.file.save(checked.name, upload, save=False)
+    stored = attachment.file.name
+    try:
+        _save(attachment, actor=actor)
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
+    return attachment

@@ -199,6 +199,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reaudit": has_capability(request.user, Cap.AUDITS_MANAGE)
             and audit.status in (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF),
             "show_refs": can_see_case_references(request.user),
+            "show_evidence": rules.can_see_case_evidence(request.user),
             "assurance_labels": dict(AssuranceLevel.choices),
         },
     )
@@ -313,7 +314,7 @@ def review_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case against the whole question set, on one page. The lead auditor answers; others read."""
     review = _get(selectors.review_detail, user=request.user, pk=pk)
-    record_access(request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.investigation.crime_reference)
+    record_access(request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.reference)
     audit = review.audit
     questions = list(audit.question_set.questions.asked())
     answers = {a.question_id: a for a in review.answers.all()}
@@ -350,6 +351,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "can_answer": can_answer,
             "show_refs": can_see_case_references(request.user),
+            "attachments": selectors.evidence_list(review=review)
+            if rules.can_see_evidence(request.user, review)
+            else None,
+            "can_attach": rules.can_attach_evidence(request.user, review),
             "previous_pk": siblings[index - 1] if index > 0 else None,
             "next_pk": siblings[index + 1] if index + 1 < len(siblings) else None,
             "count": len(siblings),
@@ -595,6 +600,10 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verify": verify,
             "can_edit": rules.can_edit_action(request.user, action) and action.status != "verified",
             "can_view_audit": rules.can_view_audits(request.user),
+            "attachments": selectors.evidence_list(action=action)
+            if rules.can_see_evidence(request.user, action)
+            else None,
+            "can_attach": rules.can_attach_evidence(request.user, action),
         },
     )
 
