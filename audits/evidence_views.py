@@ -101,7 +101,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     except EvidenceAttachment.DoesNotExist as exc:
         raise Http404("Not found.") from exc
     try:
-        handle = evidence.open_stored(attachment.file.name)
+        handle = evidence.open_stored(attachment.file.name or "")
     except (SuspiciousOperation, FileNotFoundError, OSError) as exc:
         raise Http404("The file is not available.") from exc
     record_access(request, AccessKind.CASE_REVIEW, object_id=attachment.review_id or attachment.audit_id)

@@ -1022,7 +1022,7 @@ def evidence_attach(
         uploaded_by=actor,
     )
     attachment.file.save(checked.name, upload, save=False)
-    stored = attachment.file.name
+    stored = attachment.file.name or ""
     try:
         _save(attachment, actor=actor)
     except Exception:

@@ -51,13 +51,14 @@ def test_the_lead_attaches_a_pdf_stored_under_a_random_name_inside_the_media_roo
 ) -> None:
     attachment = _attach(review, lead, pdf("../../etc/Case 12 <notes>.PDF"))
     assert attachment.original_name == "Case 12 _notes_.pdf"  # path dropped, unsafe characters replaced
-    assert attachment.file.name.startswith("evidence/")
-    assert "Case" not in attachment.file.name and attachment.file.name.endswith(".pdf")
-    stored = Path(settings.MEDIA_ROOT, attachment.file.name).resolve()
+    stored_name = attachment.file.name or ""
+    assert stored_name.startswith("evidence/")
+    assert "Case" not in stored_name and stored_name.endswith(".pdf")
+    stored = Path(settings.MEDIA_ROOT, stored_name).resolve()
     assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
     assert stored.read_bytes() == PDF_BYTES
     assert attachment.size == len(PDF_BYTES)
-    assert attachment.history.first().history_user == lead  # type: ignore[attr-defined]
+    assert attachment.history.first().history_user == lead
 
 
 @pytest.mark.parametrize(
