@@ -18,11 +18,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.models import Investigation
+from cases.models import CpsReferral, Investigation
 
 from .choices import (
     ACTION_OPEN_STATUSES,
     MAX_QUESTION_WEIGHT,
+    REFERRAL_FRAMES,
     SCALE_VALUES,
     ActionStatus,
     AnswerScale,
@@ -31,6 +32,7 @@ from .choices import (
     AuditArea,
     AuditKind,
     AuditStatus,
+    DipFrame,
     FindingSeverity,
     LearningKind,
     LearningTheme,
@@ -270,6 +272,7 @@ class Audit(models.Model):
             AuditKind.THEMATIC: "thematic audit",
             AuditKind.QATT: "QATT",
             AuditKind.REAUDIT: "re-audit",
+            AuditKind.JOINT_DIP: "joint police/CPS dip sample",
         }[AuditKind(self.kind)]
         return f"{subject} {kind} – {self.month:%B %Y}"
 
@@ -413,6 +416,17 @@ class CaseReview(models.Model):
         Investigation, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_reviews"
     )
     subject = models.ForeignKey(AuditSubject, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews")
+    dip_frame = models.CharField(
+        max_length=20, choices=DipFrame.choices, blank=True, help_text="Joint dip samples: the frame it was drawn from."
+    )
+    referral = models.ForeignKey(
+        CpsReferral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_reviews",
+        help_text="Joint dip samples: the CPS decision or request looked at.",
+    )
     position = models.PositiveIntegerField(help_text="Order in the sample (case 1, 2, …).")
     method = models.CharField(max_length=12, choices=SampleMethod.choices, default=SampleMethod.RANDOM)
     reviewed_by = models.ForeignKey(
@@ -434,6 +448,11 @@ class CaseReview(models.Model):
                 name="review_is_one_investigation_or_one_subject",
             ),
             models.UniqueConstraint(fields=["audit", "position"], name="review_unique_position"),
+            models.CheckConstraint(
+                condition=Q(dip_frame__in=REFERRAL_FRAMES, referral__isnull=False)
+                | (~Q(dip_frame__in=REFERRAL_FRAMES) & Q(referral__isnull=True)),
+                name="review_referral_only_for_referral_frames",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import evidence_views, views
+from . import evidence_views, joint_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -50,4 +50,6 @@ urlpatterns = [
     path("<int:pk>/return/", views.audit_return, name="audit_return"),
     path("<int:pk>/reaudit/", views.audit_reaudit, name="audit_reaudit"),
     path("<int:pk>/report/", views.audit_report, name="audit_report"),
+    path("<int:pk>/dip-sample/", joint_views.dip_sample, name="dip_sample"),
+    path("<int:pk>/dip-report/", joint_views.dip_report, name="dip_report"),
 ]

@@ -28,7 +28,7 @@ from oversight.periods import financial_year_of, month_of, months_later, parse_f
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
 from . import rules, sampling, selectors, services
-from .choices import AssuranceLevel, AuditArea, AuditStatus, Stratum, SubjectKind
+from .choices import AssuranceLevel, AuditArea, AuditKind, AuditStatus, Stratum, SubjectKind
 from .filters import ActionFilter, AuditFilter
 from .forms import (
     ActionForm,
@@ -229,6 +229,8 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw a random sample (reproducible by seed) or add cases by crime reference."""
     audit = _manage_audit(request, pk)
+    if audit.kind == AuditKind.JOINT_DIP:
+        return redirect("audits:dip_sample", pk=audit.pk)
     month = audit.month
     default_start = months_later(month, -12).start
     draw = SampleDrawForm(

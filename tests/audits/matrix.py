@@ -429,3 +429,16 @@ ENTRIES += [
     Entry("audits:action_evidence", lambda mu: f"/audits/actions/{_action(mu).pk}/evidence/", EVIDENCE),
     Entry("audits:evidence_download", lambda mu: f"/audits/evidence/{_attachment(mu).pk}/", EVIDENCE),
 ]
+
+
+# --- Joint police/CPS dip samples: the lead draws; the report for the CPS is case-level ---------------
+
+
+def _dip(make_user: Any) -> Any:
+    return _audit(make_user, kind="joint_dip", area="rasso")
+
+
+ENTRIES += [
+    Entry("audits:dip_sample", lambda mu: f"/audits/{_dip(mu).pk}/dip-sample/", LEAD),
+    Entry("audits:dip_report", lambda mu: f"/audits/{_dip(mu).pk}/dip-report/", EVIDENCE),
+]
