@@ -109,14 +109,18 @@ def dip_report(*, audit: Audit) -> dict[str, Any]:
     for frame in DipFrame:
         counts = by_frame.get(frame.value) or _with_rate({})
         frames.append({"key": frame.value, "label": frame.label, "sampled": sampled.get(frame.value, 0), **counts})
-    questions = [
-        {**_with_rate(dict(row)), "frame_label": DipFrame(row["review__dip_frame"]).label}
-        for row in Answer.objects.filter(review__audit=audit)
-        .exclude(review__dip_frame="")
-        .values("review__dip_frame", "question__order", "question__text")
-        .annotate(**_answer_counts(""))
-        .order_by("review__dip_frame", "question__order")
-    ]
+    frame_order = {frame.value: index for index, frame in enumerate(DipFrame)}
+    questions = sorted(
+        (
+            {**_with_rate(dict(row)), "frame_label": DipFrame(row["review__dip_frame"]).label}
+            for row in Answer.objects.filter(review__audit=audit)
+            .exclude(review__dip_frame="")
+            .values("review__dip_frame", "question__order", "question__text")
+            .annotate(**_answer_counts(""))
+            .order_by()
+        ),
+        key=lambda q: (frame_order[q["review__dip_frame"]], q["question__order"]),
+    )
     cases = []
     for review in (
         CaseReview.objects.filter(audit=audit)

@@ -314,6 +314,7 @@ def _joint_dip(lead: Any, today: date, context: dict[str, Any]) -> None:
         return
     month = months_later(today, -1).start
     question_set = _published(lead, *JOINT_DIP_SET[:2], AuditArea.RASSO, JOINT_DIP_SET[2])
+    _plan_item(lead, financial_year_of(month).key, AuditKind.JOINT_DIP, month, area=AuditArea.RASSO, size=10)
     audit = services.audit_plan(
         actor=lead,
         kind=AuditKind.JOINT_DIP,

@@ -577,8 +577,13 @@ def question_failures(
 
 # --- Annual plan and coverage (aggregates: no case-level data) --------------------------------------
 
-PLAN_ROW_KEYS = (*AuditArea.values, AuditKind.THEMATIC.value, AuditKind.QATT.value)
-PLAN_ROW_LABELS = {**dict(AuditArea.choices), AuditKind.THEMATIC: "Thematic audits", AuditKind.QATT: "QATT"}
+PLAN_ROW_KEYS = (*AuditArea.values, AuditKind.THEMATIC.value, AuditKind.QATT.value, AuditKind.JOINT_DIP.value)
+PLAN_ROW_LABELS = {
+    **dict(AuditArea.choices),
+    AuditKind.THEMATIC: "Thematic audits",
+    AuditKind.QATT: "QATT",
+    AuditKind.JOINT_DIP: "Joint police/CPS dip samples",
+}
 DONE_STATUSES = REPORTED_STATUSES
 OPEN_AUDIT_STATUSES = (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS)
 

@@ -340,7 +340,7 @@ def plan_item_add(
         raise ApplicationError(
             f"{month:%B %Y} is not in the financial year {financial_year}.", {"month": ["Outside the year."]}
         )
-    if kind != AuditKind.MONTHLY and not theme.strip():
+    if kind not in (AuditKind.MONTHLY, AuditKind.JOINT_DIP) and not theme.strip():
         raise ApplicationError("A thematic audit or QATT needs a theme.", {"theme": ["Enter a theme."]})
     if not 1 <= sample_size <= MAX_SAMPLE_SIZE:
         raise ApplicationError(f"The sample size must be between 1 and {MAX_SAMPLE_SIZE}.")
