@@ -12,6 +12,19 @@ class AuditKind(models.TextChoices):
     THEMATIC = "thematic", "Thematic audit"
     QATT = "qatt", "Quality-assurance thematic testing (QATT)"
     REAUDIT = "reaudit", "Re-audit"
+    JOINT_DIP = "joint_dip", "Joint police/CPS dip sample"
+
+
+class DipFrame(models.TextChoices):
+    """The three sampling frames of a joint police/CPS dip sample (seed 001)."""
+
+    UNREFERRED = "unreferred", "Closed without a CPS referral, suspect identified"
+    CPS_NFA = "cps_nfa", "CPS no-further-action decisions"
+    FURTHER_EVIDENCE = "further_evidence", "CPS requests for further evidence"
+
+
+# Frames whose subject is one CPS referral decision (the review names the referral).
+REFERRAL_FRAMES = (DipFrame.CPS_NFA, DipFrame.FURTHER_EVIDENCE)
 
 
 class AuditArea(models.TextChoices):

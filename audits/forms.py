@@ -439,3 +439,57 @@ class ReauditForm(forms.Form):
 class OverviewForm(forms.Form):
     month_from = MonthField(required=False, label="From month")
     month_to = MonthField(required=False, label="To month")
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, PNG, JPEG, Word (DOCX), Excel (XLSX) or plain text (TXT).",
+        error_messages={"required": "Choose a file to attach."},
+        widget=forms.FileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt"}),
+    )
+    description = forms.CharField(
+        label="What it shows (optional)",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+    )
+
+
+def _frame_size(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=200,
+        initial=5,
+        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+    )
+
+
+class DipSampleForm(forms.Form):
+    """A joint police/CPS dip sample: how many cases from each frame, the window and the seed."""
+
+    unreferred = _frame_size("Closed without a CPS referral, suspect identified")
+    cps_nfa = _frame_size("CPS no-further-action decisions")
+    further_evidence = _frame_size("CPS requests for further evidence")
+    window_start = forms.DateField(label="From", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    window_end = forms.DateField(label="To", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    seed = forms.IntegerField(
+        label="Seed (optional)",
+        required=False,
+        min_value=0,
+        max_value=2**62,
+        help_text="Leave empty for a new random draw. Enter a stored seed to repeat a draw.",
+        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-10"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end < start:
+            self.add_error("window_end", "The window must end on or after its start.")
+        return data
+
+    def sizes(self) -> dict[str, int]:
+        return {key: self.cleaned_data[key] for key in ("unreferred", "cps_nfa", "further_evidence")}

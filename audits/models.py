@@ -18,11 +18,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.models import Investigation
+from cases.models import CpsReferral, Investigation
 
 from .choices import (
     ACTION_OPEN_STATUSES,
     MAX_QUESTION_WEIGHT,
+    REFERRAL_FRAMES,
     SCALE_VALUES,
     ActionStatus,
     AnswerScale,
@@ -31,6 +32,7 @@ from .choices import (
     AuditArea,
     AuditKind,
     AuditStatus,
+    DipFrame,
     FindingSeverity,
     LearningKind,
     LearningTheme,
@@ -40,6 +42,7 @@ from .choices import (
     SubjectKind,
     VisorCategory,
 )
+from .evidence import evidence_path
 
 
 class QuestionSet(models.Model):
@@ -274,6 +277,7 @@ class Audit(models.Model):
             AuditKind.THEMATIC: "thematic audit",
             AuditKind.QATT: "QATT",
             AuditKind.REAUDIT: "re-audit",
+            AuditKind.JOINT_DIP: "joint police/CPS dip sample",
         }[AuditKind(self.kind)]
         return f"{subject} {kind} – {self.month:%B %Y}"
 
@@ -417,6 +421,17 @@ class CaseReview(models.Model):
         Investigation, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_reviews"
     )
     subject = models.ForeignKey(AuditSubject, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews")
+    dip_frame = models.CharField(
+        max_length=20, choices=DipFrame.choices, blank=True, help_text="Joint dip samples: the frame it was drawn from."
+    )
+    referral = models.ForeignKey(
+        CpsReferral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_reviews",
+        help_text="Joint dip samples: the CPS decision or request looked at.",
+    )
     position = models.PositiveIntegerField(help_text="Order in the sample (case 1, 2, …).")
     method = models.CharField(max_length=12, choices=SampleMethod.choices, default=SampleMethod.RANDOM)
     reviewed_by = models.ForeignKey(
@@ -438,6 +453,11 @@ class CaseReview(models.Model):
                 name="review_is_one_investigation_or_one_subject",
             ),
             models.UniqueConstraint(fields=["audit", "position"], name="review_unique_position"),
+            models.CheckConstraint(
+                condition=Q(dip_frame__in=REFERRAL_FRAMES, referral__isnull=False)
+                | (~Q(dip_frame__in=REFERRAL_FRAMES) & Q(referral__isnull=True)),
+                name="review_referral_only_for_referral_frames",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -597,3 +617,45 @@ class ActionNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.action}"
+
+
+class EvidenceAttachment(models.Model):
+    """A file of evidence attached to a case review, a finding (learning point) or an action.
+
+    Stored through Django's storage API under a random name (``audits.evidence.evidence_path``);
+    ``original_name`` is the sanitised name the user gave, for display and download. Case-level:
+    downloaded only through the audits download view, never from ``MEDIA_URL``.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="evidence")
+    review = models.ForeignKey(CaseReview, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    learning_point = models.ForeignKey(
+        LearningPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review__isnull=False, learning_point__isnull=True, action__isnull=True)
+                | Q(review__isnull=True, learning_point__isnull=False, action__isnull=True)
+                | Q(review__isnull=True, learning_point__isnull=True, action__isnull=False),
+                name="evidence_attached_to_one_record",
+                violation_error_message="Evidence is attached to one case review, finding or action.",
+            ),
+            models.CheckConstraint(condition=Q(size__gte=1), name="evidence_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -23,6 +23,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Investigation, LocalPolicingArea, Team
+from oversight.errors import ApplicationError
 from oversight.periods import financial_year_of, month_of, months_between, months_later
 from oversight.seeding import register_seed
 
@@ -34,6 +35,7 @@ from .choices import (
     AuditArea,
     AuditKind,
     AuditStatus,
+    DipFrame,
     LearningKind,
     LearningTheme,
     RiskLevel,
@@ -43,6 +45,8 @@ from .choices import (
 from .models import Audit, AuditSubject, PlannedAudit, Question, QuestionSet, SamplingFrame
 from .seed_data import (
     ACTION_TITLES,
+    JOINT_DIP_LEARNING,
+    JOINT_DIP_SET,
     LEARNING,
     MONTHLY_SETS,
     QATT_SET,
@@ -248,6 +252,7 @@ def run(*, stdout: Any, users: dict[str, Any]) -> None:
                 )
         _thematic_and_qatt(sets, today, context)
         _reaudit(today, context)
+        _joint_dip(lead, today, context)
         # The current month: planned, ready for the demo journey.
         current = today.replace(day=1)
         if not Audit.objects.filter(kind=AuditKind.MONTHLY, area=AuditArea.RASSO, month=current).exists():
@@ -301,6 +306,36 @@ def _thematic_and_qatt(sets: dict[str, QuestionSet], today: date, context: dict[
             rng=random.Random("qatt"),
             size=8,
         )
+
+
+def _joint_dip(lead: Any, today: date, context: dict[str, Any]) -> None:
+    """Last month's joint police/CPS dip sample of RASSO cases (seed 001), submitted for sign-off."""
+    if Audit.objects.filter(kind=AuditKind.JOINT_DIP).exists():
+        return
+    month = months_later(today, -1).start
+    question_set = _published(lead, *JOINT_DIP_SET[:2], AuditArea.RASSO, JOINT_DIP_SET[2])
+    _plan_item(lead, financial_year_of(month).key, AuditKind.JOINT_DIP, month, area=AuditArea.RASSO, size=10)
+    audit = services.audit_plan(
+        actor=lead,
+        kind=AuditKind.JOINT_DIP,
+        area=AuditArea.RASSO,
+        month=month,
+        question_set=question_set,
+        planned_sample_size=10,
+    )
+    rng = random.Random("joint-dip")
+    try:
+        services.audit_draw_dip_sample(
+            audit=audit,
+            actor=lead,
+            sizes={DipFrame.UNREFERRED: 4, DipFrame.CPS_NFA: 3, DipFrame.FURTHER_EVIDENCE: 3},
+            window_start=months_later(today, -12).start,
+            window_end=month_of(month).end,
+            seed=rng.randrange(2**31),
+        )
+    except ApplicationError:
+        return  # a register without referrals: the audit stays planned
+    _answer_and_close(audit, "submitted", 0.7, JOINT_DIP_LEARNING, context, rng)
 
 
 def _reaudit(today: date, context: dict[str, Any]) -> None:

@@ -220,6 +220,71 @@ QATT_SET = (
     ],
 )
 
+JOINT_DIP_SET = (
+    "joint-dip-police-cps",
+    "Joint police/CPS dip sample (RASSO)",
+    [
+        q(
+            "The decision was the right one on the evidence available",
+            "Closed cases: closing without a referral. Referrals: the CPS decision or request.",
+            "Code for Crown Prosecutors, full code test",
+            3,
+            **NO_NA,
+        ),
+        q(
+            "The decision is consistent with similar cases the panel has seen",
+            "",
+            "Joint National RASSO Action Plan",
+            2,
+            **NO_NA,
+        ),
+        q(
+            "The rationale for the decision is recorded clearly",
+            "",
+            "Director's Guidance on Charging, 6th edition",
+            2,
+            **NO_NA,
+        ),
+        q(
+            "Early investigative advice was sought where the case needed it",
+            "Not applicable when the case did not meet the threshold for early advice.",
+            "Director's Guidance on Charging",
+        ),
+        q(
+            "Each request for further information was relevant to the charging decision",
+            "Further-evidence requests only.",
+            "Joint National RASSO Action Plan: action plans",
+            2,
+        ),
+        q(
+            "Each request was proportionate (no more than the decision needed)",
+            "Further-evidence requests only.",
+            "Joint National RASSO Action Plan: action plans",
+            2,
+        ),
+        q("The victim was told of the decision and their right to review", "", "Victims' Right to Review scheme"),
+    ],
+)
+
+JOINT_DIP_LEARNING: list[tuple[str, str, str]] = [
+    (
+        LearningKind.IMPROVEMENT,
+        LearningTheme.CPS_FILE,
+        "Action plans asked for full downloads of the complainant's phone where a targeted extraction would do.",
+    ),
+    (
+        LearningKind.IMPROVEMENT,
+        LearningTheme.INVESTIGATION_PLAN,
+        "Cases closed as outcome 15 without a referral although the suspect was identified and the victim "
+        "supported action.",
+    ),
+    (
+        LearningKind.GOOD_PRACTICE,
+        LearningTheme.CPS_FILE,
+        "No-further-action decisions recorded a clear rationale against the full code test.",
+    ),
+]
+
 LEARNING: dict[str, list[tuple[str, str, str]]] = {
     AuditArea.RASSO: [
         (

@@ -43,6 +43,7 @@ from .models import (
     Answer,
     Audit,
     CaseReview,
+    EvidenceAttachment,
     LearningPoint,
     PlannedAudit,
     Question,
@@ -205,7 +206,25 @@ def compliance_by_review(*, user: Any, audit_id: int) -> list[dict[str, Any]]:
 
 def learning_list(*, user: Any, audit_id: int) -> QuerySet[LearningPoint]:
     _require_view(user)
-    return LearningPoint.objects.filter(audit_id=audit_id).select_related("review", "created_by").order_by("kind", "pk")
+    return (
+        LearningPoint.objects.filter(audit_id=audit_id)
+        .select_related("review", "created_by")
+        .annotate(n_evidence=Count("evidence"))
+        .order_by("kind", "pk")
+    )
+
+
+def evidence_list(**target: Any) -> QuerySet[EvidenceAttachment]:
+    """The evidence attached to one record: ``review=``, ``learning_point=`` or ``action=``."""
+    return EvidenceAttachment.objects.filter(**target).select_related("uploaded_by").order_by("uploaded_at", "pk")
+
+
+def evidence_detail(*, user: Any, pk: int) -> EvidenceAttachment:
+    """One attachment, if ``user`` may download it (PermissionDenied otherwise)."""
+    attachment = EvidenceAttachment.objects.select_related("action", "review", "learning_point", "audit").get(pk=pk)
+    if not rules.can_view_evidence(user, attachment):
+        raise PermissionDenied("Evidence files are case-level: your role may not download them.")
+    return attachment
 
 
 # --- Re-audit ------------------------------------------------------------------------------------
@@ -558,8 +577,13 @@ def question_failures(
 
 # --- Annual plan and coverage (aggregates: no case-level data) --------------------------------------
 
-PLAN_ROW_KEYS = (*AuditArea.values, AuditKind.THEMATIC.value, AuditKind.QATT.value)
-PLAN_ROW_LABELS = {**dict(AuditArea.choices), AuditKind.THEMATIC: "Thematic audits", AuditKind.QATT: "QATT"}
+PLAN_ROW_KEYS = (*AuditArea.values, AuditKind.THEMATIC.value, AuditKind.QATT.value, AuditKind.JOINT_DIP.value)
+PLAN_ROW_LABELS = {
+    **dict(AuditArea.choices),
+    AuditKind.THEMATIC: "Thematic audits",
+    AuditKind.QATT: "QATT",
+    AuditKind.JOINT_DIP: "Joint police/CPS dip samples",
+}
 DONE_STATUSES = REPORTED_STATUSES
 OPEN_AUDIT_STATUSES = (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS)
 

@@ -21,13 +21,14 @@ from oversight.history import delete_with_actor, save_with_actor
 from oversight.periods import months_between, parse_financial_year
 from oversight.roles import Cap, require_capability
 
-from . import rules, sampling
+from . import evidence, joint, rules, sampling
 from .choices import (
     ActionStatus,
     AnswerValue,
     AssuranceLevel,
     AuditKind,
     AuditStatus,
+    DipFrame,
     FindingSeverity,
     LearningKind,
     LearningTheme,
@@ -43,6 +44,7 @@ from .models import (
     AuditPlan,
     AuditSubject,
     CaseReview,
+    EvidenceAttachment,
     LearningPoint,
     PlannedAudit,
     Question,
@@ -339,7 +341,7 @@ def plan_item_add(
         raise ApplicationError(
             f"{month:%B %Y} is not in the financial year {financial_year}.", {"month": ["Outside the year."]}
         )
-    if kind != AuditKind.MONTHLY and not theme.strip():
+    if kind not in (AuditKind.MONTHLY, AuditKind.JOINT_DIP) and not theme.strip():
         raise ApplicationError("A thematic audit or QATT needs a theme.", {"theme": ["Enter a theme."]})
     if not 1 <= sample_size <= MAX_SAMPLE_SIZE:
         raise ApplicationError(f"The sample size must be between 1 and {MAX_SAMPLE_SIZE}.")
@@ -554,6 +556,94 @@ def audit_draw_sample(
     method = SampleMethod.STRATIFIED if stratify_by else SampleMethod.RANDOM
     link = "investigation_id" if kind == SubjectKind.INVESTIGATIONS else "subject_id"
     rows = [CaseReview(audit=audit, position=start + i, method=method, **{link: pk}) for i, pk in enumerate(chosen)]
+    reviews = bulk_create_with_history(rows, CaseReview, default_user=actor)
+    _start(audit, actor=actor)
+    return reviews
+
+
+@transaction.atomic
+def audit_draw_dip_sample(
+    *,
+    audit: Audit,
+    actor: Any,
+    sizes: Mapping[str, int],
+    window_start: date,
+    window_end: date,
+    seed: int | None = None,
+) -> list[CaseReview]:
+    """Draw a joint police/CPS dip sample: ``sizes[frame]`` cases at random from each of the three frames
+    (``audits.joint``) in the window, frames in their fixed order, one seed for all (stored, so the same
+    seed, window and register give the same sample). Earlier random picks with no answers are replaced."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    _require_manager(audit, actor)
+    _require_editable(audit)
+    if audit.kind != AuditKind.JOINT_DIP:
+        raise ApplicationError("Only a joint police/CPS dip sample draws from the dip-sample frames.")
+    unknown = set(sizes) - set(DipFrame.values)
+    if unknown:
+        raise ApplicationError(f"Unknown frames: {', '.join(sorted(unknown))}.")
+    total = sum(sizes.values())
+    if any(n < 0 for n in sizes.values()) or not 1 <= total <= MAX_SAMPLE_SIZE:
+        raise ApplicationError(
+            f"Ask for between 1 and {MAX_SAMPLE_SIZE} cases in all, none negative.", {"sizes": ["Out of range."]}
+        )
+    if window_end < window_start:
+        raise ApplicationError("The window must end on or after its start.", {"window_end": ["Before the start."]})
+    if seed is None:
+        seed = secrets.randbits(31)
+    if not 0 <= seed < 2**63:
+        raise ApplicationError("The seed must be a whole number from 0.", {"seed": ["Out of range."]})
+
+    for unanswered in audit.reviews.filter(method=SampleMethod.RANDOM, answers__isnull=True):
+        delete_with_actor(unanswered, actor=actor)
+    taken = set(audit.reviews.filter(investigation__isnull=False).values_list("investigation_id", flat=True))
+    picks: list[tuple[str, int, int | None]] = []  # (frame, investigation id, referral id)
+    for index, frame in enumerate(DipFrame):
+        wanted = sizes.get(frame.value, 0)
+        if not wanted:
+            continue
+        if frame == DipFrame.UNREFERRED:
+            candidates = joint.unreferred_candidates(
+                area=audit.area, window_start=window_start, window_end=window_end, exclude=taken
+            )
+            chosen = sampling.draw(candidates, size=wanted, seed=seed + index, stratified=False)
+            picks += [(frame.value, pk, None) for pk in sorted(chosen)]
+            taken.update(chosen)
+        else:
+            pairs = joint.referral_candidates(
+                frame=frame, area=audit.area, window_start=window_start, window_end=window_end, exclude=taken
+            )
+            by_referral = {candidate.pk: investigation for candidate, investigation in pairs}
+            # One referral per investigation: the first (lowest id) of its referrals in the frame.
+            first: dict[int, int] = {}
+            for referral_id, investigation_id in by_referral.items():
+                first.setdefault(investigation_id, referral_id)
+            candidates = [sampling.Candidate(pk, "") for pk in sorted(first.values())]
+            chosen = sampling.draw(candidates, size=wanted, seed=seed + index, stratified=False)
+            picks += [(frame.value, by_referral[pk], pk) for pk in sorted(chosen)]
+            taken.update(by_referral[pk] for pk in chosen)
+    if not picks:
+        raise ApplicationError("None of the three frames holds a case in that window: widen the window.")
+
+    audit.sample_seed = seed
+    audit.sample_window_start = window_start
+    audit.sample_window_end = window_end
+    audit.sample_strata = ""
+    audit.planned_sample_size = total
+    _save(audit, actor=actor)
+    _renumber(audit, actor=actor)
+    start = _next_position(audit)
+    rows = [
+        CaseReview(
+            audit=audit,
+            position=start + i,
+            method=SampleMethod.RANDOM,
+            dip_frame=frame,
+            investigation_id=investigation_id,
+            referral_id=referral_id,
+        )
+        for i, (frame, investigation_id, referral_id) in enumerate(picks)
+    ]
     reviews = bulk_create_with_history(rows, CaseReview, default_user=actor)
     _start(audit, actor=actor)
     return reviews
@@ -998,3 +1088,41 @@ def action_return(*, action: Action, actor: Any, note: str) -> Action:
     _save(action, actor=actor)
     save_with_actor(ActionNote(action=action, author=actor, text=note, status_to=ActionStatus.IN_PROGRESS), actor=actor)
     return action
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_attach(
+    *, target: rules.EvidenceTarget, actor: Any, upload: Any, description: str = ""
+) -> EvidenceAttachment:
+    """Attach an uploaded file to a case review, a finding or an action: checked for size, type and
+    content (``audits.evidence.check_upload``), stored under a random name through the default storage.
+    If the record cannot be saved, the stored file is removed again."""
+    require_capability(actor, Cap.AUDITS_VIEW)
+    if not rules.can_attach_evidence(actor, target):
+        raise PermissionDenied(
+            "Only the audit's lead auditor (or an action's owner) may attach evidence, and not once it is locked."
+        )
+    checked = evidence.check_upload(upload)
+    attachment = EvidenceAttachment(
+        audit=target.audit,
+        review=target if isinstance(target, CaseReview) else None,
+        learning_point=target if isinstance(target, LearningPoint) else None,
+        action=target if isinstance(target, Action) else None,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=(description or "").strip()[:200],
+        uploaded_by=actor,
+    )
+    attachment.file.save(checked.name, upload, save=False)
+    stored = attachment.file.name or ""
+    try:
+        _save(attachment, actor=actor)
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
+    return attachment

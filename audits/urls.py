@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import evidence_views, joint_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -34,6 +34,10 @@ urlpatterns = [
     path("question-sets/<int:pk>/publish/", views.question_set_publish, name="question_set_publish"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("reviews/<int:pk>/remove/", views.review_remove, name="review_remove"),
+    path("reviews/<int:pk>/evidence/", evidence_views.review_evidence, name="review_evidence"),
+    path("findings/<int:pk>/evidence/", evidence_views.finding_evidence, name="finding_evidence"),
+    path("actions/<int:pk>/evidence/", evidence_views.action_evidence, name="action_evidence"),
+    path("evidence/<int:pk>/", evidence_views.evidence_download, name="evidence_download"),
     path("<int:pk>/", views.audit_detail, name="audit_detail"),
     path("<int:pk>/edit/", views.audit_edit, name="audit_edit"),
     path("<int:pk>/sample/", views.audit_sample, name="audit_sample"),
@@ -46,4 +50,6 @@ urlpatterns = [
     path("<int:pk>/return/", views.audit_return, name="audit_return"),
     path("<int:pk>/reaudit/", views.audit_reaudit, name="audit_reaudit"),
     path("<int:pk>/report/", views.audit_report, name="audit_report"),
+    path("<int:pk>/dip-sample/", joint_views.dip_sample, name="dip_sample"),
+    path("<int:pk>/dip-report/", joint_views.dip_report, name="dip_report"),
 ]

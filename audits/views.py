@@ -29,7 +29,7 @@ from oversight.periods import financial_year_of, month_of, months_later, parse_f
 from oversight.roles import Cap, can_see_case_references, capability_required, has_capability
 
 from . import rules, sampling, selectors, services
-from .choices import AssuranceLevel, AuditArea, AuditStatus, Stratum, SubjectKind
+from .choices import AssuranceLevel, AuditArea, AuditKind, AuditStatus, Stratum, SubjectKind
 from .filters import ActionFilter, AuditFilter
 from .forms import (
     ActionForm,
@@ -200,6 +200,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reaudit": has_capability(request.user, Cap.AUDITS_MANAGE)
             and audit.status in (AuditStatus.SUBMITTED, AuditStatus.SIGNED_OFF),
             "show_refs": can_see_case_references(request.user),
+            "show_evidence": rules.can_see_case_evidence(request.user),
             "assurance_labels": dict(AssuranceLevel.choices),
         },
     )
@@ -240,6 +241,8 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw a random sample (reproducible by seed) or add cases by crime reference."""
     audit = _manage_audit(request, pk)
+    if audit.kind == AuditKind.JOINT_DIP:
+        return redirect("audits:dip_sample", pk=audit.pk)
     month = audit.month
     default_start = months_later(month, -12).start
     draw = SampleDrawForm(
@@ -325,7 +328,7 @@ def review_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case against the whole question set, on one page. The lead auditor answers; others read."""
     review = _get(selectors.review_detail, user=request.user, pk=pk)
-    record_access(request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.investigation.crime_reference)
+    record_access(request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.reference)
     audit = review.audit
     questions = list(audit.question_set.questions.asked())
     answers = {a.question_id: a for a in review.answers.all()}
@@ -362,6 +365,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "can_answer": can_answer,
             "show_refs": can_see_case_references(request.user),
+            "attachments": selectors.evidence_list(review=review)
+            if rules.can_see_evidence(request.user, review)
+            else None,
+            "can_attach": rules.can_attach_evidence(request.user, review),
             "previous_pk": siblings[index - 1] if index > 0 else None,
             "next_pk": siblings[index + 1] if index + 1 < len(siblings) else None,
             "count": len(siblings),
@@ -607,6 +614,10 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verify": verify,
             "can_edit": rules.can_edit_action(request.user, action) and action.status != "verified",
             "can_view_audit": rules.can_view_audits(request.user),
+            "attachments": selectors.evidence_list(action=action)
+            if rules.can_see_evidence(request.user, action)
+            else None,
+            "can_attach": rules.can_attach_evidence(request.user, action),
         },
     )
 

@@ -163,6 +163,12 @@ STORAGES = {
     },
 }
 
+# Evidence attached to audits is stored through Django's storage API ("default" above) under
+# MEDIA_ROOT; it is never served from MEDIA_URL, only through the audits download view.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "/media/"
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+
 # Uploads: the investigation CSV may be large; it is streamed from a temp file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

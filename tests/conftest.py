@@ -53,6 +53,12 @@ def _fast_and_eager(settings: Any) -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path_factory: Any) -> None:
+    """Uploaded files (audit evidence) go to a temporary folder, never the project's media folder."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     """``make_user("audit_lead", "board_chair", email=...)`` → a user holding those roles (``UserFactory``),

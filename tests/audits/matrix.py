@@ -390,3 +390,55 @@ API_WRITES = [
     Entry("action-detail", lambda mu: f"/api/v1/actions/{_own_action(mu).pk}/", ALL_ROLES, "delete", ok_status=(405,)),
 ]
 ENTRIES += API_WRITES
+
+
+# --- Evidence: case-level files (roles that see audits and crime references; never OPCC) ------------
+
+EVIDENCE = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
+
+
+def _pdf() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("note.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+
+
+def _finding(make_user: Any) -> Any:
+    from tests.audits.factories import LearningPointFactory
+
+    return LearningPointFactory(audit=_audit(make_user))
+
+
+def _attachment(make_user: Any) -> Any:
+    from audits import services
+
+    review = _review(make_user)
+    return services.evidence_attach(target=review, actor=review.audit.lead_auditor, upload=_pdf())
+
+
+ENTRIES += [
+    Entry("audits:review_evidence", lambda mu: f"/audits/reviews/{_review(mu).pk}/evidence/", EVIDENCE),
+    Entry(
+        "audits:review_evidence",
+        lambda mu: (f"/audits/reviews/{_review(mu).pk}/evidence/", {"file": _pdf()}),
+        LEAD,
+        "post",
+        ok_status=(302,),
+    ),
+    Entry("audits:finding_evidence", lambda mu: f"/audits/findings/{_finding(mu).pk}/evidence/", EVIDENCE),
+    Entry("audits:action_evidence", lambda mu: f"/audits/actions/{_action(mu).pk}/evidence/", EVIDENCE),
+    Entry("audits:evidence_download", lambda mu: f"/audits/evidence/{_attachment(mu).pk}/", EVIDENCE),
+]
+
+
+# --- Joint police/CPS dip samples: the lead draws; the report for the CPS is case-level ---------------
+
+
+def _dip(make_user: Any) -> Any:
+    return _audit(make_user, kind="joint_dip", area="rasso")
+
+
+ENTRIES += [
+    Entry("audits:dip_sample", lambda mu: f"/audits/{_dip(mu).pk}/dip-sample/", LEAD),
+    Entry("audits:dip_report", lambda mu: f"/audits/{_dip(mu).pk}/dip-report/", EVIDENCE),
+]

@@ -112,6 +112,18 @@ def test_a_lead_builds_plans_samples_answers_and_a_second_lead_signs_off(page: A
     assert Answer.objects.filter(review__audit=audit).count() == 15
     assert Answer.objects.filter(review__audit=audit, value="non_compliant").count() == 1
 
+    # 4b. Attach evidence to case 1: the list shows it with a download link.
+    page.goto(f"/audits/reviews/{audit.reviews.get(position=1).pk}/")
+    page.get_by_test_id("evidence-page").click()
+    page.get_by_label("File").set_input_files(
+        {"name": "supervision-log.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"}
+    )
+    page.get_by_label("What it shows (optional)").fill("Supervisor's 28-day review")
+    page.get_by_test_id("attach-evidence").click()
+    page.wait_for_selector("text=supervision-log.pdf attached.")
+    assert "supervision-log.pdf" in page.get_by_test_id("evidence-list").inner_text()
+    screenshot(page, "audits-evidence")
+
     # 5. Submit: a plain primary button, then the lead sees they cannot sign off their own audit.
     page.goto(f"/audits/{audit.pk}/")
     submit = page.get_by_test_id("submit-audit")
@@ -141,3 +153,47 @@ def test_a_lead_builds_plans_samples_answers_and_a_second_lead_signs_off(page: A
     page.goto("/audits/trends/")
     assert "Bail with conditions considered before RUI" in page.get_by_test_id("question-trend-table").inner_text()
     screenshot(page, "audits-question-trends")
+
+
+def test_a_joint_dip_sample_report_for_the_cps(page: Any, make_user: Any) -> None:
+    """A lead draws a joint police/CPS dip sample and opens the report shared with the CPS."""
+    from datetime import date
+
+    from audits import services as audit_services
+    from tests.audits.factories import AuditFactory, LearningPointFactory, QuestionSetFactory, answer_all
+    from tests.cases.factories import CpsReferralFactory, InvestigationFactory
+
+    lead = make_user(Role.AUDIT_LEAD)
+    for n, outcome in enumerate(("15", "16", "15")):
+        InvestigationFactory(crime_reference=f"20/9000{n}/25", outcome_type=outcome, outcome_date=date(2025, 5, 20))
+    for n, decision in enumerate(("nfa", "nfa", "further_evidence", "further_evidence")):
+        CpsReferralFactory(
+            investigation=InvestigationFactory(crime_reference=f"20/9100{n}/25", recorded_date=date(2025, 2, 1)),
+            referral_date=date(2025, 3, 1),
+            decision=decision,
+            decision_date=date(2025, 5, 10 + n),
+        )
+    audit = AuditFactory(kind="joint_dip", area="rasso", lead_auditor=lead, question_set=QuestionSetFactory())
+    reviews = audit_services.audit_draw_dip_sample(
+        audit=audit,
+        actor=lead,
+        sizes={"unreferred": 2, "cps_nfa": 2, "further_evidence": 2},
+        window_start=date(2025, 4, 1),
+        window_end=date(2025, 6, 30),
+        seed=2021,
+    )
+    for review, values in zip(
+        reviews,
+        [["compliant", "partial", "compliant"], ["non_compliant", "compliant", "not_applicable"]] * 3,
+        strict=False,
+    ):
+        answer_all(review, values)
+    LearningPointFactory(
+        audit=audit, text="Action plans asked for more than the charging decision needed.", severity="medium"
+    )
+    browser_login(page, lead)
+    page.goto(f"/audits/{audit.pk}/")
+    page.get_by_test_id("dip-report").click()
+    assert "Closed without a CPS referral" in page.get_by_test_id("dip-frames").inner_text()
+    assert "20/91000/25" in page.get_by_test_id("dip-cases").inner_text()
+    screenshot(page, "audits-dip-report")
