@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from .models import (
+    CpsReferral,
+    Flag,
+    HomeOfficeOffence,
+    Investigation,
+    LocalPolicingArea,
+    OrderBreach,
+    ProtectiveOrder,
+    Team,
+)
 
 
 class CpsReferralInline(admin.TabularInline):
@@ -47,10 +56,15 @@ class InvestigationAdmin(SimpleHistoryAdmin):
         "court_outcome",
         "flags",
         "recorded_date",
+        "da_flag",
+        "suspect_status",
+        "relationship",
+        "ho_offence",
     )
-    search_fields = ("crime_reference",)
+    search_fields = ("crime_reference", "victim_id", "suspect_id")
     date_hierarchy = "recorded_date"
     list_select_related = ("lpa", "team")
+    raw_id_fields = ("ho_offence",)
     filter_horizontal = ("flags",)
     inlines = (CpsReferralInline, ProtectiveOrderInline)
     readonly_fields = ("created_at", "updated_at")
@@ -89,3 +103,10 @@ class ReferenceDataAdmin(SimpleHistoryAdmin):
     list_display = ("name", "code", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")
+
+
+@admin.register(HomeOfficeOffence)
+class HomeOfficeOffenceAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "description", "offence_group", "is_active")
+    list_filter = ("offence_group", "is_active")
+    search_fields = ("code", "description")

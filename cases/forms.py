@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 
 from .models import (
     REGISTER_FIELDS,
     CpsReferral,
     Flag,
+    HomeOfficeOffence,
     Investigation,
     LocalPolicingArea,
     OrderBreach,
@@ -48,8 +50,9 @@ class InvestigationForm(forms.ModelForm):
         model = Investigation
         fields = list(REGISTER_FIELDS)
         widgets = {
-            name: forms.DateInput()
-            for name in ("recorded_date", "offence_date", "arrest_date", "outcome_date", "court_outcome_date")
+            field.name: forms.DateInput()
+            for field in Investigation._meta.concrete_fields
+            if isinstance(field, models.DateField) and field.name in REGISTER_FIELDS
         }
         help_texts = {
             "crime_reference": "The records-system reference, for example 20/123456/25.",
@@ -60,6 +63,9 @@ class InvestigationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["lpa"]).queryset = LocalPolicingArea.objects.filter(is_active=True)
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["ho_offence"]).queryset = HomeOfficeOffence.objects.filter(
+            is_active=True
+        )
         if self.instance.pk:
             self.fields["crime_reference"].disabled = True
             self.fields["crime_reference"].help_text = "The reference cannot change."

@@ -37,8 +37,30 @@ from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
 
 from . import bulk, kpis, rules
-from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, reference_key, register_columns
+from .choices import (
+    BailStatus,
+    CourtOutcome,
+    CpsDecision,
+    Ethnicity,
+    OffenceGroup,
+    Relationship,
+    Sex,
+    Strand,
+    SuspectStatus,
+    VictimAgeGroup,
+    WithdrawalReason,
+    YesNoUnknown,
+)
+from .models import (
+    CpsReferral,
+    Flag,
+    HomeOfficeOffence,
+    Investigation,
+    LocalPolicingArea,
+    Team,
+    reference_key,
+    register_columns,
+)
 from .outcomes import OutcomeType
 
 COLUMNS: tuple[str, ...] = (
@@ -65,13 +87,41 @@ COLUMNS: tuple[str, ...] = (
 )
 # Accepted as well: the register keeps it, though the records-system extract does not always carry it.
 EXTRA_COLUMNS: tuple[str, ...] = ("advocate_referral",)
+# Register v2 (DESIGN.md §2): optional, each may be absent or empty.
+V2_COLUMNS: tuple[str, ...] = (
+    "reported_date",
+    "ho_offence_code",
+    "da_flag",
+    "victim_id",
+    "suspect_id",
+    "victim_sex",
+    "suspect_sex",
+    "victim_age",
+    "suspect_age",
+    "victim_ethnicity",
+    "suspect_ethnicity",
+    "relationship",
+    "suspect_status",
+    "bail_start_date",
+    "bail_expiry_date",
+    "rui_start_date",
+    "withdrawal_reason",
+    "evidence_led_considered",
+    "cps_file_submitted_date",
+    "cps_action_plans",
+    "first_hearing_date",
+    "trial_date",
+    "sentence_date",
+)
+ALL_COLUMNS: tuple[str, ...] = (*COLUMNS, *EXTRA_COLUMNS, *V2_COLUMNS)
 REQUIRED: tuple[str, ...] = ("crime_reference", "strand", "offence_group", "recorded_date")
-KNOWN = frozenset(COLUMNS + EXTRA_COLUMNS)
+KNOWN = frozenset(ALL_COLUMNS)
 
 # Investigation fields written by the import, in the order compared and updated.
 FIELDS: tuple[str, ...] = register_columns()[1:]  # all but crime_reference, the key
 # CSV column → investigation field (when the names differ).
-FIELD_OF: dict[str, str] = {"lpa": "lpa_id", "team": "team_id"}
+FIELD_OF: dict[str, str] = {"lpa": "lpa_id", "team": "team_id", "ho_offence_code": "ho_offence_id"}
+REFERRAL_COLUMNS = frozenset({"cps_referral_date", "cps_decision", "cps_decision_date"})
 DATE_COLUMNS = frozenset(
     {
         "recorded_date",
@@ -81,6 +131,7 @@ DATE_COLUMNS = frozenset(
         "cps_decision_date",
         "arrest_date",
         "court_outcome_date",
+        *(c for c in V2_COLUMNS if c.endswith("_date")),
     }
 )
 CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {  # tuples keep the order shown in messages
@@ -90,8 +141,18 @@ CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {  # tuples keep the order shown in
     "bail_status": tuple(BailStatus.values),
     "court_outcome": tuple(CourtOutcome.values),
     "cps_decision": tuple(CpsDecision.values),
+    "victim_sex": tuple(Sex.values),
+    "suspect_sex": tuple(Sex.values),
+    "victim_ethnicity": tuple(Ethnicity.values),
+    "suspect_ethnicity": tuple(Ethnicity.values),
+    "relationship": tuple(Relationship.values),
+    "suspect_status": tuple(SuspectStatus.values),
+    "withdrawal_reason": tuple(WithdrawalReason.values),
 }
-YES_NO_COLUMNS = frozenset({"vcop_compliant", "vps_offered", "advocate_referral"})
+YES_NO_COLUMNS = frozenset({"vcop_compliant", "vps_offered", "advocate_referral", "da_flag", "evidence_led_considered"})
+AGE_COLUMNS = frozenset({"victim_age", "suspect_age"})
+PERSON_COLUMNS = frozenset({"victim_id", "suspect_id"})
+MAX_ACTION_PLANS = 99
 OUTCOME_CODES = frozenset(OutcomeType.values)
 assert set(YesNoUnknown.values) == {"yes", "no", ""}
 CHUNK_ROWS = 1_000
@@ -151,6 +212,11 @@ class ParsedRow:
     referral: tuple[date, str, date | None] | None = None
 
 
+def v2_export_values(investigation: Investigation) -> list[Any]:
+    """An investigation's register v2 values in the order of ``V2_COLUMNS``, as the import reads them back."""
+    return [getattr(investigation, FIELD_OF.get(column, column)) for column in V2_COLUMNS]
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -177,6 +243,7 @@ class _Lookups:
         self.lpas = LocalPolicingArea.objects.pks_by_code_or_name()
         self.teams = Team.objects.pks_by_code_or_name()
         self.flags = {reference_key(code): pk for code, pk in Flag.objects.values_list("code", "id")}
+        self.offences = {code.upper(): code for code in HomeOfficeOffence.objects.values_list("code", flat=True)}
 
 
 class _Parser:
@@ -213,11 +280,18 @@ class _Parser:
                 row.reference = value
             elif column == "flags":
                 row.flag_ids = value
-            elif column.startswith("cps_"):
+            elif column in REFERRAL_COLUMNS:
                 cps[column] = value
             else:
                 row.values[FIELD_OF.get(column, column)] = value
         row.referral = self._referral(number, cps, errors) if cps else None
+        age = row.values.get("victim_age")
+        if age is not None:
+            message = rules.age_group_error(row.values.get("victim_age_group", ""), age=age)
+            if message:
+                errors.append(RowError(number, "victim_age_group", message))
+            elif not _has_error(errors, "victim_age_group"):
+                row.values["victim_age_group"] = rules.age_group_of(age)
         return row, errors
 
     def _value(self, column: str, text: str) -> Any:
@@ -228,7 +302,7 @@ class _Parser:
                 raise ValueError("must be 40 characters or fewer")
             return text
         if column in DATE_COLUMNS:
-            return self._date(text)
+            return self._date(text, scheduled=column in rules.SCHEDULED_DATES)
         if column in CHOICE_COLUMNS:
             code = text.lower()
             if column == "victim_age_group" and not code:
@@ -255,6 +329,23 @@ class _Parser:
             except KeyError:
                 kind = "LPA" if column == "lpa" else "team"
                 raise ValueError(f"'{text}' is not a known {kind} code or name") from None
+        if column in AGE_COLUMNS:
+            return _whole_number(text, high=rules.MAX_AGE, what="years")
+        if column == "cps_action_plans":
+            return _whole_number(text, high=MAX_ACTION_PLANS, what="action plans")
+        if column in PERSON_COLUMNS:
+            if len(text) > 40:
+                raise ValueError("must be 40 characters or fewer")
+            if text and not any(ch.isdigit() for ch in text):
+                raise ValueError(f"'{text}' is not a person reference (it has no digit): names are never stored")
+            return text
+        if column == "ho_offence_code":
+            if not text:
+                return None
+            try:
+                return self.lookups.offences[text.upper()]
+            except KeyError:
+                raise ValueError(f"'{text}' is not a Home Office offence code in the reference list") from None
         if column == "flags":
             ids = set()
             for part in text.split(";"):
@@ -267,7 +358,7 @@ class _Parser:
             return frozenset(ids)
         raise ValueError("unexpected column")  # pragma: no cover - KNOWN is checked first
 
-    def _date(self, text: str) -> date | None:
+    def _date(self, text: str, *, scheduled: bool = False) -> date | None:
         if not text:
             return None
         try:
@@ -276,6 +367,8 @@ class _Parser:
             value = date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        if scheduled:
+            return value
         message = rules.future_error(value, today=self.today)
         if message:
             raise ValueError(message)
@@ -302,6 +395,14 @@ class _Parser:
         if decision_date and decision_date < referral_date:
             errors.append(RowError(number, "cps_decision_date", "is before the CPS referral date"))
         return referral_date, decision, decision_date
+
+
+def _whole_number(text: str, *, high: int, what: str) -> int | None:
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > high:
+        raise ValueError(f"'{text}' is not a whole number of {what} from 0 to {high}")
+    return int(text)
 
 
 def _has_error(errors: list[RowError], column: str) -> bool:

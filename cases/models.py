@@ -20,11 +20,16 @@ from .choices import (
     BailStatus,
     CourtOutcome,
     CpsDecision,
+    Ethnicity,
     OffenceGroup,
     OrderType,
     Phase,
+    Relationship,
+    Sex,
     Strand,
+    SuspectStatus,
     VictimAgeGroup,
+    WithdrawalReason,
     YesNoUnknown,
 )
 from .outcomes import CHARGED, OutcomeType
@@ -98,6 +103,27 @@ class Flag(ReferenceData):
     history = HistoricalRecords()
 
 
+class HomeOfficeOffence(models.Model):
+    """A Home Office offence classification (Counting Rules), e.g. ``19C`` rape of a female aged 16 or over.
+
+    ``offence_group`` is the register's group the classification falls in (a guide, not a rule).
+    """
+
+    code = models.CharField(max_length=8, unique=True)
+    description = models.CharField(max_length=200)
+    offence_group = models.CharField(max_length=32, choices=OffenceGroup.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "Home Office offence classification"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
 # The register's own facts about an investigation, in the order forms, the API, the CSV
 # import and the synthetic writer list them (flags, referrals and orders live elsewhere).
 REGISTER_FIELDS: tuple[str, ...] = (
@@ -118,6 +144,30 @@ REGISTER_FIELDS: tuple[str, ...] = (
     "vcop_compliant",
     "vps_offered",
     "advocate_referral",
+    # register v2
+    "reported_date",
+    "ho_offence",
+    "da_flag",
+    "victim_id",
+    "suspect_id",
+    "victim_sex",
+    "suspect_sex",
+    "victim_age",
+    "suspect_age",
+    "victim_ethnicity",
+    "suspect_ethnicity",
+    "relationship",
+    "suspect_status",
+    "bail_start_date",
+    "bail_expiry_date",
+    "rui_start_date",
+    "withdrawal_reason",
+    "evidence_led_considered",
+    "cps_file_submitted_date",
+    "cps_action_plans",
+    "first_hearing_date",
+    "trial_date",
+    "sentence_date",
 )
 
 
@@ -167,6 +217,54 @@ class Investigation(models.Model):
     vps_offered = models.CharField("VPS offered", max_length=3, choices=YesNoUnknown.choices, blank=True)
     advocate_referral = models.CharField("ISVA/IDVA referral", max_length=3, choices=YesNoUnknown.choices, blank=True)
 
+    # register v2 (all optional): the offence as classified, the people (pseudonymous), bail, CPS and court
+    reported_date = models.DateField(null=True, blank=True, help_text="Reported to the police.")
+    ho_offence = models.ForeignKey(
+        HomeOfficeOffence,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="ho_offence_code",
+        null=True,
+        blank=True,
+        related_name="investigations",
+        verbose_name="Home Office offence code",
+    )
+    da_flag = models.CharField(
+        "domestic-abuse flag",
+        max_length=3,
+        choices=YesNoUnknown.choices,
+        blank=True,
+        help_text="The Home Office domestic-abuse flag, whatever the strand.",
+    )
+    victim_id = models.CharField(
+        "victim reference", max_length=40, blank=True, help_text="The records system's person reference, never a name."
+    )
+    suspect_id = models.CharField(
+        "suspect reference", max_length=40, blank=True, help_text="The records system's person reference, never a name."
+    )
+    victim_sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    suspect_sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    victim_age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Whole years at the offence.")
+    suspect_age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Whole years at the offence.")
+    victim_ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
+    suspect_ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
+    relationship = models.CharField(
+        max_length=16, choices=Relationship.choices, blank=True, help_text="The suspect's relationship to the victim."
+    )
+    suspect_status = models.CharField(max_length=16, choices=SuspectStatus.choices, blank=True)
+    bail_start_date = models.DateField(null=True, blank=True)
+    bail_expiry_date = models.DateField(null=True, blank=True)
+    rui_start_date = models.DateField("RUI start date", null=True, blank=True)
+    withdrawal_reason = models.CharField(max_length=24, choices=WithdrawalReason.choices, blank=True)
+    evidence_led_considered = models.CharField(
+        "evidence-led prosecution considered", max_length=3, choices=YesNoUnknown.choices, blank=True
+    )
+    cps_file_submitted_date = models.DateField("CPS file submitted", null=True, blank=True)
+    cps_action_plans = models.PositiveSmallIntegerField("CPS action plans", null=True, blank=True)
+    first_hearing_date = models.DateField(null=True, blank=True)
+    trial_date = models.DateField(null=True, blank=True)
+    sentence_date = models.DateField(null=True, blank=True)
+
     flags = models.ManyToManyField(Flag, blank=True, related_name="investigations")
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,6 +293,16 @@ class Investigation(models.Model):
                 name="investigation_court_outcome_and_date_together",
                 violation_error_message="A court outcome needs both a result and a date.",
             ),
+            models.CheckConstraint(
+                condition=Q(victim_age__isnull=True) | Q(victim_age__lte=rules.MAX_AGE),
+                name="investigation_victim_age_range",
+                violation_error_message="An age is a whole number of years from 0 to 120.",
+            ),
+            models.CheckConstraint(
+                condition=Q(suspect_age__isnull=True) | Q(suspect_age__lte=rules.MAX_AGE),
+                name="investigation_suspect_age_range",
+                violation_error_message="An age is a whole number of years from 0 to 120.",
+            ),
         ]
         indexes = [
             models.Index(fields=["recorded_date"], name="inv_recorded_idx"),
@@ -204,6 +312,11 @@ class Investigation(models.Model):
             models.Index(fields=["strand", "recorded_date"], name="inv_strand_recorded_idx"),
             models.Index(fields=["offence_group", "recorded_date"], name="inv_offence_recorded_idx"),
             models.Index(fields=["outcome_type"], name="inv_outcome_type_idx"),
+            # register v2: repeat victims and suspects, and the data-quality checks on bail and RUI
+            models.Index(fields=["victim_id"], name="inv_victim_id_idx", condition=~Q(victim_id="")),
+            models.Index(fields=["suspect_id"], name="inv_suspect_id_idx", condition=~Q(suspect_id="")),
+            models.Index(fields=["bail_expiry_date"], name="inv_bail_expiry_idx"),
+            models.Index(fields=["rui_start_date"], name="inv_rui_start_idx"),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +329,12 @@ class Investigation(models.Model):
         each with its date, and the reverse."""
         values = {name: getattr(self, name) for name in rules.CHECKED_FIELDS}
         errors = rules.investigation_date_errors(values, today=timezone.localdate())
+        if self.victim_age is not None and "victim_age_group" not in errors:
+            message = rules.age_group_error(self.victim_age_group, age=self.victim_age)
+            if message:
+                errors["victim_age_group"] = message
+            else:
+                self.victim_age_group = rules.age_group_of(self.victim_age)
         if errors:
             raise ValidationError(errors)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,7 @@ from . import selectors, services
 from .drilldown import drilldown_from
 from .forms import BreachForm, ImportForm, InvestigationForm, OrderForm, ReferralForm
 from .importer import COLUMNS as IMPORT_COLUMNS
-from .importer import EXTRA_COLUMNS, ImportRejected, import_investigations
+from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, v2_export_values
 from .models import CpsReferral, Investigation, OrderBreach, ProtectiveOrder
 
 PAGE_SIZE = 50
@@ -77,7 +78,7 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
             filename=f"investigations-{drilldown.measure}-{drilldown.date_from}-{drilldown.date_to}"
             if drilldown
             else "investigations",
-            headers=[*IMPORT_COLUMNS, *EXTRA_COLUMNS],
+            headers=[*IMPORT_COLUMNS, *EXTRA_COLUMNS, *V2_COLUMNS],
             rows=queryset.iterator(chunk_size=2000),
             row=_export_row,
         ),
@@ -97,7 +98,7 @@ SORT_COLUMNS = [
 
 
 def _export_row(inv: Investigation) -> list[Any]:
-    """One investigation in the columns of ``IMPORT_COLUMNS`` then ``EXTRA_COLUMNS``."""
+    """One investigation in the columns of ``IMPORT_COLUMNS``, ``EXTRA_COLUMNS`` then ``V2_COLUMNS``."""
     referrals = list(inv.referrals.all())
     latest = referrals[-1] if referrals else None
     return [
@@ -122,6 +123,7 @@ def _export_row(inv: Investigation) -> list[Any]:
         inv.vps_offered,
         ";".join(sorted(f.code for f in inv.flags.all())),
         inv.advocate_referral,
+        *v2_export_values(inv),
     ]
 
 
@@ -137,9 +139,41 @@ def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "investigation": investigation,
             "history": selectors.investigation_history(user=request.user, investigation=investigation),
+            "register_v2": _register_v2_sections(investigation),
             "can_edit": has_capability(request.user, Cap.INVESTIGATIONS_EDIT),
         },
     )
+
+
+REGISTER_V2_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Offence and people", (
+        "reported_date", "ho_offence", "da_flag", "victim_id", "victim_sex", "victim_age", "victim_ethnicity",
+        "suspect_id", "suspect_sex", "suspect_age", "suspect_ethnicity", "relationship",
+    )),
+    ("Suspect, bail, CPS and court", (
+        "suspect_status", "bail_start_date", "bail_expiry_date", "rui_start_date", "withdrawal_reason",
+        "evidence_led_considered", "cps_file_submitted_date", "cps_action_plans", "first_hearing_date",
+        "trial_date", "sentence_date",
+    )),
+)  # fmt: skip
+
+
+def _register_v2_sections(investigation: Investigation) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """(heading, [(label, value shown)]) for the register v2 facts of the detail page."""
+    sections = []
+    for heading, names in REGISTER_V2_SECTIONS:
+        rows = []
+        for name in names:
+            field = cast(Field, Investigation._meta.get_field(name))
+            value = getattr(investigation, name)
+            if getattr(field, "choices", None) and value:
+                value = getattr(investigation, f"get_{name}_display")()
+            elif hasattr(value, "strftime"):
+                value = f"{value:%-d %B %Y}"
+            label = str(field.verbose_name)
+            rows.append((label[:1].upper() + label[1:], "" if value is None else value))
+        sections.append((heading, rows))
+    return sections
 
 
 def _bound(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
