@@ -12,12 +12,14 @@ from .models import (
     CpsReferral,
     Flag,
     HomeOfficeOffence,
+    ImportProfile,
     Investigation,
     LocalPolicingArea,
     OrderBreach,
     ProtectiveOrder,
     Team,
 )
+from .profiles import parse_value_lines
 
 INPUT = {"class": "govuk-input govuk-input--width-20"}
 SELECT = {"class": "govuk-select"}
@@ -120,3 +122,64 @@ class ImportForm(forms.Form):
         help_text="The monthly records-system extract: UTF-8 CSV with a header row.",
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"}),
     )
+
+
+class ImportChoiceForm(ImportForm):
+    """The upload with the profile to read it through (none: the register's own columns, exactly)."""
+
+    profile = forms.ModelChoiceField(
+        queryset=ImportProfile.objects.all(),
+        required=False,
+        empty_label="None: the file uses the register's own columns",
+        label="Import profile",
+        help_text="The mapping of your records system's export onto the register's columns.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].widget.attrs["class"] = SELECT["class"]
+
+
+class ImportProfileForm(forms.Form):
+    """A profile: name, source, date format, the export's column for each register column, columns to
+    ignore and value mappings (``register column | value in the export | code`` lines)."""
+
+    name = forms.CharField(max_length=60, help_text="Short, as given with --profile NAME, e.g. rms-crime-export.")
+    source = forms.CharField(max_length=200, required=False, label="Records system and export")
+    date_format = forms.CharField(
+        max_length=20, required=False, help_text="How the export writes dates, e.g. DD/MM/YYYY. Empty: YYYY-MM-DD."
+    )
+    ignored = forms.CharField(
+        required=False,
+        label="Columns to ignore",
+        help_text="One a line, as the export names them. Free-text columns (MO, narrative) belong here.",
+        widget=forms.Textarea(attrs={"rows": 8, "class": "govuk-textarea"}),
+    )
+    values = forms.CharField(
+        required=False,
+        label="Value mappings",
+        help_text="One a line: register column | value in the export | code, "
+        "e.g. offence_group | Rape of a female aged 16 or over | rape.",
+        widget=forms.Textarea(attrs={"rows": 12, "class": "govuk-textarea"}),
+    )
+
+    def __init__(self, *args: Any, columns: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.column_names = columns
+        for column in columns:
+            self.fields[f"column_{column}"] = forms.CharField(
+                required=False, max_length=400, label=column, widget=forms.TextInput(attrs={"class": INPUT["class"]})
+            )
+        _govuk(self)
+
+    def column_fields(self) -> list[tuple[str, forms.BoundField]]:
+        return [(column, self[f"column_{column}"]) for column in self.column_names]
+
+    def clean_values(self) -> dict[str, dict[str, str]]:
+        values, problems = parse_value_lines(self.cleaned_data.get("values") or "")
+        if problems:
+            raise forms.ValidationError(problems)
+        return values
+
+    def clean_name(self) -> str:
+        return (self.cleaned_data.get("name") or "").strip()

@@ -23,7 +23,7 @@ import io
 import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import reduce
 from itertools import islice
 from pathlib import Path
@@ -55,6 +55,7 @@ from .models import (
     CpsReferral,
     Flag,
     HomeOfficeOffence,
+    ImportProfile,
     Investigation,
     LocalPolicingArea,
     Team,
@@ -217,6 +218,137 @@ def v2_export_values(investigation: Investigation) -> list[Any]:
     return [getattr(investigation, FIELD_OF.get(column, column)) for column in V2_COLUMNS]
 
 
+# --- import profiles ---------------------------------------------------------------------------
+
+
+DATE_PARTS = (("YYYY", "%Y"), ("DD", "%d"), ("MM", "%m"), ("YY", "%y"))
+
+
+def strptime_format(date_format: str) -> str:
+    """``DD/MM/YYYY`` → ``%d/%m/%Y`` (only the parts of :data:`DATE_PARTS`)."""
+    result = date_format.strip()
+    for part, code in DATE_PARTS:
+        result = result.replace(part, code)
+    return result
+
+
+class ProfilePlan:
+    """An :class:`ImportProfile` applied to one file: which source column fills which register column,
+    with the profile's value mappings and date format applied to each cell.
+
+    :meth:`read_header` reads the file's header (errors for columns the profile neither maps nor
+    ignores); :meth:`cells` turns a data row into the register's columns, in :attr:`header`'s order.
+    """
+
+    def __init__(self, profile: ImportProfile) -> None:
+        self.name = profile.name
+        self.fields_of: dict[str, list[str]] = {}
+        for entry in profile.columns:
+            self.fields_of.setdefault(reference_key(entry.get("source")), []).append(reference_key(entry.get("field")))
+        self.ignored = {reference_key(name) for name in profile.ignored}
+        self.values = {
+            reference_key(name): {reference_key(k): str(v) for k, v in mapping.items()}
+            for name, mapping in profile.values.items()
+        }
+        self.date_hint = profile.date_format.strip() or "YYYY-MM-DD"
+        self.date_format = strptime_format(profile.date_format) if profile.date_format.strip() else ""
+        self.header: list[str] = []
+        self.labels: dict[str, str] = {}
+        self.picks: list[tuple[int, dict[str, str] | None, bool]] = []  # (source position, values, is a date)
+
+    def read_header(self, cells: list[str]) -> list[RowError]:
+        """Read the file's header: the register columns it gives, and an error per unknown column."""
+        self.header, self.labels, self.picks = [], {}, []
+        errors = []
+        for position, raw in enumerate(cells):
+            name, key = raw.strip(), reference_key(raw)
+            if key in self.ignored:
+                continue
+            if key in self.fields_of:
+                targets = self.fields_of[key]
+            elif key in KNOWN:
+                targets = [key]
+            elif not key:
+                targets = [""]  # reported by the header check
+            else:
+                errors.append(RowError(1, name, f"unknown column: map it or ignore it in the profile {self.name}"))
+                continue
+            for field_name in targets:
+                self.header.append(field_name)
+                if field_name and name.lower() != field_name:
+                    self.labels[field_name] = f"{name} ({field_name})"
+                self.picks.append((position, self.values.get(field_name), field_name in DATE_COLUMNS))
+        return errors
+
+    def cells(self, cells: list[str]) -> list[str]:
+        """A data row in the register's columns, values mapped."""
+        result = []
+        for position, values, is_date in self.picks:
+            text = cells[position].strip() if position < len(cells) else ""
+            if values is not None:
+                text = values.get(text.lower(), text)
+            if is_date and text and self.date_format:
+                text = self._iso_date(text)
+            result.append(text)
+        return result
+
+    def _iso_date(self, text: str) -> str:
+        try:
+            return datetime.strptime(text.split()[0], self.date_format).date().isoformat()
+        except ValueError:
+            return text  # the parser reports it in the profile's form
+
+    def relabel(self, error: RowError) -> RowError:
+        """The error naming the column as the file does (``Crime Number (crime_reference)``)."""
+        label = self.labels.get(error.column)
+        return RowError(error.row, label, error.message) if label else error
+
+
+@dataclass
+class Preview:
+    """The first rows of a file as the import would read them, before anything is written."""
+
+    columns: list[str]
+    labels: list[str]
+    rows: list[tuple[int, list[str]]]
+    errors: list[RowError]
+    truncated: bool
+
+
+def preview(*, source: str | Path | IO[bytes], profile: ImportProfile | None = None, rows: int = 10) -> Preview:
+    """The header as mapped and the first ``rows`` data rows, with the errors found in them."""
+    binary, owned = _open(source)
+    plan = ProfilePlan(profile) if profile is not None else None
+    try:
+        try:
+            first = next(_records(binary), None)
+        except (UnicodeDecodeError, csv.Error):
+            first = None
+        if first is None:
+            return Preview([], [], [], [RowError(1, "(file)", "the file is empty or not a UTF-8 CSV file")], False)
+        plan_errors = plan.read_header(first[1]) if plan is not None else []
+        header, errors, usable = _check_header(plan.header if plan is not None else first[1])
+        errors = plan_errors + errors
+        shown: list[tuple[int, list[str]]] = []
+        more = False
+        if usable:
+            parser = _Parser(header, timezone.localdate(), date_hint=plan.date_hint if plan else "YYYY-MM-DD")
+            for number, cells in _data_rows(binary, plan):
+                if len(shown) == rows:
+                    more = True
+                    break
+                _row, row_errors = parser.parse(number, cells)
+                errors.extend(row_errors)
+                shown.append((number, [cells[i] if i < len(cells) else "" for i in range(len(header))]))
+        if plan is not None:
+            errors = [plan.relabel(error) for error in errors]
+        labels = [plan.labels.get(c, c) if plan is not None else c for c in header]
+        return Preview(header, labels, shown, sorted(errors), more)
+    finally:
+        if owned:
+            binary.close()
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -249,7 +381,8 @@ class _Lookups:
 class _Parser:
     """Turns cells into values and errors, one row at a time."""
 
-    def __init__(self, header: list[str], today: date) -> None:
+    def __init__(self, header: list[str], today: date, *, date_hint: str = "YYYY-MM-DD") -> None:
+        self.date_hint = date_hint
         self.header = header
         self.present = frozenset(header)
         self.lookups = _Lookups()
@@ -366,7 +499,7 @@ class _Parser:
                 raise ValueError
             value = date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+            raise ValueError(f"'{text}' is not a date in the form {self.date_hint}") from None
         if scheduled:
             return value
         message = rules.future_error(value, today=self.today)
@@ -419,7 +552,7 @@ def _check_header(header: list[str]) -> tuple[list[str], list[RowError], bool]:
         elif name in seen:
             errors.append(RowError(1, name, "the column appears more than once"))
         elif name not in KNOWN:
-            errors.append(RowError(1, name, "unknown column"))
+            errors.append(RowError(1, header[position - 1].strip(), "unknown column"))  # as the file spells it
         seen.add(name)
     missing = [c for c in REQUIRED if c not in seen]
     for column in missing:
@@ -448,16 +581,31 @@ def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _data_rows(binary: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+def _data_rows(binary: IO[bytes], plan: ProfilePlan | None = None) -> Iterator[tuple[int, list[str]]]:
     records = _records(binary)
-    next(records, None)
+    first = next(records, None)
+    if plan is not None and first is not None:
+        plan.read_header(first[1])
     for number, cells in records:
         if any(cell.strip() for cell in cells):
-            yield number, cells
+            yield number, (plan.cells(cells) if plan is not None else cells)
 
 
-def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowError], int]:
-    """Pass 1: the normalised header, every error in the file, and the number of data rows."""
+def validate(
+    binary: IO[bytes], *, today: date, plan: ProfilePlan | None = None
+) -> tuple[list[str], list[RowError], int]:
+    """Pass 1: the normalised header, every error in the file, and the number of data rows.
+
+    With a profile's ``plan`` the file's columns are renamed, ignored and their values mapped
+    first; errors then name a column as the file does, with the register's name beside it.
+    """
+    header, errors, count = _validate(binary, today=today, plan=plan)
+    if plan is not None:
+        errors = sorted(plan.relabel(error) for error in errors)
+    return header, errors, count
+
+
+def _validate(binary: IO[bytes], *, today: date, plan: ProfilePlan | None) -> tuple[list[str], list[RowError], int]:
     try:
         first = next(_records(binary), None)
     except UnicodeDecodeError:
@@ -466,13 +614,15 @@ def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowErro
         return [], [RowError(1, "(file)", f"the file is not a readable CSV file ({exc})")], 0
     if first is None or not any(c.strip() for c in first[1]):
         return [], [RowError(1, "(file)", "the file is empty: the first row must name the columns")], 0
-    header, errors, usable = _check_header(first[1])
+    plan_errors = plan.read_header(first[1]) if plan is not None else []
+    header, errors, usable = _check_header(plan.header if plan is not None else first[1])
+    errors = plan_errors + errors
     if not usable:
         return header, errors, 0
-    parser = _Parser(header, today)
+    parser = _Parser(header, today, date_hint=plan.date_hint if plan is not None else "YYYY-MM-DD")
     first_row_of: dict[str, int] = {}
     count = 0
-    rows = _data_rows(binary)
+    rows = _data_rows(binary, plan)
     try:
         for chunk in _chunked(rows, CHUNK_ROWS):
             parsed = []
@@ -616,12 +766,14 @@ def _fields_present(header: frozenset[str]) -> set[str]:
 
 
 @transaction.atomic
-def _write(binary: IO[bytes], header: list[str], *, actor: Any, today: date) -> ImportResult:
+def _write(
+    binary: IO[bytes], header: list[str], *, actor: Any, today: date, plan: ProfilePlan | None = None
+) -> ImportResult:
     parser = _Parser(header, today)
     present = frozenset(header)
     result = ImportResult()
     transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
-    for chunk in _chunked(_data_rows(binary), CHUNK_ROWS):
+    for chunk in _chunked(_data_rows(binary, plan), CHUNK_ROWS):
         rows = []
         for number, cells in chunk:
             row, errors = parser.parse(number, cells)
@@ -633,23 +785,27 @@ def _write(binary: IO[bytes], header: list[str], *, actor: Any, today: date) -> 
     return result
 
 
-def import_investigations(*, source: str | Path | IO[bytes], actor: Any = None) -> ImportResult:
+def import_investigations(
+    *, source: str | Path | IO[bytes], actor: Any = None, profile: ImportProfile | None = None
+) -> ImportResult:
     """Validate the whole CSV file ``source`` and, if it has no error, import it in one transaction.
 
     ``source`` is a path or a binary file object that can seek (an upload). ``actor``
     (``None`` for a command run by the system) must hold ``investigations.edit`` and
-    becomes the history user. Raises :class:`ImportRejected` listing every error,
-    with nothing written.
+    becomes the history user. With ``profile`` the file is read through it (columns renamed,
+    ignored, values mapped); without, the contract's columns hold exactly. Raises
+    :class:`ImportRejected` listing every error, with nothing written.
     """
     if actor is not None:
         require_capability(actor, Cap.INVESTIGATIONS_EDIT)
     binary, owned = _open(source)
+    plan = ProfilePlan(profile) if profile is not None else None
     try:
         today = timezone.localdate()
-        header, errors, _count = validate(binary, today=today)
+        header, errors, _count = validate(binary, today=today, plan=plan)
         if errors:
             raise ImportRejected(errors)
-        return _write(binary, header, actor=actor, today=today)
+        return _write(binary, header, actor=actor, today=today, plan=plan)
     finally:
         if owned:
             binary.close()

@@ -471,3 +471,35 @@ def _not_in_future(instance: models.Model, names: tuple[str, ...], errors: dict[
         message = rules.future_error(getattr(instance, name), today=today)
         if message:
             errors[name] = message
+
+
+class ImportProfile(models.Model):
+    """How one source's export maps onto the register's CSV columns (DESIGN.md §4).
+
+    ``columns``: ``[{"source": "Crime Number", "field": "crime_reference"}, …]`` (a source column may
+    fill several fields, e.g. an offence description giving both the offence group and the Home
+    Office code); ``values``: field → {source value → code}, compared without case or surrounding
+    spaces; ``ignored``: source columns left out. Names are compared the same way. The rules are
+    checked by :func:`cases.profiles.profile_errors`.
+    """
+
+    name = models.CharField(max_length=60, unique=True, help_text="Given at upload or with --profile NAME.")
+    source = models.CharField(max_length=200, blank=True, help_text="The records system and export it is for.")
+    date_format = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="How the export writes dates, e.g. DD/MM/YYYY; empty for YYYY-MM-DD.",
+    )
+    columns = models.JSONField(default=list, blank=True)
+    values = models.JSONField(default=dict, blank=True)
+    ignored = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -31,7 +31,8 @@ from oversight.seeding import register_seed
 
 from . import synthetic
 from .choices import OffenceGroup, Strand
-from .models import Investigation
+from .models import ImportProfile, Investigation
+from .profiles import SAMPLE_PROFILE, sample_profile_fields
 
 DEMO_COUNT = 5_600  # about 1,500 a year
 DEMO_SEED = 2526
@@ -84,6 +85,15 @@ def demo_cases() -> list[synthetic.SyntheticInvestigation]:
         case.crime_reference = f"20/{100000 + number:06d}/{case.recorded_date:%y}"
     calibrate(cases, today=today)
     return cases
+
+
+@register_seed(order=11)
+def seed_import_profile(*, stdout: Any, users: dict[str, Any]) -> None:
+    """The demo import profile for the sample records-system export (created once, never overwritten)."""
+    fields = sample_profile_fields()
+    _profile, created = ImportProfile.objects.get_or_create(name=SAMPLE_PROFILE["name"], defaults=fields)
+    if created:
+        stdout.write(f"  cases: import profile {SAMPLE_PROFILE['name']} added.")
 
 
 @transaction.atomic

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+import tempfile
+from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -22,10 +25,12 @@ from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, services
 from .drilldown import drilldown_from
-from .forms import BreachForm, ImportForm, InvestigationForm, OrderForm, ReferralForm
+from .forms import BreachForm, ImportChoiceForm, ImportProfileForm, InvestigationForm, OrderForm, ReferralForm
+from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
 from .importer import COLUMNS as IMPORT_COLUMNS
-from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, v2_export_values
-from .models import CpsReferral, Investigation, OrderBreach, ProtectiveOrder
+from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview, v2_export_values
+from .models import CpsReferral, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
+from .profiles import column_entries, sources_by_field, value_lines
 
 PAGE_SIZE = 50
 MAX_ERRORS_SHOWN = 1000
@@ -324,34 +329,141 @@ def breach_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PREVIEW_ROWS = 10
+PREVIEW_FOLDER = Path(tempfile.gettempdir()) / "oversight-import-preview"
+PREVIEW_SESSION_KEY = "investigation_import_preview"
+
+
+def _import_context(form: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "columns": IMPORT_COLUMNS,
+        "extra_columns": EXTRA_COLUMNS,
+        "v2_columns": V2_COLUMNS,
+        "can_manage_profiles": False,
+    }
+
+
+def _keep_for_import(request: HttpRequest, upload: Any, profile: ImportProfile | None) -> str:
+    """Keep an upload (server side, for this user's session) until it is imported: a preview writes nothing."""
+    PREVIEW_FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(16)
+    with (PREVIEW_FOLDER / f"{token}.csv").open("wb") as kept:
+        for chunk in upload.chunks():
+            kept.write(chunk)
+    request.session[PREVIEW_SESSION_KEY] = {
+        "token": token,
+        "name": upload.name,
+        "profile": profile.pk if profile else None,
+    }
+    return token
+
+
+def _kept(request: HttpRequest, token: str) -> tuple[Path, str, ImportProfile | None] | None:
+    """The kept upload named by ``token`` if it is this session's."""
+    kept = request.session.get(PREVIEW_SESSION_KEY) or {}
+    if not token or kept.get("token") != token:
+        return None
+    path = PREVIEW_FOLDER / f"{token}.csv"
+    if not path.is_file():
+        return None
+    profile_id = kept.get("profile")
+    profile = ImportProfile.objects.filter(pk=int(profile_id)).first() if profile_id else None
+    return path, kept.get("name", "file.csv"), profile
+
+
 @capability_required(Cap.INVESTIGATIONS_EDIT)
 def investigation_import(request: HttpRequest) -> HttpResponse:
-    """Upload the records-system extract: every error listed, or a summary of what changed."""
-    form = ImportForm(*_bound(request, files=True))
-    context: dict[str, Any] = {"form": form, "columns": IMPORT_COLUMNS, "extra_columns": EXTRA_COLUMNS}
+    """Upload the records-system extract, read through a profile or not: ``Preview`` shows the first rows
+    as mapped (nothing written); importing lists every error, or a summary of what changed."""
+    form = ImportChoiceForm(*_bound(request, files=True))
+    context = _import_context(form)
+    context["can_manage_profiles"] = has_capability(request.user, Cap.IMPORT_PROFILES_MANAGE)
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = import_investigations(source=upload.file, actor=request.user)
-            except ImportRejected as rejected:
-                context.update(
-                    {
-                        "file_name": upload.name,
-                        "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
-                        "error_count": len(rejected.errors),
-                        "errors_hidden": max(0, len(rejected.errors) - MAX_ERRORS_SHOWN),
-                        "message": rejected.message,
-                    }
-                )
-                status = 400
-            else:
-                context.update(
-                    {"file_name": upload.name, "result": result, "list_url": reverse("cases:investigation_list")}
-                )
-                form = ImportForm()
-                context["form"] = form
-        else:
-            status = 400
+    if request.method != "POST":
+        return render(request, "cases/investigation_import.html", context)
+    kept = _kept(request, request.POST.get("token", ""))
+    if kept is not None:  # "Import this file" after a preview
+        path, name, profile = kept
+        with path.open("rb") as source:
+            status = _run_import(request, context, source=source, name=name, profile=profile)
+        if status == 200:
+            path.unlink(missing_ok=True)
+            request.session.pop(PREVIEW_SESSION_KEY, None)
+            context["form"] = ImportChoiceForm()
+        return render(request, "cases/investigation_import.html", context, status=status)
+    if not form.is_valid():
+        return render(request, "cases/investigation_import.html", context, status=400)
+    upload, profile = form.cleaned_data["file"], form.cleaned_data["profile"]
+    if request.POST.get("action") == "preview":
+        context["preview"] = preview(source=upload.file, profile=profile, rows=PREVIEW_ROWS)
+        context.update({"file_name": upload.name, "profile": profile})
+        context["token"] = _keep_for_import(request, upload, profile)
+        return render(request, "cases/investigation_import.html", context)
+    status = _run_import(request, context, source=upload.file, name=upload.name, profile=profile)
+    if status == 200:
+        context["form"] = ImportChoiceForm()
     return render(request, "cases/investigation_import.html", context, status=status)
+
+
+def _run_import(
+    request: HttpRequest, context: dict[str, Any], *, source: Any, name: str, profile: ImportProfile | None
+) -> int:
+    """Import ``source``; put the result or the errors in ``context``; the response status."""
+    try:
+        result = import_investigations(source=source, actor=request.user, profile=profile)
+    except ImportRejected as rejected:
+        context.update(
+            {
+                "file_name": name,
+                "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
+                "error_count": len(rejected.errors),
+                "errors_hidden": max(0, len(rejected.errors) - MAX_ERRORS_SHOWN),
+                "message": rejected.message,
+            }
+        )
+        return 400
+    context.update({"file_name": name, "result": result, "list_url": reverse("cases:investigation_list")})
+    return 200
+
+
+@capability_required(Cap.IMPORT_PROFILES_MANAGE)
+def import_profile_list(request: HttpRequest) -> HttpResponse:
+    """The import profiles, one per records-system export."""
+    return render(request, "cases/import_profile_list.html", {"profiles": ImportProfile.objects.all()})
+
+
+@capability_required(Cap.IMPORT_PROFILES_MANAGE)
+def import_profile_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Map an export's columns onto the register's, choose columns to ignore, map codes."""
+    profile = ImportProfile() if pk is None else get_object_or_404(ImportProfile, pk=int(pk))
+    initial = {
+        "name": profile.name,
+        "source": profile.source,
+        "date_format": profile.date_format,
+        "ignored": "\n".join(profile.ignored),
+        "values": value_lines(profile.values),
+        **{f"column_{name}": sources for name, sources in sources_by_field(profile).items()},
+    }
+    form = ImportProfileForm(*_bound(request), initial=initial, columns=ALL_IMPORT_COLUMNS)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.import_profile_save(
+                actor=request.user,
+                profile=profile,
+                name=data["name"],
+                source=data["source"],
+                date_format=data["date_format"],
+                columns=column_entries({c: data[f"column_{c}"] for c in ALL_IMPORT_COLUMNS}),
+                values=data["values"],
+                ignored=(data["ignored"] or "").splitlines(),
+            )
+        except ApplicationError as exc:
+            for message in exc.extra.pop("columns", []):
+                form.add_error(None, message)
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Import profile {saved.name} saved.")
+            return redirect("cases:import_profile_list")
+    return _form_page(request, "cases/import_profile_form.html", {"form": form, "profile": profile})

@@ -51,6 +51,8 @@ class Cap(StrEnum):
     # Investigations (case-level data)
     INVESTIGATIONS_VIEW = "investigations.view"
     INVESTIGATIONS_EDIT = "investigations.edit"  # create, edit, import
+    IMPORT_PROFILES_MANAGE = "import_profiles.manage"  # map a records-system export's columns and codes
+    DATA_QUALITY_VIEW = "data_quality.view"  # the register's data-quality report (crime references)
     # Any crime reference / per-case answer, wherever it appears (audits, exports, summaries)
     CASE_REFERENCES_VIEW = "case_references.view"
     # KPIs, dashboards, benchmarks
@@ -96,6 +98,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.AUDITS_VIEW,
             Cap.AUDITS_MANAGE,
             Cap.ACTIONS_VERIFY,
+            Cap.DATA_QUALITY_VIEW,
         }
     ),
     Role.CASE_EDITOR: frozenset(
@@ -106,6 +109,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.CASE_REFERENCES_VIEW,
             Cap.AUDITS_VIEW,
             Cap.BENCHMARKS_EDIT,
+            Cap.IMPORT_PROFILES_MANAGE,
+            Cap.DATA_QUALITY_VIEW,
         }
     ),
     Role.COMMITMENT_LEAD: frozenset(
@@ -134,6 +139,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.ADMIN_SITE,
             Cap.USERS_MANAGE,
             Cap.ACCESS_LOG_VIEW,
+            Cap.IMPORT_PROFILES_MANAGE,
+            Cap.DATA_QUALITY_VIEW,
         }
     ),
 }

@@ -9,6 +9,7 @@ from tests.role_matrix import JSON, Entry, roles
 
 READ = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
 EDIT = roles(Role.CASE_EDITOR)
+PROFILES = roles(Role.CASE_EDITOR, Role.ADMINISTRATOR)  # data officers and administrators
 DRILLDOWN = "measure=positive_outcomes&from=2025-04-01&to=2025-06-30&strand=rasso&lpa=Wolverhampton"
 NEW = {
     "crime_reference": "20/424242/25",
@@ -37,6 +38,12 @@ def _order(make_user: Any) -> Any:
     return ProtectiveOrderFactory()
 
 
+def _profile(make_user: Any) -> Any:
+    from cases.models import ImportProfile
+
+    return ImportProfile.objects.create(name="matrix-profile")
+
+
 def _breach(make_user: Any) -> Any:
     from tests.cases.factories import OrderBreachFactory
 
@@ -54,6 +61,9 @@ ENTRIES = [
     Entry("cases:investigation_create", "/cases/new/", EDIT, method="post", data=NEW, ok_status=(302,)),
     Entry("cases:investigation_edit", lambda mu: f"/cases/{_investigation(mu).pk}/edit/", EDIT),
     Entry("cases:investigation_import", "/cases/import/", EDIT),
+    Entry("cases:import_profile_list", "/cases/import/profiles/", PROFILES),
+    Entry("cases:import_profile_create", "/cases/import/profiles/new/", PROFILES),
+    Entry("cases:import_profile_edit", lambda mu: f"/cases/import/profiles/{_profile(mu).pk}/", PROFILES),
     Entry("cases:referral_create", lambda mu: f"/cases/{_investigation(mu).pk}/referrals/new/", EDIT),
     Entry("cases:referral_edit", lambda mu: f"/cases/referrals/{_referral(mu).pk}/edit/", EDIT),
     Entry("cases:order_create", lambda mu: f"/cases/{_investigation(mu).pk}/orders/new/", EDIT),
