@@ -9,6 +9,7 @@ from .models import (
     CpsReferral,
     Flag,
     HomeOfficeOffence,
+    ImportProfile,
     Investigation,
     LocalPolicingArea,
     OrderBreach,
@@ -110,3 +111,10 @@ class HomeOfficeOffenceAdmin(SimpleHistoryAdmin):
     list_display = ("code", "description", "offence_group", "is_active")
     list_filter = ("offence_group", "is_active")
     search_fields = ("code", "description")
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "source", "date_format", "updated_at")
+    search_fields = ("name", "source")
+    readonly_fields = ("created_at", "updated_at")
