@@ -401,7 +401,8 @@ class CpsReferral(models.Model):
 
 
 class ProtectiveOrder(models.Model):
-    """A protective order (SHPO, SRO, DVPO …) applied for in an investigation."""
+    """A protective order (SHPO, SRO, DVPO …) applied for in an investigation; its expiry keeps to the
+    legal duration of its type (:func:`cases.rules.order_duration_error`)."""
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="orders")
     order_type = models.CharField(max_length=20, choices=OrderType.choices)
@@ -433,6 +434,9 @@ class ProtectiveOrder(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_in_future(self, ("applied_date", "granted_date"), errors)
+        message = rules.order_duration_error(self.order_type, made=self.granted_date, expiry=self.expiry_date)
+        if message:
+            errors["expiry_date"] = message
         if errors:
             raise ValidationError(errors)
 
@@ -458,9 +462,9 @@ class OrderBreach(models.Model):
         _not_in_future(self, ("breach_date",), errors)
         order = self.order if self.order_id else None
         if order and self.breach_date and "breach_date" not in errors:
-            start = order.granted_date or order.applied_date
-            if self.breach_date < start:
-                errors["breach_date"] = "A breach cannot be before the order was made."
+            message = rules.breach_error(self.breach_date, granted=order.granted_date, expiry=order.expiry_date)
+            if message:
+                errors["breach_date"] = message
         if errors:
             raise ValidationError(errors)
 

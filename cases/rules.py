@@ -15,7 +15,7 @@ the same words under the field (and as ``Label: message`` in the error summary).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .choices import ADULT_AGE
@@ -120,3 +120,61 @@ def investigation_date_errors(values: Mapping[str, Any], *, today: date, skip: C
         if start is not None and expiry is not None and expiry <= start:
             add("bail_expiry_date", f"is not after the bail start date ({start:%Y-%m-%d})")
     return errors
+
+
+# --- protective orders: their legal durations, and breaches within an order's life ------------
+
+# order type → (shortest, longest) life from the day it is made, as (years, days); None: no limit.
+#   SRO  Sexual Risk Order: at least 2 years
+#   SHPO Sexual Harm Prevention Order: at least 5 years (or until further order: no expiry date)
+#   DVPN Domestic Violence Protection Notice: 48 hours (Crime and Security Act 2010 s.24-25)
+#   DVPO Domestic Violence Protection Order: 14 to 28 days (Crime and Security Act 2010 s.28)
+ORDER_DURATIONS: dict[str, tuple[tuple[int, int], tuple[int, int] | None]] = {
+    "sro": ((2, 0), None),
+    "shpo": ((5, 0), None),
+    "dvpn": ((0, 2), (0, 2)),
+    "dvpo": ((0, 14), (0, 28)),
+}
+ORDER_DURATION_WORDS: dict[str, str] = {
+    "sro": "a Sexual Risk Order runs at least 2 years",
+    "shpo": "a Sexual Harm Prevention Order runs at least 5 years",
+    "dvpn": "a Domestic Violence Protection Notice lasts 48 hours (expiry 2 days after it is made)",
+    "dvpo": "a Domestic Violence Protection Order runs 14 to 28 days",
+}
+
+
+def add_years(day: date, years: int) -> date:
+    """``day`` ``years`` later (29 February → 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _after(day: date, span: tuple[int, int]) -> date:
+    years, days = span
+    return add_years(day, years) + timedelta(days=days)
+
+
+def order_duration_error(order_type: str, *, made: date | None, expiry: date | None) -> str | None:
+    """The message when an order's expiry breaks the legal duration of its type (made = granted date)."""
+    limits = ORDER_DURATIONS.get(order_type)
+    if limits is None or made is None or expiry is None:
+        return None
+    shortest, longest = limits
+    if expiry < _after(made, shortest) or (longest is not None and expiry > _after(made, longest)):
+        return f"{expiry:%Y-%m-%d} does not fit: {ORDER_DURATION_WORDS[order_type]} from {made:%Y-%m-%d}"
+    return None
+
+
+def breach_error(breach: date | None, *, granted: date | None, expiry: date | None) -> str | None:
+    """The message when a breach falls outside the order's life (made on ``granted``, ending on ``expiry``)."""
+    if breach is None:
+        return None
+    if granted is None:
+        return "an order that was not granted cannot be breached"
+    if breach < granted:
+        return f"{breach:%Y-%m-%d} is before the order was made ({granted:%Y-%m-%d})"
+    if expiry is not None and breach > expiry:
+        return f"{breach:%Y-%m-%d} is after the order expired ({expiry:%Y-%m-%d})"
+    return None

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.investigation_list, name="investigation_list"),
     path("new/", views.investigation_create, name="investigation_create"),
     path("import/", views.investigation_import, name="investigation_import"),
+    path("import/orders/", views.orders_import, name="orders_import"),
     path("import/profiles/", views.import_profile_list, name="import_profile_list"),
     path("import/profiles/new/", views.import_profile_edit, name="import_profile_create"),
     path("import/profiles/<int:pk>/", views.import_profile_edit, name="import_profile_edit"),

@@ -25,12 +25,22 @@ from oversight.roles import Cap, capability_required, has_capability
 
 from . import selectors, services
 from .drilldown import drilldown_from
-from .forms import BreachForm, ImportChoiceForm, ImportProfileForm, InvestigationForm, OrderForm, ReferralForm
+from .forms import (
+    BreachForm,
+    ImportChoiceForm,
+    ImportForm,
+    ImportProfileForm,
+    InvestigationForm,
+    OrderForm,
+    ReferralForm,
+)
 from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
 from .importer import COLUMNS as IMPORT_COLUMNS
 from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview, v2_export_values
 from .models import CpsReferral, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
+from .orders_import import ORDER_COLUMNS, import_orders
 from .profiles import column_entries, sources_by_field, value_lines
+from .rules import ORDER_DURATION_WORDS
 
 PAGE_SIZE = 50
 MAX_ERRORS_SHOWN = 1000
@@ -425,6 +435,33 @@ def _run_import(
         return 400
     context.update({"file_name": name, "result": result, "list_url": reverse("cases:investigation_list")})
     return 200
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def orders_import(request: HttpRequest) -> HttpResponse:
+    """Upload protective orders and breaches: every error listed, or a summary of what changed."""
+    form = ImportForm(*_bound(request, files=True))
+    context: dict[str, Any] = {"form": form, "columns": ORDER_COLUMNS, "durations": ORDER_DURATION_WORDS.values()}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                context["result"] = import_orders(source=upload.file, actor=request.user)
+                context["form"] = ImportForm()
+            except ImportRejected as rejected:
+                context.update(
+                    {
+                        "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
+                        "error_count": len(rejected.errors),
+                        "message": rejected.message,
+                    }
+                )
+                status = 400
+            context["file_name"] = upload.name
+        else:
+            status = 400
+    return render(request, "cases/orders_import.html", context, status=status)
 
 
 @capability_required(Cap.IMPORT_PROFILES_MANAGE)

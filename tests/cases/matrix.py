@@ -61,6 +61,7 @@ ENTRIES = [
     Entry("cases:investigation_create", "/cases/new/", EDIT, method="post", data=NEW, ok_status=(302,)),
     Entry("cases:investigation_edit", lambda mu: f"/cases/{_investigation(mu).pk}/edit/", EDIT),
     Entry("cases:investigation_import", "/cases/import/", EDIT),
+    Entry("cases:orders_import", "/cases/import/orders/", EDIT),
     Entry("cases:import_profile_list", "/cases/import/profiles/", PROFILES),
     Entry("cases:import_profile_create", "/cases/import/profiles/new/", PROFILES),
     Entry("cases:import_profile_edit", lambda mu: f"/cases/import/profiles/{_profile(mu).pk}/", PROFILES),
