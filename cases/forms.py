@@ -183,3 +183,20 @@ class ImportProfileForm(forms.Form):
 
     def clean_name(self) -> str:
         return (self.cleaned_data.get("name") or "").strip()
+
+
+class QualityPeriodForm(forms.Form):
+    """The period of the data-quality report: investigations recorded from … to …."""
+
+    date_from = forms.DateField(label="Recorded from", widget=forms.DateInput())
+    date_to = forms.DateField(label="Recorded to", widget=forms.DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _govuk(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end cannot be before the start.")
+        return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -12,18 +13,20 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Field
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.accesslog import record_access
 from oversight.errors import ApplicationError, add_errors_to_form
-from oversight.exports import Download, export_format, page_or_download, query_string
+from oversight.exports import Download, Table, export_format, page_or_download, query_string
 from oversight.models import AccessKind
+from oversight.periods import months_later
 from oversight.roles import Cap, capability_required, has_capability
 
-from . import selectors, services
+from . import quality, selectors, services
 from .drilldown import drilldown_from
 from .forms import (
     BreachForm,
@@ -32,6 +35,7 @@ from .forms import (
     ImportProfileForm,
     InvestigationForm,
     OrderForm,
+    QualityPeriodForm,
     ReferralForm,
 )
 from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
@@ -504,3 +508,160 @@ def import_profile_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
             messages.success(request, f"Import profile {saved.name} saved.")
             return redirect("cases:import_profile_list")
     return _form_page(request, "cases/import_profile_form.html", {"form": form, "profile": profile})
+
+
+# --- data quality ------------------------------------------------------------------------------
+
+
+def _quality_period(request: HttpRequest) -> tuple[QualityPeriodForm, date, date]:
+    """The period asked for (``date_from``/``date_to``), or the last twelve months to today."""
+    today = timezone.localdate()
+    default_from = months_later(today, -11).start
+    asked = "date_from" in request.GET or "date_to" in request.GET
+    form = QualityPeriodForm(
+        request.GET if asked else {"date_from": default_from.isoformat(), "date_to": today.isoformat()}
+    )
+    if form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, default_from, today
+
+
+def _period_query(date_from: date, date_to: date) -> str:
+    return urlencode({"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
+
+
+@capability_required(Cap.DATA_QUALITY_VIEW)
+def data_quality(request: HttpRequest) -> HttpResponseBase:
+    """The data-quality report: each rule's count and rate with its list, by LPA, team and month; every
+    table as CSV/XLSX, and ``?table=failing&format=csv`` the references failing any rule."""
+    form, date_from, date_to = _quality_period(request)
+    if form.errors:
+        return render(request, "cases/data_quality.html", {"form": form}, status=400)
+    today = timezone.localdate()
+    report = quality.quality_report(user=request.user, date_from=date_from, date_to=date_to, today=today)
+    period = _period_query(date_from, date_to)
+    rule_url = {rule.key: reverse("cases:data_quality_rule", args=[rule.key]) + f"?{period}" for rule in quality.RULES}
+    rules_table = Table(
+        key="rules",
+        caption=f"Rules over the {report.total:,} investigations recorded from {date_from:%-d %B %Y} to "
+        f"{date_to:%-d %B %Y}",
+        headers=["Rule", "Failing", "Applies to", "Rate"],
+        rows=[[rule.title, rate.numerator, rate.denominator, rate.value] for rule, rate in report.rules],
+        numeric={1, 2, 3},
+        percent={3},
+        query_string=f"table=rules&{period}",
+        links={(row, 1): rule_url[rule.key] for row, (rule, _rate) in enumerate(report.rules)},
+    )
+
+    def grouped(key: str, caption: str, first: str, rows: list[tuple[str, dict[str, int]]]) -> Table:
+        return Table(
+            key=key,
+            caption=caption,
+            headers=[first, *(rule.short for rule in quality.RULES)],
+            rows=[[label, *(counts[rule.key] for rule in quality.RULES)] for label, counts in rows],
+            numeric=set(range(1, len(quality.RULES) + 1)),
+            query_string=f"table={key}&{period}",
+        )
+
+    tables = {
+        "rules": rules_table,
+        "lpa": grouped("lpa", "Failing records by Local Policing Area", "LPA", report.by_lpa),
+        "team": grouped("team", "Failing records by team", "Team", report.by_team),
+        "month": grouped("month", "Failing records by month recorded", "Month", report.by_month),
+    }
+    downloads: dict[str, Download] = {key: table.as_download(f"data-quality-{key}") for key, table in tables.items()}
+    downloads["failing"] = Download(
+        filename=f"data-quality-failing-{date_from}-{date_to}",
+        headers=["crime_reference", "lpa", "team", "recorded_date", *(rule.key for rule in quality.RULES)],
+        rows=quality.failing_references(user=request.user, date_from=date_from, date_to=date_to, today=today).iterator(
+            chunk_size=2000
+        ),
+        row=_failing_row,
+    )
+    if export_format(request) and request.GET.get("table") == "failing":
+        record_access(request, AccessKind.INVESTIGATION_EXPORT)
+    months = [label for label, _counts in report.by_month]
+    charts = {
+        "rates": {
+            "type": "bar",
+            "labels": [rule.short for rule, _rate in report.rules],
+            "datasets": [
+                {"label": "Failing (% of records the rule applies to)", "data": [r.value for _x, r in report.rules]}
+            ],
+            "percent": True,
+            "horizontal": True,
+        },
+        "trend": {
+            "type": "line",
+            "labels": months,
+            "datasets": [
+                {"label": rule.short, "data": [counts[rule.key] for _label, counts in report.by_month]}
+                for rule in quality.RULES
+            ],
+        },
+    }
+    context = {
+        "form": form,
+        "report": report,
+        "tables": tables,
+        "charts": charts,
+        "rules": [(rule, rate, rule_url[rule.key]) for rule, rate in report.rules],
+        "period_query": period,
+    }
+    return page_or_download(request, template="cases/data_quality.html", context=context, download=downloads)
+
+
+def _failing_row(inv: Investigation) -> list[Any]:
+    flags = ["yes" if getattr(inv, f"fails_{rule.key}") else "" for rule in quality.RULES]
+    return [
+        inv.crime_reference,
+        inv.lpa.code if inv.lpa else "",
+        inv.team.code if inv.team else "",
+        inv.recorded_date,
+        *flags,
+    ]
+
+
+@capability_required(Cap.DATA_QUALITY_VIEW)
+def data_quality_rule(request: HttpRequest, key: str) -> HttpResponseBase:
+    """The investigations that break one rule in the period (paginated; CSV/XLSX of the whole list)."""
+    rule = quality.rule_named(key)
+    if rule is None:
+        raise Http404("No such data-quality rule.")
+    form, date_from, date_to = _quality_period(request)
+    if form.errors:
+        return render(request, "cases/data_quality_rule.html", {"form": form, "rule": rule}, status=400)
+    today = timezone.localdate()
+    queryset = quality.failing(user=request.user, rule=rule, date_from=date_from, date_to=date_to, today=today)
+    record_access(request, AccessKind.INVESTIGATION_EXPORT if export_format(request) else AccessKind.INVESTIGATION_LIST)
+
+    def context() -> dict[str, Any]:
+        return {
+            "form": form,
+            "rule": rule,
+            "page_obj": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query_string": query_string(request),
+            "period_query": _period_query(date_from, date_to),
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+
+    return page_or_download(
+        request,
+        template="cases/data_quality_rule.html",
+        context=context,
+        download=Download(
+            filename=f"data-quality-{rule.key}-{date_from}-{date_to}",
+            headers=["crime_reference", "strand", "lpa", "team", "recorded_date", "outcome_type", "outcome_date"],
+            rows=queryset.iterator(chunk_size=2000),
+            row=lambda inv: [
+                inv.crime_reference,
+                inv.strand,
+                inv.lpa.code if inv.lpa else "",
+                inv.team.code if inv.team else "",
+                inv.recorded_date,
+                inv.outcome_type,
+                inv.outcome_date,
+            ],
+        ),
+    )
