@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import operator
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -154,6 +155,7 @@ YES_NO_COLUMNS = frozenset({"vcop_compliant", "vps_offered", "advocate_referral"
 AGE_COLUMNS = frozenset({"victim_age", "suspect_age"})
 PERSON_COLUMNS = frozenset({"victim_id", "suspect_id"})
 MAX_ACTION_PLANS = 99
+_DIGIT = re.compile(r"\d")
 OUTCOME_CODES = frozenset(OutcomeType.values)
 assert set(YesNoUnknown.values) == {"yes", "no", ""}
 CHUNK_ROWS = 1_000
@@ -378,8 +380,20 @@ class _Lookups:
         self.offences = {code.upper(): code for code in HomeOfficeOffence.objects.values_list("code", flat=True)}
 
 
+# How a parsed column's value is used: the key, the flags, a CPS referral's, or an investigation field.
+_REFERENCE, _FLAGS, _REFERRAL, _FIELD = range(4)
+# Columns whose values rarely repeat: not remembered (the others' few distinct values are, see _Parser).
+UNREMEMBERED = frozenset({"crime_reference", "victim_id", "suspect_id"})
+MEMO_LIMIT = 50_000
+
+
 class _Parser:
-    """Turns cells into values and errors, one row at a time."""
+    """Turns cells into values and errors, one row at a time.
+
+    A register column takes few distinct values (codes, days, ages), so each column remembers what
+    every text it has seen turned into, or the error it gave: after the first rows a cell costs one
+    dictionary look-up. References and person references are parsed every time.
+    """
 
     def __init__(self, header: list[str], today: date, *, date_hint: str = "YYYY-MM-DD") -> None:
         self.date_hint = date_hint
@@ -387,36 +401,60 @@ class _Parser:
         self.present = frozenset(header)
         self.lookups = _Lookups()
         self.today = today
+        self.plan: list[tuple[int, str, int, str, dict[str, tuple[Any, str | None]] | None]] = []
+        for index, column in enumerate(header):
+            if column not in KNOWN:
+                continue
+            use = (
+                _REFERENCE
+                if column == "crime_reference"
+                else _FLAGS
+                if column == "flags"
+                else _REFERRAL
+                if column in REFERRAL_COLUMNS
+                else _FIELD
+            )
+            memo: dict[str, tuple[Any, str | None]] | None = None if column in UNREMEMBERED else {}
+            self.plan.append((index, column, use, FIELD_OF.get(column, column), memo))
+
+    def _cell(self, column: str, text: str, memo: dict[str, tuple[Any, str | None]] | None) -> tuple[Any, str | None]:
+        """``(value, None)`` or ``(None, message)`` for a cell not remembered yet (and remember it)."""
+        try:
+            result: tuple[Any, str | None] = (self._value(column, text), None)
+        except ValueError as exc:
+            result = (None, str(exc))
+        if memo is not None and len(memo) < MEMO_LIMIT:
+            memo[text] = result
+        return result
 
     def parse(self, number: int, cells: list[str]) -> tuple[ParsedRow, list[RowError]]:
         errors: list[RowError] = []
-        if len(cells) > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
+        width = len(cells)
+        if width > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
             errors.append(
                 RowError(
                     number,
                     f"{len(self.header) + 1}",
-                    f"this row has {len(cells)} values but the header has {len(self.header)} columns",
+                    f"this row has {width} values but the header has {len(self.header)} columns",
                 )
             )
-        raw = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(self.header)}
-        row = ParsedRow(number=number, reference=raw.get("crime_reference", ""))
+        row = ParsedRow(number=number, reference="")
+        values = row.values
         cps: dict[str, Any] = {}
-        for column, text in raw.items():
-            if column not in KNOWN:
-                continue
-            try:
-                value = self._value(column, text)
-            except ValueError as exc:
-                errors.append(RowError(number, column, str(exc)))
-                continue
-            if column == "crime_reference":
+        for index, column, use, target, memo in self.plan:
+            text = cells[index].strip() if index < width else ""
+            hit = memo.get(text) if memo is not None else None
+            value, error = hit if hit is not None else self._cell(column, text, memo)
+            if error is not None:
+                errors.append(RowError(number, column, error))
+            elif use == _FIELD:
+                values[target] = value
+            elif use == _REFERENCE:
                 row.reference = value
-            elif column == "flags":
+            elif use == _FLAGS:
                 row.flag_ids = value
-            elif column in REFERRAL_COLUMNS:
-                cps[column] = value
             else:
-                row.values[FIELD_OF.get(column, column)] = value
+                cps[column] = value
         row.referral = self._referral(number, cps, errors) if cps else None
         age = row.values.get("victim_age")
         if age is not None:
@@ -433,6 +471,12 @@ class _Parser:
         if column == "crime_reference":
             if len(text) > 40:
                 raise ValueError("must be 40 characters or fewer")
+            return text
+        if column in PERSON_COLUMNS:
+            if len(text) > 40:
+                raise ValueError("must be 40 characters or fewer")
+            if text and not _DIGIT.search(text):
+                raise ValueError(f"'{text}' is not a person reference (it has no digit): names are never stored")
             return text
         if column in DATE_COLUMNS:
             return self._date(text, scheduled=column in rules.SCHEDULED_DATES)
@@ -466,12 +510,6 @@ class _Parser:
             return _whole_number(text, high=rules.MAX_AGE, what="years")
         if column == "cps_action_plans":
             return _whole_number(text, high=MAX_ACTION_PLANS, what="action plans")
-        if column in PERSON_COLUMNS:
-            if len(text) > 40:
-                raise ValueError("must be 40 characters or fewer")
-            if text and not any(ch.isdigit() for ch in text):
-                raise ValueError(f"'{text}' is not a person reference (it has no digit): names are never stored")
-            return text
         if column == "ho_offence_code":
             if not text:
                 return None
