@@ -22,7 +22,7 @@ from django.db.models.functions import TruncMonth
 from django.db.models.lookups import GreaterThan
 
 from oversight.numbers import Rate
-from oversight.periods import months_later
+from oversight.periods import months_between, months_later
 from oversight.roles import Cap, require_capability
 
 from .choices import Ethnicity, SuspectStatus
@@ -191,6 +191,8 @@ def quality_report(*, user: Any, date_from: date, date_to: date, today: date) ->
         rows = queryset.values(key).annotate(**failing_only).order_by(key)
         return [(label(row[key]), {rule.key: row[rule.key] for rule in RULES}) for row in rows]
 
+    counted = dict(grouped(base.annotate(month=TruncMonth("recorded_date")), "month", lambda month: f"{month:%Y-%m}"))
+    none = dict.fromkeys((rule.key for rule in RULES), 0)
     return QualityReport(
         date_from=date_from,
         date_to=date_to,
@@ -198,7 +200,8 @@ def quality_report(*, user: Any, date_from: date, date_to: date, today: date) ->
         rules=rules,
         by_lpa=grouped(base, "lpa__name", lambda name: name or "No LPA recorded"),
         by_team=grouped(base, "team__name", lambda name: name or "No team recorded"),
-        by_month=grouped(base.annotate(month=TruncMonth("recorded_date")), "month", lambda month: f"{month:%Y-%m}"),
+        # every month of the period, a month without records at 0
+        by_month=[(m.key, counted.get(m.key, none)) for m in months_between(date_from, date_to)],
     )
 
 
