@@ -154,7 +154,6 @@ CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {  # tuples keep the order shown in
 YES_NO_COLUMNS = frozenset({"vcop_compliant", "vps_offered", "advocate_referral", "da_flag", "evidence_led_considered"})
 AGE_COLUMNS = frozenset({"victim_age", "suspect_age"})
 PERSON_COLUMNS = frozenset({"victim_id", "suspect_id"})
-MAX_ACTION_PLANS = 99
 _DIGIT = re.compile(r"\d")
 OUTCOME_CODES = frozenset(OutcomeType.values)
 assert set(YesNoUnknown.values) == {"yes", "no", ""}
@@ -509,7 +508,7 @@ class _Parser:
         if column in AGE_COLUMNS:
             return _whole_number(text, high=rules.MAX_AGE, what="years")
         if column == "cps_action_plans":
-            return _whole_number(text, high=MAX_ACTION_PLANS, what="action plans")
+            return _whole_number(text, high=rules.MAX_ACTION_PLANS, what="action plans")
         if column == "ho_offence_code":
             if not text:
                 return None

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -244,8 +245,12 @@ class Investigation(models.Model):
     )
     victim_sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
     suspect_sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
-    victim_age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Whole years at the offence.")
-    suspect_age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Whole years at the offence.")
+    victim_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(rules.MAX_AGE)], help_text="Whole years at the offence."
+    )
+    suspect_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(rules.MAX_AGE)], help_text="Whole years at the offence."
+    )
     victim_ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
     suspect_ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
     relationship = models.CharField(
@@ -260,7 +265,9 @@ class Investigation(models.Model):
         "evidence-led prosecution considered", max_length=3, choices=YesNoUnknown.choices, blank=True
     )
     cps_file_submitted_date = models.DateField("CPS file submitted", null=True, blank=True)
-    cps_action_plans = models.PositiveSmallIntegerField("CPS action plans", null=True, blank=True)
+    cps_action_plans = models.PositiveSmallIntegerField(
+        "CPS action plans", null=True, blank=True, validators=[MaxValueValidator(rules.MAX_ACTION_PLANS)]
+    )
     first_hearing_date = models.DateField(null=True, blank=True)
     trial_date = models.DateField(null=True, blank=True)
     sentence_date = models.DateField(null=True, blank=True)

@@ -50,6 +50,7 @@ NOT_BEFORE_RECORDED: tuple[str, ...] = (
     "sentence_date",
 )
 MAX_AGE = 120
+MAX_ACTION_PLANS = 99
 # (what, when, message when the date is missing, message when what is missing)
 PAIRS: tuple[tuple[str, str, str, str], ...] = (
     ("outcome_type", "outcome_date", "an outcome type needs an outcome date", "an outcome date needs an outcome type"),
