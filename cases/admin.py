@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,6 +19,7 @@ from .models import (
     ProtectiveOrder,
     Team,
 )
+from .profiles import profile_errors
 
 
 class CpsReferralInline(admin.TabularInline):
@@ -113,8 +117,29 @@ class HomeOfficeOffenceAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "description")
 
 
+class ImportProfileAdminForm(forms.ModelForm):
+    """The admin checks a profile as the profile page does (:func:`cases.profiles.profile_errors`)."""
+
+    class Meta:
+        model = ImportProfile
+        fields = ("name", "source", "date_format", "columns", "values", "ignored")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problems = profile_errors(
+            columns=data.get("columns") or [],
+            values=data.get("values") or {},
+            ignored=data.get("ignored") or [],
+            date_format=data.get("date_format") or "",
+        )
+        for name, messages in problems.items():
+            self.add_error(name if name in self.fields else None, messages)
+        return data
+
+
 @admin.register(ImportProfile)
 class ImportProfileAdmin(SimpleHistoryAdmin):
+    form = ImportProfileAdminForm
     list_display = ("name", "source", "date_format", "updated_at")
     search_fields = ("name", "source")
     readonly_fields = ("created_at", "updated_at")

@@ -17,9 +17,7 @@ from .models import ImportProfile, reference_key
 VALUE_SEPARATOR = "|"
 
 
-def profile_errors(
-    *, columns: list[dict[str, str]], values: dict[str, dict[str, str]], ignored: list[str], date_format: str
-) -> dict[str, list[str]]:
+def profile_errors(*, columns: Any, values: Any, ignored: Any, date_format: str) -> dict[str, list[str]]:
     """Field → messages for a profile that would not work: a register column that does not exist, a
     source column both mapped and ignored, a required column with no source, a value mapped to a code
     the register does not know, a date format without day, month and year."""
@@ -27,6 +25,21 @@ def profile_errors(
 
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
+
+    if not isinstance(columns, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("source"), str) and isinstance(e.get("field"), str) for e in columns
+    ):
+        add("columns", 'write the columns as a list of {"source": "…", "field": "…"}')
+        columns = []
+    if not isinstance(values, dict) or not all(
+        isinstance(m, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in m.items())
+        for m in values.values()
+    ):
+        add("values", 'write the value mappings as {"register column": {"value in the export": "code"}}')
+        values = {}
+    if not isinstance(ignored, list) or not all(isinstance(name, str) for name in ignored):
+        add("ignored", "write the columns to ignore as a list of names")
+        ignored = []
 
     mapped_sources = {reference_key(entry["source"]) for entry in columns}
     targets = {reference_key(entry["field"]) for entry in columns}
