@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from .models import (
+    CpsReferral,
+    Flag,
+    HomeOfficeOffence,
+    ImportProfile,
+    Investigation,
+    LocalPolicingArea,
+    OrderBreach,
+    ProtectiveOrder,
+    Team,
+)
+from .profiles import profile_errors
 
 
 class CpsReferralInline(admin.TabularInline):
@@ -47,10 +61,15 @@ class InvestigationAdmin(SimpleHistoryAdmin):
         "court_outcome",
         "flags",
         "recorded_date",
+        "da_flag",
+        "suspect_status",
+        "relationship",
+        "ho_offence",
     )
-    search_fields = ("crime_reference",)
+    search_fields = ("crime_reference", "victim_id", "suspect_id")
     date_hierarchy = "recorded_date"
     list_select_related = ("lpa", "team")
+    raw_id_fields = ("ho_offence",)
     filter_horizontal = ("flags",)
     inlines = (CpsReferralInline, ProtectiveOrderInline)
     readonly_fields = ("created_at", "updated_at")
@@ -89,3 +108,38 @@ class ReferenceDataAdmin(SimpleHistoryAdmin):
     list_display = ("name", "code", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")
+
+
+@admin.register(HomeOfficeOffence)
+class HomeOfficeOffenceAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "description", "offence_group", "is_active")
+    list_filter = ("offence_group", "is_active")
+    search_fields = ("code", "description")
+
+
+class ImportProfileAdminForm(forms.ModelForm):
+    """The admin checks a profile as the profile page does (:func:`cases.profiles.profile_errors`)."""
+
+    class Meta:
+        model = ImportProfile
+        fields = ("name", "source", "date_format", "columns", "values", "ignored")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problems = profile_errors(
+            columns=data.get("columns") or [],
+            values=data.get("values") or {},
+            ignored=data.get("ignored") or [],
+            date_format=data.get("date_format") or "",
+        )
+        for name, messages in problems.items():
+            self.add_error(name if name in self.fields else None, messages)
+        return data
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(SimpleHistoryAdmin):
+    form = ImportProfileAdminForm
+    list_display = ("name", "source", "date_format", "updated_at")
+    search_fields = ("name", "source")
+    readonly_fields = ("created_at", "updated_at")

@@ -21,7 +21,7 @@ from oversight.parsers import JSONParser
 from oversight.roles import Cap, capability_permission
 
 from . import selectors, services
-from .choices import CpsDecision, YesNoUnknown
+from .choices import CpsDecision, Ethnicity, Sex, YesNoUnknown
 from .drilldown import drilldown_from
 from .filters import InvestigationFilter
 from .kpis import DRILLDOWN_MEASURES
@@ -29,6 +29,7 @@ from .models import (
     REGISTER_FIELDS,
     CpsReferral,
     Flag,
+    HomeOfficeOffence,
     Investigation,
     LocalPolicingArea,
     OrderBreach,
@@ -122,6 +123,20 @@ class InvestigationSerializer(serializers.ModelSerializer):
     vcop_compliant = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
     vps_offered = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
     advocate_referral = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
+    # register v2: the Home Office classification by its code, as in the CSV
+    ho_offence_code = serializers.SlugRelatedField(
+        source="ho_offence",
+        slug_field="code",
+        queryset=HomeOfficeOffence.objects.filter(is_active=True),
+        allow_null=True,
+        required=False,
+    )
+    da_flag = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
+    evidence_led_considered = _inline_choices(YesNoUnknown.choices, required=False, allow_blank=True)
+    victim_sex = _inline_choices(Sex.choices, required=False, allow_blank=True)
+    suspect_sex = _inline_choices(Sex.choices, required=False, allow_blank=True)
+    victim_ethnicity = _inline_choices(Ethnicity.choices, required=False, allow_blank=True)
+    suspect_ethnicity = _inline_choices(Ethnicity.choices, required=False, allow_blank=True)
     referrals = NestedReferralSerializer(many=True, read_only=True)
     orders = NestedOrderSerializer(many=True, read_only=True)
     version = VersionSerializerField()
@@ -130,7 +145,7 @@ class InvestigationSerializer(serializers.ModelSerializer):
         model = Investigation
         fields = (
             "id",
-            *REGISTER_FIELDS,
+            *(("ho_offence_code" if name == "ho_offence" else name) for name in REGISTER_FIELDS),
             "flags",
             "phase",
             "referrals",

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db import models
 
 from oversight.concurrency import VersionField, version_token
 
@@ -13,12 +14,15 @@ from .models import (
     REGISTER_FIELDS,
     CpsReferral,
     Flag,
+    HomeOfficeOffence,
+    ImportProfile,
     Investigation,
     LocalPolicingArea,
     OrderBreach,
     ProtectiveOrder,
     Team,
 )
+from .profiles import parse_value_lines
 
 INPUT = {"class": "govuk-input govuk-input--width-20"}
 SELECT = {"class": "govuk-select"}
@@ -58,8 +62,9 @@ class InvestigationForm(forms.ModelForm):
         model = Investigation
         fields = list(REGISTER_FIELDS)
         widgets = {
-            name: forms.DateInput()
-            for name in ("recorded_date", "offence_date", "arrest_date", "outcome_date", "court_outcome_date")
+            field.name: forms.DateInput()
+            for field in Investigation._meta.concrete_fields
+            if isinstance(field, models.DateField) and field.name in REGISTER_FIELDS
         }
         help_texts = {
             "crime_reference": "The records-system reference, for example 20/123456/25.",
@@ -70,6 +75,9 @@ class InvestigationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["lpa"]).queryset = LocalPolicingArea.objects.filter(is_active=True)
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["ho_offence"]).queryset = HomeOfficeOffence.objects.filter(
+            is_active=True
+        )
         if self.instance.pk:
             self.fields["crime_reference"].disabled = True
             self.fields["crime_reference"].help_text = "The reference cannot change."
@@ -142,3 +150,81 @@ class ImportForm(forms.Form):
                 f"{limit / 1_000_000:.0f} MB. Split the extract into smaller files (by month, for example)."
             )
         return upload
+
+
+class ImportChoiceForm(ImportForm):
+    """The upload with the profile to read it through (none: the register's own columns, exactly)."""
+
+    profile = forms.ModelChoiceField(
+        queryset=ImportProfile.objects.all(),
+        required=False,
+        empty_label="None: the file uses the register's own columns",
+        label="Import profile",
+        help_text="The mapping of your records system's export onto the register's columns.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].widget.attrs["class"] = SELECT["class"]
+
+
+class ImportProfileForm(forms.Form):
+    """A profile: name, source, date format, the export's column for each register column, columns to
+    ignore and value mappings (``register column | value in the export | code`` lines)."""
+
+    name = forms.CharField(max_length=60, help_text="Short, as given with --profile NAME, e.g. rms-crime-export.")
+    source = forms.CharField(max_length=200, required=False, label="Records system and export")
+    date_format = forms.CharField(
+        max_length=20, required=False, help_text="How the export writes dates, e.g. DD/MM/YYYY. Empty: YYYY-MM-DD."
+    )
+    ignored = forms.CharField(
+        required=False,
+        label="Columns to ignore",
+        help_text="One a line, as the export names them. Free-text columns (MO, narrative) belong here.",
+        widget=forms.Textarea(attrs={"rows": 8, "class": "govuk-textarea"}),
+    )
+    values = forms.CharField(
+        required=False,
+        label="Value mappings",
+        help_text="One a line: register column | value in the export | code, "
+        "e.g. offence_group | Rape of a female aged 16 or over | rape.",
+        widget=forms.Textarea(attrs={"rows": 12, "class": "govuk-textarea"}),
+    )
+
+    def __init__(self, *args: Any, columns: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.column_names = columns
+        for column in columns:
+            self.fields[f"column_{column}"] = forms.CharField(
+                required=False, max_length=400, label=column, widget=forms.TextInput(attrs={"class": INPUT["class"]})
+            )
+        _govuk(self)
+
+    def column_fields(self) -> list[tuple[str, forms.BoundField]]:
+        return [(column, self[f"column_{column}"]) for column in self.column_names]
+
+    def clean_values(self) -> dict[str, dict[str, str]]:
+        values, problems = parse_value_lines(self.cleaned_data.get("values") or "")
+        if problems:
+            raise forms.ValidationError(problems)
+        return values
+
+    def clean_name(self) -> str:
+        return (self.cleaned_data.get("name") or "").strip()
+
+
+class QualityPeriodForm(forms.Form):
+    """The period of the data-quality report: investigations recorded from … to …."""
+
+    date_from = forms.DateField(label="Recorded from", widget=forms.DateInput())
+    date_to = forms.DateField(label="Recorded to", widget=forms.DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _govuk(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end cannot be before the start.")
+        return data

@@ -21,9 +21,10 @@ from __future__ import annotations
 import csv
 import io
 import operator
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import reduce
 from itertools import islice
 from pathlib import Path
@@ -39,8 +40,31 @@ from oversight.roles import Cap, require_capability
 from oversight.text import control_character_error
 
 from . import bulk, kpis, rollups, rules
-from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team, reference_key, register_columns
+from .choices import (
+    BailStatus,
+    CourtOutcome,
+    CpsDecision,
+    Ethnicity,
+    OffenceGroup,
+    Relationship,
+    Sex,
+    Strand,
+    SuspectStatus,
+    VictimAgeGroup,
+    WithdrawalReason,
+    YesNoUnknown,
+)
+from .models import (
+    CpsReferral,
+    Flag,
+    HomeOfficeOffence,
+    ImportProfile,
+    Investigation,
+    LocalPolicingArea,
+    Team,
+    reference_key,
+    register_columns,
+)
 from .outcomes import OutcomeType
 
 COLUMNS: tuple[str, ...] = (
@@ -67,13 +91,41 @@ COLUMNS: tuple[str, ...] = (
 )
 # Accepted as well: the register keeps it, though the records-system extract does not always carry it.
 EXTRA_COLUMNS: tuple[str, ...] = ("advocate_referral",)
+# Register v2 (DESIGN.md §2): optional, each may be absent or empty.
+V2_COLUMNS: tuple[str, ...] = (
+    "reported_date",
+    "ho_offence_code",
+    "da_flag",
+    "victim_id",
+    "suspect_id",
+    "victim_sex",
+    "suspect_sex",
+    "victim_age",
+    "suspect_age",
+    "victim_ethnicity",
+    "suspect_ethnicity",
+    "relationship",
+    "suspect_status",
+    "bail_start_date",
+    "bail_expiry_date",
+    "rui_start_date",
+    "withdrawal_reason",
+    "evidence_led_considered",
+    "cps_file_submitted_date",
+    "cps_action_plans",
+    "first_hearing_date",
+    "trial_date",
+    "sentence_date",
+)
+ALL_COLUMNS: tuple[str, ...] = (*COLUMNS, *EXTRA_COLUMNS, *V2_COLUMNS)
 REQUIRED: tuple[str, ...] = ("crime_reference", "strand", "offence_group", "recorded_date")
-KNOWN = frozenset(COLUMNS + EXTRA_COLUMNS)
+KNOWN = frozenset(ALL_COLUMNS)
 
 # Investigation fields written by the import, in the order compared and updated.
 FIELDS: tuple[str, ...] = register_columns()[1:]  # all but crime_reference, the key
 # CSV column → investigation field (when the names differ).
-FIELD_OF: dict[str, str] = {"lpa": "lpa_id", "team": "team_id"}
+FIELD_OF: dict[str, str] = {"lpa": "lpa_id", "team": "team_id", "ho_offence_code": "ho_offence_id"}
+REFERRAL_COLUMNS = frozenset({"cps_referral_date", "cps_decision", "cps_decision_date"})
 DATE_COLUMNS = frozenset(
     {
         "recorded_date",
@@ -83,6 +135,7 @@ DATE_COLUMNS = frozenset(
         "cps_decision_date",
         "arrest_date",
         "court_outcome_date",
+        *(c for c in V2_COLUMNS if c.endswith("_date")),
     }
 )
 CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {  # tuples keep the order shown in messages
@@ -92,8 +145,18 @@ CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {  # tuples keep the order shown in
     "bail_status": tuple(BailStatus.values),
     "court_outcome": tuple(CourtOutcome.values),
     "cps_decision": tuple(CpsDecision.values),
+    "victim_sex": tuple(Sex.values),
+    "suspect_sex": tuple(Sex.values),
+    "victim_ethnicity": tuple(Ethnicity.values),
+    "suspect_ethnicity": tuple(Ethnicity.values),
+    "relationship": tuple(Relationship.values),
+    "suspect_status": tuple(SuspectStatus.values),
+    "withdrawal_reason": tuple(WithdrawalReason.values),
 }
-YES_NO_COLUMNS = frozenset({"vcop_compliant", "vps_offered", "advocate_referral"})
+YES_NO_COLUMNS = frozenset({"vcop_compliant", "vps_offered", "advocate_referral", "da_flag", "evidence_led_considered"})
+AGE_COLUMNS = frozenset({"victim_age", "suspect_age"})
+PERSON_COLUMNS = frozenset({"victim_id", "suspect_id"})
+_DIGIT = re.compile(r"\d")
 OUTCOME_CODES = frozenset(OutcomeType.values)
 assert set(YesNoUnknown.values) == {"yes", "no", ""}
 CHUNK_ROWS = 1_000
@@ -157,6 +220,142 @@ class ParsedRow:
     referral: tuple[date, str, date | None] | None = None
 
 
+def v2_export_values(investigation: Investigation) -> list[Any]:
+    """An investigation's register v2 values in the order of ``V2_COLUMNS``, as the import reads them back."""
+    return [getattr(investigation, FIELD_OF.get(column, column)) for column in V2_COLUMNS]
+
+
+# --- import profiles ---------------------------------------------------------------------------
+
+
+DATE_PARTS = (("YYYY", "%Y"), ("DD", "%d"), ("MM", "%m"), ("YY", "%y"))
+
+
+def strptime_format(date_format: str) -> str:
+    """``DD/MM/YYYY`` → ``%d/%m/%Y`` (only the parts of :data:`DATE_PARTS`)."""
+    result = date_format.strip()
+    for part, code in DATE_PARTS:
+        result = result.replace(part, code)
+    return result
+
+
+class ProfilePlan:
+    """An :class:`ImportProfile` applied to one file: which source column fills which register column,
+    with the profile's value mappings and date format applied to each cell.
+
+    :meth:`read_header` reads the file's header (errors for columns the profile neither maps nor
+    ignores); :meth:`cells` turns a data row into the register's columns, in :attr:`header`'s order.
+    """
+
+    def __init__(self, profile: ImportProfile) -> None:
+        self.name = profile.name
+        self.fields_of: dict[str, list[str]] = {}
+        for entry in profile.columns:
+            self.fields_of.setdefault(reference_key(entry.get("source")), []).append(reference_key(entry.get("field")))
+        self.ignored = {reference_key(name) for name in profile.ignored}
+        self.values = {
+            reference_key(name): {reference_key(k): str(v) for k, v in mapping.items()}
+            for name, mapping in profile.values.items()
+        }
+        self.date_hint = profile.date_format.strip() or "YYYY-MM-DD"
+        self.date_format = strptime_format(profile.date_format) if profile.date_format.strip() else ""
+        self.header: list[str] = []
+        self.labels: dict[str, str] = {}
+        self.picks: list[tuple[int, dict[str, str] | None, bool]] = []  # (source position, values, is a date)
+
+    def read_header(self, cells: list[str]) -> list[RowError]:
+        """Read the file's header: the register columns it gives, and an error per unknown column."""
+        self.header, self.labels, self.picks = [], {}, []
+        errors = []
+        for position, raw in enumerate(cells):
+            name, key = raw.strip(), reference_key(raw)
+            if key in self.ignored:
+                continue
+            if key in self.fields_of:
+                targets = self.fields_of[key]
+            elif key in KNOWN:
+                targets = [key]
+            elif not key:
+                targets = [""]  # reported by the header check
+            else:
+                errors.append(RowError(1, name, f"unknown column: map it or ignore it in the profile {self.name}"))
+                continue
+            for field_name in targets:
+                self.header.append(field_name)
+                if field_name and name.lower() != field_name:
+                    self.labels[field_name] = f"{name} ({field_name})"
+                self.picks.append((position, self.values.get(field_name), field_name in DATE_COLUMNS))
+        return errors
+
+    def cells(self, cells: list[str]) -> list[str]:
+        """A data row in the register's columns, values mapped."""
+        result = []
+        for position, values, is_date in self.picks:
+            text = cells[position].strip() if position < len(cells) else ""
+            if values is not None:
+                text = values.get(text.lower(), text)
+            if is_date and text and self.date_format:
+                text = self._iso_date(text)
+            result.append(text)
+        return result
+
+    def _iso_date(self, text: str) -> str:
+        try:
+            return datetime.strptime(text.split()[0], self.date_format).date().isoformat()
+        except ValueError:
+            return text  # the parser reports it in the profile's form
+
+    def relabel(self, error: RowError) -> RowError:
+        """The error naming the column as the file does (``Crime Number (crime_reference)``)."""
+        label = self.labels.get(error.column)
+        return RowError(error.row, label, error.message) if label else error
+
+
+@dataclass
+class Preview:
+    """The first rows of a file as the import would read them, before anything is written."""
+
+    columns: list[str]
+    labels: list[str]
+    rows: list[tuple[int, list[str]]]
+    errors: list[RowError]
+    truncated: bool
+
+
+def preview(*, source: str | Path | IO[bytes], profile: ImportProfile | None = None, rows: int = 10) -> Preview:
+    """The header as mapped and the first ``rows`` data rows, with the errors found in them."""
+    binary, owned = _open(source)
+    plan = ProfilePlan(profile) if profile is not None else None
+    try:
+        try:
+            first = next(_records(binary), None)
+        except (UnicodeDecodeError, csv.Error):
+            first = None
+        if first is None:
+            return Preview([], [], [], [RowError(1, "(file)", "the file is empty or not a UTF-8 CSV file")], False)
+        plan_errors = plan.read_header(first[1]) if plan is not None else []
+        header, errors, usable = _check_header(plan.header if plan is not None else first[1])
+        errors = plan_errors + errors
+        shown: list[tuple[int, list[str]]] = []
+        more = False
+        if usable:
+            parser = _Parser(header, timezone.localdate(), date_hint=plan.date_hint if plan else "YYYY-MM-DD")
+            for number, cells in _data_rows(binary, plan):
+                if len(shown) == rows:
+                    more = True
+                    break
+                _row, row_errors = parser.parse(number, cells)
+                errors.extend(row_errors)
+                shown.append((number, [cells[i] if i < len(cells) else "" for i in range(len(header))]))
+        if plan is not None:
+            errors = [plan.relabel(error) for error in errors]
+        labels = [plan.labels.get(c, c) if plan is not None else c for c in header]
+        return Preview(header, labels, shown, sorted(errors), more)
+    finally:
+        if owned:
+            binary.close()
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -183,52 +382,98 @@ class _Lookups:
         self.lpas = LocalPolicingArea.objects.pks_by_code_or_name()
         self.teams = Team.objects.pks_by_code_or_name()
         self.flags = {reference_key(code): pk for code, pk in Flag.objects.values_list("code", "id")}
+        self.offences = {code.upper(): code for code in HomeOfficeOffence.objects.values_list("code", flat=True)}
+
+
+# How a parsed column's value is used: the key, the flags, a CPS referral's, or an investigation field.
+_REFERENCE, _FLAGS, _REFERRAL, _FIELD = range(4)
+# Columns whose values rarely repeat: not remembered (the others' few distinct values are, see _Parser).
+UNREMEMBERED = frozenset({"crime_reference", "victim_id", "suspect_id"})
+MEMO_LIMIT = 50_000
 
 
 class _Parser:
-    """Turns cells into values and errors, one row at a time."""
+    """Turns cells into values and errors, one row at a time.
 
-    def __init__(self, header: list[str], today: date) -> None:
+    A register column takes few distinct values (codes, days, ages), so each column remembers what
+    every text it has seen turned into, or the error it gave: after the first rows a cell costs one
+    dictionary look-up. References and person references are parsed every time.
+    """
+
+    def __init__(self, header: list[str], today: date, *, date_hint: str = "YYYY-MM-DD") -> None:
+        self.date_hint = date_hint
         self.header = header
         self.present = frozenset(header)
         self.lookups = _Lookups()
         self.today = today
+        self.plan: list[tuple[int, str, int, str, dict[str, tuple[Any, str | None]] | None]] = []
+        for index, column in enumerate(header):
+            if column not in KNOWN:
+                continue
+            use = (
+                _REFERENCE
+                if column == "crime_reference"
+                else _FLAGS
+                if column == "flags"
+                else _REFERRAL
+                if column in REFERRAL_COLUMNS
+                else _FIELD
+            )
+            memo: dict[str, tuple[Any, str | None]] | None = None if column in UNREMEMBERED else {}
+            self.plan.append((index, column, use, FIELD_OF.get(column, column), memo))
+
+    def _cell(self, column: str, text: str, memo: dict[str, tuple[Any, str | None]] | None) -> tuple[Any, str | None]:
+        """``(value, None)`` or ``(None, message)`` for a cell not remembered yet (and remember it).
+
+        A cell holding a control character is an error before anything else; an errored
+        ``crime_reference`` never becomes the row's reference, so it is never looked up
+        (PostgreSQL refuses text holding NUL)."""
+        if message := control_character_error(text, multiline=False):
+            return None, message
+        try:
+            result: tuple[Any, str | None] = (self._value(column, text), None)
+        except ValueError as exc:
+            result = (None, str(exc))
+        if memo is not None and len(memo) < MEMO_LIMIT:
+            memo[text] = result
+        return result
 
     def parse(self, number: int, cells: list[str]) -> tuple[ParsedRow, list[RowError]]:
         errors: list[RowError] = []
-        if len(cells) > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
+        width = len(cells)
+        if width > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
             errors.append(
                 RowError(
                     number,
                     f"{len(self.header) + 1}",
-                    f"this row has {len(cells)} values but the header has {len(self.header)} columns",
+                    f"this row has {width} values but the header has {len(self.header)} columns",
                 )
             )
-        raw = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(self.header)}
-        row = ParsedRow(number=number, reference=raw.get("crime_reference", ""))
+        row = ParsedRow(number=number, reference="")
+        values = row.values
         cps: dict[str, Any] = {}
-        for column, text in raw.items():
-            if column not in KNOWN:
-                continue
-            if message := control_character_error(text, multiline=False):
-                errors.append(RowError(number, column, message))
-                if column == "crime_reference":
-                    row.reference = ""  # never looked up: PostgreSQL refuses text holding NUL
-                continue
-            try:
-                value = self._value(column, text)
-            except ValueError as exc:
-                errors.append(RowError(number, column, str(exc)))
-                continue
-            if column == "crime_reference":
+        for index, column, use, target, memo in self.plan:
+            text = cells[index].strip() if index < width else ""
+            hit = memo.get(text) if memo is not None else None
+            value, error = hit if hit is not None else self._cell(column, text, memo)
+            if error is not None:
+                errors.append(RowError(number, column, error))
+            elif use == _FIELD:
+                values[target] = value
+            elif use == _REFERENCE:
                 row.reference = value
-            elif column == "flags":
+            elif use == _FLAGS:
                 row.flag_ids = value
-            elif column.startswith("cps_"):
-                cps[column] = value
             else:
-                row.values[FIELD_OF.get(column, column)] = value
+                cps[column] = value
         row.referral = self._referral(number, cps, errors) if cps else None
+        age = row.values.get("victim_age")
+        if age is not None:
+            message = rules.age_group_error(row.values.get("victim_age_group", ""), age=age)
+            if message:
+                errors.append(RowError(number, "victim_age_group", message))
+            elif not _has_error(errors, "victim_age_group"):
+                row.values["victim_age_group"] = rules.age_group_of(age)
         return row, errors
 
     def _value(self, column: str, text: str) -> Any:
@@ -238,8 +483,14 @@ class _Parser:
             if len(text) > 40:
                 raise ValueError("must be 40 characters or fewer")
             return text
+        if column in PERSON_COLUMNS:
+            if len(text) > 40:
+                raise ValueError("must be 40 characters or fewer")
+            if text and not _DIGIT.search(text):
+                raise ValueError(f"'{text}' is not a person reference (it has no digit): names are never stored")
+            return text
         if column in DATE_COLUMNS:
-            return self._date(text)
+            return self._date(text, scheduled=column in rules.SCHEDULED_DATES)
         if column in CHOICE_COLUMNS:
             code = text.lower()
             if column == "victim_age_group" and not code:
@@ -266,6 +517,17 @@ class _Parser:
             except KeyError:
                 kind = "LPA" if column == "lpa" else "team"
                 raise ValueError(f"'{text}' is not a known {kind} code or name") from None
+        if column in AGE_COLUMNS:
+            return _whole_number(text, high=rules.MAX_AGE, what="years")
+        if column == "cps_action_plans":
+            return _whole_number(text, high=rules.MAX_ACTION_PLANS, what="action plans")
+        if column == "ho_offence_code":
+            if not text:
+                return None
+            try:
+                return self.lookups.offences[text.upper()]
+            except KeyError:
+                raise ValueError(f"'{text}' is not a Home Office offence code in the reference list") from None
         if column == "flags":
             ids = set()
             for part in text.split(";"):
@@ -278,7 +540,7 @@ class _Parser:
             return frozenset(ids)
         raise ValueError("unexpected column")  # pragma: no cover - KNOWN is checked first
 
-    def _date(self, text: str) -> date | None:
+    def _date(self, text: str, *, scheduled: bool = False) -> date | None:
         if not text:
             return None
         try:
@@ -286,7 +548,9 @@ class _Parser:
                 raise ValueError
             value = date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+            raise ValueError(f"'{text}' is not a date in the form {self.date_hint}") from None
+        if scheduled:
+            return value
         message = rules.future_error(value, today=self.today)
         if message:
             raise ValueError(message)
@@ -315,6 +579,14 @@ class _Parser:
         return referral_date, decision, decision_date
 
 
+def _whole_number(text: str, *, high: int, what: str) -> int | None:
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > high:
+        raise ValueError(f"'{text}' is not a whole number of {what} from 0 to {high}")
+    return int(text)
+
+
 def _has_error(errors: list[RowError], column: str) -> bool:
     return any(e.column == column for e in errors)
 
@@ -329,7 +601,7 @@ def _check_header(header: list[str]) -> tuple[list[str], list[RowError], bool]:
         elif name in seen:
             errors.append(RowError(1, name, "the column appears more than once"))
         elif name not in KNOWN:
-            errors.append(RowError(1, name, "unknown column"))
+            errors.append(RowError(1, header[position - 1].strip(), "unknown column"))  # as the file spells it
         seen.add(name)
     missing = [c for c in REQUIRED if c not in seen]
     for column in missing:
@@ -358,16 +630,31 @@ def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _data_rows(binary: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+def _data_rows(binary: IO[bytes], plan: ProfilePlan | None = None) -> Iterator[tuple[int, list[str]]]:
     records = _records(binary)
-    next(records, None)
+    first = next(records, None)
+    if plan is not None and first is not None:
+        plan.read_header(first[1])
     for number, cells in records:
         if any(cell.strip() for cell in cells):
-            yield number, cells
+            yield number, (plan.cells(cells) if plan is not None else cells)
 
 
-def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowError], int]:
-    """Pass 1: the normalised header, every error in the file, and the number of data rows."""
+def validate(
+    binary: IO[bytes], *, today: date, plan: ProfilePlan | None = None
+) -> tuple[list[str], list[RowError], int]:
+    """Pass 1: the normalised header, every error in the file, and the number of data rows.
+
+    With a profile's ``plan`` the file's columns are renamed, ignored and their values mapped
+    first; errors then name a column as the file does, with the register's name beside it.
+    """
+    header, errors, count = _validate(binary, today=today, plan=plan)
+    if plan is not None:
+        errors = sorted(plan.relabel(error) for error in errors)
+    return header, errors, count
+
+
+def _validate(binary: IO[bytes], *, today: date, plan: ProfilePlan | None) -> tuple[list[str], list[RowError], int]:
     try:
         first = next(_records(binary), None)
     except UnicodeDecodeError:
@@ -376,13 +663,15 @@ def validate(binary: IO[bytes], *, today: date) -> tuple[list[str], list[RowErro
         return [], [RowError(1, "(file)", f"the file is not a readable CSV file ({exc})")], 0
     if first is None or not any(c.strip() for c in first[1]):
         return [], [RowError(1, "(file)", "the file is empty: the first row must name the columns")], 0
-    header, errors, usable = _check_header(first[1])
+    plan_errors = plan.read_header(first[1]) if plan is not None else []
+    header, errors, usable = _check_header(plan.header if plan is not None else first[1])
+    errors = plan_errors + errors
     if not usable:
         return header, errors, 0
-    parser = _Parser(header, today)
+    parser = _Parser(header, today, date_hint=plan.date_hint if plan is not None else "YYYY-MM-DD")
     first_row_of: dict[str, int] = {}
     count = 0
-    rows = _data_rows(binary)
+    rows = _data_rows(binary, plan)
     try:
         for chunk in _chunked(rows, CHUNK_ROWS):
             parsed = []
@@ -531,12 +820,14 @@ def _fields_present(header: frozenset[str]) -> set[str]:
 
 
 @transaction.atomic
-def _write(binary: IO[bytes], header: list[str], *, actor: Any, today: date) -> ImportResult:
+def _write(
+    binary: IO[bytes], header: list[str], *, actor: Any, today: date, plan: ProfilePlan | None = None
+) -> ImportResult:
     parser = _Parser(header, today)
     present = frozenset(header)
     result = ImportResult()
     transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
-    for chunk in _chunked(_data_rows(binary), CHUNK_ROWS):
+    for chunk in _chunked(_data_rows(binary, plan), CHUNK_ROWS):
         rows = []
         for number, cells in chunk:
             row, errors = parser.parse(number, cells)
@@ -548,27 +839,31 @@ def _write(binary: IO[bytes], header: list[str], *, actor: Any, today: date) -> 
     return result
 
 
-def import_investigations(*, source: str | Path | IO[bytes], actor: Any = None) -> ImportResult:
+def import_investigations(
+    *, source: str | Path | IO[bytes], actor: Any = None, profile: ImportProfile | None = None
+) -> ImportResult:
     """Validate the whole CSV file ``source`` and, if it has no error, import it in one transaction.
 
     ``source`` is a path or a binary file object that can seek (an upload). ``actor``
     (``None`` for a command run by the system) must hold ``investigations.edit`` and
-    becomes the history user. Raises :class:`ImportRejected` listing every error,
-    with nothing written.
+    becomes the history user. With ``profile`` the file is read through it (columns renamed,
+    ignored, values mapped); without, the contract's columns hold exactly. Raises
+    :class:`ImportRejected` listing every error, with nothing written.
     """
     if actor is not None:
         require_capability(actor, Cap.INVESTIGATIONS_EDIT)
     binary, owned = _open(source)
+    plan = ProfilePlan(profile) if profile is not None else None
     try:
         today = timezone.localdate()
         with unique_or_error(RACED):  # one transaction: the lock is held until it ends
             # One import at a time: a second one (the same file sent twice) waits for the first,
             # then validates against what it wrote and finds its rows unchanged.
             exclusive("cases.import_investigations")
-            header, errors, _count = validate(binary, today=today)
+            header, errors, _count = validate(binary, today=today, plan=plan)
             if errors:
                 raise ImportRejected(errors)
-            return _write(binary, header, actor=actor, today=today)
+            return _write(binary, header, actor=actor, today=today, plan=plan)
     finally:
         if owned:
             binary.close()

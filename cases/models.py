@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -20,11 +21,16 @@ from .choices import (
     BailStatus,
     CourtOutcome,
     CpsDecision,
+    Ethnicity,
     OffenceGroup,
     OrderType,
     Phase,
+    Relationship,
+    Sex,
     Strand,
+    SuspectStatus,
     VictimAgeGroup,
+    WithdrawalReason,
     YesNoUnknown,
 )
 from .outcomes import CHARGED, OutcomeType
@@ -98,6 +104,27 @@ class Flag(ReferenceData):
     history = HistoricalRecords()
 
 
+class HomeOfficeOffence(models.Model):
+    """A Home Office offence classification (Counting Rules), e.g. ``19C`` rape of a female aged 16 or over.
+
+    ``offence_group`` is the register's group the classification falls in (a guide, not a rule).
+    """
+
+    code = models.CharField(max_length=8, unique=True)
+    description = models.CharField(max_length=200)
+    offence_group = models.CharField(max_length=32, choices=OffenceGroup.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "Home Office offence classification"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
 # The register's own facts about an investigation, in the order forms, the API, the CSV
 # import and the synthetic writer list them (flags, referrals and orders live elsewhere).
 REGISTER_FIELDS: tuple[str, ...] = (
@@ -118,6 +145,30 @@ REGISTER_FIELDS: tuple[str, ...] = (
     "vcop_compliant",
     "vps_offered",
     "advocate_referral",
+    # register v2
+    "reported_date",
+    "ho_offence",
+    "da_flag",
+    "victim_id",
+    "suspect_id",
+    "victim_sex",
+    "suspect_sex",
+    "victim_age",
+    "suspect_age",
+    "victim_ethnicity",
+    "suspect_ethnicity",
+    "relationship",
+    "suspect_status",
+    "bail_start_date",
+    "bail_expiry_date",
+    "rui_start_date",
+    "withdrawal_reason",
+    "evidence_led_considered",
+    "cps_file_submitted_date",
+    "cps_action_plans",
+    "first_hearing_date",
+    "trial_date",
+    "sentence_date",
 )
 
 
@@ -167,6 +218,60 @@ class Investigation(models.Model):
     vps_offered = models.CharField("VPS offered", max_length=3, choices=YesNoUnknown.choices, blank=True)
     advocate_referral = models.CharField("ISVA/IDVA referral", max_length=3, choices=YesNoUnknown.choices, blank=True)
 
+    # register v2 (all optional): the offence as classified, the people (pseudonymous), bail, CPS and court
+    reported_date = models.DateField(null=True, blank=True, help_text="Reported to the police.")
+    ho_offence = models.ForeignKey(
+        HomeOfficeOffence,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="ho_offence_code",
+        null=True,
+        blank=True,
+        related_name="investigations",
+        verbose_name="Home Office offence code",
+    )
+    da_flag = models.CharField(
+        "domestic-abuse flag",
+        max_length=3,
+        choices=YesNoUnknown.choices,
+        blank=True,
+        help_text="The Home Office domestic-abuse flag, whatever the strand.",
+    )
+    victim_id = models.CharField(
+        "victim reference", max_length=40, blank=True, help_text="The records system's person reference, never a name."
+    )
+    suspect_id = models.CharField(
+        "suspect reference", max_length=40, blank=True, help_text="The records system's person reference, never a name."
+    )
+    victim_sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    suspect_sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    victim_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(rules.MAX_AGE)], help_text="Whole years at the offence."
+    )
+    suspect_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(rules.MAX_AGE)], help_text="Whole years at the offence."
+    )
+    victim_ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
+    suspect_ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
+    relationship = models.CharField(
+        max_length=16, choices=Relationship.choices, blank=True, help_text="The suspect's relationship to the victim."
+    )
+    suspect_status = models.CharField(max_length=16, choices=SuspectStatus.choices, blank=True)
+    bail_start_date = models.DateField(null=True, blank=True)
+    bail_expiry_date = models.DateField(null=True, blank=True)
+    rui_start_date = models.DateField("RUI start date", null=True, blank=True)
+    withdrawal_reason = models.CharField(max_length=24, choices=WithdrawalReason.choices, blank=True)
+    evidence_led_considered = models.CharField(
+        "evidence-led prosecution considered", max_length=3, choices=YesNoUnknown.choices, blank=True
+    )
+    cps_file_submitted_date = models.DateField("CPS file submitted", null=True, blank=True)
+    cps_action_plans = models.PositiveSmallIntegerField(
+        "CPS action plans", null=True, blank=True, validators=[MaxValueValidator(rules.MAX_ACTION_PLANS)]
+    )
+    first_hearing_date = models.DateField(null=True, blank=True)
+    trial_date = models.DateField(null=True, blank=True)
+    sentence_date = models.DateField(null=True, blank=True)
+
     flags = models.ManyToManyField(Flag, blank=True, related_name="investigations")
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,6 +300,16 @@ class Investigation(models.Model):
                 name="investigation_court_outcome_and_date_together",
                 violation_error_message="A court outcome needs both a result and a date.",
             ),
+            models.CheckConstraint(
+                condition=Q(victim_age__isnull=True) | Q(victim_age__lte=rules.MAX_AGE),
+                name="investigation_victim_age_range",
+                violation_error_message="An age is a whole number of years from 0 to 120.",
+            ),
+            models.CheckConstraint(
+                condition=Q(suspect_age__isnull=True) | Q(suspect_age__lte=rules.MAX_AGE),
+                name="investigation_suspect_age_range",
+                violation_error_message="An age is a whole number of years from 0 to 120.",
+            ),
         ]
         indexes = [
             models.Index(fields=["recorded_date"], name="inv_recorded_idx"),
@@ -204,6 +319,11 @@ class Investigation(models.Model):
             models.Index(fields=["strand", "recorded_date"], name="inv_strand_recorded_idx"),
             models.Index(fields=["offence_group", "recorded_date"], name="inv_offence_recorded_idx"),
             models.Index(fields=["outcome_type"], name="inv_outcome_type_idx"),
+            # register v2: repeat victims and suspects, and the data-quality checks on bail and RUI
+            models.Index(fields=["victim_id"], name="inv_victim_id_idx", condition=~Q(victim_id="")),
+            models.Index(fields=["suspect_id"], name="inv_suspect_id_idx", condition=~Q(suspect_id="")),
+            models.Index(fields=["bail_expiry_date"], name="inv_bail_expiry_idx"),
+            models.Index(fields=["rui_start_date"], name="inv_rui_start_idx"),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +336,12 @@ class Investigation(models.Model):
         each with its date, and the reverse."""
         values = {name: getattr(self, name) for name in rules.CHECKED_FIELDS}
         errors = rules.investigation_date_errors(values, today=timezone.localdate())
+        if self.victim_age is not None and "victim_age_group" not in errors:
+            message = rules.age_group_error(self.victim_age_group, age=self.victim_age)
+            if message:
+                errors["victim_age_group"] = message
+            else:
+                self.victim_age_group = rules.age_group_of(self.victim_age)
         if errors:
             raise ValidationError(errors)
 
@@ -282,7 +408,8 @@ class CpsReferral(models.Model):
 
 
 class ProtectiveOrder(models.Model):
-    """A protective order (SHPO, SRO, DVPO …) applied for in an investigation."""
+    """A protective order (SHPO, SRO, DVPO …) applied for in an investigation; its expiry keeps to the
+    legal duration of its type (:func:`cases.rules.order_duration_error`)."""
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="orders")
     order_type = models.CharField(max_length=20, choices=OrderType.choices)
@@ -314,6 +441,9 @@ class ProtectiveOrder(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_in_future(self, ("applied_date", "granted_date"), errors)
+        message = rules.order_duration_error(self.order_type, made=self.granted_date, expiry=self.expiry_date)
+        if message:
+            errors["expiry_date"] = message
         if errors:
             raise ValidationError(errors)
 
@@ -339,9 +469,9 @@ class OrderBreach(models.Model):
         _not_in_future(self, ("breach_date",), errors)
         order = self.order if self.order_id else None
         if order and self.breach_date and "breach_date" not in errors:
-            start = order.granted_date or order.applied_date
-            if self.breach_date < start:
-                errors["breach_date"] = "A breach cannot be before the order was made."
+            message = rules.breach_error(self.breach_date, granted=order.granted_date, expiry=order.expiry_date)
+            if message:
+                errors["breach_date"] = message
         if errors:
             raise ValidationError(errors)
 
@@ -419,3 +549,35 @@ for _model in (KpiRollupMonth, KpiRollupDay):
     for _measure in ROLLUP_MEASURES:
         # int4: a row counts one month (or day) of one combination of dimensions.
         _model.add_to_class(_measure, models.IntegerField(default=0))
+
+
+class ImportProfile(models.Model):
+    """How one source's export maps onto the register's CSV columns (DESIGN.md §4).
+
+    ``columns``: ``[{"source": "Crime Number", "field": "crime_reference"}, …]`` (a source column may
+    fill several fields, e.g. an offence description giving both the offence group and the Home
+    Office code); ``values``: field → {source value → code}, compared without case or surrounding
+    spaces; ``ignored``: source columns left out. Names are compared the same way. The rules are
+    checked by :func:`cases.profiles.profile_errors`.
+    """
+
+    name = models.CharField(max_length=60, unique=True, help_text="Given at upload or with --profile NAME.")
+    source = models.CharField(max_length=200, blank=True, help_text="The records system and export it is for.")
+    date_format = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="How the export writes dates, e.g. DD/MM/YYYY; empty for YYYY-MM-DD.",
+    )
+    columns = models.JSONField(default=list, blank=True)
+    values = models.JSONField(default=dict, blank=True)
+    ignored = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

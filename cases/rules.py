@@ -6,14 +6,19 @@ the same words under the field (and as ``Label: message`` in the error summary).
 - no date in the future;
 - no outcome, court outcome or arrest dated before the crime was recorded, and no CPS
   referral or decision either;
-- an outcome type and its date come together, and so do a court outcome and its date.
+- an outcome type and its date come together, and so do a court outcome and its date;
+- register v2: reported on or before recorded; bail expiry after bail start; the victim's age
+  group follows from their age (adult is 16 or over at the offence). Dates set in advance (bail
+  expiry, first hearing, trial) may be in the future; every other date may not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from .choices import ADULT_AGE
 
 INVESTIGATION_DATES: tuple[str, ...] = (
     "recorded_date",
@@ -21,8 +26,31 @@ INVESTIGATION_DATES: tuple[str, ...] = (
     "arrest_date",
     "outcome_date",
     "court_outcome_date",
+    # register v2
+    "reported_date",
+    "bail_start_date",
+    "bail_expiry_date",
+    "rui_start_date",
+    "cps_file_submitted_date",
+    "first_hearing_date",
+    "trial_date",
+    "sentence_date",
 )
-NOT_BEFORE_RECORDED: tuple[str, ...] = ("arrest_date", "outcome_date", "court_outcome_date")
+# Dates fixed ahead of the day they fall on: a bail return date, a listed hearing or trial.
+SCHEDULED_DATES: frozenset[str] = frozenset({"bail_expiry_date", "first_hearing_date", "trial_date"})
+NOT_BEFORE_RECORDED: tuple[str, ...] = (
+    "arrest_date",
+    "outcome_date",
+    "court_outcome_date",
+    "bail_start_date",
+    "rui_start_date",
+    "cps_file_submitted_date",
+    "first_hearing_date",
+    "trial_date",
+    "sentence_date",
+)
+MAX_AGE = 120
+MAX_ACTION_PLANS = 99
 # (what, when, message when the date is missing, message when what is missing)
 PAIRS: tuple[tuple[str, str, str, str], ...] = (
     ("outcome_type", "outcome_date", "an outcome type needs an outcome date", "an outcome date needs an outcome type"),
@@ -30,6 +58,19 @@ PAIRS: tuple[tuple[str, str, str, str], ...] = (
 )
 # Every field the rules read: an import of some columns checks them over the stored record.
 CHECKED_FIELDS: tuple[str, ...] = (*INVESTIGATION_DATES, "outcome_type", "court_outcome")
+
+
+def age_group_of(age: int) -> str:
+    """``adult`` at 16 or over at the offence (the Home Office rape classifications, the domestic-abuse
+    definition), ``child`` below."""
+    return "adult" if age >= ADULT_AGE else "child"
+
+
+def age_group_error(group: str, *, age: int | None) -> str | None:
+    """The message when a victim age group contradicts the victim's age (``unknown`` or empty does not)."""
+    if age is None or group not in ("adult", "child") or group == age_group_of(age):
+        return None
+    return f"'{group}' contradicts victim_age {age} (adult is {ADULT_AGE} or over at the offence)"
 
 
 def future_error(value: date | None, *, today: date) -> str | None:
@@ -59,7 +100,8 @@ def investigation_date_errors(values: Mapping[str, Any], *, today: date, skip: C
             errors[field] = message
 
     for name in INVESTIGATION_DATES:
-        add(name, future_error(values.get(name), today=today))
+        if name not in SCHEDULED_DATES:
+            add(name, future_error(values.get(name), today=today))
     for what, when, needs_date, needs_what in PAIRS:
         if {what, when} & {*skip, *errors}:
             continue
@@ -71,4 +113,69 @@ def investigation_date_errors(values: Mapping[str, Any], *, today: date, skip: C
         recorded = values.get("recorded_date")
         for name in NOT_BEFORE_RECORDED:
             add(name, before_recorded_error(values.get(name), recorded=recorded))
+        reported = values.get("reported_date")
+        if reported is not None and recorded is not None and reported > recorded:
+            add("reported_date", f"is after the recorded date ({recorded:%Y-%m-%d})")
+    if not {"bail_start_date", "bail_expiry_date"} & {*skip, *errors}:
+        start, expiry = values.get("bail_start_date"), values.get("bail_expiry_date")
+        if start is not None and expiry is not None and expiry <= start:
+            add("bail_expiry_date", f"is not after the bail start date ({start:%Y-%m-%d})")
     return errors
+
+
+# --- protective orders: their legal durations, and breaches within an order's life ------------
+
+# order type → (shortest, longest) life from the day it is made, as (years, days); None: no limit.
+#   SRO  Sexual Risk Order: at least 2 years
+#   SHPO Sexual Harm Prevention Order: at least 5 years (or until further order: no expiry date)
+#   DVPN Domestic Violence Protection Notice: 48 hours (Crime and Security Act 2010 s.24-25)
+#   DVPO Domestic Violence Protection Order: 14 to 28 days (Crime and Security Act 2010 s.28)
+ORDER_DURATIONS: dict[str, tuple[tuple[int, int], tuple[int, int] | None]] = {
+    "sro": ((2, 0), None),
+    "shpo": ((5, 0), None),
+    "dvpn": ((0, 2), (0, 2)),
+    "dvpo": ((0, 14), (0, 28)),
+}
+ORDER_DURATION_WORDS: dict[str, str] = {
+    "sro": "a Sexual Risk Order runs at least 2 years",
+    "shpo": "a Sexual Harm Prevention Order runs at least 5 years",
+    "dvpn": "a Domestic Violence Protection Notice lasts 48 hours (expiry 2 days after it is made)",
+    "dvpo": "a Domestic Violence Protection Order runs 14 to 28 days",
+}
+
+
+def add_years(day: date, years: int) -> date:
+    """``day`` ``years`` later (29 February → 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _after(day: date, span: tuple[int, int]) -> date:
+    years, days = span
+    return add_years(day, years) + timedelta(days=days)
+
+
+def order_duration_error(order_type: str, *, made: date | None, expiry: date | None) -> str | None:
+    """The message when an order's expiry breaks the legal duration of its type (made = granted date)."""
+    limits = ORDER_DURATIONS.get(order_type)
+    if limits is None or made is None or expiry is None:
+        return None
+    shortest, longest = limits
+    if expiry < _after(made, shortest) or (longest is not None and expiry > _after(made, longest)):
+        return f"{expiry:%Y-%m-%d} does not fit: {ORDER_DURATION_WORDS[order_type]} from {made:%Y-%m-%d}"
+    return None
+
+
+def breach_error(breach: date | None, *, granted: date | None, expiry: date | None) -> str | None:
+    """The message when a breach falls outside the order's life (made on ``granted``, ending on ``expiry``)."""
+    if breach is None:
+        return None
+    if granted is None:
+        return "an order that was not granted cannot be breached"
+    if breach < granted:
+        return f"{breach:%Y-%m-%d} is before the order was made ({granted:%Y-%m-%d})"
+    if expiry is not None and breach > expiry:
+        return f"{breach:%Y-%m-%d} is after the order expired ({expiry:%Y-%m-%d})"
+    return None

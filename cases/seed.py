@@ -15,8 +15,10 @@ positive outcomes dated in the period / offences recorded in it, DESIGN.md §3):
 - stalking and harassment: 14 % a year, no quarter below 12 % (commitment 39);
 - online child sexual abuse: 25 % a year, no quarter below 20 % (commitment 147).
 
-Each slice is calibrated without moving one calibrated before it. Running it again (any day)
-adds nothing.
+Each slice is calibrated without moving one calibrated before it. Then the register v2 facts
+(people, bail, CPS and court dates, lawful orders) are filled from the final outcomes
+(:mod:`cases.synthetic_people`), from their own random stream: the calibrated outcomes stay as
+they are. Running it again (any day) adds nothing.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from django.utils import timezone
 
 from oversight.seeding import register_seed
 
-from . import synthetic
+from . import synthetic, synthetic_people
 from .choices import OffenceGroup, Strand
-from .models import Investigation
+from .models import ImportProfile, Investigation
+from .profiles import SAMPLE_PROFILE, sample_profile_fields
 
 DEMO_COUNT = 5_600  # about 1,500 a year
 DEMO_SEED = 2526
@@ -83,7 +86,17 @@ def demo_cases() -> list[synthetic.SyntheticInvestigation]:
     for number, case in enumerate(cases, start=1):
         case.crime_reference = f"20/{100000 + number:06d}/{case.recorded_date:%y}"
     calibrate(cases, today=today)
+    synthetic_people.fill(cases, seed=DEMO_SEED, today=today)  # after calibration: it reads the final outcomes
     return cases
+
+
+@register_seed(order=11)
+def seed_import_profile(*, stdout: Any, users: dict[str, Any]) -> None:
+    """The demo import profile for the sample records-system export (created once, never overwritten)."""
+    fields = sample_profile_fields()
+    _profile, created = ImportProfile.objects.get_or_create(name=SAMPLE_PROFILE["name"], defaults=fields)
+    if created:
+        stdout.write(f"  cases: import profile {SAMPLE_PROFILE['name']} added.")
 
 
 @transaction.atomic

@@ -14,11 +14,12 @@ from typing import Any
 from django.db import transaction
 
 from oversight.concurrency import require_version, unique_or_error
-from oversight.errors import clean_or_raise
+from oversight.errors import ApplicationError, clean_or_raise
 from oversight.history import act_as, save_with_actor
 from oversight.roles import Cap, require_capability
 
-from .models import REGISTER_FIELDS, CpsReferral, Flag, Investigation, OrderBreach, ProtectiveOrder
+from .models import REGISTER_FIELDS, CpsReferral, Flag, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
+from .profiles import profile_errors
 
 
 def _save(instance: Any, *, actor: Any) -> Any:
@@ -111,3 +112,26 @@ def breach_save(*, breach: OrderBreach, actor: Any) -> OrderBreach:
     """Change a recorded breach of a protective order."""
     require_capability(actor, Cap.INVESTIGATIONS_EDIT)
     return _save(breach, actor=actor)
+
+
+@transaction.atomic
+def import_profile_save(
+    *,
+    actor: Any,
+    profile: ImportProfile,
+    name: str,
+    source: str,
+    date_format: str,
+    columns: list[dict[str, str]],
+    values: dict[str, dict[str, str]],
+    ignored: list[str],
+) -> ImportProfile:
+    """Create or change an import profile (``profile`` new or stored). Needs ``import_profiles.manage``;
+    a mapping that would not work (:func:`cases.profiles.profile_errors`) is refused, nothing saved."""
+    require_capability(actor, Cap.IMPORT_PROFILES_MANAGE)
+    errors = profile_errors(columns=columns, values=values, ignored=ignored, date_format=date_format)
+    if errors:
+        raise ApplicationError("The profile has problems: nothing was saved.", errors)
+    profile.name, profile.source, profile.date_format = name.strip(), source.strip(), date_format.strip()
+    profile.columns, profile.values, profile.ignored = columns, values, [i.strip() for i in ignored if i.strip()]
+    return _save(profile, actor=actor)

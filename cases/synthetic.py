@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +32,7 @@ from oversight.periods import fy_start_year, quarter, quarter_of
 from . import bulk, kpis, rollups
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
 from .models import (
+    REGISTER_FIELDS,
     CpsReferral,
     Flag,
     Investigation,
@@ -216,6 +218,30 @@ class SyntheticInvestigation:
     vcop_compliant: str
     vps_offered: str
     advocate_referral: str
+    # register v2
+    reported_date: date | None = None
+    ho_offence: str | None = None  # the Home Office code (the foreign key's value)
+    da_flag: str = ""
+    victim_id: str = ""
+    suspect_id: str = ""
+    victim_sex: str = ""
+    suspect_sex: str = ""
+    victim_age: int | None = None
+    suspect_age: int | None = None
+    victim_ethnicity: str = ""
+    suspect_ethnicity: str = ""
+    relationship: str = ""
+    suspect_status: str = ""
+    bail_start_date: date | None = None
+    bail_expiry_date: date | None = None
+    rui_start_date: date | None = None
+    withdrawal_reason: str = ""
+    evidence_led_considered: str = ""
+    cps_file_submitted_date: date | None = None
+    cps_action_plans: int | None = None
+    first_hearing_date: date | None = None
+    trial_date: date | None = None
+    sentence_date: date | None = None
     flags: list[str] = field(default_factory=list)
     referrals: list[SyntheticReferral] = field(default_factory=list)
     orders: list[SyntheticOrder] = field(default_factory=list)
@@ -400,6 +426,9 @@ def is_positive(outcome_type: str) -> bool:
 # --- writer ------------------------------------------------------------------------------------
 
 _INVESTIGATION_COLUMNS = (*register_columns(), "created_at", "updated_at")
+# A generated case's values in the order of REGISTER_FIELDS (LPA and team as codes, replaced by keys).
+_register_values = attrgetter(*REGISTER_FIELDS)
+_LPA, _TEAM = REGISTER_FIELDS.index("lpa"), REGISTER_FIELDS.index("team")
 _REFERRAL_COLUMNS = ("investigation_id", "referral_date", "decision", "decision_date")
 _ORDER_COLUMNS = ("investigation_id", "order_type", "applied_date", "granted_date", "expiry_date")
 _BREACH_COLUMNS = ("order_id", "breach_date", "arrest_made")
@@ -467,29 +496,10 @@ def _write_chunk(
     next_order_id = iter(order_ids).__next__
     inv_rows, ref_rows, flag_rows, order_rows, breach_rows = [], [], [], [], []
     for inv_id, case in zip(investigation_ids, chunk, strict=True):
-        inv_rows.append(
-            (
-                name_by_id(inv_id) if name_by_id else case.crime_reference,
-                case.strand,
-                case.offence_group,
-                case.victim_age_group,
-                lpas.get(case.lpa),
-                teams.get(case.team),
-                case.recorded_date,
-                case.offence_date,
-                case.arrest_date,
-                case.bail_status,
-                case.outcome_type,
-                case.outcome_date,
-                case.court_outcome,
-                case.court_outcome_date,
-                case.vcop_compliant,
-                case.vps_offered,
-                case.advocate_referral,
-                now,
-                now,
-            )
-        )
+        row = list(_register_values(case))
+        row[0] = name_by_id(inv_id) if name_by_id else case.crime_reference
+        row[_LPA], row[_TEAM] = lpas.get(case.lpa), teams.get(case.team)
+        inv_rows.append((*row, now, now))
         ref_rows += [(inv_id, r.referral_date, r.decision, r.decision_date) for r in case.referrals]
         flag_rows += [(inv_id, flags[code]) for code in case.flags]
         for order in case.orders:

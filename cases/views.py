@@ -2,29 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Field
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.accesslog import record_access
 from oversight.errors import ApplicationError, add_errors_to_form
-from oversight.exports import Download, export_format, page_or_download, query_string
+from oversight.exports import Download, Table, export_format, page_or_download, query_string
 from oversight.models import AccessKind
+from oversight.periods import months_later
 from oversight.roles import Cap, capability_required, has_capability
 
-from . import selectors, services
+from . import quality, selectors, services
 from .drilldown import drilldown_from
-from .forms import BreachForm, ImportForm, InvestigationForm, OrderForm, ReferralForm
+from .forms import (
+    BreachForm,
+    ImportChoiceForm,
+    ImportForm,
+    ImportProfileForm,
+    InvestigationForm,
+    OrderForm,
+    QualityPeriodForm,
+    ReferralForm,
+)
+from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
 from .importer import COLUMNS as IMPORT_COLUMNS
-from .importer import EXTRA_COLUMNS, ImportRejected, import_investigations
-from .models import CpsReferral, Investigation, OrderBreach, ProtectiveOrder
+from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview, v2_export_values
+from .models import CpsReferral, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
+from .orders_import import ORDER_COLUMNS, import_orders
+from .profiles import column_entries, sources_by_field, value_lines
+from .rules import ORDER_DURATION_WORDS
 
 PAGE_SIZE = 50
 MAX_ERRORS_SHOWN = 1000
@@ -77,7 +97,7 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
             filename=f"investigations-{drilldown.measure}-{drilldown.date_from}-{drilldown.date_to}"
             if drilldown
             else "investigations",
-            headers=[*IMPORT_COLUMNS, *EXTRA_COLUMNS],
+            headers=[*IMPORT_COLUMNS, *EXTRA_COLUMNS, *V2_COLUMNS],
             rows=queryset.iterator(chunk_size=2000),
             row=_export_row,
         ),
@@ -97,7 +117,7 @@ SORT_COLUMNS = [
 
 
 def _export_row(inv: Investigation) -> list[Any]:
-    """One investigation in the columns of ``IMPORT_COLUMNS`` then ``EXTRA_COLUMNS``."""
+    """One investigation in the columns of ``IMPORT_COLUMNS``, ``EXTRA_COLUMNS`` then ``V2_COLUMNS``."""
     referrals = list(inv.referrals.all())
     latest = referrals[-1] if referrals else None
     return [
@@ -122,6 +142,7 @@ def _export_row(inv: Investigation) -> list[Any]:
         inv.vps_offered,
         ";".join(sorted(f.code for f in inv.flags.all())),
         inv.advocate_referral,
+        *v2_export_values(inv),
     ]
 
 
@@ -137,9 +158,41 @@ def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "investigation": investigation,
             "history": selectors.investigation_history(user=request.user, investigation=investigation),
+            "register_v2": _register_v2_sections(investigation),
             "can_edit": has_capability(request.user, Cap.INVESTIGATIONS_EDIT),
         },
     )
+
+
+REGISTER_V2_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Offence and people", (
+        "reported_date", "ho_offence", "da_flag", "victim_id", "victim_sex", "victim_age", "victim_ethnicity",
+        "suspect_id", "suspect_sex", "suspect_age", "suspect_ethnicity", "relationship",
+    )),
+    ("Suspect, bail, CPS and court", (
+        "suspect_status", "bail_start_date", "bail_expiry_date", "rui_start_date", "withdrawal_reason",
+        "evidence_led_considered", "cps_file_submitted_date", "cps_action_plans", "first_hearing_date",
+        "trial_date", "sentence_date",
+    )),
+)  # fmt: skip
+
+
+def _register_v2_sections(investigation: Investigation) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """(heading, [(label, value shown)]) for the register v2 facts of the detail page."""
+    sections = []
+    for heading, names in REGISTER_V2_SECTIONS:
+        rows = []
+        for name in names:
+            field = cast(Field, Investigation._meta.get_field(name))
+            value = getattr(investigation, name)
+            if getattr(field, "choices", None) and value:
+                value = getattr(investigation, f"get_{name}_display")()
+            elif hasattr(value, "strftime"):
+                value = f"{value:%-d %B %Y}"
+            label = str(field.verbose_name)
+            rows.append((label[:1].upper() + label[1:], "" if value is None else value))
+        sections.append((heading, rows))
+    return sections
 
 
 def _bound(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
@@ -295,34 +348,325 @@ def breach_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PREVIEW_ROWS = 10
+PREVIEW_FOLDER = Path(tempfile.gettempdir()) / "oversight-import-preview"
+PREVIEW_SESSION_KEY = "investigation_import_preview"
+
+
+def _import_context(form: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "columns": IMPORT_COLUMNS,
+        "extra_columns": EXTRA_COLUMNS,
+        "v2_columns": V2_COLUMNS,
+        "can_manage_profiles": False,
+    }
+
+
+def _keep_for_import(request: HttpRequest, upload: Any, profile: ImportProfile | None) -> str:
+    """Keep an upload (server side, for this user's session) until it is imported: a preview writes nothing."""
+    PREVIEW_FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(16)
+    with (PREVIEW_FOLDER / f"{token}.csv").open("wb") as kept:
+        for chunk in upload.chunks():
+            kept.write(chunk)
+    request.session[PREVIEW_SESSION_KEY] = {
+        "token": token,
+        "name": upload.name,
+        "profile": profile.pk if profile else None,
+    }
+    return token
+
+
+def _kept(request: HttpRequest, token: str) -> tuple[Path, str, ImportProfile | None] | None:
+    """The kept upload named by ``token`` if it is this session's."""
+    kept = request.session.get(PREVIEW_SESSION_KEY) or {}
+    if not token or kept.get("token") != token:
+        return None
+    path = PREVIEW_FOLDER / f"{token}.csv"
+    if not path.is_file():
+        return None
+    profile_id = kept.get("profile")
+    profile = ImportProfile.objects.filter(pk=int(profile_id)).first() if profile_id else None
+    return path, kept.get("name", "file.csv"), profile
+
+
 @capability_required(Cap.INVESTIGATIONS_EDIT)
 def investigation_import(request: HttpRequest) -> HttpResponse:
-    """Upload the records-system extract: every error listed, or a summary of what changed."""
+    """Upload the records-system extract, read through a profile or not: ``Preview`` shows the first rows
+    as mapped (nothing written); importing lists every error, or a summary of what changed."""
+    form = ImportChoiceForm(*_bound(request, files=True))
+    context = _import_context(form)
+    context["can_manage_profiles"] = has_capability(request.user, Cap.IMPORT_PROFILES_MANAGE)
+    status = 200
+    if request.method != "POST":
+        return render(request, "cases/investigation_import.html", context)
+    kept = _kept(request, request.POST.get("token", ""))
+    if kept is not None:  # "Import this file" after a preview
+        path, name, profile = kept
+        with path.open("rb") as source:
+            status = _run_import(request, context, source=source, name=name, profile=profile)
+        if status == 200:
+            path.unlink(missing_ok=True)
+            request.session.pop(PREVIEW_SESSION_KEY, None)
+            context["form"] = ImportChoiceForm()
+        return render(request, "cases/investigation_import.html", context, status=status)
+    if not form.is_valid():
+        return render(request, "cases/investigation_import.html", context, status=400)
+    upload, profile = form.cleaned_data["file"], form.cleaned_data["profile"]
+    if request.POST.get("action") == "preview":
+        context["preview"] = preview(source=upload.file, profile=profile, rows=PREVIEW_ROWS)
+        context.update({"file_name": upload.name, "profile": profile})
+        context["token"] = _keep_for_import(request, upload, profile)
+        return render(request, "cases/investigation_import.html", context)
+    status = _run_import(request, context, source=upload.file, name=upload.name, profile=profile)
+    if status == 200:
+        context["form"] = ImportChoiceForm()
+    return render(request, "cases/investigation_import.html", context, status=status)
+
+
+def _run_import(
+    request: HttpRequest, context: dict[str, Any], *, source: Any, name: str, profile: ImportProfile | None
+) -> int:
+    """Import ``source``; put the result or the errors in ``context``; the response status."""
+    try:
+        result = import_investigations(source=source, actor=request.user, profile=profile)
+    except ImportRejected as rejected:
+        context.update(
+            {
+                "file_name": name,
+                "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
+                "error_count": len(rejected.errors),
+                "errors_hidden": max(0, len(rejected.errors) - MAX_ERRORS_SHOWN),
+                "message": rejected.message,
+            }
+        )
+        return 400
+    context.update({"file_name": name, "result": result, "list_url": reverse("cases:investigation_list")})
+    return 200
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def orders_import(request: HttpRequest) -> HttpResponse:
+    """Upload protective orders and breaches: every error listed, or a summary of what changed."""
     form = ImportForm(*_bound(request, files=True))
-    context: dict[str, Any] = {"form": form, "columns": IMPORT_COLUMNS, "extra_columns": EXTRA_COLUMNS}
+    context: dict[str, Any] = {"form": form, "columns": ORDER_COLUMNS, "durations": ORDER_DURATION_WORDS.values()}
     status = 200
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = import_investigations(source=upload.file, actor=request.user)
+                context["result"] = import_orders(source=upload.file, actor=request.user)
+                context["form"] = ImportForm()
             except ImportRejected as rejected:
                 context.update(
                     {
-                        "file_name": upload.name,
                         "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
                         "error_count": len(rejected.errors),
-                        "errors_hidden": max(0, len(rejected.errors) - MAX_ERRORS_SHOWN),
                         "message": rejected.message,
                     }
                 )
                 status = 400
-            else:
-                context.update(
-                    {"file_name": upload.name, "result": result, "list_url": reverse("cases:investigation_list")}
-                )
-                form = ImportForm()
-                context["form"] = form
+            context["file_name"] = upload.name
         else:
             status = 400
-    return render(request, "cases/investigation_import.html", context, status=status)
+    return render(request, "cases/orders_import.html", context, status=status)
+
+
+@capability_required(Cap.IMPORT_PROFILES_MANAGE)
+def import_profile_list(request: HttpRequest) -> HttpResponse:
+    """The import profiles, one per records-system export."""
+    return render(request, "cases/import_profile_list.html", {"profiles": ImportProfile.objects.all()})
+
+
+@capability_required(Cap.IMPORT_PROFILES_MANAGE)
+def import_profile_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Map an export's columns onto the register's, choose columns to ignore, map codes."""
+    profile = ImportProfile() if pk is None else get_object_or_404(ImportProfile, pk=int(pk))
+    initial = {
+        "name": profile.name,
+        "source": profile.source,
+        "date_format": profile.date_format,
+        "ignored": "\n".join(profile.ignored),
+        "values": value_lines(profile.values),
+        **{f"column_{name}": sources for name, sources in sources_by_field(profile).items()},
+    }
+    form = ImportProfileForm(*_bound(request), initial=initial, columns=ALL_IMPORT_COLUMNS)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.import_profile_save(
+                actor=request.user,
+                profile=profile,
+                name=data["name"],
+                source=data["source"],
+                date_format=data["date_format"],
+                columns=column_entries({c: data[f"column_{c}"] for c in ALL_IMPORT_COLUMNS}),
+                values=data["values"],
+                ignored=(data["ignored"] or "").splitlines(),
+            )
+        except ApplicationError as exc:
+            for message in exc.extra.pop("columns", []):
+                form.add_error(None, message)
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Import profile {saved.name} saved.")
+            return redirect("cases:import_profile_list")
+    return _form_page(request, "cases/import_profile_form.html", {"form": form, "profile": profile})
+
+
+# --- data quality ------------------------------------------------------------------------------
+
+
+def _quality_period(request: HttpRequest) -> tuple[QualityPeriodForm, date, date]:
+    """The period asked for (``date_from``/``date_to``), or the last twelve months to today."""
+    today = timezone.localdate()
+    default_from = months_later(today, -11).start
+    asked = "date_from" in request.GET or "date_to" in request.GET
+    form = QualityPeriodForm(
+        request.GET if asked else {"date_from": default_from.isoformat(), "date_to": today.isoformat()}
+    )
+    if form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, default_from, today
+
+
+def _period_query(date_from: date, date_to: date) -> str:
+    return urlencode({"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
+
+
+@capability_required(Cap.DATA_QUALITY_VIEW)
+def data_quality(request: HttpRequest) -> HttpResponseBase:
+    """The data-quality report: each rule's count and rate with its list, by LPA, team and month; every
+    table as CSV/XLSX, and ``?table=failing&format=csv`` the references failing any rule."""
+    form, date_from, date_to = _quality_period(request)
+    if form.errors:
+        return render(request, "cases/data_quality.html", {"form": form}, status=400)
+    today = timezone.localdate()
+    report = quality.quality_report(user=request.user, date_from=date_from, date_to=date_to, today=today)
+    period = _period_query(date_from, date_to)
+    rule_url = {rule.key: reverse("cases:data_quality_rule", args=[rule.key]) + f"?{period}" for rule in quality.RULES}
+    rules_table = Table(
+        key="rules",
+        caption=f"Rules over the {report.total:,} investigations recorded from {date_from:%-d %B %Y} to "
+        f"{date_to:%-d %B %Y}",
+        headers=["Rule", "Failing", "Applies to", "Rate"],
+        rows=[[rule.title, rate.numerator, rate.denominator, rate.value] for rule, rate in report.rules],
+        numeric={1, 2, 3},
+        percent={3},
+        query_string=f"table=rules&{period}",
+        links={(row, 1): rule_url[rule.key] for row, (rule, _rate) in enumerate(report.rules)},
+    )
+
+    def grouped(key: str, caption: str, first: str, rows: list[tuple[str, dict[str, int]]]) -> Table:
+        return Table(
+            key=key,
+            caption=caption,
+            headers=[first, *(rule.short for rule in quality.RULES)],
+            rows=[[label, *(counts[rule.key] for rule in quality.RULES)] for label, counts in rows],
+            numeric=set(range(1, len(quality.RULES) + 1)),
+            query_string=f"table={key}&{period}",
+        )
+
+    tables = {
+        "rules": rules_table,
+        "lpa": grouped("lpa", "Failing records by Local Policing Area", "LPA", report.by_lpa),
+        "team": grouped("team", "Failing records by team", "Team", report.by_team),
+        "month": grouped("month", "Failing records by month recorded", "Month", report.by_month),
+    }
+    downloads: dict[str, Download] = {key: table.as_download(f"data-quality-{key}") for key, table in tables.items()}
+    downloads["failing"] = Download(
+        filename=f"data-quality-failing-{date_from}-{date_to}",
+        headers=["crime_reference", "lpa", "team", "recorded_date", *(rule.key for rule in quality.RULES)],
+        rows=quality.failing_references(user=request.user, date_from=date_from, date_to=date_to, today=today).iterator(
+            chunk_size=2000
+        ),
+        row=_failing_row,
+    )
+    if export_format(request) and request.GET.get("table") == "failing":
+        record_access(request, AccessKind.INVESTIGATION_EXPORT)
+    months = [label for label, _counts in report.by_month]
+    charts = {
+        "rates": {
+            "type": "bar",
+            "labels": [rule.short for rule, _rate in report.rules],
+            "datasets": [
+                {"label": "Failing (% of records the rule applies to)", "data": [r.value for _x, r in report.rules]}
+            ],
+            "percent": True,
+            "horizontal": True,
+        },
+        "trend": {
+            "type": "line",
+            "labels": months,
+            "datasets": [
+                {"label": rule.short, "data": [counts[rule.key] for _label, counts in report.by_month]}
+                for rule in quality.RULES
+            ],
+        },
+    }
+    context = {
+        "form": form,
+        "report": report,
+        "tables": tables,
+        "charts": charts,
+        "rules": [(rule, rate, rule_url[rule.key]) for rule, rate in report.rules],
+        "period_query": period,
+    }
+    return page_or_download(request, template="cases/data_quality.html", context=context, download=downloads)
+
+
+def _failing_row(inv: Investigation) -> list[Any]:
+    flags = ["yes" if getattr(inv, f"fails_{rule.key}") else "" for rule in quality.RULES]
+    return [
+        inv.crime_reference,
+        inv.lpa.code if inv.lpa else "",
+        inv.team.code if inv.team else "",
+        inv.recorded_date,
+        *flags,
+    ]
+
+
+@capability_required(Cap.DATA_QUALITY_VIEW)
+def data_quality_rule(request: HttpRequest, key: str) -> HttpResponseBase:
+    """The investigations that break one rule in the period (paginated; CSV/XLSX of the whole list)."""
+    rule = quality.rule_named(key)
+    if rule is None:
+        raise Http404("No such data-quality rule.")
+    form, date_from, date_to = _quality_period(request)
+    if form.errors:
+        return render(request, "cases/data_quality_rule.html", {"form": form, "rule": rule}, status=400)
+    today = timezone.localdate()
+    queryset = quality.failing(user=request.user, rule=rule, date_from=date_from, date_to=date_to, today=today)
+    record_access(request, AccessKind.INVESTIGATION_EXPORT if export_format(request) else AccessKind.INVESTIGATION_LIST)
+
+    def context() -> dict[str, Any]:
+        return {
+            "form": form,
+            "rule": rule,
+            "page_obj": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query_string": query_string(request),
+            "period_query": _period_query(date_from, date_to),
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+
+    return page_or_download(
+        request,
+        template="cases/data_quality_rule.html",
+        context=context,
+        download=Download(
+            filename=f"data-quality-{rule.key}-{date_from}-{date_to}",
+            headers=["crime_reference", "strand", "lpa", "team", "recorded_date", "outcome_type", "outcome_date"],
+            rows=queryset.iterator(chunk_size=2000),
+            row=lambda inv: [
+                inv.crime_reference,
+                inv.strand,
+                inv.lpa.code if inv.lpa else "",
+                inv.team.code if inv.team else "",
+                inv.recorded_date,
+                inv.outcome_type,
+                inv.outcome_date,
+            ],
+        ),
+    )

@@ -51,6 +51,8 @@ class Cap(StrEnum):
     # Investigations (case-level data)
     INVESTIGATIONS_VIEW = "investigations.view"
     INVESTIGATIONS_EDIT = "investigations.edit"  # create, edit, import
+    IMPORT_PROFILES_MANAGE = "import_profiles.manage"  # map a records-system export's columns and codes
+    DATA_QUALITY_VIEW = "data_quality.view"  # the register's data-quality report (crime references)
     # Any crime reference / per-case answer, wherever it appears (audits, exports, summaries)
     CASE_REFERENCES_VIEW = "case_references.view"
     # KPIs, dashboards, benchmarks
@@ -98,6 +100,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.AUDITS_VIEW,
             Cap.AUDITS_MANAGE,
             Cap.ACTIONS_VERIFY,
+            Cap.DATA_QUALITY_VIEW,
         }
     ),
     Role.CASE_EDITOR: frozenset(
@@ -108,6 +111,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.CASE_REFERENCES_VIEW,
             Cap.AUDITS_VIEW,
             Cap.BENCHMARKS_EDIT,
+            Cap.IMPORT_PROFILES_MANAGE,
+            Cap.DATA_QUALITY_VIEW,
         }
     ),
     Role.COMMITMENT_LEAD: frozenset(
@@ -139,6 +144,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.USERS_MANAGE,
             Cap.ACCESS_LOG_VIEW,
             Cap.INSPECTIONS_MANAGE,
+            Cap.IMPORT_PROFILES_MANAGE,
+            Cap.DATA_QUALITY_VIEW,
         }
     ),
 }

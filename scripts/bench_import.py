@@ -4,7 +4,8 @@
 
 (``--rows N`` to change the size; 100,000 by default.)
 
-Generates a CSV of synthetic investigations (references BENCH/…), migrates the
+Generates a CSV of synthetic investigations (references BENCH/…) with every column of the
+contract and the register v2 columns (people, bail, CPS and court dates), migrates the
 database, deletes earlier BENCH/ rows, imports the file through the same service
 as the command and the upload page, imports it again (nothing should change),
 and prints the timings. On PostgreSQL it also prints the floor: the same investigation and
@@ -20,6 +21,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +43,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from cases import synthetic
-    from cases.importer import COLUMNS, import_investigations
+    from cases import synthetic, synthetic_people
+    from cases.importer import COLUMNS, V2_COLUMNS, import_investigations
     from cases.models import Investigation
 
     call_command("migrate", verbosity=0)
@@ -53,8 +55,11 @@ def main() -> None:
         started = time.perf_counter()
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
+            writer.writerow([*COLUMNS, *V2_COLUMNS])
+            people = synthetic_people.PeopleFiller(seed=args.seed, today=date.today())
+            v2_attributes = ["ho_offence" if column == "ho_offence_code" else column for column in V2_COLUMNS]
             for case in synthetic.generate(args.rows, seed=args.seed, reference=lambda n: f"BENCH/{n:07d}"):
+                people.add(case)
                 referral = case.referrals[-1] if case.referrals else None
                 writer.writerow(
                     [
@@ -78,6 +83,7 @@ def main() -> None:
                         case.vcop_compliant,
                         case.vps_offered,
                         ";".join(case.flags),
+                        *(_text(getattr(case, name)) for name in v2_attributes),
                     ]
                 )
         size = path.stat().st_size / 1e6
@@ -101,6 +107,10 @@ def main() -> None:
         again = import_investigations(source=path)
         second = time.perf_counter() - started
         print(f"Same file again: {second:.1f} s — {again}")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _copy_floor(connection: Any, *, repeat: int) -> float:

@@ -9,6 +9,8 @@ from tests.role_matrix import JSON, Entry, roles
 
 READ = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
 EDIT = roles(Role.CASE_EDITOR)
+PROFILES = roles(Role.CASE_EDITOR, Role.ADMINISTRATOR)  # data officers and administrators
+QUALITY = roles(Role.CASE_EDITOR, Role.AUDIT_LEAD, Role.ADMINISTRATOR)
 DRILLDOWN = "measure=positive_outcomes&from=2025-04-01&to=2025-06-30&strand=rasso&lpa=Wolverhampton"
 NEW = {
     "crime_reference": "20/424242/25",
@@ -37,6 +39,12 @@ def _order(make_user: Any) -> Any:
     return ProtectiveOrderFactory()
 
 
+def _profile(make_user: Any) -> Any:
+    from cases.models import ImportProfile
+
+    return ImportProfile.objects.create(name="matrix-profile")
+
+
 def _breach(make_user: Any) -> Any:
     from tests.cases.factories import OrderBreachFactory
 
@@ -54,6 +62,15 @@ ENTRIES = [
     Entry("cases:investigation_create", "/cases/new/", EDIT, method="post", data=NEW, ok_status=(302,)),
     Entry("cases:investigation_edit", lambda mu: f"/cases/{_investigation(mu).pk}/edit/", EDIT),
     Entry("cases:investigation_import", "/cases/import/", EDIT),
+    Entry("cases:data_quality", "/cases/quality/", QUALITY),
+    Entry("cases:data_quality", "/cases/quality/?table=failing&format=csv", QUALITY),
+    Entry("cases:data_quality", "/cases/quality/?table=lpa&format=xlsx", QUALITY),
+    Entry("cases:data_quality_rule", "/cases/quality/late_recording/", QUALITY),
+    Entry("cases:data_quality_rule", "/cases/quality/bail_expired_no_outcome/?format=csv", QUALITY),
+    Entry("cases:orders_import", "/cases/import/orders/", EDIT),
+    Entry("cases:import_profile_list", "/cases/import/profiles/", PROFILES),
+    Entry("cases:import_profile_create", "/cases/import/profiles/new/", PROFILES),
+    Entry("cases:import_profile_edit", lambda mu: f"/cases/import/profiles/{_profile(mu).pk}/", PROFILES),
     Entry("cases:referral_create", lambda mu: f"/cases/{_investigation(mu).pk}/referrals/new/", EDIT),
     Entry("cases:referral_edit", lambda mu: f"/cases/referrals/{_referral(mu).pk}/edit/", EDIT),
     Entry("cases:order_create", lambda mu: f"/cases/{_investigation(mu).pk}/orders/new/", EDIT),

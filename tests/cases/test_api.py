@@ -219,7 +219,7 @@ def test_other_roles_cannot_record_a_breach(api_client_for: Any, role: str) -> N
 @pytest.mark.parametrize(
     ("breach_date", "message"),
     [
-        ("2025-06-02", "A breach cannot be before the order was made."),
+        ("2025-06-02", "2025-06-02 is before the order was made (2025-06-03)"),
         (lambda: (timezone.localdate() + timedelta(days=2)).isoformat(), "{when} is in the future"),
     ],
 )
@@ -242,3 +242,32 @@ def test_a_breach_without_a_date_is_a_400(api_client_for: Any) -> None:
     response = api_client_for("case_editor").post("/api/v1/order-breaches/", {"order": order.pk}, format="json")
     assert response.status_code == 400
     assert "breach_date" in response.json()["errors"]
+
+
+def test_the_api_reads_and_writes_the_register_v2_fields(api_client_for: Any) -> None:
+    client = api_client_for("case_editor")
+    response = client.post(
+        "/api/v1/investigations/",
+        {
+            "crime_reference": "20/777777/25",
+            "strand": "rasso",
+            "offence_group": "rape",
+            "recorded_date": "2025-05-02",
+            "reported_date": "2025-05-01",
+            "ho_offence_code": "19C",
+            "da_flag": "yes",
+            "victim_id": "PN0001",
+            "victim_age": 15,
+            "victim_sex": "female",
+            "relationship": "ex_partner",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["ho_offence_code"], body["da_flag"], body["victim_age_group"]) == ("19C", "yes", "child")
+
+    refused = client.patch(
+        f"/api/v1/investigations/{body['id']}/", {"ho_offence_code": "99Z", "victim_age": 121}, format="json"
+    )
+    assert refused.status_code == 400 and set(refused.json()["errors"]) >= {"ho_offence_code", "victim_age"}

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cases.models import Flag, Investigation, LocalPolicingArea, Team
+from cases.models import Flag, Investigation, LocalPolicingArea, ProtectiveOrder, Team
 from tests.cases.conftest import HEADER
 from tests.cases.factories import CpsReferralFactory, InvestigationFactory, OrderBreachFactory
 
@@ -226,10 +226,21 @@ def test_an_editor_adds_a_referral_an_order_and_a_breach(client_for: Any) -> Non
     assert client.post(f"/cases/{investigation.pk}/referrals/new/", {"referral_date": "2025-06-01"}).status_code == 302
     response = client.post(f"/cases/{investigation.pk}/referrals/new/", {"referral_date": "2025-04-01"})
     assert response.status_code == 400 and "is before the recorded date (2025-05-01)" in response.content.decode()
-    client.post(f"/cases/{investigation.pk}/orders/new/", {"order_type": "spo", "applied_date": "2025-06-05"})
+    client.post(
+        f"/cases/{investigation.pk}/orders/new/",
+        {"order_type": "spo", "applied_date": "2025-06-05", "granted_date": "2025-06-10"},
+    )
     order = investigation.orders.get()
     client.post(f"/cases/orders/{order.pk}/breaches/new/", {"breach_date": "2025-07-01", "arrest_made": "no"})
     assert order.breaches.get().arrest_made is False
+    # an order not granted cannot be breached
+    pending = ProtectiveOrder.objects.create(
+        investigation=investigation, order_type="sro", applied_date=date(2025, 6, 20)
+    )
+    response = client.post(f"/cases/orders/{pending.pk}/breaches/new/", {"breach_date": "2025-07-01"})
+    assert (
+        response.status_code == 400 and "an order that was not granted cannot be breached" in response.content.decode()
+    )
     assert investigation.referrals.count() == 1
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.importer import ImportRejected, import_investigations
+from cases.models import ImportProfile
 from oversight.models import User
 
 
@@ -25,12 +26,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", default="", help="Email of the user recorded in the history (needs the case_editor role)."
         )
+        parser.add_argument(
+            "--profile",
+            default="",
+            help="Name of the import profile to read the file through (a records system's export). "
+            "Without it the file must use the register's own columns.",
+        )
 
     def run_from_argv(self, argv: list[str]) -> None:
         self._from_cli = True  # the CommandError text is printed once, by Django
         super().run_from_argv(argv)
 
-    def handle(self, *args: Any, file: str, user: str = "", **options: Any) -> None:
+    def handle(self, *args: Any, file: str, user: str = "", profile: str = "", **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
@@ -39,8 +46,14 @@ class Command(BaseCommand):
             actor = User.objects.filter(email__iexact=user).first()
             if actor is None:
                 raise CommandError(f"No user with email {user}.")
+        chosen = None
+        if profile:
+            chosen = ImportProfile.objects.filter(name__iexact=profile.strip()).first()
+            if chosen is None:
+                names = ", ".join(ImportProfile.objects.values_list("name", flat=True)) or "none"
+                raise CommandError(f"No import profile named {profile} (profiles: {names}).")
         try:
-            result = import_investigations(source=path, actor=actor)
+            result = import_investigations(source=path, actor=actor, profile=chosen)
         except ImportRejected as rejected:
             lines = [str(error) for error in rejected.errors]
             if not getattr(self, "_from_cli", False):
