@@ -319,9 +319,7 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         review = self.get_object()
-        record_access(
-            request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.investigation.crime_reference
-        )
+        record_access(request, AccessKind.CASE_REVIEW, object_id=review.pk, reference=review.reference)
         return Response(self.get_serializer(review).data)
 
     @extend_schema(request=AnswersInput, responses=ReviewOutput)

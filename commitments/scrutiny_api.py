@@ -23,6 +23,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from audits.choices import AuditArea
+from cases.kpis import METRIC_LABELS
 from oversight.filters import MAX_ID
 from oversight.models import User
 from oversight.roles import Cap, capability_permission
@@ -58,6 +60,9 @@ class ScrutinyQuerySerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
     raised_by = serializers.CharField(source="raised_by.full_name", read_only=True)
     overdue = serializers.SerializerMethodField()
+    # Empty unless the query is about a KPI slice / an audit area (the schema says so: "" is allowed).
+    kpi_metric = serializers.ChoiceField(choices=list(METRIC_LABELS.items()), allow_blank=True, read_only=True)
+    audit_area = serializers.ChoiceField(choices=AuditArea.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ScrutinyQuery

@@ -12,7 +12,13 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from oversight.roles import Role
-from tests.commitments.factories import BoardFactory, BoardMeetingFactory, CommitmentFactory, RagAssessmentFactory
+from tests.commitments.factories import (
+    BoardFactory,
+    BoardMeetingFactory,
+    CommitmentFactory,
+    RagAssessmentFactory,
+    ScrutinyQueryFactory,
+)
 from tests.oversight.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +82,24 @@ def test_a_bad_or_missing_token_is_a_401_that_says_how_to_authenticate(credentia
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert APIClient().get("/api/v1/commitments/").status_code == 401  # no credentials at all
+
+
+def test_scrutiny_queries_about_a_board_or_a_kpi_match_the_schema(api_client_for: Any) -> None:
+    # A query about a board has no KPI metric and no audit area: both are "", which the schema must allow.
+    board = BoardFactory(chair=UserFactory())
+    ScrutinyQueryFactory(subject_type="board", commitment=None, board=board, owner=board.chair)
+    ScrutinyQueryFactory(
+        subject_type="kpi",
+        commitment=None,
+        kpi_metric="positive_outcome_rate",
+        kpi_filters={"strand": "rasso"},
+        kpi_period="2025-26-Q2",
+        owner=UserFactory(),
+    )
+    body = api_client_for(str(Role.OPCC_SCRUTINY)).get("/api/v1/scrutiny-queries/").json()
+    assert len(body["results"]) == 2
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in _validator(_openapi(), "/api/v1/scrutiny-queries/").iter_errors(body)
+    ]
+    assert errors == []

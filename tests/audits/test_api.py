@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from audits.models import Answer
+from oversight.models import AccessLogEntry
 from oversight.roles import Role
 from tests.cases.factories import InvestigationFactory
 
-from .factories import ActionFactory, CaseReviewFactory
+from .factories import ActionFactory, AuditSubjectFactory, CaseReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,14 @@ def test_the_overview_endpoint_refuses_bad_months(api_client_for: Any) -> None:
     response = api_client_for(Role.OPCC_SCRUTINY).get("/api/v1/audit-overview/?from=2025-13&to=2026-03")
     assert response.status_code == 400
     assert "not a month" in response.json()["message"]
+
+
+def test_a_review_of_a_managed_offender_opens_through_the_api_and_is_logged_by_its_reference(
+    api_client_for: Any,
+) -> None:
+    # Sex Offender Management reviews a pseudonymous subject, not an investigation: the read is
+    # logged under the subject's reference (it used to read the missing investigation: a 500).
+    review = CaseReviewFactory(investigation=None, subject=AuditSubjectFactory(reference="SOM-00042"))
+    response = api_client_for(Role.AUDIT_LEAD).get(f"/api/v1/case-reviews/{review.pk}/")
+    assert response.status_code == 200
+    assert AccessLogEntry.objects.get(object_id=review.pk).crime_reference == "SOM-00042"
