@@ -31,7 +31,10 @@ class ReferenceCodeField(forms.CharField):
         record = self.model.objects.by_code_or_name(text)
         if record is not None:
             return record
-        raise forms.ValidationError(f"'{text}' is not a known {self.model._meta.verbose_name} code or name.")
+        raise forms.ValidationError(
+            "'%(text)s' is not a known %(name)s code or name.",
+            params={"text": text, "name": self.model._meta.verbose_name},
+        )
 
 
 class ReferenceCodeFilter(django_filters.Filter):

@@ -47,7 +47,8 @@ class MonthField(forms.CharField):
         try:
             return parse_month(text).start
         except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from exc
+            # As a parameter, never as the format itself: the message quotes the value, which may hold a '%'.
+            raise forms.ValidationError("%(message)s", params={"message": exc.message}) from exc
 
 
 class QuarterField(forms.CharField):
@@ -60,4 +61,5 @@ class QuarterField(forms.CharField):
         try:
             return parse_quarter(text).key
         except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from exc
+            # As a parameter, never as the format itself: the message quotes the value, which may hold a '%'.
+            raise forms.ValidationError("%(message)s", params={"message": exc.message}) from exc

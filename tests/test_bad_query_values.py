@@ -145,3 +145,18 @@ def test_no_query_value_makes_a_list_page_fail(entry: Any, client_for: Any) -> N
             if value == NUL:
                 assert response.status_code == 400, url
                 assert re.search(r"contains a control character \(U\+0000\)", response.content.decode()), url
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/progress-updates/?period=%25zz",
+        "/api/v1/rag-assessments/?period=1%25s",
+        "/api/v1/kpis/?from=2025-04-01&to=2025-06-30&lpa=%25d",
+    ],
+)
+def test_a_percent_sign_in_a_refused_value_is_quoted_not_formatted(api_client_for: Any, path: str) -> None:
+    # The message quotes the value; a '%' in it once reached Python's % formatting in django-filter (a 500).
+    response = api_client_for(str(Role.ADMINISTRATOR)).get(path)
+    assert response.status_code == 400
+    assert "%" in response.json()["message"]
