@@ -66,7 +66,7 @@ def test_durations_outside_the_law_and_breaches_outside_an_orders_life_are_error
     path = write_csv(
         HEADER,
         "20/1/24,sro,2024-02-01,2024-02-20,2026-02-19,",  # a day short of 2 years
-        "20/1/24,shpo,2024-03-01,2024-03-05,2029-03-04,",  # a day short of 5 years
+        "20/1/24,shpo,2024-03-01,2024-03-05,2026-03-04,",  # three years short of 5 (a past date: it never turns true)
         "20/1/24,dvpn,2024-01-11,2024-01-11,2024-01-14,",  # 72 hours
         "20/1/24,dvpo,2024-01-12,2024-01-13,2024-01-26,",  # 13 days
         "20/1/24,dvpo,2024-02-12,2024-02-13,2024-03-13,",  # 29 days
@@ -76,7 +76,7 @@ def test_durations_outside_the_law_and_breaches_outside_an_orders_life_are_error
     )
     assert _errors(path) == [
         "row 2, column expiry_date: 2026-02-19 does not fit: a Sexual Risk Order runs at least 2 years from 2024-02-20",
-        "row 3, column expiry_date: 2029-03-04 does not fit: a Sexual Harm Prevention Order runs at least 5 years "
+        "row 3, column expiry_date: 2026-03-04 does not fit: a Sexual Harm Prevention Order runs at least 5 years "
         "from 2024-03-05",
         "row 4, column expiry_date: 2024-01-14 does not fit: a Domestic Violence Protection Notice lasts 48 hours "
         "(expiry 2 days after it is made) from 2024-01-11",
