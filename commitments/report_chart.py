@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 import math
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 # GOV.UK blue for this quarter, mid grey for the comparison (also told apart by the legend and the table).
 COLOURS = ("#1d70b8", "#b1b4b6")
 
@@ -26,6 +23,11 @@ def bar_chart_png(
 ) -> bytes:
     """Grouped horizontal bars (long strand names read across), one group per label from the top,
     one bar per series; a missing value draws no bar. PNG bytes, 16 cm wide at 200 dpi."""
+    # matplotlib takes about a second to import: loaded when a Word report is built, not by every
+    # web and worker process that imports the commitments views.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     height = 1.0 + 0.12 * len(labels) * max(len(series), 1)
     figure = Figure(figsize=(6.3, height), dpi=200)
     canvas = FigureCanvasAgg(figure)
