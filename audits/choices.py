@@ -112,6 +112,10 @@ SUBJECT_STRATA: dict[str, tuple[str, ...]] = {
 }
 
 
+# The longest sample window a sampling frame may set, in months.
+MAX_WINDOW_MONTHS = 36
+
+
 class AuditStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     IN_PROGRESS = "in_progress", "In progress"

@@ -58,7 +58,8 @@ class AuditPlanForm(forms.Form):
     planned_sample_size = forms.IntegerField(
         min_value=1,
         max_value=200,
-        initial=10,
+        required=False,
+        help_text="Leave empty for the annual plan's sample size, or else the area's sampling frame's.",
         widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
     )
 

@@ -23,6 +23,7 @@ from cases.models import CpsReferral, Investigation
 from .choices import (
     ACTION_OPEN_STATUSES,
     MAX_QUESTION_WEIGHT,
+    MAX_WINDOW_MONTHS,
     REFERRAL_FRAMES,
     SCALE_VALUES,
     ActionStatus,
@@ -368,12 +369,33 @@ class SamplingFrame(models.Model):
     lpas = models.JSONField(default=list, blank=True, help_text="LPA codes.")
     outcome_groups = models.JSONField(default=list, blank=True, help_text="Outcome-group keys; 'open' for none yet.")
     flags = models.JSONField(default=list, blank=True, help_text="Flag codes: any of them.")
+    outcome_types = models.JSONField(
+        default=list, blank=True, help_text="Home Office outcome codes (with outcome groups: either matches)."
+    )
+    window_months = models.PositiveSmallIntegerField(
+        default=12, help_text="The sample window reaches back this many months before the audited month."
+    )
+    sample_size = models.PositiveSmallIntegerField(
+        default=10, help_text="The default number of cases an audit samples."
+    )
+    stratify_by = models.CharField(
+        max_length=16, choices=Stratum.choices, blank=True, help_text="The default stratum of a random draw."
+    )
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["area"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_months__gte=1) & Q(window_months__lte=MAX_WINDOW_MONTHS),
+                name="sampling_frame_window_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(sample_size__gte=1) & Q(sample_size__lte=200), name="sampling_frame_sample_size_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Sampling frame: {self.get_area_display()}"
@@ -392,6 +414,9 @@ class AuditSubject(models.Model):
         "cases.LocalPolicingArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     start_date = models.DateField(help_text="Registration (managed offender) or the episode's start (missing).")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Deregistration (managed offender) or the episode's end (found or returned)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -406,6 +431,11 @@ class AuditSubject(models.Model):
             models.CheckConstraint(
                 condition=Q(kind=SubjectKind.MANAGED_OFFENDERS) | Q(visor_category=""),
                 name="audit_subject_visor_only_for_offenders",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="audit_subject_end_after_start",
+                violation_error_message="The end date is before the start date.",
             ),
         ]
 

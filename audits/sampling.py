@@ -47,7 +47,7 @@ def describe(area: str, frame: SamplingFrame | None) -> list[str]:
     kind = subject_kind_for(area, frame)
     lines = [SubjectKind(kind).label]
     if kind != SubjectKind.INVESTIGATIONS:
-        return lines
+        return lines + _defaults(frame)
     strands = (frame.strands if frame else None) or list(strands_for_area(area))
     lines.append("Strands: " + ", ".join(strands))
     if frame is not None:
@@ -56,10 +56,23 @@ def describe(area: str, frame: SamplingFrame | None) -> list[str]:
             ("Teams", frame.teams),
             ("LPAs", frame.lpas),
             ("Outcome groups", frame.outcome_groups),
+            ("Outcome types", frame.outcome_types),
             ("Flags (any)", frame.flags),
         ):
             if values:
                 lines.append(f"{label}: {', '.join(values)}")
+    return lines + _defaults(frame)
+
+
+def _defaults(frame: SamplingFrame | None) -> list[str]:
+    if frame is None:
+        return []
+    lines = [
+        f"Window: the {frame.window_months} months before the audited month, and that month",
+        f"Default sample: {frame.sample_size} cases",
+    ]
+    if frame.stratify_by:
+        lines.append(f"Stratified by {Stratum(frame.stratify_by).label.lower()}")
     return lines
 
 
@@ -95,9 +108,9 @@ def investigation_candidates(
             qs = qs.filter(team__code__in=frame.teams)
         if frame.lpas:
             qs = qs.filter(lpa__code__in=frame.lpas)
-        if frame.outcome_groups:
+        if frame.outcome_groups or frame.outcome_types:
             codes, include_open = _outcome_codes(frame.outcome_groups)
-            condition = Q(outcome_type__in=codes)
+            condition = Q(outcome_type__in=codes | set(frame.outcome_types))
             if include_open:
                 condition |= Q(outcome_type="") | Q(outcome_type__isnull=True)
             qs = qs.filter(condition)

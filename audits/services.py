@@ -408,6 +408,21 @@ def _matching_plan_item(audit: Audit) -> PlannedAudit | None:
 
 # --- Audits ------------------------------------------------------------------------------------
 
+DEFAULT_SAMPLE_SIZE = 10
+
+
+def _default_sample_size(*, kind: str, area: str, theme: str, month: date) -> int:
+    """The plan's sample size for this audit, else the area's sampling frame's, else the default."""
+    planned = (
+        PlannedAudit.objects.filter(kind=kind, area=area, month=month, theme__iexact=theme.strip())
+        .values_list("sample_size", flat=True)
+        .first()
+    )
+    if planned is not None:
+        return planned
+    frame = sampling.frame_for(area)
+    return frame.sample_size if frame is not None else DEFAULT_SAMPLE_SIZE
+
 
 @transaction.atomic
 def audit_plan(
@@ -418,9 +433,10 @@ def audit_plan(
     question_set: QuestionSet,
     area: str = "",
     theme: str = "",
-    planned_sample_size: int = 10,
+    planned_sample_size: int | None = None,
 ) -> Audit:
-    """Plan an audit led by ``actor`` (an audit lead), against a published question set."""
+    """Plan an audit led by ``actor`` (an audit lead), against a published question set. Without a
+    ``planned_sample_size``: the annual plan's for this audit, else the area's sampling frame's, else 10."""
     require_capability(actor, Cap.AUDITS_MANAGE)
     if not question_set.is_published:
         raise ApplicationError("Choose a published question set.", {"question_set": ["This version is a draft."]})
@@ -428,6 +444,8 @@ def audit_plan(
         raise ApplicationError(
             "There is already a monthly audit for this area and month.", {"month": ["Already planned."]}
         )
+    if planned_sample_size is None:
+        planned_sample_size = _default_sample_size(kind=kind, area=area, theme=theme, month=month.replace(day=1))
     if not 1 <= planned_sample_size <= MAX_SAMPLE_SIZE:
         raise ApplicationError(f"The sample size must be between 1 and {MAX_SAMPLE_SIZE}.")
     audit = Audit(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import evidence_views, joint_views, views
+from . import evidence_views, frame_views, joint_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -16,6 +16,12 @@ urlpatterns = [
     path("plan/<str:year>/items/new/", views.plan_item_create, name="plan_item_create"),
     path("plan/<str:year>/fill/", views.plan_fill, name="plan_fill"),
     path("plan/items/<int:pk>/remove/", views.plan_item_remove, name="plan_item_remove"),
+    path("sampling-frames/", frame_views.frame_list, name="frame_list"),
+    path("sampling-frames/<slug:area>/", frame_views.frame_edit, name="frame_edit"),
+    path("subjects/<int:pk>/edit/", frame_views.subject_edit, name="subject_edit"),
+    path("subjects/<slug:kind>/", frame_views.subject_list, name="subject_list"),
+    path("subjects/<slug:kind>/new/", frame_views.subject_create, name="subject_create"),
+    path("subjects/<slug:kind>/import/", frame_views.subject_import, name="subject_import"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/mine/", views.my_actions, name="my_actions"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),

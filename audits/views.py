@@ -244,7 +244,8 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
     if audit.kind == AuditKind.JOINT_DIP:
         return redirect("audits:dip_sample", pk=audit.pk)
     month = audit.month
-    default_start = months_later(month, -12).start
+    frame = sampling.frame_for(audit.area)
+    default_start = months_later(month, -(frame.window_months if frame else 12)).start
     draw = SampleDrawForm(
         request.POST if request.POST.get("form") == "draw" else None,
         initial={
@@ -254,14 +255,15 @@ def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
         },
         prefix="draw",
     )
-    frame = sampling.frame_for(audit.area)
     kind = sampling.subject_kind_for(audit.area, frame)
     cast(forms.ChoiceField, draw.fields["stratify_by"]).choices = [
         ("", "No: a simple random sample"),
         *[(value, Stratum(value).label) for value in sampling.allowed_strata(kind)],
     ]
-    if audit.sample_strata and not draw.is_bound:
-        draw.fields["stratify_by"].initial = audit.sample_strata
+    if not draw.is_bound:
+        # The last draw's stratum; before the first draw, the frame's default.
+        drawn = audit.sample_seed is not None
+        draw.fields["stratify_by"].initial = audit.sample_strata if drawn else (frame.stratify_by if frame else "")
     pick = SamplePickForm(request.POST if request.POST.get("form") == "pick" else None, prefix="pick")
     if request.method == "POST":
         if request.POST.get("form") == "draw" and draw.is_valid():

@@ -591,7 +591,11 @@ def _has_error(errors: list[RowError], column: str) -> bool:
     return any(e.column == column for e in errors)
 
 
-def _check_header(header: list[str]) -> tuple[list[str], list[RowError], bool]:
+def _check_header(
+    header: list[str], *, known: frozenset[str] = KNOWN, required: tuple[str, ...] = REQUIRED
+) -> tuple[list[str], list[RowError], bool]:
+    """The header's names (lower case), its errors, and whether every ``required`` column is there.
+    Other imports with the same contract pass their own ``known`` and ``required`` columns."""
     names = [h.strip().lower() for h in header]
     errors: list[RowError] = []
     seen: set[str] = set()
@@ -600,10 +604,10 @@ def _check_header(header: list[str]) -> tuple[list[str], list[RowError], bool]:
             errors.append(RowError(1, str(position), "the column has no name"))
         elif name in seen:
             errors.append(RowError(1, name, "the column appears more than once"))
-        elif name not in KNOWN:
+        elif name not in known:
             errors.append(RowError(1, header[position - 1].strip(), "unknown column"))  # as the file spells it
         seen.add(name)
-    missing = [c for c in REQUIRED if c not in seen]
+    missing = [c for c in required if c not in seen]
     for column in missing:
         errors.append(RowError(1, column, "required column is missing"))
     return names, errors, not missing

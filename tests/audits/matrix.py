@@ -63,6 +63,12 @@ def _plan_item(make_user: Any) -> Any:
     return PlannedAudit.objects.create(plan=plan, kind="monthly", area="rasso", month=date(2025, 6, 1))
 
 
+def _subject() -> Any:
+    from tests.audits.factories import AuditSubjectFactory
+
+    return AuditSubjectFactory()
+
+
 def _draft_question(make_user: Any = None) -> Any:
     return _question_set(False).questions.first()
 
@@ -111,6 +117,30 @@ ENTRIES = [
         "post",
         ok_status=(302,),
     ),
+    # Sampling frames and the pseudonymous subjects (managed offenders, missing episodes): audit leads only.
+    Entry("audits:frame_list", "/audits/sampling-frames/", LEAD),
+    Entry("audits:frame_edit", "/audits/sampling-frames/missing_people/", LEAD),
+    Entry(
+        "audits:frame_edit",
+        "/audits/sampling-frames/rasso/",
+        LEAD,
+        method="post",
+        data={"subject_kind": "investigations", "strands": ["rasso"], "window_months": 12, "sample_size": 10},
+        ok_status=(302,),
+    ),
+    Entry("audits:subject_list", "/audits/subjects/managed-offenders/", LEAD),
+    Entry("audits:subject_list", "/audits/subjects/missing-episodes/", LEAD),
+    Entry("audits:subject_create", "/audits/subjects/missing-episodes/new/", LEAD),
+    Entry(
+        "audits:subject_create",
+        "/audits/subjects/managed-offenders/new/",
+        LEAD,
+        method="post",
+        data={"reference": "VSR-1", "visor_category": "rso", "risk_level": "low", "start_date": "2025-01-06"},
+        ok_status=(302,),
+    ),
+    Entry("audits:subject_edit", lambda mu: f"/audits/subjects/{_subject().pk}/edit/", LEAD),
+    Entry("audits:subject_import", "/audits/subjects/managed-offenders/import/", LEAD),
     Entry("audits:action_list", "/audits/actions/", VIEW),
     Entry("audits:my_actions", "/audits/actions/mine/", ALL_ROLES),
     Entry("audits:action_detail", lambda mu: f"/audits/actions/{_action(mu).pk}/", VIEW),
