@@ -5,6 +5,7 @@ eagerly, console email. Production (``DJANGO_ENV=production``) requires a real
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on the HTTPS protections.
 """
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -152,8 +153,38 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def default_file_storage(environment: Any) -> dict[str, Any]:
+    """The "default" storage (evidence files): an S3-compatible bucket through django-storages when
+    ``EVIDENCE_S3_BUCKET`` (or ``AWS_STORAGE_BUCKET_NAME``) is set, local files under MEDIA_ROOT otherwise.
+
+    The bucket is private (no ACL, no public URLs: files are only read back through the audits download
+    view, which checks permissions); names are never overwritten. Credentials are boto3's own
+    (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, an instance role, ...), never kept in settings.
+    """
+    bucket = environment.get("EVIDENCE_S3_BUCKET") or environment.get("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": environment.get("EVIDENCE_S3_PREFIX", ""),
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "object_parameters": {"ServerSideEncryption": environment.get("EVIDENCE_S3_ENCRYPTION", "AES256")},
+    }
+    for option, name in (
+        ("region_name", "AWS_S3_REGION_NAME"),
+        ("endpoint_url", "AWS_S3_ENDPOINT_URL"),  # an S3-compatible service (MinIO, Ceph ...)
+    ):
+        if environment.get(name):
+            options[option] = environment[name]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_file_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -163,8 +194,9 @@ STORAGES = {
     },
 }
 
-# Evidence attached to audits is stored through Django's storage API ("default" above) under
-# MEDIA_ROOT; it is never served from MEDIA_URL, only through the audits download view.
+# Evidence attached to audits is stored through Django's storage API ("default" above): under
+# MEDIA_ROOT, or in the S3 bucket when one is configured; it is never served from MEDIA_URL or a
+# bucket URL, only through the audits download view.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
