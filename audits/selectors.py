@@ -168,10 +168,25 @@ def review_detail(*, user: Any, pk: int) -> CaseReview:
     )
 
 
+def weighted_compliance(*, weighted_compliant: int | None, weighted_assessed: int | None, **_: Any) -> float | None:
+    """The weighted score: each assessed answer counts its question's weight (1-5, set in the builder),
+    so 100 × Σ weight of compliant answers / Σ weight of compliant, partial and not compliant ones. As
+    in the compliance rate (DESIGN.md §2, the published figure, unweighted) partial is not compliant
+    and not applicable is left out; shown beside the rate, never instead of it."""
+    return percentage(weighted_compliant, weighted_assessed)
+
+
 def audit_compliance(*, audit_id: int) -> dict[str, Any]:
-    """Answer counts and compliance rate of one audit (one query)."""
-    row = Answer.objects.filter(review__audit_id=audit_id).aggregate(**_answer_counts(""))
-    return _with_rate(row)
+    """Answer counts, compliance rate and weighted score of one audit (one query)."""
+    assessed = (AnswerValue.COMPLIANT, AnswerValue.PARTIAL, AnswerValue.NON_COMPLIANT)
+    row = Answer.objects.filter(review__audit_id=audit_id).aggregate(
+        **_answer_counts(""),
+        weighted_compliant=Sum("question__weight", filter=Q(value=AnswerValue.COMPLIANT)),
+        weighted_assessed=Sum("question__weight", filter=Q(value__in=assessed)),
+    )
+    row = _with_rate(row)
+    row["weighted_compliance"] = weighted_compliance(**row)
+    return row
 
 
 def compliance_by_question(*, audit_id: int) -> list[dict[str, Any]]:

@@ -135,3 +135,37 @@ def test_compliance_trend_is_one_row_per_month_and_area() -> None:
         ("2025-06", "rasso", 50.0),
         ("2025-07", "rasso", 100.0),
     ]
+
+
+def test_the_weighted_score_counts_each_answer_by_its_questions_weight_beside_the_unweighted_rate(
+    audit: Any, client_for: Any
+) -> None:
+    # Weights 3, 1, 1 (victim contact counts three times). Two cases:
+    #   case 1: compliant (w3), non_compliant (w1), compliant (w1)
+    #   case 2: non_compliant (w3), compliant (w1), not_applicable (w1, left out)
+    # Unweighted: 3 compliant of 5 assessed = 60.0 %.
+    # Weighted: compliant 3 + 1 + 1 = 5 of assessed 3 + 1 + 1 + 3 + 1 = 9 → 55.6 % (55.55… half-up).
+    questions = list(audit.question_set.questions.order_by("order"))
+    for question, weight in zip(questions, (3, 1, 1), strict=True):
+        question.weight = weight
+        question.save(update_fields=["weight"])
+    answer_all(CaseReviewFactory(audit=audit), ["compliant", "non_compliant", "compliant"])
+    answer_all(CaseReviewFactory(audit=audit), ["non_compliant", "compliant", "not_applicable"])
+
+    result = selectors.audit_compliance(audit_id=audit.pk)
+
+    assert (result["compliance_rate"], result["weighted_compliance"]) == (60.0, 55.6)
+    assert (result["weighted_compliant"], result["weighted_assessed"]) == (5, 9)
+    page = client_for("audit_lead", user=audit.lead_auditor).get(f"/audits/{audit.pk}/").content.decode()
+    assert 'data-testid="audit-compliance">60.0' in page and 'data-testid="audit-weighted">55.6' in page
+
+
+def test_a_partial_answer_earns_no_weight_and_no_answers_give_no_score(audit: Any) -> None:
+    assert selectors.audit_compliance(audit_id=audit.pk)["weighted_compliance"] is None
+    questions = list(audit.question_set.questions.order_by("order"))
+    questions[0].weight = 5
+    questions[0].save(update_fields=["weight"])
+    answer_all(CaseReviewFactory(audit=audit), ["partial", "compliant", "compliant"])
+    # compliant 1 + 1 = 2 of 5 + 1 + 1 = 7 → 28.6 %; unweighted 2 of 3 → 66.7 %.
+    result = selectors.audit_compliance(audit_id=audit.pk)
+    assert (result["compliance_rate"], result["weighted_compliance"]) == (66.7, 28.6)
