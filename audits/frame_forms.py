@@ -74,7 +74,7 @@ class SamplingFrameForm(forms.Form):
             "teams": list(Team.objects.order_by("name").values_list("code", "name")),
             "lpas": list(LocalPolicingArea.objects.order_by("name").values_list("code", "name")),
             "outcome_groups": [(key, label) for key, label, _codes in OUTCOME_GROUPS],
-            "outcome_types": [(code, f"{code}: {label}") for code, label in OutcomeType.choices],
+            "outcome_types": list(OutcomeType.choices),
             "flags": list(Flag.objects.order_by("name").values_list("code", "name")),
         }
         for name, options in choices.items():
