@@ -69,10 +69,7 @@ def test_a_lead_sets_up_a_frame_enters_and_imports_subjects_and_samples_them(
     screenshot(page, "audits-subject-import-errors")
 
     # 4. A good file: eight more, low and high risk.
-    rows = [
-        f"VSR-{n:05d},rso,{'low' if n % 2 else 'high'},{today - timedelta(days=10 * n)}"
-        for n in range(2, 10)
-    ]
+    rows = [f"VSR-{n:05d},rso,{'low' if n % 2 else 'high'},{today - timedelta(days=10 * n)}" for n in range(2, 10)]
     good = tmp_path / "good.csv"
     good.write_text("reference,visor_category,risk_level,start_date\n" + "\n".join(rows) + "\n")
     page.get_by_label("Upload a CSV file").set_input_files(str(good))
