@@ -14,7 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cases.importer import ImportRejected
+from oversight.accesslog import record_access
 from oversight.errors import ApplicationError, add_errors_to_form
+from oversight.models import AccessKind
 from oversight.roles import Cap, capability_required
 
 from . import frame_services, sampling
@@ -156,6 +158,7 @@ def subject_list(request: HttpRequest, kind: str) -> HttpResponse:
     if query:
         subjects = subjects.filter(reference__icontains=query)
     page = Paginator(subjects, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, AccessKind.AUDIT_SUBJECTS)
     return render(
         request,
         "audits/subject_list.html",
@@ -207,6 +210,7 @@ def subject_edit(request: HttpRequest, pk: int) -> HttpResponse:
     subject = AuditSubject.objects.filter(pk=pk).first()
     if subject is None:
         raise Http404("No such subject.")
+    record_access(request, AccessKind.AUDIT_SUBJECTS, object_id=subject.pk, reference=subject.reference)
     return _subject_form_page(request, subject.kind, subject)
 
 

@@ -69,6 +69,7 @@ class AccessKind(models.TextChoices):
     CASE_REVIEW_LIST = "case_review_list", "Case review list"
     AUDIT_CASES = "audit_cases", "Audit's sampled cases"
     AUDIT_EXPORT = "audit_export", "Audit case export"
+    AUDIT_SUBJECTS = "audit_subjects", "Managed offenders or missing episodes listed or opened"
 
 
 class AppendOnly(Exception):

@@ -257,3 +257,19 @@ def test_a_file_above_the_upload_limit_is_refused_unread(client_for: Any, settin
     assert response.status_code == 400
     assert "The file is 1.1 MB: the largest file accepted is 1 MB." in response.content.decode()
     assert not AuditSubject.objects.exists()
+
+
+def test_listing_and_opening_subjects_is_written_to_the_access_log(client_for: Any) -> None:
+    from oversight.models import AccessLogEntry
+
+    subject = AuditSubjectFactory(reference="VSR-00031")
+    client = client_for(Role.AUDIT_LEAD)
+
+    client.get(OFFENDERS, {"q": "0003"})
+    client.get(f"/audits/subjects/{subject.pk}/edit/")
+
+    entries = list(AccessLogEntry.objects.filter(user=client.user).order_by("pk").values("kind", "query", "object_id"))
+    assert entries == [
+        {"kind": "audit_subjects", "query": "q=0003", "object_id": None},
+        {"kind": "audit_subjects", "query": "", "object_id": subject.pk},
+    ]
