@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.roles import Cap, require_capability
+from oversight.text import control_character_error
 
 from . import bulk, kpis, rules
 from .choices import OrderType
-from .importer import CHANGE_REASON, ImportRejected, RowError, _data_rows, _open, _records
+from .importer import CHANGE_REASON, ImportRejected, RowError, _check_header, _data_rows, _open, _records
 from .models import Investigation, OrderBreach, ProtectiveOrder
 
 ORDER_COLUMNS: tuple[str, ...] = (
@@ -110,6 +111,8 @@ def _parse(number: int, header: list[str], cells: list[str], *, today: date) -> 
     errors: list[RowError] = []
     for column, text in raw.items():
         try:
+            if message := control_character_error(text, multiline=False):
+                raise ValueError(message)
             if column in ORDER_REQUIRED and not text:
                 raise ValueError("is required")
             if column == "crime_reference":
@@ -160,21 +163,6 @@ def _life_errors(row: OrderRow, stored: ProtectiveOrder | None, bad: set[str]) -
     return errors
 
 
-def _header(cells: list[str]) -> tuple[list[str], list[RowError]]:
-    names = [c.strip().lower() for c in cells]
-    errors, seen = [], set()
-    for position, name in enumerate(names, start=1):
-        if not name:
-            errors.append(RowError(1, str(position), "the column has no name"))
-        elif name in seen:
-            errors.append(RowError(1, name, "the column appears more than once"))
-        elif name not in ORDER_COLUMNS:
-            errors.append(RowError(1, cells[position - 1].strip(), "unknown column"))
-        seen.add(name)
-    errors += [RowError(1, c, "required column is missing") for c in ORDER_REQUIRED if c not in seen]
-    return names, errors
-
-
 def _read(binary: IO[bytes], *, today: date) -> tuple[list[OrderRow], list[RowError]]:
     """Every row and every error (files of orders are small: they are held whole)."""
     try:
@@ -183,7 +171,7 @@ def _read(binary: IO[bytes], *, today: date) -> tuple[list[OrderRow], list[RowEr
         return [], [RowError(1, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8")]
     if first is None or not any(c.strip() for c in first[1]):
         return [], [RowError(1, "(file)", "the file is empty: the first row must name the columns")]
-    header, errors = _header(first[1])
+    header, errors, _usable = _check_header(first[1], known=frozenset(ORDER_COLUMNS), required=ORDER_REQUIRED)
     if errors:
         return [], errors
     rows: list[OrderRow] = []

@@ -178,3 +178,19 @@ def test_the_model_refuses_an_order_outside_its_legal_duration() -> None:
     with pytest.raises(ValidationError) as refused:
         order.full_clean()
     assert "a Sexual Harm Prevention Order runs at least 5 years" in str(refused.value)
+
+
+def test_a_control_character_in_a_cell_is_refused_before_anything_is_looked_up(
+    write_csv: Any, investigation: Any
+) -> None:
+    path = write_csv(
+        "crime_reference,order_type,applied_date",
+        "20/1/24\x00,dvpo,2024-02-01",
+        "20/1/24,dv\x1bpo,2024-02-01",
+    )
+
+    assert _errors(path) == [
+        "row 2, column crime_reference: contains a control character (U+0000): remove it",
+        "row 3, column order_type: contains a control character (U+001B): remove it",
+    ]
+    assert not ProtectiveOrder.objects.exists()
