@@ -777,6 +777,7 @@ def _report_context(
         "datasets": [{"label": "Compliance %", "data": [q["compliance_rate"] for q in questions]}],
         "percent": True,
         "yLabel": "Compliance %",
+        "yMax": 100,  # a compliance axis always reaches 100 %, so a bar's length reads against the whole
     }
     return {
         "audit": audit,
@@ -875,6 +876,7 @@ def _overview_chart(trend: list[dict[str, Any]], *, start: date, month_end: date
         "datasets": [{"label": selectors.area_label(a), "data": [grid.get((m, a)) for m in months]} for a in areas],
         "percent": True,
         "yLabel": "Compliance %",
+        "yMax": 100,  # a compliance axis always reaches 100 %, so a bar's length reads against the whole
     }
     return {
         "chart": chart,
@@ -1344,6 +1346,7 @@ def trends(request: HttpRequest) -> HttpResponseBase:
         "datasets": [{"label": "Compliance %", "data": [q["compliance_rate"] for q in failed]}],
         "percent": True,
         "yLabel": "Compliance %",
+        "yMax": 100,  # a compliance axis always reaches 100 %, so a bar's length reads against the whole
     }
     return page_or_download(
         request,

@@ -170,3 +170,11 @@ def test_a_reversed_range_is_reported_not_a_server_error(client_for: Any) -> Non
         f"/audits/trends/?month_from=2025-08&month_to={timezone.localdate():%Y}-01"
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/audits/trends/", "/audits/overview/"])
+def test_compliance_charts_always_run_to_100_percent(client_for: Any, path: str) -> None:
+    response = client_for("audit_lead").get(path)
+
+    chart = response.context["chart"]
+    assert (chart["percent"], chart["yMax"]) == (True, 100)
