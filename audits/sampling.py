@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from cases.models import Investigation
+from cases.choices import OffenceGroup, Strand
+from cases.models import Flag, Investigation, LocalPolicingArea, Team
 from cases.outcomes import OUTCOME_GROUPS, outcome_group
 
 from .choices import AREA_SUBJECTS, SUBJECT_STRATA, Stratum, SubjectKind, strands_for_area
@@ -49,19 +50,30 @@ def describe(area: str, frame: SamplingFrame | None) -> list[str]:
     if kind != SubjectKind.INVESTIGATIONS:
         return lines + _defaults(frame)
     strands = (frame.strands if frame else None) or list(strands_for_area(area))
-    lines.append("Strands: " + ", ".join(strands))
+    lines.append("Strands: " + ", ".join(_labels(Strand.choices, strands)))
     if frame is not None:
-        for label, values in (
-            ("Offence groups", frame.offence_groups),
-            ("Teams", frame.teams),
-            ("LPAs", frame.lpas),
-            ("Outcome groups", frame.outcome_groups),
-            ("Outcome types", frame.outcome_types),
-            ("Flags (any)", frame.flags),
+        for label, values, names in (
+            ("Offence groups", frame.offence_groups, OffenceGroup.choices),
+            ("Teams", frame.teams, _names(Team, frame.teams)),
+            ("LPAs", frame.lpas, _names(LocalPolicingArea, frame.lpas)),
+            ("Outcome groups", frame.outcome_groups, [(key, label) for key, label, _codes in OUTCOME_GROUPS]),
+            ("Outcome types", frame.outcome_types, []),
+            ("Flags (any)", frame.flags, _names(Flag, frame.flags)),
         ):
             if values:
-                lines.append(f"{label}: {', '.join(values)}")
+                lines.append(f"{label}: {', '.join(_labels(names, values))}")
     return lines + _defaults(frame)
+
+
+def _labels(choices: Iterable[tuple[str, str]], codes: Iterable[str]) -> list[str]:
+    """The label of each code, in the order given (the code itself when it has none)."""
+    names = dict(choices)
+    return [str(names.get(code, code)) for code in codes]
+
+
+def _names(model: Any, codes: list[str]) -> list[tuple[str, str]]:
+    """(code, name) of the reference-data records with ``codes`` (one query; none when no codes)."""
+    return list(model.objects.filter(code__in=codes).values_list("code", "name")) if codes else []
 
 
 def _defaults(frame: SamplingFrame | None) -> list[str]:

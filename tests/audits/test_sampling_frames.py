@@ -54,6 +54,10 @@ def test_an_audit_lead_sets_up_an_areas_frame_with_filters_and_defaults(client_f
     assert (frame.window_months, frame.sample_size, frame.stratify_by) == (6, 8, "outcome_group")
     listing = client.get("/audits/sampling-frames/").content.decode()
     assert "Outcome types: 18" in listing and "Default sample: 8 cases" in listing
+    # Codes are shown by their names.
+    assert "Strands: Rape and serious sexual offences" in listing
+    assert "Outcome groups: Evidential difficulties: victim does not support" in listing
+    assert "Flags (any): Spiking" in listing
 
 
 def test_a_change_is_kept_in_the_frames_history_with_who_and_what(client_for: Any) -> None:
