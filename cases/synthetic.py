@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from oversight.periods import fy_start_year, quarter, quarter_of
+from oversight.periods import Period, fy_start_year, quarter, quarter_of
 
 from . import bulk, kpis, rollups
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
@@ -42,22 +42,24 @@ from .models import (
     Team,
     register_columns,
 )
-from .outcomes import CHARGED, POSITIVE
+from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL
 
 FIRST_DAY = date(2023, 4, 1)  # start of financial year 2023/24
 LAST_RECORDED_DAY = date(2026, 3, 31)  # end of financial year 2025/26
 
+# Domestic abuse is several times the volume of rape and serious sexual offences, as in a force's
+# recorded crime (about 4 to 1 here; the demo keeps enough RASSO cases for its quarterly rates).
 STRAND_WEIGHTS: dict[str, float] = {
-    Strand.DOMESTIC_ABUSE: 34,
-    Strand.RASSO: 22,
-    Strand.STALKING_HARASSMENT: 15,
-    Strand.CSA: 9,
-    Strand.SEXUAL_HARASSMENT: 6,
+    Strand.DOMESTIC_ABUSE: 52,
+    Strand.RASSO: 12,
+    Strand.STALKING_HARASSMENT: 12,
+    Strand.CSA: 8,
+    Strand.SEXUAL_HARASSMENT: 4,
     Strand.CSE: 4,
-    Strand.HONOUR_BASED_ABUSE: 3,
-    Strand.MODERN_SLAVERY: 3,
-    Strand.SEX_WORK: 1.5,
-    Strand.FORCED_MARRIAGE: 1.5,
+    Strand.HONOUR_BASED_ABUSE: 2,
+    Strand.MODERN_SLAVERY: 2,
+    Strand.SEX_WORK: 1,
+    Strand.FORCED_MARRIAGE: 1,
     Strand.FGM: 1,
 }
 
@@ -270,6 +272,9 @@ _TEAMS = {k: _Picker(v) for k, v in TEAMS_BY_STRAND.items()}
 _POSITIVE = _Picker(POSITIVE_TYPES)
 _RAPE_POSITIVE = _Picker(RAPE_POSITIVE_TYPES)
 _NON_POSITIVE = _Picker(NON_POSITIVE_TYPES)
+_NOT_WITHDRAWN = _Picker({code: w for code, w in NON_POSITIVE_TYPES.items() if code not in VICTIM_WITHDRAWAL})
+# a victim who withdraws support: mostly with the suspect identified (16), now and then not (14)
+_WITHDRAWN = _Picker({"16": 90, "14": 10})
 _COURT = _Picker({CourtOutcome.CONVICTED: 64, CourtOutcome.ACQUITTED: 26, CourtOutcome.DISCONTINUED: 10})
 
 
@@ -632,3 +637,44 @@ def calibrate_rape_positive_rate(
         seed=seed,
         today=today,
     )
+
+
+def calibrate_withdrawal_share(
+    cases: list[SyntheticInvestigation],
+    *,
+    member: Callable[[SyntheticInvestigation], bool],
+    share: Callable[[Period], float],
+    at_most: bool = True,
+    seed: int = 1,
+) -> dict[str, tuple[int, int]]:
+    """Make victim withdrawal (outcomes 14 and 16) ``share(quarter)`` of a slice's outcomes, quarter by quarter.
+
+    The KPI engine's ``victim_withdrawal_pct``: withdrawal outcomes dated in the period / outcomes dated
+    in it (DESIGN.md §3). Each quarter gets ``share`` of its outcomes, rounded down to whole outcomes
+    (``at_most``: never above it) or to the nearest, as near as its non-positive outcomes allow. Only
+    non-positive outcomes change (one non-positive type for another, no court or charge facts involved),
+    so every positive-outcome calibration stays as it was.
+    Returns quarter key → (withdrawal outcomes, outcomes assigned).
+    """
+    rng = random.Random(seed)
+    dated: dict[Period, list[SyntheticInvestigation]] = {}
+    for case in cases:
+        if case.outcome_date and member(case):
+            dated.setdefault(quarter_of(case.outcome_date), []).append(case)
+    achieved: dict[str, tuple[int, int]] = {}
+    for period, outcomes in sorted(dated.items(), key=lambda item: item[0].start):
+        withdrawn = [c for c in outcomes if c.outcome_type in VICTIM_WITHDRAWAL]
+        others = [c for c in outcomes if c.outcome_type not in VICTIM_WITHDRAWAL and not is_positive(c.outcome_type)]
+        exact = share(period) * len(outcomes)
+        wanted = min(math.floor(exact + 1e-9) if at_most else math.floor(exact + 0.5), len(withdrawn) + len(others))
+        if len(withdrawn) > wanted:
+            for case in rng.sample(withdrawn, len(withdrawn) - wanted):
+                # a case the CPS saw ends on evidential difficulties with the victim's support
+                case.outcome_type = "15" if case.referrals else _NOT_WITHDRAWN(rng)
+        elif len(withdrawn) < wanted:
+            for case in rng.sample(others, wanted - len(withdrawn)):
+                # 14 (suspect not identified) only where nobody was arrested or referred
+                identified = case.arrest_date is not None or bool(case.referrals)
+                case.outcome_type = "16" if identified else _WITHDRAWN(rng)
+        achieved[period.key] = (wanted, len(outcomes))
+    return achieved

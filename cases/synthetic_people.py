@@ -13,9 +13,9 @@ generator's draws stay exactly as they were; it only reads the outcome each case
 - bail for three months from arrest (extended, or left to lapse now and then), RUI from arrest;
 - CPS file submitted with the first referral; a first hearing within four weeks of charge; Crown
   Court trials (sexual and exploitation offences) about 15 to 20 months after charge, magistrates'
-  courts sooner; rape convictions about 80 % of court outcomes (seed 001: 79.5 %);
-- orders: SHPOs only on conviction, SROs at least 2 years, DVPN 48 hours followed by a DVPO of
-  14 to 28 days, breaches inside each order's life;
+  courts sooner; rape convictions 79.5 % of court outcomes (seed 001), whatever the day;
+- orders: an SHPO on most convictions for a sexual offence and only on a conviction, SROs at least
+  2 years, DVPN 48 hours followed by a DVPO of 14 to 28 days, breaches inside each order's life;
 - a small share of records left with the gaps a real register has (no Home Office code,
   ethnicity not stated, a withdrawal reason missing, recording more than a day after the report)
   so the data-quality report has something to find.
@@ -96,7 +96,11 @@ WITHDRAWAL_REASONS = {
     "other": 5,
 }
 CROWN_COURT = frozenset({OffenceGroup.RAPE, OffenceGroup.OTHER_SEXUAL, OffenceGroup.EXPLOITATION})
-RAPE_COURT = {CourtOutcome.CONVICTED: 80, CourtOutcome.ACQUITTED: 15, CourtOutcome.DISCONTINUED: 5}
+# Rape convictions / court outcomes (convicted, acquitted, discontinued: the KPI engine's conviction rate):
+# the published 79.5 % (seed 001), held case by case; a rape result other than conviction is an
+# acquittal three times in four.
+RAPE_CONVICTION = 0.795
+RAPE_NOT_CONVICTED = {CourtOutcome.ACQUITTED: 75, CourtOutcome.DISCONTINUED: 25}
 HO_BY_GROUP: dict[str, dict[str, float]] = {
     OffenceGroup.VIOLENCE: {"8N": 60, "105A": 35, "5D": 4, "5E": 1},
     OffenceGroup.STALKING: {"8Q": 100},
@@ -105,6 +109,9 @@ HO_BY_GROUP: dict[str, dict[str, float]] = {
     OffenceGroup.ONLINE_CSA: {"86": 80, "88A": 20},
 }
 MISSING_HO_CODE = 0.03
+# An SHPO is made on most convictions for a sexual offence (at sentence); never without a conviction.
+SHPO_OFFENCES = frozenset({OffenceGroup.RAPE, OffenceGroup.OTHER_SEXUAL, OffenceGroup.ONLINE_CSA})
+SHPO_ON_CONVICTION = 0.6
 
 
 class _Picker:
@@ -120,7 +127,7 @@ _ETHNICITY = _Picker(ETHNICITY_WEIGHTS)
 _RELATIONSHIPS = {strand: _Picker(weights) for strand, weights in RELATIONSHIPS.items()}
 _OTHER_RELATIONSHIP = _Picker(OTHER_RELATIONSHIPS)
 _WITHDRAWAL = _Picker(WITHDRAWAL_REASONS)
-_RAPE_COURT = _Picker(RAPE_COURT)
+_RAPE_NOT_CONVICTED = _Picker(RAPE_NOT_CONVICTED)
 _HO = {group: _Picker(weights) for group, weights in HO_BY_GROUP.items()}
 _OPEN_SUSPECT = _Picker({"identified": 60, "not_identified": 25, "wanted": 15})
 _OTHER_COURT = _Picker({"convicted": 64, "acquitted": 26, "discontinued": 10})
@@ -169,6 +176,7 @@ class PeopleFiller:
         self.today = today
         self.counter = 0
         self.pairs: dict[str, list[tuple[_Person, _Person, str]]] = {}  # strand → earlier victim/suspect pairs
+        self.rape_results = [0, 0]  # rape court outcomes so far (dated up to today): convicted, all
 
     def _new_person(self, *, female: float, age: int | None, day: date, not_stated: float) -> _Person:
         rng = self.rng
@@ -308,13 +316,18 @@ class PeopleFiller:
             case.trial_date = charged + timedelta(days=span)
             verdict = case.trial_date + timedelta(days=rng.randint(1, 10) if crown else 0)
             if case.offence_group == OffenceGroup.RAPE:
-                result = _RAPE_COURT(rng)
+                convicted, results = self.rape_results
+                below = convicted + 1 <= RAPE_CONVICTION * (results + 1)
+                result = CourtOutcome.CONVICTED if below else _RAPE_NOT_CONVICTED(rng)
             else:
                 result = case.court_outcome or _OTHER_COURT(rng)
             if result == CourtOutcome.DISCONTINUED:
                 verdict = charged + timedelta(days=rng.randint(60, span))
         if verdict <= today:
             case.court_outcome, case.court_outcome_date = result, verdict
+            if case.offence_group == OffenceGroup.RAPE:
+                self.rape_results[0] += result == CourtOutcome.CONVICTED
+                self.rape_results[1] += 1
             if result == CourtOutcome.CONVICTED:
                 sentence = (
                     verdict if not crown and rng.random() < 0.5 else verdict + timedelta(days=rng.randint(21, 56))
@@ -327,6 +340,9 @@ class PeopleFiller:
         """Rebuild ``case.orders`` to the law: the order types the generator chose, lawful dates."""
         rng, today = self.rng, self.today
         wanted = [order.order_type for order in case.orders]
+        sexual = case.offence_group in SHPO_OFFENCES
+        if sexual and case.court_outcome == CourtOutcome.CONVICTED and rng.random() < SHPO_ON_CONVICTION:
+            wanted = [t for t in wanted if t not in (OrderType.SHPO, OrderType.SRO)] + [OrderType.SHPO]
         case.orders = []
         for order_type in wanted:
             if order_type == OrderType.SHPO and case.court_outcome != CourtOutcome.CONVICTED:

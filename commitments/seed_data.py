@@ -352,13 +352,15 @@ INDICATORS: dict[str, list[tuple[str, str, dict[str, str], str, str, str, list[s
             [],
         ),
     ],
+    # the force's published adult rape victim withdrawal, 74.9 % then 75.0 % (seed 004): the target is
+    # to keep it at or under three quarters; the register is above it until 2024/25 Q3 (Amber), then under
     "43": [
         (
             "Adult rape victim withdrawal (% of outcomes)",
             "victim_withdrawal_pct",
             {"offence_group": "rape", "victim_age_group": "adult"},
             "2024-25",
-            "60",
+            "75",
             "lower",
             ["rasso"],
             [],

@@ -51,6 +51,25 @@ def test_the_narratives_figures_and_the_indicators_baselines_are_the_registers(d
     domestic_abuse = _by_year("positive_outcomes", strand="domestic_abuse")
     assert domestic_abuse["2023-24"] < domestic_abuse["2024-25"] < domestic_abuse["2025-26"], domestic_abuse
 
+    # 43: adult rape victim withdrawal at or under the force's published three quarters (seed 004: 75.0 %)
+    # every quarter rated Green, above it in the Amber quarters before
+    withdrawal = CommitmentIndicator.objects.get(commitment__action_ref="43")
+    assert (withdrawal.metric, withdrawal.target, withdrawal.direction) == ("victim_withdrawal_pct", 75, "lower")
+    quarters = kpi_rows(
+        date_from=date(2023, 10, 1),
+        date_to=date(2026, 3, 31),
+        group_by="quarter",
+        filters=evidence._filters(withdrawal),
+    )
+    ratings = dict(
+        RagAssessment.objects.filter(commitment__action_ref="43", status="published").values_list(
+            "period__key", "rating"
+        )
+    )
+    for row in quarters:
+        on_target = row["victim_withdrawal_pct"] <= withdrawal.target
+        assert on_target == (ratings[row["group"]] == "GREEN"), (row["group"], row["victim_withdrawal_pct"])
+
     # every indicator's baseline is the engine's figure for its financial year
     indicators = list(CommitmentIndicator.objects.select_related("commitment", "lpa", "team", "flag"))
     assert {i.commitment.action_ref for i in indicators} == {"147", "256", "38", "43", "39"}
