@@ -298,7 +298,7 @@ def test_codes_stored_before_hashing_are_hashed_by_the_migration_and_still_work(
     hashing = importlib.import_module("oversight.migrations.0009_hash_stored_recovery_codes")
     user = make_user(Role.BOARD_CHAIR)
     enrol(user)
-    device = StaticToken.objects.filter(device__user=user).first().device  # type: ignore[union-attr]
+    device = StaticToken.objects.filter(device__user=user).first().device
     device.token_set.all().delete()
     device.token_set.create(token="abcd2345")  # as django-otp stores a code: in clear
 
