@@ -328,6 +328,7 @@ class QuestionSetForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
+    version = VersionField()  # of the question being changed (empty for a new one)
     text = forms.CharField(label="Question", max_length=300, widget=forms.TextInput(attrs=INPUT))
     guidance = forms.CharField(
         label="Guidance for the auditor (optional)",

@@ -990,7 +990,8 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            question = services.question_add(question_set=question_set, actor=request.user, **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            question = services.question_add(question_set=question_set, actor=request.user, **data)
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
@@ -1024,11 +1025,14 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "answer_scale": question.answer_scale,
             "allow_not_applicable": "yes" if question.allow_not_applicable else "no",
             "weight": question.weight,
+            "version": version_token(question),
         },
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.question_edit(question=question, actor=request.user, **form.cleaned_data)
+            with versioned(question, data.pop("version"), noun="question"):
+                services.question_edit(question=question, actor=request.user, **data)
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from audits.models import Action, Answer, CaseReview
+from audits.models import Action, Answer, CaseReview, Question
 from commitments.forms import IndicatorForm
 from commitments.models import BoardAction, CommitmentIndicator
 from oversight.concurrency import version_token
@@ -92,6 +92,23 @@ def _question_set(make_user: Any) -> tuple[Any, Any, str]:
     return make_user(Role.AUDIT_LEAD), question_set, f"/audits/question-sets/{question_set.pk}/edit/"
 
 
+def _question(make_user: Any) -> tuple[Any, Any, str]:
+    question = QuestionSetFactory(published_at=None).questions.get(order=1)
+    return make_user(Role.AUDIT_LEAD), question, f"/audits/question-sets/questions/{question.pk}/edit/"
+
+
+def _question_post(question: Question, version: str) -> dict[str, Any]:
+    return {
+        "text": "Mine",
+        "guidance": "",
+        "standard": "",
+        "answer_scale": question.answer_scale,
+        "allow_not_applicable": "yes" if question.allow_not_applicable else "no",
+        "weight": question.weight,
+        "version": version,
+    }
+
+
 def _review(make_user: Any) -> tuple[Any, Any, str]:
     lead = make_user(Role.AUDIT_LEAD)
     review = CaseReviewFactory(audit=AuditFactory(lead_auditor=lead))
@@ -138,6 +155,7 @@ PAGE_CASES = [
         {"title": "Theirs"},
         lambda qs: qs.title,
     ),
+    PageCase("question", _question, _question_post, {"guidance": "Theirs"}, lambda q: (q.text, q.guidance)),
     PageCase(
         "case review",
         _review,
