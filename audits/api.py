@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oversight.accesslog import record_access
+from oversight.concurrency import VERSION_HELP, request_version, versioned
 from oversight.errors import ApplicationError
 from oversight.models import AccessKind, User
 from oversight.periods import parse_month
@@ -134,6 +135,10 @@ class ReviewOutput(serializers.Serializer):
     subject_kind = serializers.CharField(source="subject.kind", default="")
     reviewed_at = serializers.DateTimeField(allow_null=True)
     answers = AnswerOutput(many=True)
+    version = serializers.SerializerMethodField(help_text=VERSION_HELP)
+
+    def get_version(self, review: CaseReview) -> str:
+        return selectors.review_version(review)
 
     def get_crime_reference(self, review: CaseReview) -> str | None:
         return review.reference if self.context["show_refs"] else None
@@ -147,6 +152,7 @@ class AnswerInput(serializers.Serializer):
 
 class AnswersInput(serializers.Serializer):
     answers = AnswerInput(many=True, allow_empty=False)
+    version = serializers.CharField(required=False, max_length=100, help_text=VERSION_HELP)
 
 
 class LearningOutput(serializers.Serializer):
@@ -303,7 +309,7 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return CaseReview.objects.none()
         if not rules.can_view_audits(self.request.user):
             raise PermissionDenied("Your role sees the audit overview only.")
-        return (
+        return selectors.with_review_versions(
             CaseReview.objects.select_related("investigation", "subject")
             .prefetch_related("answers")
             .order_by("audit_id", "position")
@@ -327,11 +333,13 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def answers(self, request: Request, pk: int) -> Response:
         data = _valid(AnswersInput, request)
         review = get_object_or_404(CaseReview, pk=pk)
-        services.review_record_answers(
-            review=review,
-            actor=request.user,
-            answers={a["question"]: (a["value"], a["comment"]) for a in data["answers"]},
-        )
+        expected = data.get("version") or request_version(request)
+        with versioned(review, expected, noun="case review", also=selectors.review_answer_histories(review)):
+            services.review_record_answers(
+                review=review,
+                actor=request.user,
+                answers={a["question"]: (a["value"], a["comment"]) for a in data["answers"]},
+            )
         review = self.get_queryset().get(pk=review.pk)
         return Response(ReviewOutput(review, context=self.get_serializer_context()).data)
 

@@ -143,7 +143,10 @@ ANSWER_KEYS = {
 
 
 class ReviewForm(forms.Form):
-    """One radio group and one comment per question (fields ``q<id>`` and ``c<id>``)."""
+    """One radio group and one comment per question (fields ``q<id>`` and ``c<id>``), and the
+    version of the case's answers the page was opened at."""
+
+    version = VersionField()
 
     def __init__(self, *args: Any, questions: list[Any], answers: dict[int, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -253,6 +256,7 @@ class ActionForm(forms.Form):
         empty_label="Choose the owner",
     )
     due_date = forms.DateField(widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    version = VersionField()
     learning_point = forms.TypedChoiceField(
         label="From learning point (optional)",
         required=False,
@@ -307,10 +311,13 @@ class QuestionSetForm(forms.Form):
         help_text="Lower-case letters, numbers and hyphens, shared by every version. Made from the title if empty.",
         widget=forms.TextInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-20"}),
     )
+    version = VersionField()  # a draft's details: the version they were opened at
 
     def __init__(self, *args: Any, with_code: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not with_code:
+        if with_code:
+            del self.fields["version"]  # a new set has no version yet
+        else:
             del self.fields["code"]
 
     def clean(self) -> dict[str, Any]:
@@ -322,6 +329,7 @@ class QuestionSetForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
+    version = VersionField()  # of the question being changed (empty for a new one)
     text = forms.CharField(label="Question", max_length=300, widget=forms.TextInput(attrs=INPUT))
     guidance = forms.CharField(
         label="Guidance for the auditor (optional)",

@@ -18,8 +18,9 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Sum, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When
 
+from oversight.concurrency import version_token
 from oversight.numbers import percentage
 from oversight.periods import months_between, months_later, parse_financial_year
 from oversight.roles import Cap, has_capability
@@ -150,6 +151,29 @@ def review_list(*, user: Any, audit_id: int) -> QuerySet[CaseReview]:
         .annotate(**_answer_counts("answers"), n_answers=Count("answers"))
         .order_by("position")
     )
+
+
+def review_answer_histories(review: CaseReview) -> list[QuerySet[Any]]:
+    """The parts of a case review's version besides the review itself: the history of its answers
+    (``oversight.concurrency``: pass as ``also``)."""
+    return [Answer.history.filter(review_id=review.pk)]
+
+
+def review_version(review: CaseReview) -> str:
+    """The version of a case's answers, carried by the answer page and the API (read from the
+    annotations of :func:`with_review_versions` when the review comes from a list)."""
+    annotated = getattr(review, "review_history_id", None), getattr(review, "answers_history_id", None)
+    if annotated[0] is not None:
+        return f"{annotated[0]}.{annotated[1] or 0}"
+    return version_token(review, also=review_answer_histories(review))
+
+
+def with_review_versions(queryset: QuerySet[CaseReview]) -> QuerySet[CaseReview]:
+    """Each review's version in two correlated subqueries (no query per row in a list)."""
+    latest = "-history_id"
+    reviews = CaseReview.history.filter(id=OuterRef("pk")).order_by(latest).values("history_id")[:1]
+    answers = Answer.history.filter(review_id=OuterRef("pk")).order_by(latest).values("history_id")[:1]
+    return queryset.annotate(review_history_id=Subquery(reviews), answers_history_id=Subquery(answers))
 
 
 def review_detail(*, user: Any, pk: int) -> CaseReview:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from oversight.accesslog import record_access
-from oversight.concurrency import version_token
+from oversight.concurrency import version_token, versioned
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, export_format, page_or_download, query_string
 from oversight.models import AccessKind
@@ -337,10 +337,15 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_answer = rules.can_manage_audit(request.user, audit) and audit.is_editable
     if request.method == "POST" and not can_answer:
         raise PermissionDenied("Only the lead auditor answers, and only before the audit is submitted.")
-    form = ReviewForm(request.POST or None, questions=questions, answers=answers)
+    # The version of the case's answers (the review and every answer): two people answering the same
+    # case from the same version, the second is refused rather than overwriting the first.
+    opened = {"version": selectors.review_version(review)}
+    form = ReviewForm(request.POST or None, questions=questions, answers=answers, initial=opened)
     if request.method == "POST" and form.is_valid():
+        version, parts = form.cleaned_data["version"], selectors.review_answer_histories(review)
         try:
-            services.review_record_answers(review=review, actor=request.user, answers=form.answers())
+            with versioned(review, version, noun="case review", also=parts):
+                services.review_record_answers(review=review, actor=request.user, answers=form.answers())
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
@@ -636,19 +641,21 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "description": action.description,
             "owner": action.owner,
             "due_date": action.due_date,
+            "version": version_token(action),
         },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.action_edit(
-                action=action,
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                owner=data["owner"],
-                due_date=data["due_date"],
-            )
+            with versioned(action, data["version"], noun="action"):
+                services.action_edit(
+                    action=action,
+                    actor=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    owner=data["owner"],
+                    due_date=data["due_date"],
+                )
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
@@ -958,11 +965,18 @@ def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionSetForm(
         request.POST or None,
         with_code=False,
-        initial={"title": question_set.title, "area": question_set.area, "description": question_set.description},
+        initial={
+            "title": question_set.title,
+            "area": question_set.area,
+            "description": question_set.description,
+            "version": version_token(question_set),
+        },
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.question_set_update_details(question_set=question_set, actor=request.user, **form.cleaned_data)
+            with versioned(question_set, data.pop("version"), noun="question set"):
+                services.question_set_update_details(question_set=question_set, actor=request.user, **data)
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
@@ -980,7 +994,8 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            question = services.question_add(question_set=question_set, actor=request.user, **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            question = services.question_add(question_set=question_set, actor=request.user, **data)
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
@@ -1014,11 +1029,14 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "answer_scale": question.answer_scale,
             "allow_not_applicable": "yes" if question.allow_not_applicable else "no",
             "weight": question.weight,
+            "version": version_token(question),
         },
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.question_edit(question=question, actor=request.user, **form.cleaned_data)
+            with versioned(question, data.pop("version"), noun="question"):
+                services.question_edit(question=question, actor=request.user, **data)
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oversight.concurrency import VersionedViewSetMixin, VersionSerializerField, request_version, with_versions
 from oversight.errors import ApplicationError
 from oversight.models import User
 from oversight.parsers import JSONParser
@@ -68,6 +69,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     lead_name = serializers.CharField(source="lead.full_name", read_only=True, default=None, allow_null=True)
     board_name = serializers.CharField(source="board.name", read_only=True, default=None, allow_null=True)
     chapter_title = serializers.CharField(source="chapter.title", read_only=True)
+    version = VersionSerializerField(checked_by_view=True)
 
     class Meta:
         model = Commitment
@@ -84,6 +86,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "board",
             "board_name",
             "strands",
+            "version",
         ]
         validators: list = []  # uniqueness is checked by full_clean in the service, with a clear message
 
@@ -93,10 +96,21 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.select_related("board", "lead"))
     author = serializers.CharField(source="author.full_name", read_only=True)
     proposed_rating = serializers.ChoiceField(choices=Rating.choices)
+    version = VersionSerializerField(checked_by_view=True)
 
     class Meta:
         model = ProgressUpdate
-        fields = ["id", "commitment", "period", "narrative", "proposed_rating", "author", "submitted_at", "updated_at"]
+        fields = [
+            "id",
+            "commitment",
+            "period",
+            "narrative",
+            "proposed_rating",
+            "author",
+            "submitted_at",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = ["submitted_at", "updated_at"]
         validators: list = []
 
@@ -169,10 +183,22 @@ class BoardSerializer(serializers.ModelSerializer):
     chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
     chair_name = serializers.CharField(source="chair.full_name", read_only=True, default=None, allow_null=True)
     members = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    version = VersionSerializerField(checked_by_view=True)
 
     class Meta:
         model = Board
-        fields = ["id", "name", "chair", "chair_name", "chair_title", "members", "remit", "cadence", "description"]
+        fields = [
+            "id",
+            "name",
+            "chair",
+            "chair_name",
+            "chair_title",
+            "members",
+            "remit",
+            "cadence",
+            "description",
+            "version",
+        ]
         validators: list = []
 
 
@@ -184,6 +210,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     )
     recorded_by = serializers.CharField(source="recorded_by.full_name", read_only=True)
     actions = serializers.SerializerMethodField()
+    version = VersionSerializerField(checked_by_view=True)
 
     class Meta:
         model = BoardMeeting
@@ -198,6 +225,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "decisions",
             "recorded_by",
             "actions",
+            "version",
         ]
         validators: list = []
 
@@ -221,9 +249,10 @@ class NoDeleteViewSet(
     """List, read, create, update — never delete."""
 
 
-class CommitmentViewSet(NoDeleteViewSet):
+class CommitmentViewSet(VersionedViewSetMixin, NoDeleteViewSet):
     """Commitments in plan order (filters: ``chapter``, ``board``, ``lead``). The system owner edits them."""
 
+    version_noun = "commitment"
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilter
     permission_classes = [capability_permission(Cap.COMMITMENTS_VIEW, write=(Cap.ADMIN_SITE,))]
@@ -231,7 +260,7 @@ class CommitmentViewSet(NoDeleteViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Commitment.objects.none()
-        return selectors.commitment_list(user=self.request.user)
+        return with_versions(selectors.commitment_list(user=self.request.user))
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.commitment_save(
@@ -245,9 +274,10 @@ class CommitmentViewSet(NoDeleteViewSet):
         serializer.instance = services.commitment_save(commitment=commitment, actor=self.request.user)
 
 
-class ProgressUpdateViewSet(NoDeleteViewSet):
+class ProgressUpdateViewSet(VersionedViewSetMixin, NoDeleteViewSet):
     """Progress updates (filters: ``period``, ``commitment``). A lead writes them for their own commitments."""
 
+    service_checks_version = True
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilter
     permission_classes = [
@@ -257,7 +287,7 @@ class ProgressUpdateViewSet(NoDeleteViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return ProgressUpdate.objects.none()
-        return selectors.progress_update_list(user=self.request.user)
+        return with_versions(selectors.progress_update_list(user=self.request.user))
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
@@ -282,6 +312,7 @@ class ProgressUpdateViewSet(NoDeleteViewSet):
             narrative=data.get("narrative", update.narrative),
             proposed_rating=data.get("proposed_rating", update.proposed_rating),
             actor=self.request.user,
+            expected_version=request_version(self.request),
         )
 
 
@@ -389,9 +420,10 @@ class BoardWritePermission(capability_permission(Cap.BOARDS_VIEW)):  # type: ign
         return has_capability(request.user, Cap.ADMIN_SITE) or has_capability(request.user, Cap.BOARDS_MANAGE_OWN)
 
 
-class BoardViewSet(NoDeleteViewSet):
+class BoardViewSet(VersionedViewSetMixin, NoDeleteViewSet):
     """Boards. The chair may change cadence, remit, description and members of their own board."""
 
+    version_noun = "board"
     serializer_class = BoardSerializer
     permission_classes = [BoardWritePermission]
     CHAIR_FIELDS = {"cadence", "description", "remit", "members"}
@@ -399,7 +431,7 @@ class BoardViewSet(NoDeleteViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Board.objects.none()
-        return selectors.board_list(user=self.request.user).prefetch_related("members")
+        return with_versions(selectors.board_list(user=self.request.user).prefetch_related("members"))
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -421,9 +453,10 @@ class BoardViewSet(NoDeleteViewSet):
         serializer.instance = services.board_update(board=board, actor=self.request.user, **data)
 
 
-class MeetingViewSet(NoDeleteViewSet):
+class MeetingViewSet(VersionedViewSetMixin, NoDeleteViewSet):
     """Board meetings (filter: ``board``). The chair records and corrects their own board's meetings."""
 
+    version_noun = "board meeting"
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     permission_classes = [capability_permission(Cap.BOARDS_VIEW, write=(Cap.BOARDS_MANAGE_OWN,))]
@@ -431,7 +464,7 @@ class MeetingViewSet(NoDeleteViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return BoardMeeting.objects.none()
-        return selectors.meeting_list(user=self.request.user)
+        return with_versions(selectors.meeting_list(user=self.request.user))
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.meeting_record(actor=self.request.user, **serializer.validated_data)

@@ -120,6 +120,7 @@ class BoardActionForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=BoardActionStatus.choices)
+    version = VersionField()
 
 
 class OpenPeriodForm(forms.Form):
@@ -151,6 +152,7 @@ class IndicatorForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="Linked board actions",
     )
+    version = VersionField()
 
     class Meta:
         model = CommitmentIndicator

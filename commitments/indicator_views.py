@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from oversight.concurrency import version_token, versioned
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.roles import Cap, capability_required
 
@@ -19,18 +20,21 @@ from .models import Commitment, CommitmentIndicator
 
 def _edit(request: HttpRequest, commitment: Commitment, indicator: CommitmentIndicator | None) -> HttpResponse:
     rules.require_indicator_editor(request.user, commitment)
-    form = IndicatorForm(request.POST or None, instance=indicator, commitment=commitment)
+    form = IndicatorForm(
+        request.POST or None, instance=indicator, commitment=commitment, initial={"version": version_token(indicator)}
+    )
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = dict(form.cleaned_data)
         board_actions = data.pop("board_actions")
         try:
-            saved = services.indicator_save(
-                commitment=commitment,
-                indicator=indicator,
-                board_actions=board_actions,
-                actor=request.user,
-                **data,
-            )
+            with versioned(indicator, data.pop("version"), noun="indicator"):
+                saved = services.indicator_save(
+                    commitment=commitment,
+                    indicator=indicator,
+                    board_actions=board_actions,
+                    actor=request.user,
+                    **data,
+                )
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:

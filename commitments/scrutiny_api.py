@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from audits.choices import AuditArea
 from cases.kpis import METRIC_LABELS
+from oversight.concurrency import VERSION_HELP, VersionSerializerField, request_version, versioned, with_versions
 from oversight.filters import MAX_ID
 from oversight.models import User
 from oversight.roles import Cap, capability_permission
@@ -63,6 +64,7 @@ class ScrutinyQuerySerializer(serializers.ModelSerializer):
     # Empty unless the query is about a KPI slice / an audit area (the schema says so: "" is allowed).
     kpi_metric = serializers.ChoiceField(choices=list(METRIC_LABELS.items()), allow_blank=True, read_only=True)
     audit_area = serializers.ChoiceField(choices=AuditArea.choices, allow_blank=True, read_only=True)
+    version = VersionSerializerField(read_only=True)
 
     class Meta:
         model = ScrutinyQuery
@@ -90,6 +92,7 @@ class ScrutinyQuerySerializer(serializers.ModelSerializer):
             "raised_at",
             "closed_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -115,6 +118,7 @@ class QueryRaiseSerializer(serializers.Serializer):
 
 class QueryAnswerSerializer(serializers.Serializer):
     response = serializers.CharField()
+    version = serializers.CharField(required=False, max_length=100, help_text=VERSION_HELP)
 
 
 class QueryCloseSerializer(serializers.Serializer):
@@ -154,7 +158,7 @@ class ScrutinyQueryViewSet(
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return ScrutinyQuery.objects.none()
-        return selectors.query_list(user=self.request.user, today=timezone.localdate())
+        return with_versions(selectors.query_list(user=self.request.user, today=timezone.localdate()))
 
     def _respond(self, query: ScrutinyQuery, code: int = status.HTTP_200_OK) -> Response:
         query = selectors.query_queryset(timezone.localdate()).get(pk=query.pk)
@@ -173,7 +177,10 @@ class ScrutinyQueryViewSet(
         query = self.get_object()
         rules.require_query_owner(request.user, query)
         data = _valid(QueryAnswerSerializer, request)
-        return self._respond(services.query_answer(query=query, actor=request.user, **data))
+        expected = data.pop("version", None) or request_version(request)
+        with versioned(query, expected, noun="scrutiny query"):
+            answered = services.query_answer(query=query, actor=request.user, **data)
+        return self._respond(answered)
 
     @extend_schema(request=QueryCloseSerializer, responses=ScrutinyQuerySerializer)
     @action(detail=True, methods=["post"])

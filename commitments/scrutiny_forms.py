@@ -16,6 +16,7 @@ from audits.choices import AuditArea
 from cases.choices import OffenceGroup, Strand, VictimAgeGroup
 from cases.kpis import METRIC_LABELS
 from cases.models import Flag, LocalPolicingArea, Team
+from oversight.concurrency import VersionField
 from oversight.filters import IdFilter, YesCheckbox, YesFilter, lazy_choices
 from oversight.forms import QuarterField
 from oversight.models import User
@@ -164,6 +165,7 @@ class QueryAnswerForm(forms.Form):
         help_text="No crime references: the OPCC sees no case-level data.",
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 8}),
     )
+    version = VersionField()
 
 
 class QueryCloseForm(forms.Form):

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from oversight.concurrency import version_token, versioned
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
 from oversight.models import User
@@ -225,10 +226,11 @@ def query_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner answers the query (whatever their role); everyone else is refused."""
     query = _query_for_action(pk)
     rules.require_query_owner(request.user, query)
-    form = QueryAnswerForm(_posted(request), initial={"response": query.response})
+    form = QueryAnswerForm(_posted(request), initial={"response": query.response, "version": version_token(query)})
     if request.method == "POST" and form.is_valid():
         try:
-            services.query_answer(query=query, response=form.cleaned_data["response"], actor=request.user)
+            with versioned(query, form.cleaned_data["version"], noun="scrutiny query"):
+                services.query_answer(query=query, response=form.cleaned_data["response"], actor=request.user)
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.choices import Strand
 from cases.kpis import kpi_rows
+from oversight.concurrency import with_versions
 from oversight.errors import ApplicationError
 from oversight.exports import Table
 from oversight.periods import (
@@ -609,7 +610,7 @@ def board_detail(*, user: Any, pk: int) -> Board:
                 queryset=BoardMeeting.objects.prefetch_related(
                     "attendees",
                     Prefetch("commitments_reviewed", queryset=Commitment.objects.order_by("order")),
-                    Prefetch("actions", queryset=BoardAction.objects.select_related("owner")),
+                    Prefetch("actions", queryset=with_versions(BoardAction.objects.select_related("owner"))),
                 ).order_by("-date"),
             ),
         )
@@ -644,7 +645,7 @@ def meeting_detail(*, user: Any, pk: int) -> BoardMeeting:
         .prefetch_related(
             "attendees",
             Prefetch("commitments_reviewed", queryset=Commitment.objects.order_by("order")),
-            Prefetch("actions", queryset=BoardAction.objects.select_related("owner")),
+            Prefetch("actions", queryset=with_versions(BoardAction.objects.select_related("owner"))),
         )
         .get(pk=pk)
     )

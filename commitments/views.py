@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oversight.concurrency import version_token
+from oversight.concurrency import version_token, versioned
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, page_or_download, query_string
 from oversight.roles import Cap, capability_required
@@ -653,6 +653,11 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a status.")
     else:
-        services.board_action_set_status(action=action, status=form.cleaned_data["status"], actor=request.user)
-        messages.success(request, "Action status updated.")
+        try:
+            with versioned(action, form.cleaned_data["version"], noun="board action"):
+                services.board_action_set_status(action=action, status=form.cleaned_data["status"], actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)  # nothing saved; the page shows the current status
+        else:
+            messages.success(request, "Action status updated.")
     return redirect(reverse("commitments:meeting_detail", kwargs={"pk": action.meeting_id}))

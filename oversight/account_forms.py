@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from .accesslog import AccessLogFilters
+from .concurrency import VersionField
 from .models import AccessKind, User
 from .roles import Role
 
@@ -102,6 +103,7 @@ class InviteForm(forms.Form):
 
 class RolesForm(forms.Form):
     roles = RolesField(label="Roles")
+    version = VersionField()
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -18,7 +18,7 @@ transaction).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,6 +120,17 @@ def require_version(
     )
 
 
+@contextmanager
+def versioned(
+    instance: Model | None, expected: str | None, *, noun: str, also: Iterable[QuerySet[Any]] = ()
+) -> Iterator[None]:
+    """Run a save in one transaction that first checks the version (:func:`require_version`):
+    for a page or endpoint whose service does not take ``expected_version`` itself."""
+    with transaction.atomic():
+        require_version(instance, expected, noun=noun, also=also)
+        yield
+
+
 def lock_row(model: type[Model], pk: Any) -> None:
     """Lock one row until the transaction ends (``SELECT … FOR UPDATE``): writers queue behind it."""
     list(model._default_manager.select_for_update().filter(pk=pk).values_list("pk"))
@@ -138,16 +149,24 @@ class VersionField(forms.CharField):
 class VersionSerializerField(serializers.Field):
     """``version`` in the API: read with the record, sent back with a change (optional)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, checked_by_view: bool = False, **kwargs: Any) -> None:
+        # ``checked_by_view``: the viewset (:class:`VersionedViewSetMixin`) checks the version, so
+        # it is validated here but kept out of ``validated_data`` (the service never sees it).
+        self.checked_by_view = checked_by_view
         super().__init__(source="*", required=False, help_text=VERSION_HELP, **kwargs)
 
     def to_representation(self, value: Any) -> str:
         return version_token(value)
 
     def to_internal_value(self, data: Any) -> dict[str, str]:
-        if not isinstance(data, str | int) or isinstance(data, bool) or len(str(data)) > 100:
-            raise serializers.ValidationError("Send the version as read, a short text.")
-        return {"version": str(data)}
+        token = _valid_token(data)
+        return {} if self.checked_by_view else {"version": token}
+
+
+def _valid_token(data: Any) -> str:
+    if not isinstance(data, str | int) or isinstance(data, bool) or len(str(data)) > 100:
+        raise serializers.ValidationError("Send the version as read, a short text.")
+    return str(data)
 
 
 def expected_version(request: Any, data: dict[str, Any]) -> str | None:
@@ -159,6 +178,52 @@ def expected_version(request: Any, data: dict[str, Any]) -> str | None:
         if header and header != "*":
             token = header.removeprefix("W/").strip('"')
     return token
+
+
+def request_version(request: Any) -> str | None:
+    """The version an API write was based on, read from the request (``version`` in the body, else
+    ``If-Match``) without changing it; ``None`` when neither was sent."""
+    data = request.data
+    token = data.get("version") if isinstance(data, Mapping) else None
+    if token is None:
+        return expected_version(request, {})
+    try:
+        return _valid_token(token)
+    except serializers.ValidationError as exc:
+        raise ApplicationError("Send the version as read, a short text.", {"version": exc.detail}) from exc
+
+
+class VersionedViewSetMixin:
+    """A viewset whose ``PUT``/``PATCH`` refuse a stale version (409, nothing saved) and whose detail
+    ``GET`` sends the version as an ``ETag`` (to send back in ``If-Match``). Its serializer declares
+    ``version = VersionSerializerField(checked_by_view=True)``; ``version_noun`` names the record."""
+
+    version_noun = "record"
+    # True when the service checks the version itself (it takes ``expected_version`` from
+    # :func:`request_version`, and locks in its own order): the viewset then only reads it.
+    service_checks_version = False
+
+    def get_object(self) -> Any:
+        record = super().get_object()  # type: ignore[misc]  # a mixin
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):  # type: ignore[attr-defined]  # a viewset's
+            # A write answers with the version it made, not the one annotated when it was read.
+            record.__dict__.pop("version_token", None)
+        return record
+
+    def retrieve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]  # a mixin
+        token = response.data.get("version") if isinstance(response.data, Mapping) else None
+        if token:
+            response["ETag"] = f'"{token}"'
+        return response
+
+    def update(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        expected = request_version(request)
+        if self.service_checks_version:
+            return super().update(request, *args, **kwargs)  # type: ignore[misc]  # a mixin
+        with transaction.atomic():
+            require_version(self.get_object(), expected, noun=self.version_noun)
+            return super().update(request, *args, **kwargs)  # type: ignore[misc]  # a mixin
 
 
 @contextmanager

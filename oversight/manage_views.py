@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from . import mfa, users
 from .accesslog import access_log_search
 from .account_forms import AccessLogSearchForm, InviteForm, RolesForm
+from .concurrency import version_token, versioned
 from .errors import ApplicationError, add_errors_to_form
 from .exports import Download, page_or_download, query_string
 from .models import AccessKind, AccessLogEntry, User
@@ -132,10 +133,13 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One user: roles to change, MFA and activity, and the history of changes to their account."""
     user = _user(request, pk)
-    form = RolesForm(request.POST or None, initial={"roles": sorted(users.role_names(user))})
+    form = RolesForm(
+        request.POST or None, initial={"roles": sorted(users.role_names(user)), "version": version_token(user)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            added, removed = users.set_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"])
+            with versioned(user, form.cleaned_data["version"], noun="user"):
+                added, removed = users.set_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"])
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:

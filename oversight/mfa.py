@@ -1,7 +1,9 @@
 """Multi-factor authentication: an authenticator app (TOTP) and ten single-use recovery codes.
 
 django-otp holds the devices: one confirmed ``TOTPDevice`` and one ``StaticDevice`` with the recovery
-codes per enrolled user. A user is *enrolled* when they have a confirmed TOTP device; a session is
+codes per enrolled user. django-otp keeps a static token as typed; here the stored token is a keyed
+hash of the code (:func:`recovery_digest`), so a copy of the database does not give working codes.
+A user is *enrolled* when they have a confirmed TOTP device; a session is
 *verified* once they have entered a code from either (``oversight.middleware.MfaMiddleware`` keeps
 unverified sessions of enrolled users, and of everyone when ``MFA_REQUIRED``, away from other pages).
 
@@ -17,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device, VerifyNotAllowed
@@ -76,8 +79,15 @@ def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(settings.MFA_RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery_digest(code)) for code in codes)
     return codes
+
+
+def recovery_digest(code: str) -> str:
+    """What is stored for a recovery code: HMAC-SHA256 of the normalised code keyed with ``SECRET_KEY``,
+    its first 16 hex digits (django-otp's token column holds 16 characters). The code is shown once and
+    never stored; a new ``SECRET_KEY`` means new codes for everyone."""
+    return salted_hmac("oversight.mfa.recovery-code", _normalise(code), algorithm="sha256").hexdigest()[:16]
 
 
 @transaction.atomic
@@ -137,7 +147,7 @@ def verify_code(*, user: User, code: str) -> Device:
         refusal = _refusal(device)
         if refusal:
             raise ApplicationError(refusal, extra={"code": [refusal]})
-        if device.verify_token(token):
+        if device.verify_token(recovery_digest(token) if model is StaticDevice else token):
             return device
     raise ApplicationError(WRONG_CODE, extra={"code": [WRONG_CODE]})
 

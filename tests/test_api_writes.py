@@ -7,12 +7,15 @@ a new write endpoint fails ``test_every_api_write_endpoint_has_a_case`` until it
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
 
 from oversight.roles import Role
 from tests.commitments.api_write_cases import SCRUTINY_CASES
@@ -475,6 +478,42 @@ def test_a_valid_body_succeeds(key: tuple[str, str], variant: str, api_client_fo
         assert response.status_code == expected, response.content
     else:
         assert 200 <= response.status_code < 300, f"{key}: {response.status_code} {response.content[:500]!r}"
+        _assert_declared_shape(path, key[1], response)
+
+
+# --- the answer's shape ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _declared(path: str, method: str, status: int) -> dict[str, Any] | None:
+    """The response schema the OpenAPI document declares for ``method`` on the concrete ``path``."""
+    schema = _schema()
+    for template, operations in schema["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path) and method in operations:
+            responses = operations[method]["responses"]
+            content = (responses.get(str(status)) or {}).get("content", {}).get("application/json", {})
+            declared = content.get("schema")
+            if declared and "$ref" in declared:
+                declared = schema["components"]["schemas"][declared["$ref"].rsplit("/", 1)[1]]
+            return declared
+    raise AssertionError(f"{method.upper()} {path} is not in the schema")
+
+
+def _assert_declared_shape(path: str, method: str, response: Any) -> None:
+    """A write answers with the shape the schema declares (the record as read), not the shape of what
+    was sent: every declared field present, no other field, and null only where the schema allows it."""
+    declared = _declared(path.split("?")[0], method, response.status_code)
+    if not declared or "properties" not in declared:
+        return
+    body = response.json()
+    properties = declared["properties"]
+    assert set(body) == set(properties), f"{method.upper()} {path}: {set(body) ^ set(properties)}"
+    nulls = {name for name, value in body.items() if value is None and not properties[name].get("nullable")}
+    assert not nulls, f"{method.upper()} {path} answers null for fields the schema says are not: {nulls}"
 
 
 @pytest.mark.parametrize(("key", "variant"), _params(["empty", "invalid-json", *MALFORMED]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -273,3 +274,38 @@ def test_the_next_address_after_the_code_stays_on_this_site(make_user: Any) -> N
     sign_in(client, user)
     response = client.post("/login/code/", {"code": code_for(user), "next": "https://elsewhere.example/"})
     assert response["Location"] == "/"
+
+
+def test_recovery_codes_are_stored_as_keyed_hashes_not_as_issued(make_user: Any) -> None:
+    user = make_user(Role.BOARD_CHAIR)
+    codes = enrol(user)
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+
+    assert not stored & {code for code in codes}  # a copy of the table gives no working code
+    assert stored == {mfa.recovery_digest(code) for code in codes}
+    client = Client()
+    sign_in(client, user)
+    assert client.post("/login/code/", {"code": codes[0]}).status_code == 302
+    # The stored value itself is not a code: typed in, it is refused.
+    other = Client()
+    sign_in(other, user)
+    assert other.post("/login/code/", {"code": stored.pop()}).status_code == 400
+
+
+def test_codes_stored_before_hashing_are_hashed_by_the_migration_and_still_work(make_user: Any) -> None:
+    from django.apps import apps
+
+    hashing = importlib.import_module("oversight.migrations.0009_hash_stored_recovery_codes")
+    user = make_user(Role.BOARD_CHAIR)
+    enrol(user)
+    device = StaticToken.objects.filter(device__user=user).first().device
+    device.token_set.all().delete()
+    device.token_set.create(token="abcd2345")  # as django-otp stores a code: in clear
+
+    hashing.hash_plain_codes(apps, None)
+    hashing.hash_plain_codes(apps, None)  # a second run leaves hashes alone
+
+    assert list(device.token_set.values_list("token", flat=True)) == [mfa.recovery_digest("abcd2345")]
+    client = Client()
+    sign_in(client, user)
+    assert client.post("/login/code/", {"code": "ABCD-2345"}).status_code == 302
