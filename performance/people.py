@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from cases.analytics import (
     BAIL_EXPIRY_DAYS,
@@ -25,10 +28,11 @@ from cases.analytics import (
     group_labels,
     people_breakdown_counts,
 )
-from cases.kpis import KpiFilters
+from cases.drilldown import FigureLinks
+from cases.kpis import KpiFilters, kpi_rows
 from oversight.disclosure import FEWER_THAN, SMALL_GROUP, suppressed
 from oversight.exports import Table
-from oversight.periods import months_later
+from oversight.periods import months_later, parse_quarter
 
 from .statistics import percentile, rate_interval, ratio
 
@@ -241,3 +245,52 @@ def bail_table(summary: Mapping[str, Any], query_string: str = "") -> Table:
         numeric=set(range(1, len(headers))),
         query_string=query_string,
     )
+
+
+# --------------------------------------------------------------------------- dashboard sections
+
+
+def repeat_people_url(person: str, date_from: date, date_to: date, filters: Mapping[str, str]) -> str:
+    """The list of repeat victims or suspects behind a count (case roles only: the caller decides)."""
+    query = {"person": person, "from": date_from.isoformat(), "to": date_to.isoformat(), **filters}
+    return f"{reverse('cases:repeat_people')}?{urlencode(query)}"
+
+
+def repeat_people_section(
+    *, date_from: date, date_to: date, filters: KpiFilters, links: FigureLinks, query_string: Any
+) -> tuple[dict[str, Any], Table]:
+    """Repeat victims and suspects by financial quarter (each quarter's part of the period): a chart and
+    its table, whose counts link to the people behind them for roles that may see investigations."""
+    rows = kpi_rows(date_from=date_from, date_to=date_to, group_by="quarter", filters=filters)
+    labels = [row["group"] for row in rows]
+    chart = {
+        "type": "bar",
+        "legend": True,
+        "yLabel": "People with two or more investigations recorded in the quarter",
+        "labels": labels,
+        "datasets": [
+            {"label": "Repeat victims", "data": [row["repeat_victims"] for row in rows], "backgroundColor": "#1d70b8"},
+            {
+                "label": "Repeat suspects",
+                "data": [row["repeat_suspects"] for row in rows],
+                "backgroundColor": "#b58840",
+            },
+        ],
+    }
+    cells: dict[tuple[int, int], str] = {}
+    if links.enabled:
+        for r, row in enumerate(rows):
+            quarter = parse_quarter(row["group"])
+            window = (max(quarter.start, date_from), min(quarter.end, date_to))
+            for c, person in ((1, "victim"), (2, "suspect")):
+                cells[(r, c)] = repeat_people_url(person, *window, links.filters)
+    table = Table(
+        "repeat_people",
+        f"Repeat victims and suspects by quarter, {date_from:%-d %b %Y} to {date_to:%-d %b %Y}",
+        ["Quarter", "Repeat victims", "Repeat suspects"],
+        [[row["group"], row["repeat_victims"], row["repeat_suspects"]] for row in rows],
+        numeric={1, 2},
+        query_string=query_string("repeat_people"),
+        links=cells,
+    )
+    return chart, table

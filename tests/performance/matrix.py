@@ -34,6 +34,12 @@ def _benchmark_detail(make_user: object) -> str:
 ENTRIES += [
     Entry("performance:dashboard", "/performance/", ALL_ROLES),
     Entry("performance:benchmark_list", "/performance/benchmarks/", ALL_ROLES),
+    Entry("performance:disproportionality", "/performance/disproportionality/", ALL_ROLES),
+    Entry(
+        "performance:disproportionality",
+        "/performance/disproportionality/?date_from=2025-04-01&date_to=2025-06-30&format=csv&table=victim_sex",
+        ALL_ROLES,
+    ),
     Entry("performance:benchmark_detail", _benchmark_detail, ALL_ROLES),
     Entry("performance:benchmark_figure_add", "/performance/benchmarks/figures/add/", _EDITORS),
     Entry("performance:benchmark_figure_edit", _benchmark_figure, _EDITORS),
