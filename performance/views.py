@@ -376,12 +376,16 @@ class Dashboard:
 
     def outcomes(self) -> tuple[dict[str, Any], Table, Table]:
         return outcomes_section(
-            date_from=self.date_from, date_to=self.date_to, filters=self.filters, query_string=self._qs
+            date_from=self.date_from,
+            date_to=self.date_to,
+            filters=self.filters,
+            query_string=self._qs,
+            links=self.links,
         )
 
     def funnel(self) -> tuple[dict[str, Any], Table]:
         cohorts = [(self.date_from, self.date_to), (self.previous_from, self.previous_to)]
-        return funnel_section(cohorts=cohorts, filters=self.filters, query_string=self._qs)
+        return funnel_section(cohorts=cohorts, filters=self.filters, query_string=self._qs, links=self.links)
 
     def victim_care(self) -> tuple[dict[str, Any], Table]:
         periods = [

@@ -213,3 +213,10 @@ def test_the_bail_api_for_every_role_with_filters(api_client_for: Any, bail: Non
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"on", "wrong"}
     assert client.get(BAIL).status_code == 200  # today by default
+
+
+def test_a_fixed_number_of_queries_whatever_the_data(django_assert_num_queries: Any, people: None, bail: None) -> None:
+    with django_assert_num_queries(6):  # one per (victims, suspects) × (sex, age band, ethnicity)
+        disproportionality(date_from=P_FROM, date_to=P_TO, full=True)
+    with django_assert_num_queries(1):  # grouped by status and days
+        bail_summary(on=date(2025, 6, 30))

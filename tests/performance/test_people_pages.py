@@ -140,3 +140,24 @@ def test_the_disproportionality_page_refuses_bad_input(client_for: Any) -> None:
     assert (
         client.get("/performance/disproportionality/", {**WINDOW, "format": "csv", "table": "nope"}).status_code == 400
     )
+
+
+def test_outcome_groups_and_the_funnel_link_to_the_investigations_behind_them(client_for: Any) -> None:
+    """P = 2025-04-01 … 06-30: charged (1) 05-01 and (1A) 05-02, withdrawal (16) 05-03, all recorded 04-01;
+    one more recorded 04-02, open. Charged/summonsed group: 2; all outcomes: 3; cohort recorded: 4."""
+    for code, day in (("1", "2025-05-01"), ("1A", "2025-05-02"), ("16", "2025-05-03")):
+        InvestigationFactory(unplaced=True, recorded_date="2025-04-01", outcome_type=code, outcome_date=day)
+    InvestigationFactory(unplaced=True, recorded_date="2025-04-02")
+    client = client_for(Role.CASE_EDITOR)
+    context = client.get("/performance/", WINDOW).context
+    groups = context["outcome_group_table"]
+    linked = {groups.rows[r][0]: (groups.rows[r][2], url) for (r, _c), url in groups.links.items()}
+    assert set(linked) == {"Charged/summonsed", "All outcomes"}
+    funnel = context["funnel_table"]
+    assert set(funnel.links) == {(0, 1), (0, 3)}  # each cohort's size
+    for count, url in [*linked.values(), (funnel.rows[0][1], funnel.links[(0, 1)])]:
+        listed = client.get(url).context["page_obj"].paginator.count
+        assert listed == count
+    assert [linked["Charged/summonsed"][0], linked["All outcomes"][0], funnel.rows[0][1]] == [2, 3, 4]
+    opcc = client_for(Role.OPCC_SCRUTINY).get("/performance/", WINDOW).context
+    assert opcc["outcome_group_table"].links == {} and opcc["funnel_table"].links == {}
