@@ -109,52 +109,50 @@ def disproportionality(
     return {"from": date_from, "to": date_to, "small_group": SMALL_GROUP, "tables": tables}
 
 
-def _rate_cell(figure: dict[str, Any] | None) -> str:
+def _rate_cells(figure: dict[str, Any] | None) -> list[Any]:
+    """A rate as three cells: "25.0% (3 of 12)", its 95 % interval "8.9–53.2%", its ratio to the overall rate."""
     if figure is None:
-        return FEWER_THAN
+        return [FEWER_THAN, FEWER_THAN, FEWER_THAN]
     if figure["rate"] is None:
-        return "–"
-    interval = f"{figure['lower']:.1f}–{figure['upper']:.1f}%" if figure["lower"] is not None else "no interval"
-    ratio_text = f", {figure['ratio_to_overall']:.2f}× overall" if figure["ratio_to_overall"] is not None else ""
-    return (
-        f"{figure['rate']:.1f}% ({figure['numerator']:,} of {figure['denominator']:,}; 95% CI {interval}{ratio_text})"
-    )
+        return ["–", "", ""]
+    interval = f"{figure['lower']:.1f}–{figure['upper']:.1f}%" if figure["lower"] is not None else ""
+    return [
+        f"{figure['rate']:.1f}% ({figure['numerator']:,} of {figure['denominator']:,})",
+        interval,
+        figure["ratio_to_overall"],
+    ]
 
 
 def disproportionality_tables(result: Mapping[str, Any], query_string: Any) -> list[Table]:
     """One table per (person, dimension), for the page and its downloads: a withheld group reads "fewer than 10"."""
     person_labels, dimension_labels = dict(PEOPLE), dict(DIMENSIONS)
-    headers = ["Group", "Investigations", "Recorded offences", *(RATE_LABELS[m] for m, _n, _d in GROUP_RATES)]
+    headers = ["Group", "Investigations", "Recorded offences"]
+    for metric, _n, _d in GROUP_RATES:
+        headers += [RATE_LABELS[metric], "95% interval", "Ratio to all"]
     tables = []
     for table in result["tables"]:
         key = f"{table['person']}_{table['dimension']}"
         rows: list[list[Any]] = []
         for row in table["rows"]:
             if row["suppressed"]:
-                rows.append([row["label"], FEWER_THAN, FEWER_THAN, *(FEWER_THAN for _m, _n, _d in GROUP_RATES)])
-            else:
-                rows.append(
-                    [
-                        row["label"],
-                        row["investigations"],
-                        row["recorded_offences"],
-                        *(_rate_cell(row[m]) for m, _n, _d in GROUP_RATES),
-                    ]
-                )
+                rows.append([row["label"], *([FEWER_THAN] * (len(headers) - 1))])
+                continue
+            cells = [row["label"], row["investigations"], row["recorded_offences"]]
+            for metric, _n, _d in GROUP_RATES:
+                cells += _rate_cells(row[metric])
+            rows.append(cells)
         overall = table["overall"]
-        rows.append(
-            [
-                "All",
-                overall["investigations"],
-                overall["recorded_offences"],
-                *(_rate_cell(overall[m]) for m, _n, _d in GROUP_RATES),
-            ]
-        )
+        cells = ["All", overall["investigations"], overall["recorded_offences"]]
+        for metric, _n, _d in GROUP_RATES:
+            cells += [*_rate_cells(overall[metric])[:2], 1.0 if overall[metric]["rate"] else None]
+        rows.append(cells)
         caption = (
             f"{person_labels[table['person']]} by {dimension_labels[table['dimension']].lower()}, "
             f"{result['from']:%-d %b %Y} to {result['to']:%-d %b %Y}"
         )
-        tables.append(Table(key, caption, headers, rows, numeric={1, 2}, query_string=query_string(key)))
+        tables.append(
+            Table(key, caption, headers, rows, numeric=set(range(1, len(headers))), query_string=query_string(key))
+        )
     return tables
 
 
@@ -266,7 +264,7 @@ def repeat_people_section(
     chart = {
         "type": "bar",
         "legend": True,
-        "yLabel": "People with two or more investigations recorded in the quarter",
+        "yLabel": "People",
         "labels": labels,
         "datasets": [
             {"label": "Repeat victims", "data": [row["repeat_victims"] for row in rows], "backgroundColor": "#1d70b8"},
