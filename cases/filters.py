@@ -65,6 +65,9 @@ class InvestigationFilter(django_filters.FilterSet):
         choices=Phase.choices, empty_label="Any", field_name="phase_code", label="Phase"
     )
     flag = ReferenceCodeFilter(field_name="flags", model=Flag, label="Flag", distinct=True)
+    # a person's investigations (from the repeat victims and suspects list): the pseudonymous reference, exactly
+    victim_id = django_filters.CharFilter(field_name="victim_id", label="Victim reference")
+    suspect_id = django_filters.CharFilter(field_name="suspect_id", label="Suspect reference")
     recorded_from = django_filters.DateFilter(field_name="recorded_date", lookup_expr="gte", label="Recorded from")
     recorded_to = django_filters.DateFilter(field_name="recorded_date", lookup_expr="lte", label="Recorded to")
     outcome_from = django_filters.DateFilter(field_name="outcome_date", lookup_expr="gte", label="Outcome from")
@@ -103,7 +106,7 @@ class InvestigationFilter(django_filters.FilterSet):
                 field.widget.attrs.update(SELECT)
             elif name.endswith(("_from", "_to")):
                 field.widget.attrs.update(DATE)
-            elif name == "q":
+            elif name in ("q", "victim_id", "suspect_id"):
                 field.widget.attrs.update(INPUT)
 
     def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -71,7 +71,10 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -81,6 +84,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 
 from oversight.errors import ApplicationError, errors_message
@@ -159,6 +164,8 @@ METRICS: tuple[str, ...] = (
     "vps_not_recorded",
     "advocate_referral_pct",
     "advocate_not_recorded",
+    "repeat_victims",
+    "repeat_suspects",
 )
 SOTERIA_METRICS: tuple[str, ...] = (
     "recorded_offences",
@@ -194,6 +201,8 @@ METRIC_LABELS: dict[str, str] = {
     "vps_not_recorded": "Victim personal statement not recorded",
     "advocate_referral_pct": "ISVA/IDVA referral (%)",
     "advocate_not_recorded": "ISVA/IDVA referral not recorded",
+    "repeat_victims": "Repeat victims (2 or more investigations recorded)",
+    "repeat_suspects": "Repeat suspects (2 or more investigations recorded)",
 }
 PERCENT_METRICS = frozenset(
     {
@@ -215,6 +224,9 @@ VICTIM_CARE: tuple[tuple[str, str, str], ...] = (
     ("vps_offered_pct", "vps_not_recorded", "vps_offered"),
     ("advocate_referral_pct", "advocate_not_recorded", "advocate_referral"),
 )
+# Repeat victims and suspects (DESIGN.md §3): (metric, the person's pseudonymous reference), distinct people
+# with two or more investigations recorded in the period (or in the group's part of it).
+REPEAT_PEOPLE: tuple[tuple[str, str], ...] = (("repeat_victims", "victim_id"), ("repeat_suspects", "suspect_id"))
 
 
 # --------------------------------------------------------------------------- SQL pieces
@@ -456,6 +468,7 @@ _COUNTS = (
     *CPS_DECISION_COUNTS,
     "open_investigations",
     *(f"{field}_{answer}" for _r, _n, field in VICTIM_CARE for answer in ("yes", "no")),
+    *(metric for metric, _field in REPEAT_PEOPLE),
 )
 
 
@@ -491,6 +504,7 @@ def _metrics(counts: Mapping[str, int | None]) -> dict[str, Any]:
         "avg_days_to_charge": mean_days(c["days_to_charge"], c["charged"]),
         "avg_days_to_outcome": mean_days(c["days_to_outcome"], c["outcomes_assigned"]),
         "open_investigations": c["open_investigations"],
+        **{metric: c[metric] for metric, _field in REPEAT_PEOPLE},
         **{rate: percentage(*fraction) for rate, fraction in fractions.items()},
         **{
             not_recorded: c["outcomes_assigned"] - c[f"{field}_yes"] - c[f"{field}_no"]
@@ -714,6 +728,69 @@ def _by_column_rollup(
     return [{"group": key, **_metrics(groups[key])} for key in ordered]
 
 
+# --------------------------------------------------------------------------- repeat victims and suspects
+
+
+def _repeat_group(group_by: str | None, date_from: date, date_to: date) -> Any:
+    """The group key of an investigation as SQL: its period's key (``2025-26-Q3``) from the recorded
+    date, its strand or LPA code, or ``None`` without a grouping."""
+    if group_by in PERIOD_GROUPS:
+        # The WHERE clause keeps the recorded date in the range: the first period ending on or after it.
+        whens = [
+            When(recorded_date__lte=period.end, then=Value(period.key))
+            for period in periods_between(group_by, date_from, date_to)
+        ]
+        return Case(*whens, output_field=CharField())
+    return {None: None, "strand": F("strand"), "lpa": F("lpa__code")}[group_by]
+
+
+def repeat_people(
+    group_by: str | None, filters: KpiFilters, date_from: date, date_to: date
+) -> dict[Any, dict[str, int]]:
+    """``repeat_victims`` and ``repeat_suspects`` per group key: distinct people (a blank reference is
+    nobody) with two or more investigations recorded in the group's part of the period.
+
+    The rollup cannot answer this (it keeps no people), so it is read from the base tables in one
+    query whatever the number of groups: per kind of person, the people with two or more
+    investigations (``GROUP BY group, person HAVING COUNT(*) >= 2``), counted per group.
+    """
+    recorded = filters.apply(Investigation.objects.filter(_between("recorded_date", date_from, date_to)))
+    group = _repeat_group(group_by, date_from, date_to)
+    selects: list[str] = []
+    params: list[Any] = []
+    for metric, field in REPEAT_PEOPLE:
+        columns: dict[str, Any] = {"person": F(field)} if group is None else {"g": group, "person": F(field)}
+        people = recorded.exclude(**{field: ""}).order_by().values(**columns).annotate(n=Count("pk")).filter(n__gte=2)
+        sql, people_params = people.query.sql_with_params()
+        # ``metric`` is one of this module's constants, never input.
+        key = "NULL" if group is None else 'people."g"'
+        grouping = "" if group is None else ' GROUP BY people."g"'
+        selects.append(f"SELECT '{metric}', {key}, COUNT(*) FROM ({sql}) people{grouping}")  # noqa: S608 (constants and compiled SQL)
+        params += people_params
+    counts: dict[Any, dict[str, int]] = {}
+    with connections[recorded.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for metric, key, count in cursor.fetchall():
+            counts.setdefault(key, {})[metric] = count
+    return counts
+
+
+def _with_repeat_people(compute: Any) -> Any:
+    """``compute`` (one of the four row builders) with the repeat victims and suspects filled in."""
+
+    def rows_with_people(
+        group_by: str | None, filters: KpiFilters, date_from: date, date_to: date
+    ) -> list[dict[str, Any]]:
+        rows = compute(group_by, filters, date_from, date_to)
+        people = repeat_people(group_by, filters, date_from, date_to)
+        for row in rows:
+            for metric, _field in REPEAT_PEOPLE:
+                row[metric] = people.get(row["group"], {}).get(metric, 0)
+        return rows
+
+    return rows_with_people
+
+
 def check_period(date_from: date, date_to: date) -> None:
     """Refuse a period that ends before it starts (``ApplicationError``)."""
     if date_from > date_to:
@@ -751,7 +828,12 @@ def kpi_rows(
     else:
         compute = _by_period if group_by in PERIOD_GROUPS else _by_column
     rows = cached_figures(
-        ("kpi_rows", date_from, date_to, group_by, resolved), compute, group_by, resolved, date_from, date_to
+        ("kpi_rows", date_from, date_to, group_by, resolved),
+        _with_repeat_people(compute),
+        group_by,
+        resolved,
+        date_from,
+        date_to,
     )
     if not fractions:
         for row in rows:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from oversight.roles import Cap, require_capability
 
+from .analytics import bail_expiring
 from .drilldown import Drilldown
 from .filters import InvestigationFilter
+from .kpis import REPEAT_PEOPLE, KpiFilters
 from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
 
 
@@ -125,3 +128,34 @@ def investigation_history(*, user: Any, investigation: Investigation, limit: int
             )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
+
+
+def repeat_people(
+    *, user: Any, person: str, date_from: date, date_to: date, filters: KpiFilters | None = None
+) -> QuerySet[Any]:
+    """The people behind ``repeat_victims`` / ``repeat_suspects`` (``person`` is ``victim`` or ``suspect``):
+    ``{"person_id", "investigations"}`` for each reference with two or more investigations recorded in
+    ``[date_from, date_to]`` and ``filters``, most investigations first. The same condition as the KPI
+    engine's :func:`cases.kpis.repeat_people`, so the list's length is the figure."""
+    require_capability(user, Cap.INVESTIGATIONS_VIEW)
+    field = dict(REPEAT_PEOPLE)[f"repeat_{person}s"]
+    recorded = (filters or KpiFilters()).apply(Investigation.objects.filter(recorded_date__range=(date_from, date_to)))
+    return (
+        recorded.exclude(**{field: ""})
+        .order_by()
+        .values(person_id=F(field))
+        .annotate(investigations=Count("pk"))
+        .filter(investigations__gte=2)
+        .order_by("-investigations", "person_id")
+    )
+
+
+def bail_expiring_list(*, user: Any, on: date, filters: KpiFilters | None = None) -> QuerySet[Investigation]:
+    """Investigations on pre-charge bail on ``on`` whose bail expires within 14 days, soonest first
+    (the condition of the count everyone sees: :func:`cases.analytics.bail_expiring`)."""
+    queryset = investigation_queryset(user=user)
+    return (
+        (filters or KpiFilters())
+        .apply(queryset.filter(bail_expiring(on)))
+        .order_by("bail_expiry_date", "crime_reference")
+    )

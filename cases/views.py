@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -27,6 +27,7 @@ from oversight.periods import months_later
 from oversight.roles import Cap, capability_required, has_capability
 
 from . import quality, selectors, services
+from .analytics import BAIL_EXPIRY_DAYS
 from .drilldown import drilldown_from
 from .forms import (
     BreachForm,
@@ -41,6 +42,7 @@ from .forms import (
 from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
 from .importer import COLUMNS as IMPORT_COLUMNS
 from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview, v2_export_values
+from .kpis import FILTER_PARAMS, parse_kpi_date, resolve_filters
 from .models import CpsReferral, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
 from .orders_import import ORDER_COLUMNS, import_orders
 from .profiles import column_entries, sources_by_field, value_lines
@@ -670,3 +672,76 @@ def data_quality_rule(request: HttpRequest, key: str) -> HttpResponseBase:
             ],
         ),
     )
+
+
+def _period_and_filters(request: HttpRequest, *, extra: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
+    """``from``/``to`` (the last 12 months by default) and the KPI filters of a list behind a figure,
+    with every bad or unknown parameter named."""
+    today = timezone.localdate()
+    values: dict[str, Any] = {"from": today - timedelta(days=364), "to": today}
+    errors: list[str] = []
+    for name in ("from", "to"):
+        if str(request.GET.get(name) or "").strip():
+            try:
+                values[name] = parse_kpi_date(request.GET.get(name))
+            except ApplicationError as exc:
+                errors.append(f"{name}: {exc.message}")
+    if values["from"] > values["to"]:
+        errors.append(f"from: '{values['from']}' is after 'to' ({values['to']}).")
+    for name in sorted(set(request.GET) - {"from", "to", *FILTER_PARAMS, *extra}):
+        errors.append(f"{name}: unknown parameter.")
+    try:
+        values["filters"] = resolve_filters({name: request.GET.get(name) for name in FILTER_PARAMS})
+    except ApplicationError as exc:
+        errors += [f"{name}: {messages[0]}" for name, messages in exc.extra.items()]
+    return values, errors
+
+
+@capability_required(Cap.INVESTIGATIONS_VIEW)
+def repeat_people(request: HttpRequest) -> HttpResponseBase:
+    """Repeat victims or suspects (``?person=victim|suspect``): each pseudonymous reference with two or more
+    investigations recorded in the period, linking to the register filtered to that person."""
+    values, errors = _period_and_filters(request, extra=("person", "page", "format"))
+    person = request.GET.get("person") or "victim"
+    if person not in ("victim", "suspect"):
+        errors.append(f"person: '{person}' is not victim or suspect.")
+    if errors:
+        return render(request, "cases/repeat_people.html", {"errors": errors}, status=400)
+    people = selectors.repeat_people(
+        user=request.user, person=person, date_from=values["from"], date_to=values["to"], filters=values["filters"]
+    )
+    codes = {name: request.GET[name] for name in FILTER_PARAMS if request.GET.get(name)}
+    register = {"recorded_from": values["from"].isoformat(), "recorded_to": values["to"].isoformat(), **codes}
+    base = reverse("cases:investigation_list")
+    page_obj = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{**row, "url": f"{base}?{urlencode({f'{person}_id': row['person_id'], **register})}"} for row in page_obj]
+    record_access(request, AccessKind.INVESTIGATION_LIST)
+    context = {
+        "person": person,
+        "person_label": "victims" if person == "victim" else "suspects",
+        "date_from": values["from"],
+        "date_to": values["to"],
+        "page_obj": page_obj,
+        "rows": rows,
+        "query_string": query_string(request),
+    }
+    return render(request, "cases/repeat_people.html", context)
+
+
+@capability_required(Cap.INVESTIGATIONS_VIEW)
+def bail_expiring(request: HttpRequest) -> HttpResponseBase:
+    """Investigations whose pre-charge bail expires within the next 14 days (``?on=`` another day), soonest first."""
+    values, errors = _period_and_filters(request, extra=("on", "page"))
+    on = timezone.localdate()
+    if str(request.GET.get("on") or "").strip():
+        try:
+            on = parse_kpi_date(request.GET.get("on"))
+        except ApplicationError as exc:
+            errors.append(f"on: {exc.message}")
+    if errors:
+        return render(request, "cases/bail_expiring.html", {"errors": errors}, status=400)
+    investigations = selectors.bail_expiring_list(user=request.user, on=on, filters=values["filters"])
+    page_obj = Paginator(investigations, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, AccessKind.INVESTIGATION_LIST)
+    context = {"on": on, "until": on + timedelta(days=BAIL_EXPIRY_DAYS), "page_obj": page_obj}
+    return render(request, "cases/bail_expiring.html", context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -20,8 +21,11 @@ from rest_framework.views import APIView
 from cases.analytics import FUNNEL_STAGES, attrition_funnel, outcome_breakdown
 from cases.kpis import FILTER_PARAMS, GROUP_BY_CHOICES, kpi_rows, parse_kpi_date, resolve_filters, soteria
 from cases.outcomes import OUTCOME_GROUPS, OutcomeType
+from oversight.disclosure import sees_small_groups
 from oversight.errors import ApplicationError, errors_message
 from oversight.roles import Cap, capability_permission
+
+from .people import bail_summary, disproportionality
 
 _DATES = [
     OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day of the period (YYYY-MM-DD)."),
@@ -179,6 +183,12 @@ class KpiRowSerializer(serializers.Serializer):
     advocate_not_recorded = serializers.IntegerField(
         help_text="Outcomes in the period with ISVA/IDVA referral not recorded."
     )
+    repeat_victims = serializers.IntegerField(
+        help_text="Distinct victims with two or more investigations recorded in the period (or its group's part)."
+    )
+    repeat_suspects = serializers.IntegerField(
+        help_text="Distinct suspects with two or more investigations recorded in the period (or its group's part)."
+    )
 
 
 class KpiResponseSerializer(serializers.Serializer):
@@ -324,3 +334,71 @@ class FunnelView(APIView):
         return Response(
             attrition_funnel(date_from=query["date_from"], date_to=query["date_to"], filters=query["filters"])
         )
+
+
+class DisproportionalityView(APIView):
+    """For victims and for suspects by sex, age band and ethnicity: recorded offences, positive outcome
+    rate, charge rate and victim withdrawal rate, each with its 95 % Wilson interval and its ratio to
+    the overall rate. Groups of fewer than 10 investigations are withheld (`suppressed: true`, no
+    figures) from roles that may not see investigations; other roles see every group."""
+
+    permission_classes = [capability_permission(Cap.KPIS_VIEW)]
+
+    @extend_schema(
+        operation_id="kpis_disproportionality",
+        summary="Outcomes by victims' and suspects' sex, age band and ethnicity",
+        parameters=[*_DATES, *_FILTERS],
+        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = _query(request, group_by=False)
+        return Response(
+            disproportionality(
+                date_from=query["date_from"],
+                date_to=query["date_to"],
+                filters=query["filters"],
+                full=sees_small_groups(request.user),
+            )
+        )
+
+
+def bail_query(params: Any, today: date) -> dict[str, Any]:
+    """``on`` (a date, today by default) and the KPI filters from query parameters; ``ApplicationError``
+    naming every bad or unknown parameter."""
+    errors: dict[str, list[str]] = {}
+    on = today
+    if str(params.get("on") or "").strip():
+        try:
+            on = parse_kpi_date(params.get("on"))
+        except ApplicationError as exc:
+            errors["on"] = [exc.message]
+    for name in sorted(set(params) - {"on", "format", *FILTER_PARAMS}):
+        errors[name] = ["Unknown parameter."]
+    filters = None
+    try:
+        filters = resolve_filters({name: params.get(name) for name in FILTER_PARAMS})
+    except ApplicationError as exc:
+        errors.update(exc.extra)
+    if errors:
+        raise ApplicationError(errors_message(errors), errors)
+    return {"on": on, "filters": filters}
+
+
+class BailView(APIView):
+    """Pre-charge bail and RUI on a day (`on`, today by default): how many, the median and 90th
+    percentile of days since it started, how many for over 3, 6 and 12 months, and how many bails
+    expire within the next 14 days."""
+
+    permission_classes = [capability_permission(Cap.KPIS_VIEW)]
+
+    @extend_schema(
+        operation_id="kpis_bail",
+        summary="Pre-charge bail and RUI on a day",
+        parameters=[
+            OpenApiParameter("on", OpenApiTypes.DATE, description="The day (YYYY-MM-DD); today by default."),
+            *_FILTERS,
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(bail_summary(**bail_query(request.query_params, timezone.localdate())))

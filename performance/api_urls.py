@@ -9,4 +9,6 @@ urlpatterns: list = [
     path("kpis/soteria/", api.SoteriaView.as_view(), name="kpis-soteria"),
     path("kpis/outcomes/", api.OutcomesView.as_view(), name="kpis-outcomes"),
     path("kpis/funnel/", api.FunnelView.as_view(), name="kpis-funnel"),
+    path("kpis/disproportionality/", api.DisproportionalityView.as_view(), name="kpis-disproportionality"),
+    path("kpis/bail/", api.BailView.as_view(), name="kpis-bail"),
 ]

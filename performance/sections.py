@@ -15,10 +15,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from cases.analytics import FUNNEL_STAGES, attrition_funnel, outcome_breakdown, outcome_label
-from cases.kpis import METRIC_LABELS, VICTIM_CARE, KpiFilters, kpi_rows
+from cases.drilldown import NO_LINKS, FigureLinks
+from cases.kpis import COUNTED_BY_DATE, METRIC_LABELS, VICTIM_CARE, KpiFilters, kpi_rows
 from cases.outcomes import OUTCOME_GROUPS, OutcomeType
 from oversight.exports import Table
 from oversight.numbers import Rate, percentage
@@ -142,10 +143,24 @@ def outcome_categories() -> list[tuple[str, frozenset[str]]]:
     return categories
 
 
+def outcome_set_measure(codes: frozenset[str]) -> str | None:
+    """The drill-down measure counting exactly the outcome types ``codes`` by outcome date, if there is one
+    (``{"1", "1A"}`` → ``charged``): read from the KPI engine's own conditions."""
+    for measure, (field, condition) in COUNTED_BY_DATE.items():
+        if field != "outcome_date" or len(condition.children) != 1:
+            continue
+        lookup, value = cast(tuple[str, Any], condition.children[0])
+        if lookup == "outcome_type__in" and frozenset(value) == codes:
+            return measure
+    return None
+
+
 def outcomes_section(
-    *, date_from: date, date_to: date, filters: KpiFilters, query_string: Any
+    *, date_from: date, date_to: date, filters: KpiFilters, query_string: Any, links: FigureLinks = NO_LINKS
 ) -> tuple[dict[str, Any], Table, Table]:
-    """The chart by outcome group, its table, and the table by outcome type."""
+    """The chart by outcome group, its table, and the table by outcome type. For case roles (``links``) a
+    group's count links to its investigations where a drill-down measure counts exactly that group
+    (charged/summonsed), and the total to all outcomes assigned."""
     breakdown = outcome_breakdown(date_from=date_from, date_to=date_to, filters=filters)
     total = breakdown["total"]
     counts = {row["outcome_type"]: row["count"] for row in breakdown["rows"]}
@@ -174,6 +189,13 @@ def outcomes_section(
         + [["All outcomes", "", total, Rate(total, total)]],
         numeric={2, 3},
         query_string=query_string("outcome_groups"),
+        links={
+            (r, 2): url
+            for r, measure in enumerate(
+                [outcome_set_measure(codes) for _label, codes, _count in categories] + ["outcomes_assigned"]
+            )
+            if measure and (url := links.url(measure, date_from, date_to))
+        },
     )
     group_labels = {key: label for key, label, _codes in OUTCOME_GROUPS}
     type_table = Table(
@@ -200,9 +222,11 @@ def outcomes_section(
 
 
 def funnel_section(
-    *, cohorts: Sequence[tuple[date, date]], filters: KpiFilters, query_string: Any
+    *, cohorts: Sequence[tuple[date, date]], filters: KpiFilters, query_string: Any, links: FigureLinks = NO_LINKS
 ) -> tuple[dict[str, Any], Table]:
-    """Horizontal bars of each stage as a share of the cohort recorded, for each cohort side by side."""
+    """Horizontal bars of each stage as a share of the cohort recorded, for each cohort side by side. For case
+    roles (``links``) each cohort's size links to its investigations (the ``recorded_offences`` measure);
+    the later stages, counted as of today, have no drill-down measure."""
     funnels = [attrition_funnel(date_from=start, date_to=end, filters=filters) for start, end in cohorts]
     labels = [label for _stage, label in FUNNEL_STAGES]
     palette = ["#1d70b8", "#b58840"]
@@ -242,6 +266,11 @@ def funnel_section(
         rows,
         numeric=set(range(1, len(headers))),
         query_string=query_string("funnel"),
+        links={
+            (0, 1 + 2 * index): url
+            for index, (start, end) in enumerate(cohorts)
+            if (url := links.url("recorded_offences", start, end))
+        },
     )
     return chart, table
 

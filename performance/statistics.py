@@ -23,8 +23,10 @@ most 1, which it is in practice; when it is not, no limits and no test are given
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from oversight.numbers import percentage
 
 NOISE_Z = 2.0  # |z| below this: within the noise
 SIGMA_LIMITS = 3.0  # p-chart limits at ± 3 standard errors
@@ -104,3 +106,71 @@ def within_noise(z: float | None) -> bool | None:
     if z is None:
         return None
     return abs(z) < NOISE_Z
+
+
+# --------------------------------------------------------------------------- intervals and percentiles
+
+WILSON_Z = 1.959963984540054  # the 97.5th percentile of the standard normal: a 95 % interval
+
+
+@dataclass(frozen=True)
+class RateInterval:
+    """A rate in per cent with its 95 % Wilson score interval (per cent), from its counts."""
+
+    numerator: int
+    denominator: int
+    rate: float | None  # half-up to one decimal, None for a zero denominator
+    lower: float | None
+    upper: float | None
+
+
+def wilson_interval(successes: int, trials: int, z: float = WILSON_Z) -> tuple[float, float] | None:
+    """The Wilson score interval of ``successes / trials``, in per cent (unrounded).
+
+    ``(p + z²/2n ± z √(p(1 − p)/n + z²/4n²)) / (1 + z²/n)``: unlike the normal approximation it stays
+    within [0, 100] and is honest for small ``n`` and for rates near 0 or 100 %. ``None`` when
+    ``trials`` is 0 or the "rate" is not a proportion (more successes than trials).
+    """
+    if trials <= 0 or not 0 <= successes <= trials:
+        return None
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, 100 * (centre - half)), min(100.0, 100 * (centre + half))
+
+
+def rate_interval(numerator: int, denominator: int) -> RateInterval:
+    """The rate (half-up, one decimal) and its 95 % Wilson interval (one decimal) of ``numerator / denominator``."""
+    interval = wilson_interval(numerator, denominator)
+    lower, upper = (round(interval[0], 1), round(interval[1], 1)) if interval else (None, None)
+    return RateInterval(numerator, denominator, percentage(numerator, denominator), lower, upper)
+
+
+def ratio(value: float | None, overall: float | None) -> float | None:
+    """``value / overall`` to two decimals (1.0 = the same as overall); ``None`` without both or for a 0 overall."""
+    if value is None or not overall:
+        return None
+    return round(value / overall, 2)
+
+
+def percentile(histogram: Mapping[int, int], fraction: float) -> float | None:
+    """The ``fraction`` percentile (0.5 = the median) of values given as ``{value: how many}``, with linear
+    interpolation between the closest ranks (as PostgreSQL's ``percentile_cont``); ``None`` when empty."""
+    values = sorted(histogram)
+    total = sum(histogram[value] for value in values)
+    if not total:
+        return None
+    position = fraction * (total - 1)  # 0-based rank
+    below, above = math.floor(position), math.ceil(position)
+
+    def at(rank: int) -> int:
+        seen = 0
+        for value in values:
+            seen += histogram[value]
+            if rank < seen:
+                return value
+        return values[-1]
+
+    low, high = at(below), at(above)
+    return low + (high - low) * (position - below)

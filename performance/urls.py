@@ -8,6 +8,7 @@ app_name = "performance"
 
 urlpatterns = [
     path("", views.performance, name="dashboard"),
+    path("disproportionality/", views.disproportionality_page, name="disproportionality"),
     path("benchmarks/", views.benchmark_list, name="benchmark_list"),
     path("benchmarks/measures/add/", views.benchmark_measure_add, name="benchmark_measure_add"),
     path("benchmarks/figures/add/", views.benchmark_figure_edit, name="benchmark_figure_add"),

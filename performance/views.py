@@ -21,10 +21,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.analytics import BAIL_EXPIRY_DAYS
 from cases.choices import Strand
 from cases.drilldown import NO_LINKS, FigureLinks, figure_links
 from cases.kpis import ADULT_RAPE, METRIC_LABELS, KpiFilters, kpi_rows, soteria
 from cases.models import LocalPolicingArea
+from oversight.disclosure import FEWER_THAN, sees_small_groups
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import FORMATS, Table, export_format, page_or_download
 from oversight.numbers import Rate
@@ -33,6 +35,14 @@ from oversight.roles import Cap, capability_required, has_capability
 
 from .forms import BenchmarkFigureForm, BenchmarkMeasureForm, PerformanceForm
 from .models import BenchmarkFigure, BenchmarkMeasure
+from .people import (
+    bail_summary,
+    bail_table,
+    disproportionality,
+    disproportionality_chart,
+    disproportionality_tables,
+    repeat_people_section,
+)
 from .sections import (
     cps_decisions_table,
     funnel_section,
@@ -366,12 +376,16 @@ class Dashboard:
 
     def outcomes(self) -> tuple[dict[str, Any], Table, Table]:
         return outcomes_section(
-            date_from=self.date_from, date_to=self.date_to, filters=self.filters, query_string=self._qs
+            date_from=self.date_from,
+            date_to=self.date_to,
+            filters=self.filters,
+            query_string=self._qs,
+            links=self.links,
         )
 
     def funnel(self) -> tuple[dict[str, Any], Table]:
         cohorts = [(self.date_from, self.date_to), (self.previous_from, self.previous_to)]
-        return funnel_section(cohorts=cohorts, filters=self.filters, query_string=self._qs)
+        return funnel_section(cohorts=cohorts, filters=self.filters, query_string=self._qs, links=self.links)
 
     def victim_care(self) -> tuple[dict[str, Any], Table]:
         periods = [
@@ -379,6 +393,24 @@ class Dashboard:
             (self.previous_from, self.previous_to, self.last_year),
         ]
         return victim_care_section(periods=periods, query_string=self._qs)
+
+    def repeat_people(self) -> tuple[dict[str, Any], Table]:
+        return repeat_people_section(
+            date_from=self.date_from,
+            date_to=self.date_to,
+            filters=self.filters,
+            links=self.links,
+            query_string=self._qs,
+        )
+
+    def bail(self) -> tuple[Table, dict[str, Any]]:
+        """Bail and RUI at the end date, and the bails expiring within 14 days of it (a list for case roles)."""
+        summary = bail_summary(on=self.date_to, filters=self.filters)
+        expiring: dict[str, Any] = {"count": summary[f"bail_expiring_{BAIL_EXPIRY_DAYS}_days"], "url": None}
+        if self.links.enabled:
+            query = {"on": self.date_to.isoformat(), **self.links.filters}
+            expiring["url"] = f"{reverse('cases:bail_expiring')}?{urlencode(query)}"
+        return bail_table(summary, self._qs("bail")), expiring
 
     def cps_decisions(self) -> Table:
         return cps_decisions_table(
@@ -418,6 +450,8 @@ EXPORTABLE = (
     "funnel",
     "victim_care",
     "cps_decisions",
+    "repeat_people",
+    "bail",
 )
 
 
@@ -447,6 +481,8 @@ def performance(request: HttpRequest) -> HttpResponseBase:
             "funnel": lambda: dashboard.funnel()[1],
             "victim_care": lambda: dashboard.victim_care()[1],
             "cps_decisions": dashboard.cps_decisions,
+            "repeat_people": lambda: dashboard.repeat_people()[1],
+            "bail": lambda: dashboard.bail()[0],
         }[table_key]()
         return table.download(fmt=fmt, filename=f"performance-{table_key}-{dashboard.date_from}-{dashboard.date_to}")
 
@@ -457,7 +493,16 @@ def performance(request: HttpRequest) -> HttpResponseBase:
     victim_care_chart, victim_care_table = dashboard.victim_care()
     strand_chart, strand_table = dashboard.breakdown("strand")
     lpa_chart, lpa_table = dashboard.breakdown("lpa")
+    repeat_chart, repeat_table = dashboard.repeat_people()
+    bail_summary_table, bail_expiring = dashboard.bail()
     context = {
+        "people_query": urlencode(
+            {k: v for k, v in dashboard.base_query.items() if k in ("date_from", "date_to", *PerformanceForm.FILTERS)}
+        ),
+        "repeat_chart": repeat_chart,
+        "repeat_table": repeat_table,
+        "bail_table": bail_summary_table,
+        "bail_expiring": bail_expiring,
         "form": form,
         "groups": form.field_groups(),
         "dashboard": dashboard,
@@ -481,6 +526,63 @@ def performance(request: HttpRequest) -> HttpResponseBase:
         "cps_decisions_table": dashboard.cps_decisions(),
     }
     return render(request, "performance/dashboard.html", context)
+
+
+# --------------------------------------------------------------------------- disproportionality
+
+DISPROPORTIONALITY_CHARTS = (("victim", "Victims"), ("suspect", "Suspects"))
+
+
+@capability_required(Cap.KPIS_VIEW)
+def disproportionality_page(request: HttpRequest) -> HttpResponseBase:
+    """Outcomes by victims' and suspects' sex, age band and ethnicity, each rate with its 95 % interval and
+    ratio to the overall rate; small groups withheld from roles that may not see investigations."""
+    today = timezone.localdate()
+    form = PerformanceForm({**PerformanceForm.defaults(today), **request.GET.dict()}, today=today)
+    fmt = export_format(request)
+    errors: list[str] = []
+    if not form.is_valid():
+        context = {"form": form, "errors": errors, "groups": form.field_groups()}
+        return render(request, "performance/disproportionality.html", context, status=400)
+    data = form.cleaned_data
+    base_query = {
+        name: (value.isoformat() if isinstance(value, date) else value)
+        for name in ("date_from", "date_to", *PerformanceForm.FILTERS)
+        if (value := data.get(name))
+    }
+    result = disproportionality(
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        filters=form.kpi_filters(),
+        full=sees_small_groups(request.user),
+    )
+    tables = disproportionality_tables(result, lambda key: urlencode({**base_query, "table": key}))
+    if request.GET.get("format"):
+        table = next((t for t in tables if t.key == request.GET.get("table")), None)
+        if fmt is None or table is None:
+            keys = ", ".join(t.key for t in tables)
+            errors.append(f"Choose a download format ({', '.join(FORMATS)}) and a table ({keys}).")
+            context = {"form": form, "errors": errors, "groups": form.field_groups()}
+            return render(request, "performance/disproportionality.html", context, status=400)
+        return table.download(fmt=fmt, filename=f"disproportionality-{table.key}-{data['date_from']}-{data['date_to']}")
+    charts = [
+        {
+            "id": f"chart-{person}-age-band",
+            "title": f"{label}: positive outcome rate by age band",
+            "config": disproportionality_chart(result, person, "age_band", "positive_outcome_rate"),
+        }
+        for person, label in DISPROPORTIONALITY_CHARTS
+    ]
+    context = {
+        "form": form,
+        "groups": form.field_groups(),
+        "result": result,
+        "tables": tables,
+        "charts": charts,
+        "full": sees_small_groups(request.user),
+        "fewer_than": FEWER_THAN,
+    }
+    return render(request, "performance/disproportionality.html", context)
 
 
 # --------------------------------------------------------------------------- benchmarks

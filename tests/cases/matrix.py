@@ -57,6 +57,9 @@ ENTRIES = [
     Entry("cases:investigation_list", "/cases/?format=csv", READ),
     Entry("cases:investigation_list", f"/cases/?{DRILLDOWN}", READ),  # the records behind a figure
     Entry("cases:investigation_list", f"/cases/?{DRILLDOWN}&format=xlsx", READ),
+    # the people behind the repeat victims and suspects counts, and the bails expiring: case roles only
+    Entry("cases:repeat_people", "/cases/repeat-people/?person=suspect&from=2025-04-01&to=2025-06-30", READ),
+    Entry("cases:bail_expiring", "/cases/bail-expiring/?on=2025-06-30", READ),
     Entry("cases:investigation_detail", lambda mu: f"/cases/{_investigation(mu).pk}/", READ),
     Entry("cases:investigation_create", "/cases/new/", EDIT),
     Entry("cases:investigation_create", "/cases/new/", EDIT, method="post", data=NEW, ok_status=(302,)),

@@ -42,10 +42,14 @@ def quarter_data() -> dict[str, Any]:
          F referred 02-01, NFA 05-20; G referred 03-10, early advice 04-05.
     Victim care (Victims' Code / VPS / ISVA-IDVA), "" = not recorded:
          A yes/yes/yes; B no/yes/""; C yes/""/no; E no/no/no (outcome after P); G yes/yes/yes (before P).
+    People: victim V1 in A, B (both April) and F (recorded before P); suspect S1 in D (May) and E (June);
+         suspect S2 in A and H (H recorded after P).
     """
     a = InvestigationFactory(
         unplaced=True,
         recorded_date="2025-04-10",
+        victim_id="V1",
+        suspect_id="S2",
         outcome_type="1",
         outcome_date="2025-05-10",
         arrest_date="2025-04-12",
@@ -59,6 +63,7 @@ def quarter_data() -> dict[str, Any]:
     b = InvestigationFactory(
         unplaced=True,
         recorded_date="2025-04-20",
+        victim_id="V1",
         outcome_type="16",
         outcome_date="2025-06-19",
         arrest_date="2025-04-25",
@@ -74,17 +79,22 @@ def quarter_data() -> dict[str, Any]:
         vcop_compliant="yes",
         advocate_referral="no",
     )
-    dd = InvestigationFactory(unplaced=True, recorded_date="2025-05-01", arrest_date="2025-05-02", bail_status="rui")
+    dd = InvestigationFactory(
+        unplaced=True, recorded_date="2025-05-01", arrest_date="2025-05-02", bail_status="rui", suspect_id="S1"
+    )
     InvestigationFactory(
         unplaced=True,
         recorded_date="2025-06-30",
+        suspect_id="S1",
         outcome_type="1A",
         outcome_date="2025-07-05",
         vcop_compliant="no",
         vps_offered="no",
         advocate_referral="no",
     )
-    f = InvestigationFactory(unplaced=True, recorded_date="2024-12-01", arrest_date="2025-03-01", bail_status="rui")
+    f = InvestigationFactory(
+        unplaced=True, recorded_date="2024-12-01", arrest_date="2025-03-01", bail_status="rui", victim_id="V1"
+    )
     g = InvestigationFactory(
         unplaced=True,
         recorded_date="2025-03-01",
@@ -94,7 +104,7 @@ def quarter_data() -> dict[str, Any]:
         vps_offered="yes",
         advocate_referral="yes",
     )
-    InvestigationFactory(unplaced=True, recorded_date="2025-07-01")
+    InvestigationFactory(unplaced=True, recorded_date="2025-07-01", suspect_id="S2")
     InvestigationFactory(
         unplaced=True,
         recorded_date="2024-06-01",
@@ -144,6 +154,8 @@ def test_every_metric_for_a_whole_period_matches_the_hand_worked_figures(quarter
             "vps_not_recorded": 1,  # C
             "advocate_referral_pct": 50.0,  # yes A, no C, not recorded B: 1 / 2
             "advocate_not_recorded": 1,  # B
+            "repeat_victims": 1,  # V1: A and B (F was recorded before P)
+            "repeat_suspects": 1,  # S1: D and E (S2's H was recorded after P)
         }
     ]
 
@@ -177,8 +189,13 @@ def test_grouped_by_month_each_metric_is_keyed_by_its_own_date(quarter_data: Any
         "vps_not_recorded": 1,
         "advocate_referral_pct": 0.0,  # C no
         "advocate_not_recorded": 0,
+        "repeat_victims": 1,  # V1: A and B, both recorded in April
+        "repeat_suspects": 0,  # S1's D and E were recorded in different months
     }
     assert may["recorded_offences"] == 1  # D
+    assert [row["repeat_suspects"] for row in rows] == [0, 0, 0]  # S1: one investigation in May, one in June
+    quarter = kpi_rows(date_from=Q1_FROM, date_to=Q1_TO, group_by="quarter")
+    assert [(r["group"], r["repeat_victims"], r["repeat_suspects"]) for r in quarter] == [("2025-26-Q1", 1, 1)]
     assert (may["charged"], may["charged_pct"], may["avg_days_to_charge"]) == (1, 100.0, 30)
     assert may["conviction_rate"] == 0.0  # X acquitted 05-05
     assert (may["cps_referrals"], may["cps_charge_rate"]) == (1, 50.0)  # B referred; A charge, F NFA
@@ -392,6 +409,8 @@ def _spread(count: int, start: date, days: int) -> None:
             vcop_compliant=("yes", "no", "")[n % 3],
             vps_offered=("yes", "no", "")[(n + 1) % 3],
             advocate_referral=("yes", "no", "")[(n + 2) % 3],
+            victim_id=f"V{n % 4}",  # four people, each with several investigations: repeat victims
+            suspect_id=f"S{n % 3}" if n % 2 else "",
         )
         decision = decisions[n % 5]
         CpsReferralFactory(
@@ -412,19 +431,21 @@ def test_the_number_of_queries_does_not_grow_with_months_or_investigations(
     _spread(60, date(2023, 4, 1), 720)
     large = _queries(date_from=date(2023, 4, 1), date_to=date(2025, 3, 31), group_by=group_by, fractions=fractions)
     assert small == large
-    assert large <= 7
+    assert large <= 8  # seven for the figures (two from the rollup), one for repeat victims and suspects
     # the new metrics are in those same queries, with figures
     rows = kpi_rows(date_from=date(2023, 4, 1), date_to=date(2025, 3, 31), group_by=group_by)
     assert sum(row["cps_action_plans"] + row["cps_advice"] for row in rows) > 0
     assert any(row["vcop_compliance_pct"] is not None for row in rows)
     assert sum(row["advocate_not_recorded"] for row in rows) > 0
+    assert any(row["repeat_victims"] for row in rows) and any(row["repeat_suspects"] for row in rows)
 
 
 def test_a_24_month_grouped_request_with_filters_needs_few_queries(
     django_assert_max_num_queries: Any,
 ) -> None:
     _spread(30, date(2023, 4, 1), 720)
-    with django_assert_max_num_queries(10):
+    # three to resolve the filter codes, seven for the figures, one for repeat victims and suspects
+    with django_assert_max_num_queries(11):
         rows = kpi_rows(
             date_from=date(2023, 4, 1),
             date_to=date(2025, 3, 31),

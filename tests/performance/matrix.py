@@ -13,6 +13,9 @@ ENTRIES += [
     Entry("kpis-soteria", "/api/v1/kpis/soteria/", ALL_ROLES, data=_PERIOD),
     Entry("kpis-outcomes", "/api/v1/kpis/outcomes/", ALL_ROLES, data=_PERIOD),
     Entry("kpis-funnel", "/api/v1/kpis/funnel/", ALL_ROLES, data=_PERIOD),
+    # small groups are withheld from OPCC readers, not the endpoint (tests/performance/test_people_api.py)
+    Entry("kpis-disproportionality", "/api/v1/kpis/disproportionality/", ALL_ROLES, data=_PERIOD),
+    Entry("kpis-bail", "/api/v1/kpis/bail/", ALL_ROLES, data={"on": "2025-06-30"}),
 ]
 
 # Performance pages and benchmarks: every role reads; data officers and administrators edit benchmarks.
@@ -31,6 +34,12 @@ def _benchmark_detail(make_user: object) -> str:
 ENTRIES += [
     Entry("performance:dashboard", "/performance/", ALL_ROLES),
     Entry("performance:benchmark_list", "/performance/benchmarks/", ALL_ROLES),
+    Entry("performance:disproportionality", "/performance/disproportionality/", ALL_ROLES),
+    Entry(
+        "performance:disproportionality",
+        "/performance/disproportionality/?date_from=2025-04-01&date_to=2025-06-30&format=csv&table=victim_sex",
+        ALL_ROLES,
+    ),
     Entry("performance:benchmark_detail", _benchmark_detail, ALL_ROLES),
     Entry("performance:benchmark_figure_add", "/performance/benchmarks/figures/add/", _EDITORS),
     Entry("performance:benchmark_figure_edit", _benchmark_figure, _EDITORS),
