@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import reduce
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -448,6 +448,8 @@ _REFERENCE, _FLAGS, _REFERRAL, _FIELD = range(4)
 # Columns whose values rarely repeat: not remembered (the others' few distinct values are, see _Parser).
 UNREMEMBERED = frozenset({"crime_reference", "victim_id", "suspect_id"})
 MEMO_LIMIT = 50_000
+_Memo = tuple[dict[str, Any], dict[str, str]]  # a column's texts seen: value of each good one, message of each bad one
+_UNSEEN = object()
 
 
 class _Parser:
@@ -464,7 +466,8 @@ class _Parser:
         self.present = frozenset(header)
         self.lookups = _Lookups()
         self.today = today
-        self.plan: list[tuple[int, str, int, str, dict[str, tuple[Any, str | None]] | None]] = []
+        self.plan: list[tuple[int, str, int, str, _Memo | None]] = []
+        self.columns: dict[str, list[Any]] = {}  # the last chunk's values, field by field (None: empty or in error)
         for index, column in enumerate(header):
             if column not in KNOWN:
                 continue
@@ -477,62 +480,121 @@ class _Parser:
                 if column in REFERRAL_COLUMNS
                 else _FIELD
             )
-            memo: dict[str, tuple[Any, str | None]] | None = None if column in UNREMEMBERED else {}
+            memo: _Memo | None = None if column in UNREMEMBERED else ({}, {})
             self.plan.append((index, column, use, FIELD_OF.get(column, column), memo))
 
-    def _cell(self, column: str, text: str, memo: dict[str, tuple[Any, str | None]] | None) -> tuple[Any, str | None]:
-        """``(value, None)`` or ``(None, message)`` for a cell not remembered yet (and remember it).
+    def _cell(self, column: str, raw: str, memo: _Memo | None) -> tuple[Any, str | None]:
+        """``(value, None)`` or ``(None, message)`` for a cell not remembered yet (and remember it,
+        by its text as the file has it).
 
         A cell holding a control character is an error before anything else; an errored
         ``crime_reference`` never becomes the row's reference, so it is never looked up
         (PostgreSQL refuses text holding NUL)."""
+        text = raw.strip()
         if message := control_character_error(text, multiline=False):
-            return None, message
-        try:
-            result: tuple[Any, str | None] = (self._value(column, text), None)
-        except ValueError as exc:
-            result = (None, str(exc))
-        if memo is not None and len(memo) < MEMO_LIMIT:
-            memo[text] = result
+            result: tuple[Any, str | None] = (None, message)
+        else:
+            try:
+                result = (self._value(column, text), None)
+            except ValueError as exc:
+                result = (None, str(exc))
+        if memo is not None and len(memo[0]) + len(memo[1]) < MEMO_LIMIT:
+            if result[1] is None:
+                memo[0][raw] = result[0]
+            else:
+                memo[1][raw] = result[1]
         return result
 
-    def parse(self, number: int, cells: list[str]) -> tuple[ParsedRow, list[RowError]]:
-        errors: list[RowError] = []
-        width = len(cells)
-        if width > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
-            errors.append(
-                RowError(
-                    number,
-                    f"{len(self.header) + 1}",
-                    f"this row has {width} values but the header has {len(self.header)} columns",
-                )
-            )
-        row = ParsedRow(number=number, reference="")
-        values = row.values
-        cps: dict[str, Any] = {}
+    def parse_chunk(self, chunk: list[tuple[int, list[str]]]) -> list[tuple[ParsedRow, list[RowError]]]:
+        """Rows (number, cells) parsed column by column: each column's texts are looked up in its memo
+        in one pass, and only the texts not seen before are parsed. Returns each row with its errors;
+        :attr:`columns` then holds the chunk's values field by field."""
+        width = len(self.header)
+        rows = [ParsedRow(number=number, reference="") for number, _ in chunk]
+        errors: list[list[RowError]] = [[] for _ in chunk]
+        padded = []
+        for position, (number, cells) in enumerate(chunk):
+            if len(cells) != width:
+                if len(cells) > width and "".join(cells[width:]).strip():
+                    message = f"this row has {len(cells)} values but the header has {width} columns"
+                    errors[position].append(RowError(number, f"{width + 1}", message))
+                cells = (cells + [""] * width)[:width]
+            padded.append(cells)
+        columns = list(zip(*padded, strict=True)) if padded else [()] * width
+        self.columns = {}
+        cps: dict[str, list[Any]] = {}
+        missing: dict[int, list[str]] = {}  # row position → fields whose cell is in error
         for index, column, use, target, memo in self.plan:
-            text = cells[index].strip() if index < width else ""
-            hit = memo.get(text) if memo is not None else None
-            value, error = hit if hit is not None else self._cell(column, text, memo)
-            if error is not None:
-                errors.append(RowError(number, column, error))
-            elif use == _FIELD:
-                values[target] = value
-            elif use == _REFERENCE:
-                row.reference = value
-            elif use == _FLAGS:
-                row.flag_ids = value
+            texts = columns[index]
+            found: list[tuple[int, str]] = []  # (row position, message)
+            if memo is not None:
+                good, bad = memo
+                column_values = list(map(good.get, texts, repeat(_UNSEEN, len(texts))))
+                if _UNSEEN in column_values:
+                    for position, value in enumerate(column_values):
+                        if value is not _UNSEEN:
+                            continue
+                        text = texts[position]
+                        if text in good:  # seen earlier in this chunk
+                            column_values[position] = good[text]
+                        elif text not in bad:
+                            column_values[position], error = self._cell(column, text, memo)
+                            if error is not None and text not in bad:  # not remembered: the memo is full
+                                found.append((position, error))
+                if bad:
+                    found += [(position, bad[text]) for position, text in enumerate(texts) if text in bad]
+                    for position, _message in found:
+                        column_values[position] = None
             else:
-                cps[column] = value
-        row.referral = self._referral(number, cps, errors) if cps else None
-        age = row.values.get("victim_age")
-        if age is not None:
+                results = [self._cell(column, text, None) for text in texts]
+                column_values = [value for value, _error in results]
+                found = [(position, error) for position, (_v, error) in enumerate(results) if error is not None]
+            for position, message in sorted(set(found)):
+                errors[position].append(RowError(rows[position].number, column, message))
+            if use == _FIELD:
+                self.columns[target] = column_values
+                for position, _message in found:  # an errored cell gives no value
+                    missing.setdefault(position, []).append(target)
+            elif use == _REFERENCE:
+                for row, value in zip(rows, column_values, strict=True):
+                    row.reference = value or ""
+            elif use == _FLAGS:
+                for row, value in zip(rows, column_values, strict=True):
+                    row.flag_ids = value
+            else:
+                cps[column] = column_values
+        names = list(self.columns)
+        by_row = zip(*self.columns.values(), strict=True) if names else [()] * len(rows)
+        for row, row_values in zip(rows, by_row, strict=True):
+            row.values = dict(zip(names, row_values, strict=True))
+        for position, fields in missing.items():
+            for name in fields:
+                rows[position].values.pop(name, None)
+        if cps:
+            referral_columns = list(cps)
+            for position, mine in enumerate(zip(*cps.values(), strict=True)):
+                if any(mine):
+                    row = rows[position]
+                    row.referral = self._referral(
+                        row.number, dict(zip(referral_columns, mine, strict=True)), errors[position]
+                    )
+        for position, age in enumerate(self.columns.get("victim_age", ())):
+            if age is None:
+                continue
+            row, row_errors = rows[position], errors[position]
             message = rules.age_group_error(row.values.get("victim_age_group", ""), age=age)
             if message:
-                errors.append(RowError(number, "victim_age_group", message))
-            elif not _has_error(errors, "victim_age_group"):
+                row_errors.append(RowError(row.number, "victim_age_group", message))
+            elif not _has_error(row_errors, "victim_age_group"):
                 row.values["victim_age_group"] = rules.age_group_of(age)
-        return row, errors
+                self.columns.setdefault("victim_age_group", [None] * len(rows))[position] = row.values[
+                    "victim_age_group"
+                ]
+        return list(zip(rows, errors, strict=True))
+
+    def parse(self, number: int, cells: list[str]) -> tuple[ParsedRow, list[RowError]]:
+        """One row (the preview's way): see :meth:`parse_chunk`."""
+        return self.parse_chunk([(number, cells)])[0]
 
     def _value(self, column: str, text: str) -> Any:
         if column in REQUIRED and not text:
@@ -676,10 +738,18 @@ def _check_row(row: ParsedRow, existing: dict[str, Any] | None, errors: list[Row
         errors.append(RowError(row.number, column, message))
     if row.referral is None or "recorded_date" in bad:
         return
+    _check_referral(row, merged.get("recorded_date"), errors, bad=bad)
+
+
+def _check_referral(
+    row: ParsedRow, recorded: date | None, errors: list[RowError], *, bad: set[str] | None = None
+) -> None:
+    """A CPS referral's dates are not before the crime was recorded."""
+    assert row.referral is not None
     referral_date, _decision, decision_date = row.referral
     for column, value in (("cps_referral_date", referral_date), ("cps_decision_date", decision_date)):
-        problem = rules.before_recorded_error(value, recorded=merged.get("recorded_date"))
-        if problem and column not in bad:
+        problem = rules.before_recorded_error(value, recorded=recorded)
+        if problem and (bad is None or column not in bad):
             errors.append(RowError(row.number, column, problem))
 
 
@@ -694,7 +764,7 @@ def _data_rows(binary: IO[bytes], plan: ProfilePlan | None = None) -> Iterator[t
     if plan is not None and first is not None:
         plan.read_header(first[1])
     for number, cells in records:
-        if any(cell.strip() for cell in cells):
+        if "".join(cells).strip():
             yield number, (plan.cells(cells) if plan is not None else cells)
 
 
@@ -735,24 +805,29 @@ def _run(binary: IO[bytes], *, today: date, plan: ProfilePlan | None, actor: Any
     count = 0
     try:
         for chunk in _chunked(_data_rows(binary, plan), CHUNK_ROWS):
-            parsed = []
-            for number, cells in chunk:
-                row, row_errors = parser.parse(number, cells)
+            parsed = parser.parse_chunk(chunk)
+            for row, row_errors in parsed:
+                number = row.number
                 if row.reference and not _has_error(row_errors, "crime_reference"):
                     earlier = first_row_of.setdefault(row.reference, number)
                     if earlier != number:
                         row_errors.append(
                             RowError(number, "crime_reference", f"{row.reference} is already in row {earlier}")
                         )
-                parsed.append((row, row_errors))
             count += len(chunk)
             stored = _stored([row.reference for row, _ in parsed if row.reference])
-            for row, row_errors in parsed:
+            # The date rules column by column; rows that may break one, rows with errors already and
+            # rows updating a stored record (its values count) are checked one by one.
+            suspects = rules.rows_to_check(parser.columns, len(parsed), today=today)
+            for position, (row, row_errors) in enumerate(parsed):
                 investigation = stored.get(row.reference)
-                checked = (
-                    {name: getattr(investigation, name) for name in rules.CHECKED_FIELDS} if investigation else None
-                )
-                _check_row(row, checked, row_errors, today=today)
+                if investigation is not None or row_errors or position in suspects:
+                    checked = (
+                        {name: getattr(investigation, name) for name in rules.CHECKED_FIELDS} if investigation else None
+                    )
+                    _check_row(row, checked, row_errors, today=today)
+                elif row.referral is not None:
+                    _check_referral(row, row.values.get("recorded_date"), row_errors)
                 add(row_errors)
             if not errors:  # after the first error nothing more is written: the transaction is rolled back
                 writer.write([row for row, _ in parsed], stored)

@@ -125,6 +125,10 @@ def _delete_bench_rows(connection: Any) -> None:
 
     from django.core.management import call_command
 
+    if connection.vendor == "postgresql":  # the planner must know the rows just imported
+        with connection.cursor() as cursor:
+            for table in ("cases_investigation", "cases_investigation_flags", "cases_cpsreferral"):
+                cursor.execute(f"ANALYZE {table}")
     call_command("generate_investigations", "--delete", "--prefix", "BENCH/", stdout=StringIO())
     with connection.cursor() as cursor:
         bench = "SELECT history_id FROM cases_historicalinvestigation WHERE crime_reference LIKE 'BENCH/%%'"
