@@ -582,9 +582,9 @@ class _Parser:
             if age is None:
                 continue
             row, row_errors = rows[position], errors[position]
-            message = rules.age_group_error(row.values.get("victim_age_group", ""), age=age)
-            if message:
-                row_errors.append(RowError(row.number, "victim_age_group", message))
+            problem = rules.age_group_error(row.values.get("victim_age_group", ""), age=age)
+            if problem:
+                row_errors.append(RowError(row.number, "victim_age_group", problem))
             elif not _has_error(row_errors, "victim_age_group"):
                 row.values["victim_age_group"] = rules.age_group_of(age)
                 self.columns.setdefault("victim_age_group", [None] * len(rows))[position] = row.values[
