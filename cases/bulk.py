@@ -130,6 +130,8 @@ def _write(model: type[Model], attnames: Sequence[str], rows: Sequence[tuple]) -
     quote = connection.ops.quote_name
     columns = ", ".join(quote(cast(str, cast(Field, meta.get_field(name)).column)) for name in attnames)
     sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # The driver's own cursor does the COPY: its errors (a duplicate key written meanwhile by another
+    # request) are turned into Django's, as any query's are, so callers catch IntegrityError.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)

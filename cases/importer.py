@@ -1,19 +1,24 @@
-"""The investigation CSV import (DESIGN.md §4), shared by ``manage.py import_investigations`` and the upload page.
+"""The investigation CSV import (DESIGN.md §4), shared by ``manage.py import_investigations``, the upload
+page and the background import job (:mod:`cases.jobs`).
 
-Two passes over the file, both streaming:
+One streaming pass over the file, in one transaction:
 
-1. **validate** every row (codes, dates, pairs of fields, references repeated in
-   the file, the records already in the database for rows that update them) and
-   collect every error as ``row N, column C: message``; any error → nothing is written;
-2. **write** in chunks inside one transaction through :mod:`cases.bulk` (new rows
-   with ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere; changed ones with
-   ``bulk_update``), each with a simple-history row as ``bulk_create_with_history``
-   would write it (``history_user`` = the importing user, reason "CSV import"),
-   flags' history included; unchanged rows are left alone, so importing the same
-   file twice changes nothing and adds no history.
+- each chunk of rows is **checked** (codes, dates, pairs of fields, references repeated in the
+  file, the records already in the database for rows that update them), every error as
+  ``row N, column C: message``;
+- while no row has had an error, the chunk is **written** straight away through :mod:`cases.bulk`
+  (new rows with ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere; changed ones with
+  ``bulk_update``), each with a simple-history row as ``bulk_create_with_history`` would write it
+  (``history_user`` = the importing user, reason "CSV import"), flags' history included; unchanged
+  rows are left alone, so importing the same file twice changes nothing and adds no history;
+- after the first error nothing more is written, the rest of the file is still checked, and the
+  transaction is rolled back: all or nothing, and nobody sees a row before the whole file is good;
+- the KPI rollup is kept exact: what a stored investigation counts is taken out before its chunk
+  changes it, and everything written is counted once at the end (one statement per grain).
 
-Only the references seen (to find repeats) and the errors are kept in memory
-for the whole file; rows are held a chunk at a time.
+Memory stays bounded whatever the file's size: rows are held a chunk at a time, the first
+:data:`MAX_ERRORS` errors are kept and the others only counted (:class:`ErrorList`); the references
+seen (to find repeats) are the one thing kept for the whole file.
 """
 
 from __future__ import annotations
@@ -22,15 +27,15 @@ import csv
 import io
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import reduce
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -58,6 +63,7 @@ from .models import (
     CpsReferral,
     Flag,
     HomeOfficeOffence,
+    ImportJob,
     ImportProfile,
     Investigation,
     LocalPolicingArea,
@@ -160,6 +166,7 @@ _DIGIT = re.compile(r"\d")
 OUTCOME_CODES = frozenset(OutcomeType.values)
 assert set(YesNoUnknown.values) == {"yes", "no", ""}
 CHUNK_ROWS = 1_000
+ANALYZE_AFTER_ROWS = 10_000  # rows created, above which the import refreshes the planner's statistics
 CHANGE_REASON = "CSV import"
 RACED = (
     "Some of these investigations were recorded by someone else while the file was imported: "
@@ -179,16 +186,67 @@ class RowError:
         return f"row {self.row}, column {self.column}: {self.message}"
 
 
-class ImportRejected(ApplicationError):
-    """The file has errors; nothing was written. ``errors`` lists every one of them."""
+MAX_ERRORS = 1_000  # errors kept and listed; the rest of the file is still checked, its errors only counted
 
-    def __init__(self, errors: list[RowError]) -> None:
-        count = len(errors)
+
+def more_errors_line(more: int) -> str:
+    """What stands for the errors not listed (after the first :data:`MAX_ERRORS`)."""
+    return f"and {more:,} more error{'s' if more != 1 else ''}"
+
+
+class ImportRejected(ApplicationError):
+    """The file has errors; nothing was written. ``errors`` lists the first :data:`MAX_ERRORS` of them
+    in file order, ``more`` counts the others (every row is checked, so the count is exact)."""
+
+    def __init__(self, errors: list[RowError], *, more: int = 0) -> None:
+        count = len(errors) + more
+        lines = [str(e) for e in errors]
+        if more:
+            lines.append(more_errors_line(more))
         super().__init__(
-            f"The file has {count} error{'s' if count != 1 else ''}: nothing was imported.",
-            {"file": [str(e) for e in errors]},
+            f"The file has {count:,} error{'s' if count != 1 else ''}: nothing was imported.", {"file": lines}
         )
         self.errors = errors
+        self.more = more
+
+    @property
+    def count(self) -> int:
+        return len(self.errors) + self.more
+
+    @property
+    def lines(self) -> list[str]:
+        """Every error kept as ``row N, column C: message``, then "and N more errors" when some were not kept."""
+        return [str(e) for e in self.errors] + ([more_errors_line(self.more)] if self.more else [])
+
+
+class ErrorList:
+    """The errors of a file, in file order: the first ``limit`` kept, the rest counted (memory stays
+    bounded however many rows are wrong). A row's errors are added together, sorted by column."""
+
+    def __init__(self, limit: int = MAX_ERRORS) -> None:
+        self.limit = limit
+        self.kept: list[RowError] = []
+        self.more = 0
+
+    def add(self, errors: list[RowError]) -> None:
+        if not errors:
+            return
+        room = self.limit - len(self.kept)
+        if room >= len(errors):
+            self.kept.extend(sorted(errors))
+            return
+        if room > 0:
+            self.kept.extend(sorted(errors)[:room])
+        self.more += len(errors) - max(room, 0)
+
+    def __bool__(self) -> bool:
+        return bool(self.kept) or bool(self.more)
+
+    def __len__(self) -> int:
+        return len(self.kept) + self.more
+
+    def rejected(self) -> ImportRejected:
+        return ImportRejected(self.kept, more=self.more)
 
 
 @dataclass
@@ -390,6 +448,8 @@ _REFERENCE, _FLAGS, _REFERRAL, _FIELD = range(4)
 # Columns whose values rarely repeat: not remembered (the others' few distinct values are, see _Parser).
 UNREMEMBERED = frozenset({"crime_reference", "victim_id", "suspect_id"})
 MEMO_LIMIT = 50_000
+_Memo = tuple[dict[str, Any], dict[str, str]]  # a column's texts seen: value of each good one, message of each bad one
+_UNSEEN = object()
 
 
 class _Parser:
@@ -406,7 +466,8 @@ class _Parser:
         self.present = frozenset(header)
         self.lookups = _Lookups()
         self.today = today
-        self.plan: list[tuple[int, str, int, str, dict[str, tuple[Any, str | None]] | None]] = []
+        self.plan: list[tuple[int, str, int, str, _Memo | None]] = []
+        self.columns: dict[str, list[Any]] = {}  # the last chunk's values, field by field (None: empty or in error)
         for index, column in enumerate(header):
             if column not in KNOWN:
                 continue
@@ -419,62 +480,121 @@ class _Parser:
                 if column in REFERRAL_COLUMNS
                 else _FIELD
             )
-            memo: dict[str, tuple[Any, str | None]] | None = None if column in UNREMEMBERED else {}
+            memo: _Memo | None = None if column in UNREMEMBERED else ({}, {})
             self.plan.append((index, column, use, FIELD_OF.get(column, column), memo))
 
-    def _cell(self, column: str, text: str, memo: dict[str, tuple[Any, str | None]] | None) -> tuple[Any, str | None]:
-        """``(value, None)`` or ``(None, message)`` for a cell not remembered yet (and remember it).
+    def _cell(self, column: str, raw: str, memo: _Memo | None) -> tuple[Any, str | None]:
+        """``(value, None)`` or ``(None, message)`` for a cell not remembered yet (and remember it,
+        by its text as the file has it).
 
         A cell holding a control character is an error before anything else; an errored
         ``crime_reference`` never becomes the row's reference, so it is never looked up
         (PostgreSQL refuses text holding NUL)."""
+        text = raw.strip()
         if message := control_character_error(text, multiline=False):
-            return None, message
-        try:
-            result: tuple[Any, str | None] = (self._value(column, text), None)
-        except ValueError as exc:
-            result = (None, str(exc))
-        if memo is not None and len(memo) < MEMO_LIMIT:
-            memo[text] = result
+            result: tuple[Any, str | None] = (None, message)
+        else:
+            try:
+                result = (self._value(column, text), None)
+            except ValueError as exc:
+                result = (None, str(exc))
+        if memo is not None and len(memo[0]) + len(memo[1]) < MEMO_LIMIT:
+            if result[1] is None:
+                memo[0][raw] = result[0]
+            else:
+                memo[1][raw] = result[1]
         return result
 
-    def parse(self, number: int, cells: list[str]) -> tuple[ParsedRow, list[RowError]]:
-        errors: list[RowError] = []
-        width = len(cells)
-        if width > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
-            errors.append(
-                RowError(
-                    number,
-                    f"{len(self.header) + 1}",
-                    f"this row has {width} values but the header has {len(self.header)} columns",
-                )
-            )
-        row = ParsedRow(number=number, reference="")
-        values = row.values
-        cps: dict[str, Any] = {}
+    def parse_chunk(self, chunk: list[tuple[int, list[str]]]) -> list[tuple[ParsedRow, list[RowError]]]:
+        """Rows (number, cells) parsed column by column: each column's texts are looked up in its memo
+        in one pass, and only the texts not seen before are parsed. Returns each row with its errors;
+        :attr:`columns` then holds the chunk's values field by field."""
+        width = len(self.header)
+        rows = [ParsedRow(number=number, reference="") for number, _ in chunk]
+        errors: list[list[RowError]] = [[] for _ in chunk]
+        padded = []
+        for position, (number, cells) in enumerate(chunk):
+            if len(cells) != width:
+                if len(cells) > width and "".join(cells[width:]).strip():
+                    message = f"this row has {len(cells)} values but the header has {width} columns"
+                    errors[position].append(RowError(number, f"{width + 1}", message))
+                cells = (cells + [""] * width)[:width]
+            padded.append(cells)
+        columns = list(zip(*padded, strict=True)) if padded else [()] * width
+        self.columns = {}
+        cps: dict[str, list[Any]] = {}
+        missing: dict[int, list[str]] = {}  # row position → fields whose cell is in error
         for index, column, use, target, memo in self.plan:
-            text = cells[index].strip() if index < width else ""
-            hit = memo.get(text) if memo is not None else None
-            value, error = hit if hit is not None else self._cell(column, text, memo)
-            if error is not None:
-                errors.append(RowError(number, column, error))
-            elif use == _FIELD:
-                values[target] = value
-            elif use == _REFERENCE:
-                row.reference = value
-            elif use == _FLAGS:
-                row.flag_ids = value
+            texts = columns[index]
+            found: list[tuple[int, str]] = []  # (row position, message)
+            if memo is not None:
+                good, bad = memo
+                column_values = list(map(good.get, texts, repeat(_UNSEEN, len(texts))))
+                if _UNSEEN in column_values:
+                    for position, value in enumerate(column_values):
+                        if value is not _UNSEEN:
+                            continue
+                        text = texts[position]
+                        if text in good:  # seen earlier in this chunk
+                            column_values[position] = good[text]
+                        elif text not in bad:
+                            column_values[position], error = self._cell(column, text, memo)
+                            if error is not None and text not in bad:  # not remembered: the memo is full
+                                found.append((position, error))
+                if bad:
+                    found += [(position, bad[text]) for position, text in enumerate(texts) if text in bad]
+                    for position, _message in found:
+                        column_values[position] = None
             else:
-                cps[column] = value
-        row.referral = self._referral(number, cps, errors) if cps else None
-        age = row.values.get("victim_age")
-        if age is not None:
-            message = rules.age_group_error(row.values.get("victim_age_group", ""), age=age)
-            if message:
-                errors.append(RowError(number, "victim_age_group", message))
-            elif not _has_error(errors, "victim_age_group"):
+                results = [self._cell(column, text, None) for text in texts]
+                column_values = [value for value, _error in results]
+                found = [(position, error) for position, (_v, error) in enumerate(results) if error is not None]
+            for position, message in sorted(set(found)):
+                errors[position].append(RowError(rows[position].number, column, message))
+            if use == _FIELD:
+                self.columns[target] = column_values
+                for position, _message in found:  # an errored cell gives no value
+                    missing.setdefault(position, []).append(target)
+            elif use == _REFERENCE:
+                for row, value in zip(rows, column_values, strict=True):
+                    row.reference = value or ""
+            elif use == _FLAGS:
+                for row, value in zip(rows, column_values, strict=True):
+                    row.flag_ids = value
+            else:
+                cps[column] = column_values
+        names = list(self.columns)
+        by_row = zip(*self.columns.values(), strict=True) if names else [()] * len(rows)
+        for row, row_values in zip(rows, by_row, strict=True):
+            row.values = dict(zip(names, row_values, strict=True))
+        for position, fields in missing.items():
+            for name in fields:
+                rows[position].values.pop(name, None)
+        if cps:
+            referral_columns = list(cps)
+            for position, mine in enumerate(zip(*cps.values(), strict=True)):
+                if any(mine):
+                    row = rows[position]
+                    row.referral = self._referral(
+                        row.number, dict(zip(referral_columns, mine, strict=True)), errors[position]
+                    )
+        for position, age in enumerate(self.columns.get("victim_age", ())):
+            if age is None:
+                continue
+            row, row_errors = rows[position], errors[position]
+            problem = rules.age_group_error(row.values.get("victim_age_group", ""), age=age)
+            if problem:
+                row_errors.append(RowError(row.number, "victim_age_group", problem))
+            elif not _has_error(row_errors, "victim_age_group"):
                 row.values["victim_age_group"] = rules.age_group_of(age)
-        return row, errors
+                self.columns.setdefault("victim_age_group", [None] * len(rows))[position] = row.values[
+                    "victim_age_group"
+                ]
+        return list(zip(rows, errors, strict=True))
+
+    def parse(self, number: int, cells: list[str]) -> tuple[ParsedRow, list[RowError]]:
+        """One row (the preview's way): see :meth:`parse_chunk`."""
+        return self.parse_chunk([(number, cells)])[0]
 
     def _value(self, column: str, text: str) -> Any:
         if column in REQUIRED and not text:
@@ -622,10 +742,18 @@ def _check_row(row: ParsedRow, existing: dict[str, Any] | None, errors: list[Row
         errors.append(RowError(row.number, column, message))
     if row.referral is None or "recorded_date" in bad:
         return
+    _check_referral(row, merged.get("recorded_date"), errors, bad=bad)
+
+
+def _check_referral(
+    row: ParsedRow, recorded: date | None, errors: list[RowError], *, bad: set[str] | None = None
+) -> None:
+    """A CPS referral's dates are not before the crime was recorded."""
+    assert row.referral is not None
     referral_date, _decision, decision_date = row.referral
     for column, value in (("cps_referral_date", referral_date), ("cps_decision_date", decision_date)):
-        problem = rules.before_recorded_error(value, recorded=merged.get("recorded_date"))
-        if problem and column not in bad:
+        problem = rules.before_recorded_error(value, recorded=recorded)
+        if problem and (bad is None or column not in bad):
             errors.append(RowError(row.number, column, problem))
 
 
@@ -640,219 +768,253 @@ def _data_rows(binary: IO[bytes], plan: ProfilePlan | None = None) -> Iterator[t
     if plan is not None and first is not None:
         plan.read_header(first[1])
     for number, cells in records:
-        if any(cell.strip() for cell in cells):
+        if "".join(cells).strip():
             yield number, (plan.cells(cells) if plan is not None else cells)
 
 
-def validate(
-    binary: IO[bytes], *, today: date, plan: ProfilePlan | None = None
-) -> tuple[list[str], list[RowError], int]:
-    """Pass 1: the normalised header, every error in the file, and the number of data rows.
-
-    With a profile's ``plan`` the file's columns are renamed, ignored and their values mapped
-    first; errors then name a column as the file does, with the register's name beside it.
-    """
-    header, errors, count = _validate(binary, today=today, plan=plan)
-    if plan is not None:
-        errors = sorted(plan.relabel(error) for error in errors)
-    return header, errors, count
+Progress = Callable[[str, int, int], None]
+"""Told after each chunk: (stage, rows checked, rows written so far); stage is ``"validating"``, then
+``"writing"`` for the last steps once every row has been checked."""
 
 
-def _validate(binary: IO[bytes], *, today: date, plan: ProfilePlan | None) -> tuple[list[str], list[RowError], int]:
+def _no_progress(stage: str, validated: int, written: int) -> None:
+    return None
+
+
+def _run(binary: IO[bytes], *, today: date, plan: ProfilePlan | None, actor: Any, progress: Progress) -> ImportResult:
+    """The import in one pass over the file, in the caller's transaction (see the module docstring)."""
+    relabel = plan.relabel if plan is not None else None
+    errors = ErrorList()
+
+    def add(found: list[RowError]) -> None:
+        errors.add([relabel(error) for error in found] if relabel is not None else found)
+
     try:
         first = next(_records(binary), None)
     except UnicodeDecodeError:
-        return [], [RowError(1, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8")], 0
+        raise ImportRejected([RowError(1, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8")]) from None
     except csv.Error as exc:
-        return [], [RowError(1, "(file)", f"the file is not a readable CSV file ({exc})")], 0
+        raise ImportRejected([RowError(1, "(file)", f"the file is not a readable CSV file ({exc})")]) from None
     if first is None or not any(c.strip() for c in first[1]):
-        return [], [RowError(1, "(file)", "the file is empty: the first row must name the columns")], 0
+        raise ImportRejected([RowError(1, "(file)", "the file is empty: the first row must name the columns")])
     plan_errors = plan.read_header(first[1]) if plan is not None else []
-    header, errors, usable = _check_header(plan.header if plan is not None else first[1])
-    errors = plan_errors + errors
+    header, header_errors, usable = _check_header(plan.header if plan is not None else first[1])
+    add(plan_errors + header_errors)
     if not usable:
-        return header, errors, 0
+        raise errors.rejected()
+
     parser = _Parser(header, today, date_hint=plan.date_hint if plan is not None else "YYYY-MM-DD")
+    writer = _Writer(frozenset(header), actor=actor)
     first_row_of: dict[str, int] = {}
     count = 0
-    rows = _data_rows(binary, plan)
     try:
-        for chunk in _chunked(rows, CHUNK_ROWS):
-            parsed = []
-            for number, cells in chunk:
-                row, row_errors = parser.parse(number, cells)
-                count += 1
-                if row.reference and "crime_reference" not in {e.column for e in row_errors}:
-                    earlier = first_row_of.get(row.reference)
-                    if earlier is not None:
+        for chunk in _chunked(_data_rows(binary, plan), CHUNK_ROWS):
+            parsed = parser.parse_chunk(chunk)
+            for row, row_errors in parsed:
+                number = row.number
+                if row.reference and not _has_error(row_errors, "crime_reference"):
+                    earlier = first_row_of.setdefault(row.reference, number)
+                    if earlier != number:
                         row_errors.append(
                             RowError(number, "crime_reference", f"{row.reference} is already in row {earlier}")
                         )
-                    else:
-                        first_row_of[row.reference] = number
-                parsed.append((row, row_errors))
-            stored = _stored_for_checks([row.reference for row, _ in parsed if row.reference])
-            for row, row_errors in parsed:
-                _check_row(row, stored.get(row.reference), row_errors, today=today)
-                errors.extend(row_errors)
+            count += len(chunk)
+            stored = _stored([row.reference for row, _ in parsed if row.reference])
+            # The date rules column by column; rows that may break one, rows with errors already and
+            # rows updating a stored record (its values count) are checked one by one.
+            suspects = rules.rows_to_check(parser.columns, len(parsed), today=today)
+            for position, (row, row_errors) in enumerate(parsed):
+                investigation = stored.get(row.reference)
+                if investigation is not None or row_errors or position in suspects:
+                    checked = (
+                        {name: getattr(investigation, name) for name in rules.CHECKED_FIELDS} if investigation else None
+                    )
+                    _check_row(row, checked, row_errors, today=today)
+                elif row.referral is not None:
+                    _check_referral(row, row.values.get("recorded_date"), row_errors)
+                add(row_errors)
+            if not errors:  # after the first error nothing more is written: the transaction is rolled back
+                writer.write([row for row, _ in parsed], stored)
+            progress(ImportJob.Status.VALIDATING, count, writer.result.rows)
     except UnicodeDecodeError:
-        errors.append(RowError(count + 2, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8"))
+        add([RowError(count + 2, "(file)", "the file is not UTF-8 text: save it as CSV UTF-8")])
     except csv.Error as exc:
-        errors.append(RowError(count + 2, "(file)", f"the file is not a readable CSV file ({exc})"))
+        add([RowError(count + 2, "(file)", f"the file is not a readable CSV file ({exc})")])
     if not errors and count == 0:
-        errors.append(RowError(2, "(file)", "the file has a header but no data rows"))
-    return header, sorted(errors), count
+        add([RowError(2, "(file)", "the file has a header but no data rows")])
+    if errors:
+        raise errors.rejected()
+    progress(ImportJob.Status.WRITING, count, writer.result.rows)
+    writer.finish()
+    return writer.result
 
 
-def _stored_for_checks(references: list[str]) -> dict[str, dict[str, Any]]:
-    rows = Investigation.objects.filter(crime_reference__in=references).values("crime_reference", *rules.CHECKED_FIELDS)
-    return {row.pop("crime_reference"): row for row in rows}
+def _stored(references: list[str]) -> dict[str, Investigation]:
+    """The investigations of a chunk's rows that are already in the register, by reference."""
+    if not references:
+        return {}
+    return {inv.crime_reference: inv for inv in Investigation.objects.filter(crime_reference__in=references)}
 
 
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _write_chunk(rows: list[ParsedRow], *, header: frozenset[str], actor: Any, result: ImportResult) -> None:
-    through = Investigation.flags.through
-    stored = {
-        inv.crime_reference: inv
-        for inv in Investigation.objects.filter(crime_reference__in=[r.reference for r in rows])
-    }
-    stored_ids = [inv.pk for inv in stored.values()]
-    flags_of: dict[int, set[int]] = {}
-    for inv_id, flag_id in through.objects.filter(investigation_id__in=stored_ids).values_list(
-        "investigation_id", "flag_id"
-    ):
-        flags_of.setdefault(inv_id, set()).add(flag_id)
-    referrals = {
-        (r.investigation_id, r.referral_date): r for r in CpsReferral.objects.filter(investigation_id__in=stored_ids)
-    }
-    now = timezone.now()
-    history = {"actor": actor, "reason": CHANGE_REASON, "now": now}
-    fields_in_file = [f for f in FIELDS if f in _fields_present(header)]
+class _Writer:
+    """Writes checked chunks (see :mod:`cases.bulk`) and keeps the KPI rollup in step: what a stored
+    investigation counts is taken out before its chunk changes it; everything written is counted once,
+    by :meth:`finish`, in one statement per rollup grain."""
 
-    new: list[Investigation] = []
-    new_flags: dict[int, frozenset[int]] = {}  # index in ``new`` → flags
-    changed: list[Investigation] = []
-    flag_changes: dict[int, tuple[set[int], set[int]]] = {}  # investigation id → (add, remove)
-    new_referrals: list[tuple[Investigation, tuple[date, str, date | None]]] = []
-    changed_referrals: list[CpsReferral] = []
+    def __init__(self, header: frozenset[str], *, actor: Any) -> None:
+        self.header = header
+        self.fields_in_file = [f for f in FIELDS if f in _fields_present(header)]
+        self.now = timezone.now()
+        self.history = {"actor": actor, "reason": CHANGE_REASON, "now": self.now}
+        self.result = ImportResult()
+        self.counted: list[int] = []  # investigations to count in the rollup at the end
 
-    for row in rows:
-        investigation = stored.get(row.reference)
-        if investigation is None:
-            investigation = Investigation(crime_reference=row.reference, **row.values)
-            if row.flag_ids:
-                new_flags[len(new)] = row.flag_ids
-            new.append(investigation)
+    def finish(self) -> None:
+        if connection.vendor == "postgresql" and self.result.created >= ANALYZE_AFTER_ROWS:
+            # The planner still believes the tables as big as they were before the import (an empty
+            # register: a nested loop over every row) unless told: ANALYZE sees this transaction's rows.
+            with connection.cursor() as cursor:
+                for model in (Investigation, CpsReferral):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        rollups.add_investigations(self.counted)
+        transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
+
+    def write(self, rows: list[ParsedRow], stored: dict[str, Investigation]) -> None:
+        header, history, now, result = self.header, self.history, self.now, self.result
+        result.rows += len(rows)
+        through = Investigation.flags.through
+        stored_ids = [inv.pk for inv in stored.values()]
+        flags_of: dict[int, set[int]] = {}
+        referrals: dict[tuple[int, date], CpsReferral] = {}
+        if stored_ids:
+            for inv_id, flag_id in through.objects.filter(investigation_id__in=stored_ids).values_list(
+                "investigation_id", "flag_id"
+            ):
+                flags_of.setdefault(inv_id, set()).add(flag_id)
+            referrals = {
+                (r.investigation_id, r.referral_date): r
+                for r in CpsReferral.objects.filter(investigation_id__in=stored_ids)
+            }
+
+        new: list[Investigation] = []
+        new_flags: dict[int, frozenset[int]] = {}  # index in ``new`` → flags
+        changed: list[Investigation] = []
+        flag_changes: dict[int, tuple[set[int], set[int]]] = {}  # investigation id → (add, remove)
+        new_referrals: list[tuple[Investigation, tuple[date, str, date | None]]] = []
+        changed_referrals: list[CpsReferral] = []
+
+        for row in rows:
+            investigation = stored.get(row.reference)
+            if investigation is None:
+                investigation = Investigation(crime_reference=row.reference, **row.values)
+                if row.flag_ids:
+                    new_flags[len(new)] = row.flag_ids
+                new.append(investigation)
+                if row.referral:
+                    new_referrals.append((investigation, row.referral))
+                continue
+            is_changed = False
+            for name, value in row.values.items():
+                if getattr(investigation, name) != value:
+                    setattr(investigation, name, value)
+                    is_changed = True
+            if row.flag_ids is not None:
+                current = flags_of.get(investigation.pk, set())
+                add, remove = set(row.flag_ids) - current, current - set(row.flag_ids)
+                if add or remove:
+                    flag_changes[investigation.pk] = (add, remove)
+                    is_changed = True
+            referral_changed = False
             if row.referral:
-                new_referrals.append((investigation, row.referral))
-            continue
-        is_changed = False
-        for name, value in row.values.items():
-            if getattr(investigation, name) != value:
-                setattr(investigation, name, value)
-                is_changed = True
-        if row.flag_ids is not None:
-            current = flags_of.get(investigation.pk, set())
-            add, remove = set(row.flag_ids) - current, current - set(row.flag_ids)
-            if add or remove:
-                flag_changes[investigation.pk] = (add, remove)
-                is_changed = True
-        referral_changed = False
-        if row.referral:
-            referral_date, decision, decision_date = row.referral
-            referral = referrals.get((investigation.pk, referral_date))
-            if referral is None:
-                new_referrals.append((investigation, row.referral))
-                referral_changed = True
-            elif "cps_decision" in header and (referral.decision, referral.decision_date) != (decision, decision_date):
-                referral.decision, referral.decision_date = decision, decision_date
-                changed_referrals.append(referral)
-                referral_changed = True
-        if is_changed:
-            investigation.updated_at = now
-            changed.append(investigation)
-        elif referral_changed:
-            result.updated += 1  # only its CPS referral changed: the referral's history records it
-        else:
-            result.unchanged += 1
+                referral_date, decision, decision_date = row.referral
+                referral = referrals.get((investigation.pk, referral_date))
+                if referral is None:
+                    new_referrals.append((investigation, row.referral))
+                    referral_changed = True
+                elif "cps_decision" in header and (referral.decision, referral.decision_date) != (
+                    decision,
+                    decision_date,
+                ):
+                    referral.decision, referral.decision_date = decision, decision_date
+                    changed_referrals.append(referral)
+                    referral_changed = True
+            if is_changed:
+                investigation.updated_at = now
+                changed.append(investigation)
+            elif referral_changed:
+                result.updated += 1  # only its CPS referral changed: the referral's history records it
+            else:
+                result.unchanged += 1
 
-    # The KPI rollup: take out what the changed records count before they change, count them after.
-    touched = {inv.pk for inv in changed} | {inv.pk for inv, _r in new_referrals if inv.pk is not None}
-    touched |= {referral.investigation_id for referral in changed_referrals}
-    rollups.subtract_investigations(sorted(touched))
-    if new:
-        for investigation in new:
-            investigation.created_at = investigation.updated_at = now
-        bulk.insert(Investigation, new)
-        created_history = bulk.insert_history(Investigation, new, history_type=bulk.CREATED, **history)
-        bulk.insert_rows(
-            through, ["investigation_id", "flag_id"], [(new[i].pk, f) for i, flags in new_flags.items() for f in flags]
-        )
-        bulk.insert_flag_history({new[i].pk: created_history[i] for i in new_flags})
-        result.created += len(new)
-    if changed:
-        bulk.update(Investigation, changed, [*fields_in_file, "updated_at"])
-        removals = [Q(investigation_id=i, flag_id__in=remove) for i, (_add, remove) in flag_changes.items() if remove]
-        if removals:
-            through.objects.filter(reduce(operator.or_, removals)).delete()
-        bulk.insert_rows(
-            through, ["investigation_id", "flag_id"], [(i, f) for i, (add, _r) in flag_changes.items() for f in add]
-        )
-        changed_history = bulk.insert_history(Investigation, changed, history_type=bulk.CHANGED, **history)
-        bulk.insert_flag_history({inv.pk: hist for inv, hist in zip(changed, changed_history, strict=True)})
-        result.updated += len(changed)
+        # The KPI rollup: take out what the stored records count before they change (counted again at the end).
+        touched = {inv.pk for inv in changed} | {inv.pk for inv, _r in new_referrals if inv.pk is not None}
+        touched |= {referral.investigation_id for referral in changed_referrals}
+        if touched:
+            rollups.subtract_investigations(sorted(touched))
+            self.counted.extend(touched)
+        if new:
+            for investigation in new:
+                investigation.created_at = investigation.updated_at = now
+            bulk.insert(Investigation, new)
+            self.counted.extend(investigation.pk for investigation in new)
+            created_history = bulk.insert_history(Investigation, new, history_type=bulk.CREATED, **history)
+            bulk.insert_rows(
+                through,
+                ["investigation_id", "flag_id"],
+                [(new[i].pk, f) for i, flags in new_flags.items() for f in flags],
+            )
+            bulk.insert_flag_history({new[i].pk: created_history[i] for i in new_flags})
+            result.created += len(new)
+        if changed:
+            bulk.update(Investigation, changed, [*self.fields_in_file, "updated_at"])
+            removals = [
+                Q(investigation_id=i, flag_id__in=remove) for i, (_add, remove) in flag_changes.items() if remove
+            ]
+            if removals:
+                through.objects.filter(reduce(operator.or_, removals)).delete()
+            bulk.insert_rows(
+                through, ["investigation_id", "flag_id"], [(i, f) for i, (add, _r) in flag_changes.items() for f in add]
+            )
+            changed_history = bulk.insert_history(Investigation, changed, history_type=bulk.CHANGED, **history)
+            bulk.insert_flag_history({inv.pk: hist for inv, hist in zip(changed, changed_history, strict=True)})
+            result.updated += len(changed)
 
-    if new_referrals:
-        referrals_to_add = [
-            CpsReferral(investigation_id=inv.pk, referral_date=rd, decision=decision, decision_date=decision_date)
-            for inv, (rd, decision, decision_date) in new_referrals
-        ]
-        bulk.insert(CpsReferral, referrals_to_add)
-        bulk.insert_history(CpsReferral, referrals_to_add, history_type=bulk.CREATED, **history)
-        result.referrals_created += len(new_referrals)
-    if changed_referrals:
-        bulk.update(CpsReferral, changed_referrals, ["decision", "decision_date"])
-        bulk.insert_history(CpsReferral, changed_referrals, history_type=bulk.CHANGED, **history)
-        result.referrals_updated += len(changed_referrals)
-    rollups.add_investigations(sorted(touched | {inv.pk for inv in new}))
+        if new_referrals:
+            referrals_to_add = [
+                CpsReferral(investigation_id=inv.pk, referral_date=rd, decision=decision, decision_date=decision_date)
+                for inv, (rd, decision, decision_date) in new_referrals
+            ]
+            bulk.insert(CpsReferral, referrals_to_add)
+            bulk.insert_history(CpsReferral, referrals_to_add, history_type=bulk.CREATED, **history)
+            result.referrals_created += len(new_referrals)
+        if changed_referrals:
+            bulk.update(CpsReferral, changed_referrals, ["decision", "decision_date"])
+            bulk.insert_history(CpsReferral, changed_referrals, history_type=bulk.CHANGED, **history)
+            result.referrals_updated += len(changed_referrals)
 
 
 def _fields_present(header: frozenset[str]) -> set[str]:
     return {FIELD_OF.get(c, c) for c in header}
 
 
-@transaction.atomic
-def _write(
-    binary: IO[bytes], header: list[str], *, actor: Any, today: date, plan: ProfilePlan | None = None
-) -> ImportResult:
-    parser = _Parser(header, today)
-    present = frozenset(header)
-    result = ImportResult()
-    transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
-    for chunk in _chunked(_data_rows(binary, plan), CHUNK_ROWS):
-        rows = []
-        for number, cells in chunk:
-            row, errors = parser.parse(number, cells)
-            if errors:  # the file changed between the two passes
-                raise ImportRejected(errors)
-            rows.append(row)
-        result.rows += len(rows)
-        _write_chunk(rows, header=present, actor=actor, result=result)
-    return result
-
-
 def import_investigations(
-    *, source: str | Path | IO[bytes], actor: Any = None, profile: ImportProfile | None = None
+    *,
+    source: str | Path | IO[bytes],
+    actor: Any = None,
+    profile: ImportProfile | None = None,
+    progress: Progress = _no_progress,
 ) -> ImportResult:
-    """Validate the whole CSV file ``source`` and, if it has no error, import it in one transaction.
+    """Check the whole CSV file ``source`` and, if it has no error, import it in one transaction.
 
     ``source`` is a path or a binary file object that can seek (an upload). ``actor``
     (``None`` for a command run by the system) must hold ``investigations.edit`` and
     becomes the history user. With ``profile`` the file is read through it (columns renamed,
     ignored, values mapped); without, the contract's columns hold exactly. Raises
-    :class:`ImportRejected` listing every error, with nothing written.
+    :class:`ImportRejected` listing the first :data:`MAX_ERRORS` errors (and counting the rest),
+    with nothing written. ``progress`` is told how far it got after each chunk.
     """
     if actor is not None:
         require_capability(actor, Cap.INVESTIGATIONS_EDIT)
@@ -862,12 +1024,9 @@ def import_investigations(
         today = timezone.localdate()
         with unique_or_error(RACED):  # one transaction: the lock is held until it ends
             # One import at a time: a second one (the same file sent twice) waits for the first,
-            # then validates against what it wrote and finds its rows unchanged.
+            # then checks against what it wrote and finds its rows unchanged.
             exclusive("cases.import_investigations")
-            header, errors, _count = validate(binary, today=today, plan=plan)
-            if errors:
-                raise ImportRejected(errors)
-            return _write(binary, header, actor=actor, today=today, plan=plan)
+            return _run(binary, today=today, plan=plan, actor=actor, progress=progress)
     finally:
         if owned:
             binary.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -581,3 +582,47 @@ class ImportProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJob(models.Model):
+    """A large investigation import run by a Celery task rather than in the web request (DESIGN.md §4):
+    the upload waits in a spool file (deleted when the job ends), the job records how far it got and
+    how it ended. Still all-or-nothing: a failed job has written nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        VALIDATING = "validating", "Checking rows"
+        WRITING = "writing", "Writing rows"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    FINISHED = frozenset({Status.DONE, Status.FAILED})
+
+    file_name = models.CharField(max_length=255)
+    profile = models.ForeignKey(ImportProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="import_jobs"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    spool_name = models.CharField(max_length=100, blank=True, help_text="The upload's spool file until the job ends.")
+    task_id = models.CharField(max_length=64, blank=True)
+    rows_expected = models.PositiveIntegerField(default=0, help_text="Lines in the file after the header (estimate).")
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True, help_text="Counts of what changed, when imported.")
+    message = models.TextField(blank=True)
+    errors = models.JSONField(default=list, blank=True, help_text="The first errors, as 'row N, column C: message'.")
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED

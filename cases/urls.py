@@ -13,6 +13,7 @@ urlpatterns = [
     path("bail-expiring/", views.bail_expiring, name="bail_expiring"),
     path("quality/", views.data_quality, name="data_quality"),
     path("quality/<slug:key>/", views.data_quality_rule, name="data_quality_rule"),
+    path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/orders/", views.orders_import, name="orders_import"),
     path("import/profiles/", views.import_profile_list, name="import_profile_list"),
     path("import/profiles/new/", views.import_profile_edit, name="import_profile_create"),

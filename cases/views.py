@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import secrets
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Field
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from oversight.models import AccessKind
 from oversight.periods import months_later
 from oversight.roles import Cap, capability_required, has_capability
 
-from . import quality, selectors, services
+from . import jobs, quality, selectors, services
 from .analytics import BAIL_EXPIRY_DAYS
 from .drilldown import drilldown_from
 from .forms import (
@@ -43,7 +43,7 @@ from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
 from .importer import COLUMNS as IMPORT_COLUMNS
 from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview, v2_export_values
 from .kpis import FILTER_PARAMS, parse_kpi_date, resolve_filters
-from .models import CpsReferral, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
+from .models import CpsReferral, ImportJob, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
 from .orders_import import ORDER_COLUMNS, import_orders
 from .profiles import column_entries, sources_by_field, value_lines
 from .rules import ORDER_DURATION_WORDS
@@ -351,7 +351,6 @@ def breach_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 PREVIEW_ROWS = 10
-PREVIEW_FOLDER = Path(tempfile.gettempdir()) / "oversight-import-preview"
 PREVIEW_SESSION_KEY = "investigation_import_preview"
 
 
@@ -362,41 +361,43 @@ def _import_context(form: Any) -> dict[str, Any]:
         "extra_columns": EXTRA_COLUMNS,
         "v2_columns": V2_COLUMNS,
         "can_manage_profiles": False,
+        "background_rows": settings.IMPORT_BACKGROUND_ROWS,
     }
 
 
 def _keep_for_import(request: HttpRequest, upload: Any, profile: ImportProfile | None) -> str:
-    """Keep an upload (server side, for this user's session) until it is imported: a preview writes nothing."""
-    PREVIEW_FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Keep an upload (in the spool, for this user's session) until it is imported: a preview writes
+    nothing. The session's earlier kept upload, and any left unimported too long, are deleted."""
+    earlier = request.session.get(PREVIEW_SESSION_KEY) or {}
+    jobs.discard(earlier.get("spool", ""))
+    jobs.sweep_spool()
+    name, rows = jobs.spool(upload.chunks(), prefix=jobs.PREVIEW_PREFIX)
     token = secrets.token_urlsafe(16)
-    with (PREVIEW_FOLDER / f"{token}.csv").open("wb") as kept:
-        for chunk in upload.chunks():
-            kept.write(chunk)
     request.session[PREVIEW_SESSION_KEY] = {
         "token": token,
+        "spool": name,
+        "rows": rows,
         "name": upload.name,
         "profile": profile.pk if profile else None,
     }
     return token
 
 
-def _kept(request: HttpRequest, token: str) -> tuple[Path, str, ImportProfile | None] | None:
-    """The kept upload named by ``token`` if it is this session's."""
+def _kept(request: HttpRequest, token: str) -> tuple[str, int, str, ImportProfile | None] | None:
+    """The kept upload named by ``token`` if it is this session's: (spool name, rows, file name, profile)."""
     kept = request.session.get(PREVIEW_SESSION_KEY) or {}
-    if not token or kept.get("token") != token:
-        return None
-    path = PREVIEW_FOLDER / f"{token}.csv"
-    if not path.is_file():
+    if not token or kept.get("token") != token or jobs.spool_path(kept.get("spool", "")) is None:
         return None
     profile_id = kept.get("profile")
     profile = ImportProfile.objects.filter(pk=int(profile_id)).first() if profile_id else None
-    return path, kept.get("name", "file.csv"), profile
+    return kept["spool"], int(kept.get("rows", 0)), kept.get("name", "file.csv"), profile
 
 
 @capability_required(Cap.INVESTIGATIONS_EDIT)
-def investigation_import(request: HttpRequest) -> HttpResponse:
+def investigation_import(request: HttpRequest) -> HttpResponseBase:
     """Upload the records-system extract, read through a profile or not: ``Preview`` shows the first rows
-    as mapped (nothing written); importing lists every error, or a summary of what changed."""
+    as mapped (nothing written); importing lists the errors, or a summary of what changed. A file of
+    more than ``IMPORT_BACKGROUND_ROWS`` rows is imported in the background: its job's page follows it."""
     form = ImportChoiceForm(*_bound(request, files=True))
     context = _import_context(form)
     context["can_manage_profiles"] = has_capability(request.user, Cap.IMPORT_PROFILES_MANAGE)
@@ -405,12 +406,17 @@ def investigation_import(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/investigation_import.html", context)
     kept = _kept(request, request.POST.get("token", ""))
     if kept is not None:  # "Import this file" after a preview
-        path, name, profile = kept
-        with path.open("rb") as source:
-            status = _run_import(request, context, source=source, name=name, profile=profile)
+        spooled, rows, name, profile = kept
+        request.session.pop(PREVIEW_SESSION_KEY, None)
+        if jobs.needs_background(rows):
+            return _start_job(request, spooled=spooled, rows=rows, name=name, profile=profile)
+        path = jobs.spool_path(spooled)
+        try:
+            with cast(Path, path).open("rb") as source:
+                status = _run_import(request, context, source=source, name=name, profile=profile)
+        finally:
+            jobs.discard(spooled)  # imported or not: a file with errors is corrected and uploaded again
         if status == 200:
-            path.unlink(missing_ok=True)
-            request.session.pop(PREVIEW_SESSION_KEY, None)
             context["form"] = ImportChoiceForm()
         return render(request, "cases/investigation_import.html", context, status=status)
     if not form.is_valid():
@@ -421,10 +427,25 @@ def investigation_import(request: HttpRequest) -> HttpResponse:
         context.update({"file_name": upload.name, "profile": profile})
         context["token"] = _keep_for_import(request, upload, profile)
         return render(request, "cases/investigation_import.html", context)
+    rows = jobs.count_rows(upload.chunks())
+    if jobs.needs_background(rows):
+        spooled, rows = jobs.spool(upload.chunks(), prefix=jobs.JOB_PREFIX)
+        return _start_job(request, spooled=spooled, rows=rows, name=upload.name, profile=profile)
     status = _run_import(request, context, source=upload.file, name=upload.name, profile=profile)
     if status == 200:
         context["form"] = ImportChoiceForm()
     return render(request, "cases/investigation_import.html", context, status=status)
+
+
+def _start_job(
+    request: HttpRequest, *, spooled: str, rows: int, name: str, profile: ImportProfile | None
+) -> HttpResponseBase:
+    if spooled.startswith(jobs.PREVIEW_PREFIX):  # a previewed upload becomes the job's file
+        renamed = jobs.JOB_PREFIX + spooled.removeprefix(jobs.PREVIEW_PREFIX)
+        cast(Path, jobs.spool_path(spooled)).rename(Path(settings.IMPORT_SPOOL_DIR) / renamed)
+        spooled = renamed
+    job = jobs.start_job(actor=request.user, spool_name=spooled, file_name=name, rows=rows, profile=profile)
+    return redirect("cases:import_job", pk=job.pk)
 
 
 def _run_import(
@@ -434,18 +455,32 @@ def _run_import(
     try:
         result = import_investigations(source=source, actor=request.user, profile=profile)
     except ImportRejected as rejected:
-        context.update(
-            {
-                "file_name": name,
-                "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
-                "error_count": len(rejected.errors),
-                "errors_hidden": max(0, len(rejected.errors) - MAX_ERRORS_SHOWN),
-                "message": rejected.message,
-            }
-        )
+        context.update(_rejected_context(rejected, name))
         return 400
     context.update({"file_name": name, "result": result, "list_url": reverse("cases:investigation_list")})
     return 200
+
+
+def _rejected_context(rejected: ImportRejected, name: str) -> dict[str, Any]:
+    return {
+        "file_name": name,
+        "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
+        "error_count": rejected.count,
+        "errors_hidden": rejected.count - len(rejected.errors[:MAX_ERRORS_SHOWN]),
+        "message": rejected.message,
+    }
+
+
+@capability_required(Cap.INVESTIGATIONS_EDIT)
+def import_job(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A background import as it runs (status, rows checked and written; the page refreshes its status
+    by itself) and how it ended. Only its starter sees it. ``?format=json``: the status alone."""
+    job = get_object_or_404(ImportJob.objects.select_related("profile"), pk=pk, created_by=request.user)
+    shown = jobs.progress_of(job)
+    if request.GET.get("format") == "json":
+        return JsonResponse({**shown, "finished": job.finished})
+    context = {"job": job, "shown": shown, "list_url": reverse("cases:investigation_list")}
+    return render(request, "cases/import_job.html", context)
 
 
 @capability_required(Cap.INVESTIGATIONS_EDIT)

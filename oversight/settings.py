@@ -6,6 +6,7 @@ eagerly, console email. Production (``DJANGO_ENV=production``) requires a real
 """
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +207,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The largest investigation CSV the upload page accepts (a clear message above it, nothing read).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=100 * 1000 * 1000)
+# Files of more data rows than this are imported by a Celery task, never in the web request; the upload
+# waits in IMPORT_SPOOL_DIR (readable by web and worker: a shared volume when they run apart) until then.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=20_000)
+IMPORT_SPOOL_DIR = env.str("IMPORT_SPOOL_DIR", default=os.path.join(tempfile.gettempdir(), "oversight-imports"))
+# Uploads kept for "Import this file" after a preview are deleted after this long if never imported.
+IMPORT_PREVIEW_KEEP_HOURS = env.int("IMPORT_PREVIEW_KEEP_HOURS", default=24)
 
 # Redis: broker, result backend and cache when REDIS_URL is set; otherwise
 # tasks run eagerly in the web process and the cache is in memory.

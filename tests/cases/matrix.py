@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oversight.roles import Role
-from tests.role_matrix import JSON, Entry, roles
+from tests.role_matrix import JSON, Entry, requester, roles
 
 READ = roles(Role.AUDIT_LEAD, Role.CASE_EDITOR, Role.BOARD_CHAIR, Role.ADMINISTRATOR)
 EDIT = roles(Role.CASE_EDITOR)
@@ -45,6 +45,12 @@ def _profile(make_user: Any) -> Any:
     return ImportProfile.objects.create(name="matrix-profile")
 
 
+def _job(make_user: Any) -> Any:
+    from cases.models import ImportJob
+
+    return ImportJob.objects.create(file_name="extract.csv", created_by=requester(make_user, Role.CASE_EDITOR))
+
+
 def _breach(make_user: Any) -> Any:
     from tests.cases.factories import OrderBreachFactory
 
@@ -71,6 +77,7 @@ ENTRIES = [
     Entry("cases:data_quality_rule", "/cases/quality/late_recording/", QUALITY),
     Entry("cases:data_quality_rule", "/cases/quality/bail_expired_no_outcome/?format=csv", QUALITY),
     Entry("cases:orders_import", "/cases/import/orders/", EDIT),
+    Entry("cases:import_job", lambda mu: f"/cases/import/jobs/{_job(mu).pk}/", EDIT),  # its starter's
     Entry("cases:import_profile_list", "/cases/import/profiles/", PROFILES),
     Entry("cases:import_profile_create", "/cases/import/profiles/new/", PROFILES),
     Entry("cases:import_profile_edit", lambda mu: f"/cases/import/profiles/{_profile(mu).pk}/", PROFILES),

@@ -82,7 +82,7 @@ def test_an_import_that_loses_a_race_to_another_writer_says_so_and_writes_nothin
 ) -> None:
     editor = make_user(Role.CASE_EDITOR)
     content = b"crime_reference,strand,offence_group,recorded_date\n20/950000/25,rasso,rape,2025-05-01\n"
-    _pause_after_validation(monkeypatch, importer, "validate", 2)
+    _pause_after_validation(monkeypatch, importer, "_stored", 2)  # a chunk read and looked up, before it is written
 
     def work(i: int) -> Any:
         if i == 0:

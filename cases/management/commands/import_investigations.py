@@ -16,8 +16,8 @@ from oversight.models import User
 class Command(BaseCommand):
     help = (
         "Import investigations from a CSV file (UTF-8, header row, columns in any order). "
-        "The whole file is validated first: any error and nothing is written; every error is listed "
-        "as 'row N, column C: message' and the command exits with status 1. "
+        "The whole file is checked: any error and nothing is written; the errors are listed "
+        "as 'row N, column C: message' (the first 1,000, then how many more) and the command exits with status 1. "
         "Rows whose crime_reference exists update that investigation."
     )
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         try:
             result = import_investigations(source=path, actor=actor, profile=chosen)
         except ImportRejected as rejected:
-            lines = [str(error) for error in rejected.errors]
+            lines = rejected.lines  # the first errors, then "and N more errors"
             if not getattr(self, "_from_cli", False):
                 for line in lines:
                     self.stderr.write(line)
