@@ -43,6 +43,7 @@ from .importer import COLUMNS as IMPORT_COLUMNS
 from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview, v2_export_values
 from .models import CpsReferral, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
 from .orders_import import ORDER_COLUMNS, import_orders
+from .pagination import RegisterPaginator
 from .profiles import column_entries, sources_by_field, value_lines
 from .rules import ORDER_DURATION_WORDS
 
@@ -65,15 +66,20 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
     filterset = selectors.investigation_list(
         user=request.user, filters=request.GET, related=export_format(request) is not None, drilldown=drilldown
     )
-    queryset = filterset.qs
-    if not request.GET.get("ordering"):
-        queryset = queryset.order_by("-recorded_date", "crime_reference")
-    else:
-        queryset = queryset.order_by(*queryset.query.order_by, "id")
+    if filterset.errors:
+        # A refused filter value is named in the error summary; nothing is listed (400, as the API).
+        return render(
+            request,
+            "cases/investigation_list.html",
+            {"filter": filterset, "form": filterset.form, "filter_errors": True},
+            status=400,
+        )
+    queryset = selectors.register_ordered(filterset.qs)
     record_access(request, AccessKind.INVESTIGATION_EXPORT if export_format(request) else AccessKind.INVESTIGATION_LIST)
 
     def context() -> dict[str, Any]:
-        page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = RegisterPaginator(queryset, PAGE_SIZE, estimate=drilldown is None and filterset.is_full_register())
+        page_obj = paginator.get_page(request.GET.get("page"))
         return {
             "filter": filterset,
             "form": filterset.form,
