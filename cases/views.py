@@ -28,6 +28,7 @@ from oversight.roles import Cap, capability_required, has_capability
 
 from . import quality, selectors, services
 from .drilldown import drilldown_from
+from .exports import EXPORT_COLUMNS, export_rows
 from .forms import (
     BreachForm,
     ImportChoiceForm,
@@ -40,7 +41,7 @@ from .forms import (
 )
 from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
 from .importer import COLUMNS as IMPORT_COLUMNS
-from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview, v2_export_values
+from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview
 from .models import CpsReferral, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
 from .orders_import import ORDER_COLUMNS, import_orders
 from .pagination import RegisterPaginator
@@ -63,9 +64,7 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
     except ApplicationError as exc:
         errors = [f"{name}: {messages[0]}" for name, messages in exc.extra.items()] or [exc.message]
         return render(request, "cases/investigation_list.html", {"errors": errors}, status=400)
-    filterset = selectors.investigation_list(
-        user=request.user, filters=request.GET, related=export_format(request) is not None, drilldown=drilldown
-    )
+    filterset = selectors.investigation_list(user=request.user, filters=request.GET, drilldown=drilldown)
     if filterset.errors:
         # A refused filter value is named in the error summary; nothing is listed (400, as the API).
         return render(
@@ -103,9 +102,8 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
             filename=f"investigations-{drilldown.measure}-{drilldown.date_from}-{drilldown.date_to}"
             if drilldown
             else "investigations",
-            headers=[*IMPORT_COLUMNS, *EXTRA_COLUMNS, *V2_COLUMNS],
-            rows=queryset.iterator(chunk_size=2000),
-            row=_export_row,
+            headers=list(EXPORT_COLUMNS),
+            rows=export_rows(queryset),
         ),
     )
 
@@ -120,36 +118,6 @@ SORT_COLUMNS = [
     ("outcome_type", "Outcome"),
     ("outcome_date", "Outcome date"),
 ]
-
-
-def _export_row(inv: Investigation) -> list[Any]:
-    """One investigation in the columns of ``IMPORT_COLUMNS``, ``EXTRA_COLUMNS`` then ``V2_COLUMNS``."""
-    referrals = list(inv.referrals.all())
-    latest = referrals[-1] if referrals else None
-    return [
-        inv.crime_reference,
-        inv.strand,
-        inv.offence_group,
-        inv.victim_age_group,
-        inv.lpa.code if inv.lpa else "",
-        inv.team.code if inv.team else "",
-        inv.recorded_date,
-        inv.offence_date,
-        inv.outcome_type,
-        inv.outcome_date,
-        latest.referral_date if latest else None,
-        latest.decision if latest else "",
-        latest.decision_date if latest else None,
-        inv.arrest_date,
-        inv.bail_status,
-        inv.court_outcome,
-        inv.court_outcome_date,
-        inv.vcop_compliant,
-        inv.vps_offered,
-        ";".join(sorted(f.code for f in inv.flags.all())),
-        inv.advocate_referral,
-        *v2_export_values(inv),
-    ]
 
 
 @capability_required(Cap.INVESTIGATIONS_VIEW)

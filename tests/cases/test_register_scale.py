@@ -3,6 +3,8 @@ the flag filter without duplicates, the register v2 filters, and a fixed number 
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import pagination
+from cases.exports import EXPORT_COLUMNS
 from cases.models import Flag, HomeOfficeOffence, Investigation
-from tests.cases.factories import InvestigationFactory
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +157,75 @@ def test_the_home_office_code_filter_takes_the_code_in_any_case(api_client_for: 
     assert [r["crime_reference"] for r in body["results"]] == ["33/000001/24"]
     page = client_for("audit_lead").get(f"/cases/?ho_offence_code={code.code}")
     assert [inv.crime_reference for inv in page.context["page_obj"]] == ["33/000001/24"]
+
+
+# --- the register's CSV export: one SQL query, streamed -------------------------------------------
+
+
+def _export(client: Any, query: str) -> tuple[list[dict[str, str]], int]:
+    response = client.get(f"/cases/?{query}&format=csv")
+    assert response.status_code == 200 and response.streaming
+    with CaptureQueriesContext(connection) as captured:
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text))), len(captured)
+
+
+def _expected_row(inv: Investigation) -> dict[str, str]:
+    """What the export must say about ``inv``, worked out from the model objects."""
+    latest = inv.referrals.order_by("referral_date", "id").last()
+    values: dict[str, Any] = {
+        **{name: getattr(inv, name) for name in EXPORT_COLUMNS if hasattr(inv, name) and name not in ("lpa", "team")},
+        "lpa": inv.lpa.code if inv.lpa else "",
+        "team": inv.team.code if inv.team else "",
+        "cps_referral_date": latest.referral_date if latest else "",
+        "cps_decision": latest.decision if latest else "",
+        "cps_decision_date": latest.decision_date if latest else "",
+        "flags": ";".join(sorted(inv.flags.values_list("code", flat=True))),
+        "ho_offence_code": inv.ho_offence_id or "",
+    }
+    return {name: "" if values[name] is None else str(values[name]) for name in EXPORT_COLUMNS}
+
+
+def test_the_csv_export_has_the_latest_referral_and_sorted_flags_in_one_query(client_for: Any) -> None:
+    ho = HomeOfficeOffence.objects.order_by("code").first()
+    first = InvestigationFactory(
+        crime_reference="34/000001/24",
+        recorded_date=date(2025, 4, 1),
+        ho_offence=ho,
+        da_flag="yes",
+        victim_sex="female",
+        victim_age=30,
+        relationship="partner",
+        suspect_status="arrested",
+    )
+    first.flags.set(Flag.objects.order_by("-code")[:3])
+    CpsReferralFactory(
+        investigation=first, referral_date=date(2025, 5, 1), decision="nfa", decision_date=date(2025, 5, 9)
+    )
+    CpsReferralFactory(
+        investigation=first, referral_date=date(2025, 6, 1), decision="further_evidence", decision_date=date(2025, 6, 5)
+    )
+    second = InvestigationFactory(crime_reference="34/000002/24", recorded_date=date(2025, 4, 2), lpa=None, team=None)
+    InvestigationFactory(crime_reference="34/000003/24", strand="domestic_abuse", offence_group="violence")
+    client = client_for("audit_lead")
+    rows, queries = _export(client, "strand=rasso&ordering=recorded_date")
+    assert [r["crime_reference"] for r in rows] == ["34/000001/24", "34/000002/24"]
+    assert rows == [_expected_row(first), _expected_row(second)]
+    assert rows[0]["cps_decision"] == "further_evidence" and rows[0]["flags"].count(";") == 2
+    assert queries == 1
+    for n in range(20):
+        InvestigationFactory(crime_reference=f"35/{n:06d}/24").flags.set(Flag.objects.all()[:2])
+    everything, queries = _export(client, "")
+    assert len(everything) == 23 and queries == 1
+
+
+def test_the_drilldown_export_lists_the_same_investigations_as_the_page(client_for: Any) -> None:
+    today = date.today()
+    for n in range(5):
+        InvestigationFactory(crime_reference=f"36/{n:06d}/24", recorded_date=today - timedelta(days=n))
+    query = f"measure=recorded_offences&from={today - timedelta(days=2)}&to={today}"
+    client = client_for("audit_lead")
+    page = client.get(f"/cases/?{query}")
+    rows, _ = _export(client, query)
+    assert [r["crime_reference"] for r in rows] == [inv.crime_reference for inv in page.context["page_obj"]]
+    assert len(rows) == 3
