@@ -229,3 +229,21 @@ def test_the_drilldown_export_lists_the_same_investigations_as_the_page(client_f
     rows, _ = _export(client, query)
     assert [r["crime_reference"] for r in rows] == [inv.crime_reference for inv in page.context["page_obj"]]
     assert len(rows) == 3
+
+
+def test_the_api_list_reads_home_office_codes_without_a_query_per_row(api_client_for: Any) -> None:
+    codes = list(HomeOfficeOffence.objects.order_by("code")[:2])
+    client = api_client_for("audit_lead")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/investigations/").status_code == 200
+        return len(captured)
+
+    InvestigationFactory(crime_reference="37/000000/24", ho_offence=codes[0])
+    few = queries()
+    for n in range(1, 20):
+        InvestigationFactory(crime_reference=f"37/{n:06d}/24", ho_offence=codes[n % 2])
+    assert queries() == few
+    body = client.get("/api/v1/investigations/?ordering=crime_reference").json()
+    assert body["results"][0]["ho_offence_code"] == codes[0].code
