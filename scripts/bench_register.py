@@ -92,7 +92,7 @@ def main() -> None:
 
         return run
 
-    def raw(sql: str, params: list[object]) -> Callable[[], object]:
+    def raw(sql: str, params: list[list[str]]) -> Callable[[], object]:
         def run() -> None:
             with connection.cursor() as cursor:
                 for statement, values in zip(sql.split(";"), params, strict=True):
@@ -183,7 +183,7 @@ def main() -> None:
     def export() -> None:
         response = page_client.get("/cases/?format=csv")
         size = 0
-        for chunk in response.streaming_content:
+        for chunk in response.streaming_content:  # type: ignore[attr-defined]
             size += len(chunk)
         assert size > 0
 
