@@ -10,6 +10,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -37,6 +38,7 @@ from .models import (
     ReferenceDataQuerySet,
     Team,
 )
+from .pagination import RegisterPaginator
 
 
 class InlineChoiceField(serializers.ChoiceField):
@@ -212,6 +214,40 @@ _DRILLDOWN_PARAMETERS = [
 ]
 
 
+# Parameters that don't narrow the register (its total may then be estimated).
+UNFILTERING_PARAMETERS = {"ordering", "page", "format"}
+
+
+class RegisterPagination(PageNumberPagination):
+    """``{"count", "next", "previous", "results"}`` as every list, read as :mod:`cases.pagination` reads
+    the register; for the unfiltered full register on a large database ``count`` is the planner's
+    estimate and ``"count_is_estimate": true`` is added. A page out of reach is a 404 saying why."""
+
+    estimate = False
+    invalid_page_message = "Page {page_number}: {message}"
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
+        self.estimate = bool(getattr(view, "full_register", False))
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset: Any, page_size: int) -> RegisterPaginator:  # type: ignore[override]
+        return RegisterPaginator(queryset, page_size, estimate=self.estimate)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        if self.page is not None and cast(RegisterPaginator, self.page.paginator).count_is_estimate:
+            response.data["count_is_estimate"] = True
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "Present (true) when `count` is an estimate: only for the unfiltered full register.",
+        }
+        return result
+
+
 @extend_schema_view(list=extend_schema(parameters=_DRILLDOWN_PARAMETERS))
 class InvestigationViewSet(_RegisterViewSet):
     """Investigations: list (filters as on the register page, or the drill-down behind a KPI figure),
@@ -221,22 +257,31 @@ class InvestigationViewSet(_RegisterViewSet):
     serializer_class = InvestigationSerializer
     filter_backends = (filters.DjangoFilterBackend,)
     filterset_class = InvestigationFilter
+    pagination_class = RegisterPagination
+    full_register = False  # set by ``filter_queryset``: no filter narrows the list
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """The register's filters, or with ``measure``/``from``/``to`` the drill-down (400 naming bad parameters)."""
         if self.action == "list":
             drilldown = drilldown_from(self.request.query_params)
             if drilldown is not None:
-                return drilldown.investigations(queryset)
+                return selectors.register_ordered(drilldown.investigations(queryset).order_by())
+            filtered = super().filter_queryset(queryset)  # refused values: 400 naming them
+            self.full_register = not (set(self.request.query_params) - UNFILTERING_PARAMETERS)
+            return selectors.register_ordered(filtered)
         return super().filter_queryset(queryset)
 
     def get_queryset(self) -> QuerySet[Investigation]:
         if getattr(self, "swagger_fake_view", False):
             return Investigation.objects.none()
-        queryset = selectors.investigation_queryset(user=self.request.user).prefetch_related(
-            "flags", "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
+        queryset = (
+            selectors.investigation_queryset(user=self.request.user)
+            .select_related("ho_offence")  # read as its code: one join, not a query per row
+            .prefetch_related(
+                "flags", "referrals", Prefetch("orders", queryset=ProtectiveOrder.objects.prefetch_related("breaches"))
+            )
         )
-        return with_versions(queryset).order_by("-recorded_date", "id")
+        return with_versions(queryset)
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)

@@ -6,10 +6,21 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from .choices import OffenceGroup, Phase, Strand, VictimAgeGroup
-from .models import Flag, Investigation, LocalPolicingArea, ReferenceData, Team
+from .choices import (
+    BailStatus,
+    Ethnicity,
+    OffenceGroup,
+    Phase,
+    Relationship,
+    Sex,
+    Strand,
+    SuspectStatus,
+    VictimAgeGroup,
+    WithdrawalReason,
+)
+from .models import Flag, HomeOfficeOffence, Investigation, LocalPolicingArea, ReferenceData, Team
 from .outcomes import OutcomeType
 
 SELECT = {"class": "govuk-select"}
@@ -45,8 +56,56 @@ def _code_choices(model: type[LocalPolicingArea | Team | Flag]) -> list[tuple[st
     return [("", "Any"), *model._default_manager.filter(is_active=True).values_list("code", "name")]
 
 
+class HomeOfficeCodeField(forms.CharField):
+    """A Home Office offence classification by its code (``19C``), case-insensitive."""
+
+    def clean(self, value: Any) -> HomeOfficeOffence | None:
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        record = HomeOfficeOffence.objects.filter(code__iexact=text).first()
+        if record is None:
+            raise forms.ValidationError("'%(text)s' is not a known Home Office offence code.", params={"text": text})
+        return record
+
+
+class HomeOfficeCodeFilter(django_filters.Filter):
+    field_class = HomeOfficeCodeField
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+# The register v2 filters (issue: widen the register), each served by a partial index on the field.
+V2_FILTERS = (
+    "suspect_status",
+    "da_flag",
+    "victim_sex",
+    "victim_ethnicity",
+    "relationship",
+    "ho_offence_code",
+    "bail_status",
+    "withdrawal_reason",
+)
+
+# What the register may be sorted by (the ``ordering`` parameter) → the model field. Every sort is
+# served by an index on (field, crime_reference), read forwards or backwards; LPA and team sort by
+# their codes' ids (reference data is seeded in the order it is listed), not by a join to the names.
+SORTS = {
+    "crime_reference": "crime_reference",
+    "recorded_date": "recorded_date",
+    "outcome_date": "outcome_date",
+    "strand": "strand",
+    "offence_group": "offence_group",
+    "lpa": "lpa_id",
+    "team": "team_id",
+    "outcome_type": "outcome_type",
+}
+
+
 class InvestigationFilter(django_filters.FilterSet):
-    """Filters of the register: strand, offence group, victim age, LPA, team, outcome, phase, flag, dates."""
+    """Filters of the register: strand, offence group, victim age, LPA, team, outcome, phase, flag, dates,
+    and the register v2 facts (suspect status, domestic-abuse flag, victim, relationship, Home Office
+    code, bail or RUI, withdrawal reason)."""
 
     q = django_filters.CharFilter(
         field_name="crime_reference", lookup_expr="icontains", label="Crime reference contains"
@@ -64,7 +123,7 @@ class InvestigationFilter(django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(
         choices=Phase.choices, empty_label="Any", field_name="phase_code", label="Phase"
     )
-    flag = ReferenceCodeFilter(field_name="flags", model=Flag, label="Flag", distinct=True)
+    flag = ReferenceCodeFilter(model=Flag, label="Flag", method="filter_flag")
     # a person's investigations (from the repeat victims and suspects list): the pseudonymous reference, exactly
     victim_id = django_filters.CharFilter(field_name="victim_id", label="Victim reference")
     suspect_id = django_filters.CharFilter(field_name="suspect_id", label="Suspect reference")
@@ -72,17 +131,26 @@ class InvestigationFilter(django_filters.FilterSet):
     recorded_to = django_filters.DateFilter(field_name="recorded_date", lookup_expr="lte", label="Recorded to")
     outcome_from = django_filters.DateFilter(field_name="outcome_date", lookup_expr="gte", label="Outcome from")
     outcome_to = django_filters.DateFilter(field_name="outcome_date", lookup_expr="lte", label="Outcome to")
+    suspect_status = django_filters.ChoiceFilter(
+        choices=SuspectStatus.choices, empty_label="Any", label="Suspect status"
+    )
+    da_flag = django_filters.ChoiceFilter(choices=YES_NO, empty_label="Any", label="Domestic-abuse flag")
+    victim_sex = django_filters.ChoiceFilter(choices=Sex.choices, empty_label="Any", label="Victim sex")
+    victim_ethnicity = django_filters.ChoiceFilter(
+        choices=Ethnicity.choices, empty_label="Any", label="Victim ethnicity"
+    )
+    relationship = django_filters.ChoiceFilter(
+        choices=Relationship.choices, empty_label="Any", label="Relationship to the victim"
+    )
+    ho_offence_code = HomeOfficeCodeFilter(field_name="ho_offence", label="Home Office offence code")
+    bail_status = django_filters.ChoiceFilter(
+        choices=BailStatus.choices, empty_label="Any", label="On bail or released under investigation"
+    )
+    withdrawal_reason = django_filters.ChoiceFilter(
+        choices=WithdrawalReason.choices, empty_label="Any", label="Withdrawal reason"
+    )
     ordering = django_filters.OrderingFilter(
-        fields=(
-            ("crime_reference", "crime_reference"),
-            ("recorded_date", "recorded_date"),
-            ("outcome_date", "outcome_date"),
-            ("strand", "strand"),
-            ("offence_group", "offence_group"),
-            ("lpa__name", "lpa"),
-            ("team__name", "team"),
-            ("outcome_type", "outcome_type"),
-        ),
+        fields=tuple((field, name) for name, field in SORTS.items()),
         label="Sort by",
     )
 
@@ -106,10 +174,20 @@ class InvestigationFilter(django_filters.FilterSet):
                 field.widget.attrs.update(SELECT)
             elif name.endswith(("_from", "_to")):
                 field.widget.attrs.update(DATE)
-            elif name in ("q", "victim_id", "suspect_id"):
+            elif name in ("q", "ho_offence_code", "victim_id", "suspect_id"):
                 field.widget.attrs.update(INPUT)
 
     def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "open":
             return queryset.filter(outcome_type="")
         return queryset.filter(outcome_type=value)
+
+    def filter_flag(self, queryset: QuerySet, name: str, value: Flag) -> QuerySet:
+        """``EXISTS`` over the flags table: no join that multiplies rows, so no ``DISTINCT`` over every column."""
+        through = Investigation.flags.through.objects.filter(investigation_id=OuterRef("pk"), flag_id=value.pk)
+        return queryset.filter(Exists(through))
+
+    def is_full_register(self) -> bool:
+        """True when no filter narrows the list (the sort order may be set): its total may be estimated."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return not any(value not in (None, "", []) for name, value in data.items() if name != "ordering")

@@ -313,18 +313,37 @@ class Investigation(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["recorded_date"], name="inv_recorded_idx"),
-            models.Index(fields=["outcome_date"], name="inv_outcome_date_idx"),
+            # The register's sorts: (sort field, crime reference), read forwards or backwards
+            # (cases.pagination); they also serve the date-range and code filters.
+            models.Index(fields=["recorded_date", "crime_reference"], name="inv_recorded_ref_idx"),
+            models.Index(fields=["outcome_date", "crime_reference"], name="inv_outcome_date_ref_idx"),
+            models.Index(fields=["strand", "crime_reference"], name="inv_strand_ref_idx"),
+            models.Index(fields=["offence_group", "crime_reference"], name="inv_offence_ref_idx"),
+            models.Index(fields=["outcome_type", "crime_reference"], name="inv_outcome_type_ref_idx"),
+            models.Index(fields=["lpa", "crime_reference"], name="inv_lpa_ref_idx"),
+            models.Index(fields=["team", "crime_reference"], name="inv_team_ref_idx"),
             models.Index(fields=["arrest_date"], name="inv_arrest_date_idx"),
             models.Index(fields=["court_outcome_date"], name="inv_court_date_idx"),
             models.Index(fields=["strand", "recorded_date"], name="inv_strand_recorded_idx"),
             models.Index(fields=["offence_group", "recorded_date"], name="inv_offence_recorded_idx"),
-            models.Index(fields=["outcome_type"], name="inv_outcome_type_idx"),
             # register v2: repeat victims and suspects, and the data-quality checks on bail and RUI
             models.Index(fields=["victim_id"], name="inv_victim_id_idx", condition=~Q(victim_id="")),
             models.Index(fields=["suspect_id"], name="inv_suspect_id_idx", condition=~Q(suspect_id="")),
             models.Index(fields=["bail_expiry_date"], name="inv_bail_expiry_idx"),
             models.Index(fields=["rui_start_date"], name="inv_rui_start_idx"),
+            # register filters on the v2 facts (most rows leave them empty)
+            *(
+                models.Index(fields=[name], name=f"inv_{name}_idx", condition=~Q(**{name: ""}))
+                for name in (
+                    "suspect_status",
+                    "da_flag",
+                    "victim_sex",
+                    "victim_ethnicity",
+                    "relationship",
+                    "bail_status",
+                    "withdrawal_reason",
+                )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -45,6 +45,21 @@ def investigation_list(
     return InvestigationFilter(filters or None, queryset=queryset)
 
 
+DEFAULT_ORDER = ("-recorded_date", "-crime_reference")
+
+
+def register_ordered(queryset: QuerySet[Investigation]) -> QuerySet[Investigation]:
+    """The register in its sort order (the filter's ``ordering``, else newest first), ties broken by
+    crime reference in the same direction, so each sort reads one index (see :mod:`cases.pagination`)."""
+    order = [term for term in queryset.query.order_by if isinstance(term, str)][:1]
+    if not order:
+        return queryset.order_by(*DEFAULT_ORDER)
+    first = order[0]
+    if first.lstrip("-") == "crime_reference":
+        return queryset.order_by(first)
+    return queryset.order_by(first, f"{'-' if first.startswith('-') else ''}crime_reference")
+
+
 def investigation_detail(*, user: Any, pk: int) -> Investigation:
     """One investigation with its flags, referrals, orders and breaches."""
     queryset = investigation_queryset(user=user).prefetch_related(

@@ -29,6 +29,7 @@ from oversight.roles import Cap, capability_required, has_capability
 from . import jobs, quality, selectors, services
 from .analytics import BAIL_EXPIRY_DAYS
 from .drilldown import drilldown_from
+from .exports import EXPORT_COLUMNS, export_rows
 from .forms import (
     BreachForm,
     ImportChoiceForm,
@@ -41,10 +42,11 @@ from .forms import (
 )
 from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
 from .importer import COLUMNS as IMPORT_COLUMNS
-from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview, v2_export_values
+from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview
 from .kpis import FILTER_PARAMS, parse_kpi_date, resolve_filters
 from .models import CpsReferral, ImportJob, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
 from .orders_import import ORDER_COLUMNS, import_orders
+from .pagination import RegisterPaginator
 from .profiles import column_entries, sources_by_field, value_lines
 from .rules import ORDER_DURATION_WORDS
 
@@ -64,18 +66,21 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
     except ApplicationError as exc:
         errors = [f"{name}: {messages[0]}" for name, messages in exc.extra.items()] or [exc.message]
         return render(request, "cases/investigation_list.html", {"errors": errors}, status=400)
-    filterset = selectors.investigation_list(
-        user=request.user, filters=request.GET, related=export_format(request) is not None, drilldown=drilldown
-    )
-    queryset = filterset.qs
-    if not request.GET.get("ordering"):
-        queryset = queryset.order_by("-recorded_date", "crime_reference")
-    else:
-        queryset = queryset.order_by(*queryset.query.order_by, "id")
+    filterset = selectors.investigation_list(user=request.user, filters=request.GET, drilldown=drilldown)
+    if filterset.errors:
+        # A refused filter value is named in the error summary; nothing is listed (400, as the API).
+        return render(
+            request,
+            "cases/investigation_list.html",
+            {"filter": filterset, "form": filterset.form, "filter_errors": True},
+            status=400,
+        )
+    queryset = selectors.register_ordered(filterset.qs)
     record_access(request, AccessKind.INVESTIGATION_EXPORT if export_format(request) else AccessKind.INVESTIGATION_LIST)
 
     def context() -> dict[str, Any]:
-        page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = RegisterPaginator(queryset, PAGE_SIZE, estimate=drilldown is None and filterset.is_full_register())
+        page_obj = paginator.get_page(request.GET.get("page"))
         return {
             "filter": filterset,
             "form": filterset.form,
@@ -99,9 +104,8 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
             filename=f"investigations-{drilldown.measure}-{drilldown.date_from}-{drilldown.date_to}"
             if drilldown
             else "investigations",
-            headers=[*IMPORT_COLUMNS, *EXTRA_COLUMNS, *V2_COLUMNS],
-            rows=queryset.iterator(chunk_size=2000),
-            row=_export_row,
+            headers=list(EXPORT_COLUMNS),
+            rows=export_rows(queryset),
         ),
     )
 
@@ -116,36 +120,6 @@ SORT_COLUMNS = [
     ("outcome_type", "Outcome"),
     ("outcome_date", "Outcome date"),
 ]
-
-
-def _export_row(inv: Investigation) -> list[Any]:
-    """One investigation in the columns of ``IMPORT_COLUMNS``, ``EXTRA_COLUMNS`` then ``V2_COLUMNS``."""
-    referrals = list(inv.referrals.all())
-    latest = referrals[-1] if referrals else None
-    return [
-        inv.crime_reference,
-        inv.strand,
-        inv.offence_group,
-        inv.victim_age_group,
-        inv.lpa.code if inv.lpa else "",
-        inv.team.code if inv.team else "",
-        inv.recorded_date,
-        inv.offence_date,
-        inv.outcome_type,
-        inv.outcome_date,
-        latest.referral_date if latest else None,
-        latest.decision if latest else "",
-        latest.decision_date if latest else None,
-        inv.arrest_date,
-        inv.bail_status,
-        inv.court_outcome,
-        inv.court_outcome_date,
-        inv.vcop_compliant,
-        inv.vps_offered,
-        ";".join(sorted(f.code for f in inv.flags.all())),
-        inv.advocate_referral,
-        *v2_export_values(inv),
-    ]
 
 
 @capability_required(Cap.INVESTIGATIONS_VIEW)

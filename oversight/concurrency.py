@@ -84,9 +84,10 @@ def version_of(instance: Model | None, *, also: Iterable[QuerySet[Any]] = ()) ->
 def version_token(instance: Model | None, *, also: Iterable[QuerySet[Any]] = ()) -> str:
     """The token an edit form or an API response carries (``version_of(...).token``); a queryset
     annotated by :func:`with_versions` saves the query."""
-    annotated = getattr(instance, "version_token", None)
-    if annotated is not None and not also:
-        return str(annotated)
+    if hasattr(instance, "version_token") and not also:
+        annotated = getattr(instance, "version_token", None)
+        # No history row (rows written in bulk, e.g. benchmark data) reads as new, as version_of says.
+        return NEW if annotated is None else str(annotated)
     return version_of(instance, also=also).token
 
 

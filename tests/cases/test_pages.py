@@ -95,7 +95,8 @@ def test_the_list_sorts_both_ways(client_for: Any, register: Any) -> None:
 
 def test_a_bad_filter_value_shows_an_error_not_a_500(client_for: Any, register: Any) -> None:
     response = client_for("case_editor").get("/cases/?lpa=atlantis&recorded_from=yesterday")
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "investigation-table" not in response.content.decode()
     assert "There is a problem" in response.content.decode()
     assert "not a known local policing area" in response.content.decode()
 

@@ -295,7 +295,7 @@ def test_recovery_codes_are_stored_as_keyed_hashes_not_as_issued(make_user: Any)
 def test_codes_stored_before_hashing_are_hashed_by_the_migration_and_still_work(make_user: Any) -> None:
     from django.apps import apps
 
-    hashing = importlib.import_module("oversight.migrations.0009_hash_stored_recovery_codes")
+    hashing = importlib.import_module("oversight.migrations.0010_hash_stored_recovery_codes")
     user = make_user(Role.BOARD_CHAIR)
     enrol(user)
     device = StaticToken.objects.filter(device__user=user).first().device

@@ -20,7 +20,7 @@ def hash_plain_codes(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("oversight", "0008_access_log_append_only_and_prune_schedule"),
+        ("oversight", "0009_access_log_audit_subjects"),
         ("otp_static", "0003_add_timestamps"),
     ]
 

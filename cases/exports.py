@@ -1,0 +1,112 @@
+"""The register's download rows from one SQL query, read in chunks (constant memory whatever the size).
+
+Columns are the import's (``COLUMNS``, ``EXTRA_COLUMNS``, ``V2_COLUMNS``), so an export can be corrected
+and imported again. The latest CPS referral (by date, then id) comes from ``DISTINCT ON`` and the flags
+from ``string_agg`` on PostgreSQL; elsewhere (SQLite) from correlated subqueries and ``group_concat``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import Field, QuerySet
+
+from .importer import COLUMNS, EXTRA_COLUMNS, FIELD_OF, V2_COLUMNS
+from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
+
+EXPORT_COLUMNS: tuple[str, ...] = (*COLUMNS, *EXTRA_COLUMNS, *V2_COLUMNS)
+CHUNK_ROWS = 2000
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _column(name: str) -> str:
+    field = Investigation._meta.get_field(FIELD_OF.get(name, name))
+    return _q(str(cast(Field, field).column))
+
+
+def _order_by(queryset: QuerySet[Investigation]) -> str:
+    terms = []
+    for term in queryset.query.order_by:
+        if not isinstance(term, str):
+            continue
+        name = term.lstrip("-")
+        column = _q("id") if name in ("pk", "id") else _column(name)
+        terms.append(f"i.{column} {'DESC' if term.startswith('-') else 'ASC'}")
+    return ", ".join(terms) or f"i.{_q('id')}"
+
+
+def export_sql(queryset: QuerySet[Investigation]) -> tuple[str, list[Any]]:
+    """The SQL (and parameters) of the rows of ``queryset`` (filtered and ordered) in :data:`EXPORT_COLUMNS`."""
+    postgres = connection.vendor == "postgresql"
+    investigation, referral = _q(Investigation._meta.db_table), _q(CpsReferral._meta.db_table)
+    through = _q(Investigation.flags.through._meta.db_table)
+    flag, lpa, team = (_q(m._meta.db_table) for m in (Flag, LocalPolicingArea, Team))
+    params: list[Any] = []
+    ids_params: tuple[Any, ...] = ()
+    where = ""
+    if queryset.query.where:
+        ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+        where = f"IN ({ids_sql})"
+    referral_fields = {
+        "cps_referral_date": "referral_date",
+        "cps_decision": "decision",
+        "cps_decision_date": "decision_date",
+    }
+    joins = [f"LEFT JOIN {lpa} lpa ON lpa.id = i.lpa_id", f"LEFT JOIN {team} team ON team.id = i.team_id"]
+    if postgres:
+        # The latest referral of each investigation, and its flags, each in one pass over their table.
+        only = f"WHERE investigation_id {where}" if where else ""
+        joins.append(
+            f"LEFT JOIN (SELECT DISTINCT ON (investigation_id) investigation_id, referral_date, decision, "
+            f"decision_date FROM {referral} {only} ORDER BY investigation_id, referral_date DESC, id DESC) r "
+            "ON r.investigation_id = i.id"
+        )
+        only_flags = f"WHERE fl.investigation_id {where}" if where else ""
+        joins.append(
+            f"LEFT JOIN (SELECT fl.investigation_id, string_agg(f.code, ';' ORDER BY f.code) AS codes "
+            f"FROM {through} fl JOIN {flag} f ON f.id = fl.flag_id {only_flags} GROUP BY fl.investigation_id) fg "
+            "ON fg.investigation_id = i.id"
+        )
+        params += [*ids_params, *ids_params]
+        referral_value = {c: f"r.{field}" for c, field in referral_fields.items()}
+        flags_value = "fg.codes"
+    else:
+        latest = f"FROM {referral} WHERE investigation_id = i.id ORDER BY referral_date DESC, id DESC LIMIT 1"
+        referral_value = {c: f"(SELECT {field} {latest})" for c, field in referral_fields.items()}
+        flags_value = (
+            f"(SELECT group_concat(code, ';') FROM (SELECT f.code FROM {through} fl JOIN {flag} f "
+            "ON f.id = fl.flag_id WHERE fl.investigation_id = i.id ORDER BY f.code))"
+        )
+    values = []
+    for name in EXPORT_COLUMNS:
+        if name in ("lpa", "team"):
+            values.append(f"{name}.code")
+        elif name in referral_value:
+            value = referral_value[name]
+            values.append(f"COALESCE({value}, '')" if name == "cps_decision" else value)
+        elif name == "flags":
+            values.append(f"COALESCE({flags_value}, '')")
+        else:
+            values.append(f"i.{_column(name)}")
+    sql = (
+        f"SELECT {', '.join(values)} FROM {investigation} i {' '.join(joins)}"
+        + (f" WHERE i.id {where}" if where else "")
+        + f" ORDER BY {_order_by(queryset)}"
+    )
+    params += ids_params
+    return sql, params
+
+
+def export_rows(queryset: QuerySet[Investigation]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``queryset`` in :data:`EXPORT_COLUMNS`, read lazily in chunks (a server-side cursor on
+    PostgreSQL): nothing runs until the first row is asked for."""
+    sql, params = export_sql(queryset)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            yield from rows
