@@ -99,6 +99,9 @@ def _frames() -> None:
             frame = SamplingFrame(area=area, subject_kind=SubjectKind.MISSING_EPISODES)
         else:
             frame = SamplingFrame(area=area, strands=list(AREA_STRANDS[area]))
+        # The defaults a lead sees on the sample page: the seed's own draws (below) use the same.
+        frame.sample_size = SAMPLE_SIZE
+        frame.stratify_by = STRATA.get(area, "")
         frame.save()
 
 

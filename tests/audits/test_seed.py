@@ -70,3 +70,11 @@ def test_running_it_again_creates_nothing(seeded: Any) -> None:
     counts = (Audit.objects.count(), PlannedAudit.objects.count(), AuditSubject.objects.count())
     seed.run(stdout=io.StringIO(), users=seeded)
     assert (Audit.objects.count(), PlannedAudit.objects.count(), AuditSubject.objects.count()) == counts
+
+
+def test_the_seeded_frames_defaults_agree_with_the_seeds_own_draws(seeded: Any) -> None:
+    from audits.models import SamplingFrame
+    from audits.seed import SAMPLE_SIZE, STRATA
+
+    frames = {f.area: (f.sample_size, f.stratify_by) for f in SamplingFrame.objects.all()}
+    assert frames == {area: (SAMPLE_SIZE, STRATA.get(area, "")) for area in AuditArea.values}
