@@ -267,12 +267,11 @@ def repeat_people_section(
         "yLabel": "People",
         "labels": labels,
         "datasets": [
-            {"label": "Repeat victims", "data": [row["repeat_victims"] for row in rows], "backgroundColor": "#1d70b8"},
-            {
-                "label": "Repeat suspects",
-                "data": [row["repeat_suspects"] for row in rows],
-                "backgroundColor": "#b58840",
-            },
+            {"label": label, "data": [row[metric] for row in rows], "backgroundColor": colour, "borderColor": colour}
+            for metric, label, colour in (
+                ("repeat_victims", "Repeat victims", "#1d70b8"),
+                ("repeat_suspects", "Repeat suspects", "#b58840"),
+            )
         ],
     }
     cells: dict[tuple[int, int], str] = {}
