@@ -8,13 +8,21 @@ from ``string_agg`` on PostgreSQL; elsewhere (SQLite) from correlated subqueries
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Field, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from openpyxl import Workbook
+
+from oversight.exports import xlsx_cells
 
 from .importer import COLUMNS, EXTRA_COLUMNS, FIELD_OF, V2_COLUMNS
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
+from .models import CpsReferral, ExportJob, Flag, Investigation, LocalPolicingArea, Team
 
 EXPORT_COLUMNS: tuple[str, ...] = (*COLUMNS, *EXTRA_COLUMNS, *V2_COLUMNS)
 CHUNK_ROWS = 2000
@@ -110,3 +118,62 @@ def export_rows(queryset: QuerySet[Investigation]) -> Iterator[tuple[Any, ...]]:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_ROWS):
             yield from rows
+
+
+# --- large XLSX downloads, built in the background --------------------------------------------------
+
+XLSX_INLINE_ROWS = 10_000  # an XLSX of more rows is built by a task (ExportJob), not in the request
+EXPORT_KEEP_HOURS = 24  # a built file is deleted after this long (ExportJob rows with it)
+PROGRESS_EVERY = 5_000
+EXPORT_DIR = "exports"
+
+
+def start_xlsx_job(*, user: Any, query: str, filename: str, rows_total: int) -> ExportJob:
+    """Record an XLSX download of the register list ``query`` for ``user`` and queue its build."""
+    from .tasks import build_register_xlsx
+
+    job = ExportJob.objects.create(user=user, query=query, filename=filename, rows_total=rows_total)
+    transaction.on_commit(lambda: build_register_xlsx.delay(job.pk))
+    return job
+
+
+def build_xlsx(job: ExportJob) -> None:
+    """Write the job's XLSX (openpyxl write-only: memory stays flat) to a file under MEDIA_ROOT, with the
+    rows rebuilt from the job's query and its owner's permissions; progress saved every few thousand rows."""
+    from . import selectors
+
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    relative = f"{EXPORT_DIR}/{job.token}.xlsx"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        queryset = selectors.register_download(user=job.user, params=QueryDict(job.query))
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=job.filename[:31])
+        sheet.append(list(EXPORT_COLUMNS))
+        done = 0
+        for row in export_rows(queryset):
+            sheet.append(xlsx_cells(row))
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+        workbook.save(target)
+    except Exception as exc:
+        target.unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:300], finished_at=timezone.now()
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.READY, rows_done=done, path=relative, finished_at=timezone.now()
+    )
+
+
+def delete_old_exports(*, now: datetime | None = None) -> int:
+    """Delete export jobs older than :data:`EXPORT_KEEP_HOURS` and their files; the number deleted."""
+    cutoff = (now or timezone.now()) - timedelta(hours=EXPORT_KEEP_HOURS)
+    old = ExportJob.objects.filter(created_at__lt=cutoff)
+    for path in old.exclude(path="").values_list("path", flat=True):
+        (Path(settings.MEDIA_ROOT) / path).unlink(missing_ok=True)
+    deleted, _ = old.delete()
+    return deleted

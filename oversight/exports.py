@@ -49,6 +49,12 @@ def _csv_safe(value: Any) -> Any:
     return value
 
 
+def xlsx_cells(row: Sequence[Any]) -> list[Any]:
+    """One row as XLSX cells: formula injection neutralised, and characters a cell cannot hold
+    (text stored before input was checked) removed, as openpyxl refuses them."""
+    return [xlsx_safe(_csv_safe(v)) for v in row]
+
+
 def table_response(
     *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
@@ -61,8 +67,7 @@ def table_response(
         sheet = workbook.create_sheet(title=filename[:31])
         sheet.append(list(headers))
         for row in rows:
-            # Text stored before input was checked may hold characters a cell cannot (openpyxl refuses them).
-            sheet.append([xlsx_safe(_csv_safe(v)) for v in row])
+            sheet.append(xlsx_cells(row))
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         workbook.save(response)
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'

@@ -51,6 +51,13 @@ def _breach(make_user: Any) -> Any:
     return OrderBreachFactory()
 
 
+def _export_job(make_user: Any) -> Any:
+    from cases.models import ExportJob
+
+    # Someone else's download: an allowed role passes the role check and then finds nothing (404).
+    return ExportJob.objects.create(user=make_user(Role.CASE_EDITOR), filename="investigations")
+
+
 ENTRIES = [
     # pages
     Entry("cases:investigation_list", "/cases/", READ),
@@ -58,6 +65,13 @@ ENTRIES = [
     Entry("cases:investigation_list", f"/cases/?{DRILLDOWN}", READ),  # the records behind a figure
     Entry("cases:investigation_list", f"/cases/?{DRILLDOWN}&format=xlsx", READ),
     Entry("cases:investigation_detail", lambda mu: f"/cases/{_investigation(mu).pk}/", READ),
+    Entry("cases:export_job", lambda mu: f"/cases/exports/{_export_job(mu).token}/", READ, ok_status=(404,)),
+    Entry(
+        "cases:export_job_download",
+        lambda mu: f"/cases/exports/{_export_job(mu).token}/download/",
+        READ,
+        ok_status=(404,),
+    ),
     Entry("cases:investigation_create", "/cases/new/", EDIT),
     Entry("cases:investigation_create", "/cases/new/", EDIT, method="post", data=NEW, ok_status=(302,)),
     Entry("cases:investigation_edit", lambda mu: f"/cases/{_investigation(mu).pk}/edit/", EDIT),
