@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Field
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,6 +99,10 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
         if drilldown
         else "investigations"
     )
+    if export_format(request) == "csv" and connection.vendor == "postgresql":
+        response = StreamingHttpResponse(exports.copy_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
     if export_format(request) == "xlsx":
         rows_total = queryset.count()
         if rows_total > exports.XLSX_INLINE_ROWS:

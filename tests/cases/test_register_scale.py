@@ -214,11 +214,11 @@ def test_the_csv_export_has_the_latest_referral_and_sorted_flags_in_one_query(cl
     assert [r["crime_reference"] for r in rows] == ["34/000001/24", "34/000002/24"]
     assert rows == [_expected_row(first), _expected_row(second)]
     assert rows[0]["cps_decision"] == "further_evidence" and rows[0]["flags"].count(";") == 2
-    assert queries == 1
+    assert queries <= 1  # one SELECT (on PostgreSQL a COPY, which the query log does not show)
     for n in range(20):
         InvestigationFactory(crime_reference=f"35/{n:06d}/24").flags.set(Flag.objects.all()[:2])
     everything, queries = _export(client, "")
-    assert len(everything) == 23 and queries == 1
+    assert len(everything) == 23 and queries <= 1
 
 
 def test_the_drilldown_export_lists_the_same_investigations_as_the_page(client_for: Any) -> None:
@@ -349,3 +349,10 @@ def test_old_export_files_are_deleted(make_user: Any, settings: Any, tmp_path: A
     assert exports.delete_old_exports() == 1
     assert list(ExportJob.objects.all()) == [jobs[1]]
     assert not (tmp_path / jobs[0].path).exists() and (tmp_path / jobs[1].path).exists()
+
+
+def test_the_csv_export_neutralises_formulas_and_keeps_empty_cells_empty(client_for: Any) -> None:
+    InvestigationFactory(crime_reference="41/000001/24", victim_id="=HYPERLINK(1)", suspect_id="-5", lpa=None)
+    rows, _ = _export(client_for("audit_lead"), "")
+    assert rows[0]["victim_id"] == "'=HYPERLINK(1)" and rows[0]["suspect_id"] == "'-5"
+    assert rows[0]["lpa"] == "" and rows[0]["outcome_date"] == "" and rows[0]["flags"] == ""
