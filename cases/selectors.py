@@ -8,13 +8,14 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
 
 from .analytics import bail_expiring
-from .drilldown import Drilldown
+from .drilldown import Drilldown, drilldown_from
 from .filters import InvestigationFilter
 from .kpis import REPEAT_PEOPLE, KpiFilters
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
+from .models import CpsReferral, ExportJob, Flag, Investigation, LocalPolicingArea, OrderBreach, ProtectiveOrder, Team
 
 
 def investigation_queryset(*, user: Any) -> QuerySet[Investigation]:
@@ -58,6 +59,22 @@ def register_ordered(queryset: QuerySet[Investigation]) -> QuerySet[Investigatio
     if first.lstrip("-") == "crime_reference":
         return queryset.order_by(first)
     return queryset.order_by(first, f"{'-' if first.startswith('-') else ''}crime_reference")
+
+
+def register_download(*, user: Any, params: Any) -> QuerySet[Investigation]:
+    """The register list that ``params`` (the list page's query: filters, sort, drill-down) shows, in its
+    order, for a download built away from the request. Bad parameters: ``ApplicationError``."""
+    drilldown = drilldown_from(params)
+    filterset = investigation_list(user=user, filters=params, drilldown=drilldown)
+    if filterset.errors:
+        raise ApplicationError("The register's filters are not valid.", dict(filterset.errors))
+    return register_ordered(filterset.qs)
+
+
+def export_job(*, user: Any, token: Any) -> ExportJob:
+    """One of the user's own export jobs (404 for anyone else's), after the register role check."""
+    require_capability(user, Cap.INVESTIGATIONS_VIEW)
+    return get_object_or_404(ExportJob, token=token, user_id=user.pk)
 
 
 def investigation_detail(*, user: Any, pk: int) -> Investigation:

@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Field
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from oversight.models import AccessKind
 from oversight.periods import months_later
 from oversight.roles import Cap, capability_required, has_capability
 
-from . import jobs, quality, selectors, services
+from . import exports, jobs, quality, selectors, services
 from .analytics import BAIL_EXPIRY_DAYS
 from .drilldown import drilldown_from
 from .exports import EXPORT_COLUMNS, export_rows
@@ -44,7 +44,7 @@ from .importer import ALL_COLUMNS as ALL_IMPORT_COLUMNS
 from .importer import COLUMNS as IMPORT_COLUMNS
 from .importer import EXTRA_COLUMNS, V2_COLUMNS, ImportRejected, import_investigations, preview
 from .kpis import FILTER_PARAMS, parse_kpi_date, resolve_filters
-from .models import CpsReferral, ImportJob, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
+from .models import CpsReferral, ExportJob, ImportJob, ImportProfile, Investigation, OrderBreach, ProtectiveOrder
 from .orders_import import ORDER_COLUMNS, import_orders
 from .pagination import RegisterPaginator
 from .profiles import column_entries, sources_by_field, value_lines
@@ -95,19 +95,60 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
             "dashboard_query": urlencode(drilldown.dashboard_query()) if drilldown else "",
         }
 
+    filename = (
+        f"investigations-{drilldown.measure}-{drilldown.date_from}-{drilldown.date_to}"
+        if drilldown
+        else "investigations"
+    )
+    if export_format(request) == "csv" and connection.vendor == "postgresql":
+        response = StreamingHttpResponse(exports.copy_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if export_format(request) == "xlsx":
+        rows_total = queryset.count()
+        if rows_total > exports.XLSX_INLINE_ROWS:
+            # Too large to build within a request: built in the background, downloaded when ready.
+            job = exports.start_xlsx_job(
+                user=request.user,
+                query=query_string(request, drop=("page", "format")),
+                filename=filename,
+                rows_total=rows_total,
+            )
+            return redirect("cases:export_job", token=job.token)
     return page_or_download(
         request,
         template="cases/investigation_list.html",
         context=context,
         # The import's own columns, so an export can be corrected and re-imported.
         download=Download(
-            filename=f"investigations-{drilldown.measure}-{drilldown.date_from}-{drilldown.date_to}"
-            if drilldown
-            else "investigations",
+            filename=filename,
             headers=list(EXPORT_COLUMNS),
             rows=export_rows(queryset),
         ),
     )
+
+
+@capability_required(Cap.INVESTIGATIONS_VIEW)
+def export_job(request: HttpRequest, token: str) -> HttpResponse:
+    """A background download's progress (the page refreshes itself), then its download link."""
+    job = selectors.export_job(user=request.user, token=token)
+    context = {"job": job, "Status": ExportJob.Status, "keep_hours": exports.EXPORT_KEEP_HOURS}
+    return render(request, "cases/export_job.html", context)
+
+
+@capability_required(Cap.INVESTIGATIONS_VIEW)
+def export_job_download(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The built file, for its owner only; logged as a case-level export; never cached."""
+    job = selectors.export_job(user=request.user, token=token)
+    if job.status != ExportJob.Status.READY or not job.path:
+        raise Http404("This download is not ready.")
+    path = Path(settings.MEDIA_ROOT) / job.path
+    if not path.is_file():
+        raise Http404("This download has been deleted: ask for it again.")
+    record_access(request, AccessKind.INVESTIGATION_EXPORT)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{job.filename}.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 SORT_COLUMNS = [

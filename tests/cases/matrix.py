@@ -57,6 +57,13 @@ def _breach(make_user: Any) -> Any:
     return OrderBreachFactory()
 
 
+def _export_job(make_user: Any) -> Any:
+    from cases.models import ExportJob
+
+    # Someone else's download: an allowed role passes the role check and then finds nothing (404).
+    return ExportJob.objects.create(user=make_user(Role.CASE_EDITOR), filename="investigations")
+
+
 ENTRIES = [
     # pages
     Entry("cases:investigation_list", "/cases/", READ),
@@ -67,6 +74,13 @@ ENTRIES = [
     Entry("cases:repeat_people", "/cases/repeat-people/?person=suspect&from=2025-04-01&to=2025-06-30", READ),
     Entry("cases:bail_expiring", "/cases/bail-expiring/?on=2025-06-30", READ),
     Entry("cases:investigation_detail", lambda mu: f"/cases/{_investigation(mu).pk}/", READ),
+    Entry("cases:export_job", lambda mu: f"/cases/exports/{_export_job(mu).token}/", READ, ok_status=(404,)),
+    Entry(
+        "cases:export_job_download",
+        lambda mu: f"/cases/exports/{_export_job(mu).token}/download/",
+        READ,
+        ok_status=(404,),
+    ),
     Entry("cases:investigation_create", "/cases/new/", EDIT),
     Entry("cases:investigation_create", "/cases/new/", EDIT, method="post", data=NEW, ok_status=(302,)),
     Entry("cases:investigation_edit", lambda mu: f"/cases/{_investigation(mu).pk}/edit/", EDIT),

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases import pagination
 from cases.exports import EXPORT_COLUMNS
@@ -213,11 +214,11 @@ def test_the_csv_export_has_the_latest_referral_and_sorted_flags_in_one_query(cl
     assert [r["crime_reference"] for r in rows] == ["34/000001/24", "34/000002/24"]
     assert rows == [_expected_row(first), _expected_row(second)]
     assert rows[0]["cps_decision"] == "further_evidence" and rows[0]["flags"].count(";") == 2
-    assert queries == 1
+    assert queries <= 1  # one SELECT (on PostgreSQL a COPY, which the query log does not show)
     for n in range(20):
         InvestigationFactory(crime_reference=f"35/{n:06d}/24").flags.set(Flag.objects.all()[:2])
     everything, queries = _export(client, "")
-    assert len(everything) == 23 and queries == 1
+    assert len(everything) == 23 and queries <= 1
 
 
 def test_the_drilldown_export_lists_the_same_investigations_as_the_page(client_for: Any) -> None:
@@ -264,3 +265,94 @@ def test_the_api_list_gives_rows_without_history_a_version_without_a_query_each(
         body = client.get("/api/v1/investigations/").json()
     assert len(ten) == len(one) and body["count"] == 10
     assert {row["version"] for row in body["results"]} == {NEW}
+
+
+# --- large XLSX downloads: built in the background ------------------------------------------------
+
+
+@pytest.fixture
+def small_threshold(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) -> None:
+    from cases import exports, tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exports, "XLSX_INLINE_ROWS", 2)
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
+    # Built at once in the test, whatever the broker (a worker does it in production).
+    monkeypatch.setattr(tasks.build_register_xlsx, "delay", lambda job_id: tasks.build_register_xlsx.apply((job_id,)))
+
+
+def test_a_large_xlsx_is_built_in_the_background_and_downloaded_by_its_owner_only(
+    client_for: Any, small_threshold: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from openpyxl import load_workbook
+
+    from cases.models import ExportJob
+    from oversight.models import AccessKind, AccessLogEntry
+
+    for n in range(3):
+        InvestigationFactory(crime_reference=f"39/{n:06d}/24", recorded_date=date(2025, 4, 1 + n))
+    InvestigationFactory(crime_reference="39/999999/24", strand="domestic_abuse", offence_group="violence")
+    owner = client_for("audit_lead")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner.get("/cases/?strand=rasso&ordering=recorded_date&format=xlsx")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cases/exports/{job.token}/"
+    assert job.status == ExportJob.Status.READY and job.rows_total == 3 and job.rows_done == 3
+    page = owner.get(response["Location"])
+    assert page.status_code == 200 and "export-download" in page.content.decode()
+
+    download = owner.get(f"/cases/exports/{job.token}/download/")
+    assert download.status_code == 200 and "no-store" in download["Cache-Control"]
+    assert 'filename="investigations.xlsx"' in download["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == list(EXPORT_COLUMNS)
+    csv_rows, _ = _export(owner, "strand=rasso&ordering=recorded_date")
+    assert (
+        [r[0] for r in rows[1:]]
+        == [r["crime_reference"] for r in csv_rows]
+        == [
+            "39/000000/24",
+            "39/000001/24",
+            "39/000002/24",
+        ]
+    )
+    assert AccessLogEntry.objects.filter(
+        kind=AccessKind.INVESTIGATION_EXPORT, path=f"/cases/exports/{job.token}/download/"
+    ).exists()
+
+    someone_else = client_for("audit_lead")
+    assert someone_else.get(f"/cases/exports/{job.token}/").status_code == 404
+    assert someone_else.get(f"/cases/exports/{job.token}/download/").status_code == 404
+    assert client_for("opcc_scrutiny").get(f"/cases/exports/{job.token}/download/").status_code == 403
+
+
+def test_a_small_xlsx_is_still_sent_at_once(client_for: Any, small_threshold: None) -> None:
+    InvestigationFactory(crime_reference="40/000001/24")
+    response = client_for("audit_lead").get("/cases/?format=xlsx")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_old_export_files_are_deleted(make_user: Any, settings: Any, tmp_path: Any) -> None:
+    from cases import exports
+    from cases.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "exports").mkdir()
+    user = make_user("audit_lead")
+    jobs = []
+    for age in (exports.EXPORT_KEEP_HOURS + 1, 1):
+        job = ExportJob.objects.create(user=user, filename="investigations", path=f"exports/{age}.xlsx")
+        (tmp_path / job.path).write_bytes(b"x")
+        ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=age))
+        jobs.append(job)
+    assert exports.delete_old_exports() == 1
+    assert list(ExportJob.objects.all()) == [jobs[1]]
+    assert not (tmp_path / jobs[0].path).exists() and (tmp_path / jobs[1].path).exists()
+
+
+def test_the_csv_export_neutralises_formulas_and_keeps_empty_cells_empty(client_for: Any) -> None:
+    InvestigationFactory(crime_reference="41/000001/24", victim_id="=HYPERLINK(1)", suspect_id="-5", lpa=None)
+    rows, _ = _export(client_for("audit_lead"), "")
+    assert rows[0]["victim_id"] == "'=HYPERLINK(1)" and rows[0]["suspect_id"] == "'-5"
+    assert rows[0]["lpa"] == "" and rows[0]["outcome_date"] == "" and rows[0]["flags"] == ""
