@@ -29,12 +29,13 @@ seed: migrate .demo-password
 	DEMO_PASSWORD="$${DEMO_PASSWORD:-$$(cat .demo-password)}" $(BIN)/python manage.py seed_demo
 
 run: seed
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Oversight is starting on http://$(HOST):$(PORT)/"
 	@echo "Demo password for every login above: $${DEMO_PASSWORD:-$$(cat .demo-password)}"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# DEBUG off: the real 400/403/404/500 pages, never the debug page; whitenoise serves the collected static files.
+	DEBUG=false ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

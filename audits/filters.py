@@ -13,7 +13,6 @@ from oversight.forms import MonthField
 from oversight.models import User
 
 from .choices import ActionStatus, AuditArea, AuditKind, AuditStatus
-from .forms import SELECT
 from .models import Action, Audit
 
 
@@ -36,8 +35,6 @@ class AuditFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("kind", "area", "status"):
-            self.form.fields[name].widget.attrs.update(SELECT)
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -50,7 +47,7 @@ class ActionFilter(django_filters.FilterSet):
     overdue = YesFilter(
         label="Overdue only",
         method="filter_overdue",
-        widget=YesCheckbox(attrs={"class": "govuk-checkboxes__input"}),
+        widget=YesCheckbox(attrs={}),
     )
 
     class Meta:
@@ -60,9 +57,7 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owners = User.objects.filter(audit_actions__isnull=False).distinct()
-        self.form.fields["owner"].widget = forms.Select(attrs=SELECT, choices=lazy_choices(owners, "Anyone"))
-        for name in ("status", "area"):
-            self.form.fields[name].widget.attrs.update(SELECT)
+        self.form.fields["owner"].widget = forms.Select(choices=lazy_choices(owners, "Anyone"))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         """``is_overdue`` is annotated by the selector (``with_overdue(today)``)."""

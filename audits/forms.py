@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from cases.models import Team
 from oversight.concurrency import VersionField
-from oversight.forms import MonthField
+from oversight.forms import GovukDateField, MonthField
 from oversight.models import User
 
 from . import rules
@@ -29,30 +29,28 @@ from .choices import (
 )
 from .models import QuestionSet
 
-INPUT = {"class": "govuk-input"}
-SELECT = {"class": "govuk-select"}
-TEXTAREA = {"class": "govuk-textarea", "rows": 3}
-DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
+TEXTAREA = {"rows": 3}
+DATE = {"class": "govuk-input--width-10", "type": "date"}
 
 
 class AuditPlanForm(forms.Form):
-    kind = forms.ChoiceField(choices=AuditKind.choices, widget=forms.Select(attrs=SELECT), initial=AuditKind.MONTHLY)
+    kind = forms.ChoiceField(choices=AuditKind.choices, widget=forms.Select(), initial=AuditKind.MONTHLY)
     area = forms.ChoiceField(
         choices=[("", "No area (cross-cutting theme)"), *AuditArea.choices],
         required=False,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         help_text="The PPU portfolio audited. A monthly audit needs one.",
     )
     theme = forms.CharField(
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs=INPUT),
+        widget=forms.TextInput(),
         help_text="For a thematic audit or QATT, e.g. victim-blaming language.",
     )
     month = MonthField()
     question_set = forms.ModelChoiceField(
         queryset=QuestionSet.objects.filter(published_at__isnull=False).order_by("title", "-version"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         empty_label="Choose a question set",
     )
     planned_sample_size = forms.IntegerField(
@@ -60,7 +58,7 @@ class AuditPlanForm(forms.Form):
         max_value=200,
         required=False,
         help_text="Leave empty for the annual plan's sample size, or else the area's sampling frame's.",
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -76,12 +74,12 @@ class AuditPlanForm(forms.Form):
 
 
 class AuditEditForm(forms.Form):
-    theme = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs=INPUT))
+    theme = forms.CharField(max_length=200, required=False, widget=forms.TextInput())
     version = VersionField()
     planned_sample_size = forms.IntegerField(
         min_value=1,
         max_value=200,
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
     )
 
 
@@ -90,24 +88,24 @@ class SampleDrawForm(forms.Form):
         label="Number of cases",
         min_value=1,
         max_value=200,
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
     )
-    window_start = forms.DateField(label="Recorded from", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    window_end = forms.DateField(label="Recorded to", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    window_start = GovukDateField(label="Recorded from")
+    window_end = GovukDateField(label="Recorded to")
     seed = forms.IntegerField(
         label="Seed (optional)",
         required=False,
         min_value=0,
         max_value=2**62,
         help_text="Leave empty for a new random draw. Enter a stored seed to repeat a draw.",
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-10"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
     )
     stratify_by = forms.ChoiceField(
         label="Stratify the sample",
         required=False,
         choices=[("", "No: a simple random sample")],  # the view offers the strata of the area's subjects
         help_text="Share the sample between groups in proportion to their size, then draw within each group.",
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -188,7 +186,7 @@ class AssuranceForm(forms.Form):
         label="Assurance level",
         choices=[("", "Use the suggested level"), *AssuranceLevel.choices],
         required=False,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     assurance_override_reason = forms.CharField(
         label="Reason for the override", required=False, widget=forms.Textarea(attrs=TEXTAREA)
@@ -212,17 +210,17 @@ class ReturnForm(forms.Form):
 
 
 class LearningForm(forms.Form):
-    kind = forms.ChoiceField(choices=LearningKind.choices, widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(choices=LearningKind.choices, widget=forms.Select())
     severity = forms.ChoiceField(
         label="Severity of the finding",
         choices=FindingSeverity.choices,
         required=False,
         help_text="For an area for improvement. Leave it for good practice.",
     )
-    theme = forms.ChoiceField(choices=LearningTheme.choices, widget=forms.Select(attrs=SELECT))
+    theme = forms.ChoiceField(choices=LearningTheme.choices, widget=forms.Select())
     text = forms.CharField(label="What was found", widget=forms.Textarea(attrs=TEXTAREA), max_length=4000)
     review = forms.TypedChoiceField(
-        label="Case (optional)", required=False, coerce=int, empty_value=None, widget=forms.Select(attrs=SELECT)
+        label="Case (optional)", required=False, coerce=int, empty_value=None, widget=forms.Select()
     )
 
     def __init__(self, *args: Any, review_choices: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -248,21 +246,21 @@ class LearningForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=INPUT))
+    title = forms.CharField(max_length=200, widget=forms.TextInput())
     description = forms.CharField(required=False, widget=forms.Textarea(attrs=TEXTAREA), max_length=4000)
     owner = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("full_name", "email"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         empty_label="Choose the owner",
     )
-    due_date = forms.DateField(widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    due_date = GovukDateField()
     version = VersionField()
     learning_point = forms.TypedChoiceField(
         label="From learning point (optional)",
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
 
     def __init__(self, *args: Any, learning_choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
@@ -277,7 +275,7 @@ class ProgressForm(forms.Form):
     note = forms.CharField(
         label="Progress note", required=False, widget=forms.Textarea(attrs=TEXTAREA), max_length=4000
     )
-    status = forms.ChoiceField(label="Status", widget=forms.Select(attrs=SELECT))
+    status = forms.ChoiceField(label="Status", widget=forms.Select())
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -296,11 +294,11 @@ class VerifyForm(forms.Form):
 class QuestionSetForm(forms.Form):
     """A new question set, or a draft's details."""
 
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=INPUT))
+    title = forms.CharField(max_length=200, widget=forms.TextInput())
     area = forms.ChoiceField(
         choices=[("", "No area (thematic or QATT)"), *AuditArea.choices],
         required=False,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         help_text="The PPU portfolio whose audits ask these questions.",
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs=TEXTAREA), max_length=4000)
@@ -309,7 +307,7 @@ class QuestionSetForm(forms.Form):
         required=False,
         label="Code (optional)",
         help_text="Lower-case letters, numbers and hyphens, shared by every version. Made from the title if empty.",
-        widget=forms.TextInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-20"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
     )
     version = VersionField()  # a draft's details: the version they were opened at
 
@@ -330,7 +328,7 @@ class QuestionSetForm(forms.Form):
 
 class QuestionForm(forms.Form):
     version = VersionField()  # of the question being changed (empty for a new one)
-    text = forms.CharField(label="Question", max_length=300, widget=forms.TextInput(attrs=INPUT))
+    text = forms.CharField(label="Question", max_length=300, widget=forms.TextInput())
     guidance = forms.CharField(
         label="Guidance for the auditor (optional)",
         required=False,
@@ -343,24 +341,24 @@ class QuestionForm(forms.Form):
         required=False,
         max_length=200,
         help_text="For example: Victims' Code right 6; Operation Soteria pillar 1; APP investigation.",
-        widget=forms.TextInput(attrs=INPUT),
+        widget=forms.TextInput(),
     )
     answer_scale = forms.ChoiceField(
-        label="Answer scale", choices=AnswerScale.choices, initial=AnswerScale.GRADED, widget=forms.Select(attrs=SELECT)
+        label="Answer scale", choices=AnswerScale.choices, initial=AnswerScale.GRADED, widget=forms.Select()
     )
     allow_not_applicable = forms.TypedChoiceField(
         label="May the auditor answer 'not applicable'?",
         choices=[("yes", "Yes"), ("no", "No: every case must be graded")],
         coerce=lambda value: value == "yes",
         initial="yes",
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     weight = forms.IntegerField(
         min_value=1,
         max_value=MAX_QUESTION_WEIGHT,
         initial=1,
         help_text=f"1 to {MAX_QUESTION_WEIGHT}: how much the question matters, shown with it to auditors and readers.",
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-2"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
     )
 
 
@@ -374,17 +372,17 @@ class QuestionSetCopyForm(QuestionSetForm):
 
 
 class PlanItemForm(forms.Form):
-    kind = forms.ChoiceField(choices=AuditKind.choices, widget=forms.Select(attrs=SELECT), initial=AuditKind.MONTHLY)
+    kind = forms.ChoiceField(choices=AuditKind.choices, widget=forms.Select(), initial=AuditKind.MONTHLY)
     area = forms.ChoiceField(
         choices=[("", "No area (cross-cutting theme)"), *AuditArea.choices],
         required=False,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         help_text="A monthly audit needs one; a thematic audit or QATT may have one.",
     )
     theme = forms.CharField(
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs=INPUT),
+        widget=forms.TextInput(),
         help_text="For a thematic audit or QATT, e.g. victim withdrawal in rape cases.",
     )
     month = MonthField()
@@ -392,7 +390,7 @@ class PlanItemForm(forms.Form):
         min_value=1,
         max_value=200,
         initial=10,
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -408,24 +406,22 @@ class PlanItemForm(forms.Form):
 class PlanFillForm(forms.Form):
     areas = forms.MultipleChoiceField(
         choices=AuditArea.choices,
-        widget=forms.SelectMultiple(attrs={**SELECT, "size": len(AuditArea.choices)}),
+        widget=forms.SelectMultiple(attrs={"size": len(AuditArea.choices)}),
         help_text="A monthly audit of each area chosen, in every month of the year.",
     )
     sample_size = forms.IntegerField(
         min_value=1,
         max_value=200,
         initial=10,
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
     )
 
 
 class TrendsForm(forms.Form):
     month_from = MonthField(required=False, label="From month")
     month_to = MonthField(required=False, label="To month")
-    area = forms.ChoiceField(
-        choices=[("", "Every area"), *AuditArea.choices], required=False, widget=forms.Select(attrs=SELECT)
-    )
-    team = forms.ChoiceField(required=False, widget=forms.Select(attrs=SELECT), help_text="The sampled case's team.")
+    area = forms.ChoiceField(choices=[("", "Every area"), *AuditArea.choices], required=False, widget=forms.Select())
+    team = forms.ChoiceField(required=False, widget=forms.Select(), help_text="The sampled case's team.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -441,7 +437,7 @@ class ReauditForm(forms.Form):
             ("failed", "The cases that failed a question (same cases, looked at again)"),
             ("area", "The area, with a fresh sample"),
         ],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
 
 
@@ -455,13 +451,13 @@ class EvidenceForm(forms.Form):
         label="File",
         help_text="PDF, PNG, JPEG, Word (DOCX), Excel (XLSX) or plain text (TXT).",
         error_messages={"required": "Choose a file to attach."},
-        widget=forms.FileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt"}),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt"}),
     )
     description = forms.CharField(
         label="What it shows (optional)",
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        widget=forms.TextInput(attrs={}),
     )
 
 
@@ -471,7 +467,7 @@ def _frame_size(label: str) -> forms.IntegerField:
         min_value=0,
         max_value=200,
         initial=5,
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-4"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
     )
 
 
@@ -481,15 +477,15 @@ class DipSampleForm(forms.Form):
     unreferred = _frame_size("Closed without a CPS referral, suspect identified")
     cps_nfa = _frame_size("CPS no-further-action decisions")
     further_evidence = _frame_size("CPS requests for further evidence")
-    window_start = forms.DateField(label="From", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    window_end = forms.DateField(label="To", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    window_start = GovukDateField(label="From")
+    window_end = GovukDateField(label="To")
     seed = forms.IntegerField(
         label="Seed (optional)",
         required=False,
         min_value=0,
         max_value=2**62,
         help_text="Leave empty for a new random draw. Enter a stored seed to repeat a draw.",
-        widget=forms.NumberInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-10"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
     )
 
     def clean(self) -> dict[str, Any]:

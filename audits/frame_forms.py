@@ -10,11 +10,12 @@ from cases.choices import OffenceGroup, Strand
 from cases.forms import ImportForm
 from cases.models import Flag, LocalPolicingArea, Team
 from cases.outcomes import OUTCOME_GROUPS, OutcomeType
+from oversight.forms import GovukDateField
 
 from .choices import MAX_WINDOW_MONTHS, RiskLevel, Stratum, SubjectKind, VisorCategory
-from .forms import DATE, INPUT, SELECT, TEXTAREA
+from .forms import TEXTAREA
 
-NARROW = {**INPUT, "class": "govuk-input govuk-input--width-4"}
+NARROW = {"class": "govuk-input--width-4"}
 
 
 def _checkboxes(label: str, help_text: str = "") -> forms.MultipleChoiceField:
@@ -32,7 +33,7 @@ class SamplingFrameForm(forms.Form):
     subject_kind = forms.ChoiceField(
         label="What the area's audits sample",
         choices=SubjectKind.choices,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         help_text="Investigations from the register, or pseudonymous subjects entered or imported here.",
     )
     strands = _checkboxes("Strands", "None ticked: the area's usual strands.")
@@ -57,7 +58,7 @@ class SamplingFrameForm(forms.Form):
         label="Stratify the draw by default",
         required=False,
         choices=[("", "No: a simple random sample"), *Stratum.choices],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         help_text="Outcome group, team or LPA for investigations; risk, team or LPA for other subjects.",
     )
     description = forms.CharField(
@@ -90,32 +91,32 @@ class SubjectForm(forms.Form):
     reference = forms.CharField(
         max_length=40,
         help_text="The records system's pseudonymous reference (with at least one digit). Never a name.",
-        widget=forms.TextInput(attrs={**INPUT, "class": "govuk-input govuk-input--width-20"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
     )
     visor_category = forms.ChoiceField(
         label="VISOR category",
         choices=[("", "Choose a category"), *VisorCategory.choices],
         required=False,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     risk_level = forms.ChoiceField(
         label="Risk level",
         choices=[("", "Choose a level"), *RiskLevel.choices],
         required=False,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     team = forms.ModelChoiceField(
-        queryset=Team.objects.order_by("name"), required=False, empty_label="None", widget=forms.Select(attrs=SELECT)
+        queryset=Team.objects.order_by("name"), required=False, empty_label="None", widget=forms.Select()
     )
     lpa = forms.ModelChoiceField(
         label="Local policing area",
         queryset=LocalPolicingArea.objects.order_by("name"),
         required=False,
         empty_label="None",
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
-    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    start_date = GovukDateField(required=False)
+    end_date = GovukDateField(required=False)
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,9 +23,8 @@ from .choices import (
 from .models import Flag, HomeOfficeOffence, Investigation, LocalPolicingArea, ReferenceData, Team
 from .outcomes import OutcomeType
 
-SELECT = {"class": "govuk-select"}
-DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
-INPUT = {"class": "govuk-input govuk-input--width-20"}
+DATE = {"class": "govuk-input--width-10", "type": "date"}
+INPUT = {"class": "govuk-input--width-20"}  # the GOV.UK base class is the form renderer's
 
 
 class ReferenceCodeField(forms.CharField):
@@ -168,11 +167,9 @@ class InvestigationFilter(django_filters.FilterSet):
                 "flag": Flag,
             }
             model = models[name]
-            widgets[name].widget = forms.Select(attrs=SELECT, choices=_code_choices(model))
+            widgets[name].widget = forms.Select(choices=_code_choices(model))
         for name, field in widgets.items():
-            if isinstance(field.widget, forms.Select) and name not in ("lpa", "team", "flag"):
-                field.widget.attrs.update(SELECT)
-            elif name.endswith(("_from", "_to")):
+            if name.endswith(("_from", "_to")):
                 field.widget.attrs.update(DATE)
             elif name in ("q", "ho_offence_code", "victim_id", "suspect_id"):
                 field.widget.attrs.update(INPUT)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from oversight.concurrency import VersionField, version_token
+from oversight.forms import use_date_inputs
 
 from .models import (
     REGISTER_FIELDS,
@@ -24,23 +25,21 @@ from .models import (
 )
 from .profiles import parse_value_lines
 
-INPUT = {"class": "govuk-input govuk-input--width-20"}
-SELECT = {"class": "govuk-select"}
-DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
+INPUT = {"class": "govuk-input--width-20"}
+DATE = {"class": "govuk-input--width-10", "type": "date"}
 
 
-def _govuk(form: forms.BaseForm) -> None:
-    """GOV.UK classes on every widget; error state on fields with errors (after validation)."""
+def _govuk(form: forms.BaseForm, date_inputs: bool = True) -> None:
+    """Widths, and dates as GOV.UK date inputs (the GOV.UK classes are the form renderer's); a filter
+    read from the query string (``date_inputs=False``) keeps one ISO box per date."""
+    if date_inputs:
+        use_date_inputs(form)
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            widget.attrs["class"] = "govuk-checkboxes__input"
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", SELECT["class"])
-        elif isinstance(widget, forms.DateInput):
+        if isinstance(widget, forms.DateInput):
             widget.attrs.update(DATE)
             widget.format = "%Y-%m-%d"
-        else:
+        elif not isinstance(widget, forms.Select | forms.CheckboxInput | forms.Textarea):
             widget.attrs.setdefault("class", INPUT["class"])
 
 
@@ -137,7 +136,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="The monthly records-system extract: UTF-8 CSV with a header row.",
-        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
     def clean_file(self) -> Any:
@@ -165,7 +164,6 @@ class ImportChoiceForm(ImportForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].widget.attrs["class"] = SELECT["class"]
 
 
 class ImportProfileForm(forms.Form):
@@ -181,14 +179,14 @@ class ImportProfileForm(forms.Form):
         required=False,
         label="Columns to ignore",
         help_text="One a line, as the export names them. Free-text columns (MO, narrative) belong here.",
-        widget=forms.Textarea(attrs={"rows": 8, "class": "govuk-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     values = forms.CharField(
         required=False,
         label="Value mappings",
         help_text="One a line: register column | value in the export | code, "
         "e.g. offence_group | Rape of a female aged 16 or over | rape.",
-        widget=forms.Textarea(attrs={"rows": 12, "class": "govuk-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 12}),
     )
 
     def __init__(self, *args: Any, columns: tuple[str, ...] = (), **kwargs: Any) -> None:
@@ -221,7 +219,7 @@ class QualityPeriodForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _govuk(self)
+        _govuk(self, date_inputs=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -14,7 +14,6 @@ from oversight.forms import QuarterField
 from oversight.models import User
 
 from .choices import AssessmentStatus
-from .forms import SELECT
 from .models import Board, BoardMeeting, Chapter, Commitment, ProgressUpdate, RagAssessment, RagAssessmentQuerySet
 
 
@@ -43,7 +42,7 @@ class CommitmentFilter(django_filters.FilterSet):
             ),
         }
         for name, options in choices.items():
-            self.form.fields[name].widget = forms.Select(attrs=SELECT, choices=options)
+            self.form.fields[name].widget = forms.Select(choices=options)
 
 
 class ProgressUpdateFilter(django_filters.FilterSet):

@@ -15,8 +15,7 @@ from .models import Board, BoardAction, Commitment, CommitmentIndicator
 from .narrative import MARKUP_HINT
 from .rules import CONFLICT_ACKNOWLEDGEMENT
 
-TEXTAREA = {"class": "govuk-textarea", "rows": 8}
-SELECT = {"class": "govuk-select"}
+TEXTAREA = {"rows": 8}
 
 
 class CommitmentChoiceField(forms.ModelMultipleChoiceField):
@@ -77,7 +76,7 @@ class CorrectForm(PublishForm):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}))
     attendees = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -111,10 +110,10 @@ class BoardActionForm(forms.Form):
         queryset=User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("full_name"),
         required=False,
         empty_label="No owner yet",
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     due_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+        required=False, widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"})
     )
 
 
@@ -125,9 +124,6 @@ class ActionStatusForm(forms.Form):
 
 class OpenPeriodForm(forms.Form):
     period = forms.CharField(max_length=10)
-
-
-INPUT = {"class": "govuk-input"}
 
 
 class BoardActionChoiceField(forms.ModelMultipleChoiceField):
@@ -175,19 +171,19 @@ class IndicatorForm(forms.ModelForm):
             "board_actions",
         ]
         widgets = {
-            "name": forms.TextInput(attrs=INPUT),
-            "metric": forms.Select(attrs=SELECT),
-            "strand": forms.Select(attrs=SELECT),
-            "offence_group": forms.Select(attrs=SELECT),
-            "victim_age_group": forms.Select(attrs=SELECT),
-            "lpa": forms.Select(attrs=SELECT),
-            "team": forms.Select(attrs=SELECT),
-            "flag": forms.Select(attrs=SELECT),
-            "baseline_period": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-            "baseline_value": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5", "step": "0.1"}),
-            "target": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5", "step": "0.1"}),
+            "name": forms.TextInput(),
+            "metric": forms.Select(),
+            "strand": forms.Select(),
+            "offence_group": forms.Select(),
+            "victim_age_group": forms.Select(),
+            "lpa": forms.Select(),
+            "team": forms.Select(),
+            "flag": forms.Select(),
+            "baseline_period": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "baseline_value": forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "0.1"}),
+            "target": forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "0.1"}),
             "direction": forms.RadioSelect,
-            "order": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+            "order": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
         }
         help_texts = {"target": "In the metric's unit: a percentage, a count or days."}
 

@@ -18,7 +18,7 @@ from cases.kpis import METRIC_LABELS
 from cases.models import Flag, LocalPolicingArea, Team
 from oversight.concurrency import VersionField
 from oversight.filters import IdFilter, YesCheckbox, YesFilter, lazy_choices
-from oversight.forms import QuarterField
+from oversight.forms import GovukDateField, QuarterField
 from oversight.models import User
 
 from .choices import (
@@ -29,12 +29,11 @@ from .choices import (
     RecommendationKind,
     RecommendationStatus,
 )
-from .forms import SELECT, TEXTAREA, CommitmentChoiceField
+from .forms import TEXTAREA, CommitmentChoiceField
 from .models import Board, Commitment, InspectionRecommendation, InspectionReport, ScrutinyQuery
 
-DATE_INPUT = {"type": "date", "class": "govuk-input govuk-input--width-10"}
+DATE_INPUT = {"type": "date", "class": "govuk-input--width-10"}
 ISO_DATE = "%Y-%m-%d"  # what an <input type="date"> shows, whatever the locale
-TEXT_INPUT = {"class": "govuk-input"}
 KPI_FILTER_FIELDS = ("strand", "offence_group", "victim_age_group", "lpa", "team", "flag")
 
 
@@ -70,33 +69,33 @@ class QueryRaiseForm(forms.Form):
         required=False,
         label="Which commitment",
         empty_label="Choose a commitment",
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     board = forms.ModelChoiceField(
         queryset=Board.objects.order_by("name"),
         required=False,
         label="Which board",
         empty_label="Choose a board",
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     recommendation = RecommendationChoiceField(
         queryset=InspectionRecommendation.objects.select_related("report").order_by("report__title", "number"),
         required=False,
         label="Which inspection recommendation",
         empty_label="Choose a recommendation",
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     kpi_metric = forms.ChoiceField(
         label="KPI",
         required=False,
         choices=_blank("Choose a KPI", METRIC_LABELS.items()),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     kpi_period = QuarterField(
         label="KPI quarter",
         required=False,
         help_text="For example, 2025-26-Q2",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     strand = forms.ChoiceField(required=False, choices=_blank("Any strand", Strand.choices))
     offence_group = forms.ChoiceField(required=False, choices=_blank("Any offence group", OffenceGroup.choices))
@@ -110,7 +109,7 @@ class QueryRaiseForm(forms.Form):
         required=False,
         label="Which audit area",
         choices=_blank("Choose an audit area", AuditArea.choices),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     question = forms.CharField(
         help_text="What the owner must answer. No crime references: queries hold no case-level data.",
@@ -121,9 +120,9 @@ class QueryRaiseForm(forms.Form):
         required=False,
         empty_label="The default owner (lead, chair or recommendation owner)",
         help_text="Required for a KPI or an audit area.",
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
-    due_date = forms.DateField(label="Answer due by", widget=forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE))
+    due_date = GovukDateField(label="Answer due by")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,8 +137,6 @@ class QueryRaiseForm(forms.Form):
             field.choices = lambda model=model, empty=empty: _blank(
                 empty, model.objects.order_by("name").values_list("code", "name")
             )
-        for name in ("strand", "offence_group", "victim_age_group", *reference):
-            self.fields[name].widget.attrs.update(SELECT)
 
     def subject_arguments(self) -> dict[str, Any]:
         """The service's subject arguments for the chosen subject type (other subject fields ignored)."""
@@ -180,11 +177,8 @@ class QueryReopenForm(forms.Form):
         help_text="Say what the answer still lacks.",
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 4}),
     )
-    due_date = forms.DateField(
-        required=False,
-        label="New due date",
-        help_text="Needed when the current due date has passed.",
-        widget=forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE),
+    due_date = GovukDateField(
+        required=False, label="New due date", help_text="Needed when the current due date has passed."
     )
 
 
@@ -202,12 +196,12 @@ class QueryFilter(django_filters.FilterSet):
     overdue = YesFilter(
         label="Overdue only",
         method="filter_overdue",
-        widget=YesCheckbox(attrs={"class": "govuk-checkboxes__input"}),
+        widget=YesCheckbox(attrs={}),
     )
     awaiting = YesFilter(
         label="Waiting for an answer",
         method="filter_awaiting",
-        widget=YesCheckbox(attrs={"class": "govuk-checkboxes__input"}),
+        widget=YesCheckbox(attrs={}),
     )
 
     class Meta:
@@ -217,9 +211,7 @@ class QueryFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owners = User.objects.filter(owned_scrutiny_queries__isnull=False).distinct().order_by("full_name")
-        self.form.fields["owner"].widget = forms.Select(attrs=SELECT, choices=lazy_choices(owners, "Anyone"))
-        for name in ("status", "subject"):
-            self.form.fields[name].widget.attrs.update(SELECT)
+        self.form.fields["owner"].widget = forms.Select(choices=lazy_choices(owners, "Anyone"))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         """``is_overdue`` is annotated by the selector (``with_overdue(today)``)."""
@@ -237,12 +229,11 @@ class InspectionReportForm(forms.ModelForm):
     class Meta:
         model = InspectionReport
         fields = ["title", "inspectorate", "published_on", "pcc_response", "pcc_response_published_on"]
+        field_classes = {"published_on": GovukDateField, "pcc_response_published_on": GovukDateField}
         widgets = {
-            "title": forms.TextInput(attrs=TEXT_INPUT),
-            "inspectorate": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
-            "published_on": forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE),
+            "title": forms.TextInput(),
+            "inspectorate": forms.TextInput(attrs={"class": "govuk-input--width-20"}),
             "pcc_response": forms.Textarea(attrs={**TEXTAREA, "rows": 8}),
-            "pcc_response_published_on": forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE),
         }
         help_texts = {
             "published_on": "The PCC's response is due 56 days after this date.",
@@ -261,16 +252,16 @@ class RecommendationForm(forms.ModelForm):
     class Meta:
         model = InspectionRecommendation
         fields = ["report", "number", "kind", "text", "response", "owner", "due_date", "board", "commitments"]
+        field_classes = {"due_date": GovukDateField}
         labels = {"kind": "Type", "response": "Force response", "number": "Number in the report"}
         widgets = {
-            "report": forms.Select(attrs=SELECT),
-            "number": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
-            "kind": forms.Select(attrs=SELECT),
+            "report": forms.Select(),
+            "number": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+            "kind": forms.Select(),
             "text": forms.Textarea(attrs={**TEXTAREA, "rows": 4}),
             "response": forms.Textarea(attrs={**TEXTAREA, "rows": 6}),
-            "owner": forms.Select(attrs=SELECT),
-            "due_date": forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE),
-            "board": forms.Select(attrs=SELECT),
+            "owner": forms.Select(),
+            "board": forms.Select(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -279,7 +270,7 @@ class RecommendationForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    date = forms.DateField(label="Date of the evidence", widget=forms.DateInput(attrs=DATE_INPUT, format=ISO_DATE))
+    date = GovukDateField(label="Date of the evidence")
     text = forms.CharField(
         label="Evidence", help_text="What was done and how it is evidenced.", widget=forms.Textarea(attrs=TEXTAREA)
     )
@@ -287,7 +278,7 @@ class EvidenceForm(forms.Form):
         required=False,
         label="Move the item to",
         choices=[("", "Keep the current status"), *RECOMMENDATION_OWNER_TARGETS],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
 
 
@@ -320,8 +311,6 @@ class RecommendationFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owners = User.objects.filter(owned_recommendations__isnull=False).distinct().order_by("full_name")
-        self.form.fields["owner"].widget = forms.Select(attrs=SELECT, choices=lazy_choices(owners, "Anyone"))
+        self.form.fields["owner"].widget = forms.Select(choices=lazy_choices(owners, "Anyone"))
         reports = InspectionReport.objects.order_by("-published_on", "title")
-        self.form.fields["report"].widget = forms.Select(attrs=SELECT, choices=lazy_choices(reports, "Any report"))
-        for name in ("status", "kind"):
-            self.form.fields[name].widget.attrs.update(SELECT)
+        self.form.fields["report"].widget = forms.Select(choices=lazy_choices(reports, "Any report"))

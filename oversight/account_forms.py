@@ -12,8 +12,8 @@ from .concurrency import VersionField
 from .models import AccessKind, User
 from .roles import Role
 
-INPUT = {"class": "govuk-input govuk-input--width-20"}
-DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
+INPUT = {"class": "govuk-input--width-20"}
+DATE = {"class": "govuk-input--width-10", "type": "date"}
 
 
 class CodeForm(forms.Form):
@@ -24,7 +24,7 @@ class CodeForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(
             attrs={
-                "class": "govuk-input govuk-input--width-10",
+                "class": "govuk-input--width-10",
                 "autocomplete": "one-time-code",
                 "spellcheck": "false",
                 "autofocus": True,
@@ -37,19 +37,19 @@ class AccessLogSearchForm(forms.Form):
     """The access-log search: every field optional; dates are whole days, from and to included."""
 
     user = forms.CharField(
-        label="User's email (or part of it)", required=False, max_length=254, widget=forms.TextInput(attrs=INPUT)
+        label="User's email (or part of it)", required=False, max_length=254, widget=forms.TextInput()
     )
     reference = forms.CharField(
         label="Crime reference or investigation id",
         required=False,
         max_length=64,
-        widget=forms.TextInput(attrs=INPUT),
+        widget=forms.TextInput(),
     )
     kind = forms.ChoiceField(
         label="What was read",
         required=False,
         choices=[("", "Any"), *AccessKind.choices],
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=forms.Select(attrs={}),
     )
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
@@ -83,15 +83,9 @@ class RolesField(forms.MultipleChoiceField):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(
-        label="Work email address", widget=forms.EmailInput(attrs={"class": "govuk-input", "autocomplete": "off"})
-    )
-    full_name = forms.CharField(
-        label="Full name", max_length=150, widget=forms.TextInput(attrs={"class": "govuk-input"})
-    )
-    job_title = forms.CharField(
-        label="Job title", max_length=150, required=False, widget=forms.TextInput(attrs={"class": "govuk-input"})
-    )
+    email = forms.EmailField(label="Work email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    full_name = forms.CharField(label="Full name", max_length=150, widget=forms.TextInput(attrs={}))
+    job_title = forms.CharField(label="Job title", max_length=150, required=False, widget=forms.TextInput(attrs={}))
     roles = RolesField(label="Roles")
 
     def clean_email(self) -> str:
@@ -112,7 +106,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Work email address"
-        self.fields["email"].widget.attrs.update({"class": "govuk-input", "autocomplete": "email"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
@@ -121,5 +115,5 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("new_password1", "new_password2"):
-            self.fields[name].widget.attrs.update({"class": "govuk-input", "autocomplete": "new-password"})
+            self.fields[name].widget.attrs.update({"autocomplete": "new-password"})
         self.fields["new_password1"].help_text = "At least 12 characters; not a common password or all numbers."

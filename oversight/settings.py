@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the GOV.UK form renderer below
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "oversight.urls"
 WSGI_APPLICATION = "oversight.wsgi.application"
+
+FORM_RENDERER = "oversight.forms.GovukFormRenderer"  # GOV.UK form groups for every field
 
 TEMPLATES = [
     {

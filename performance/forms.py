@@ -43,8 +43,8 @@ def _blank(choices: Any, label: str = "All") -> list[tuple[str, str]]:
 class PerformanceForm(forms.Form):
     """The dashboard's period, filters and the two Soteria quarters (all GET parameters)."""
 
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"}))
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
     strand = forms.ChoiceField(label="Strand", required=False)
     offence_group = forms.ChoiceField(label="Offence group", required=False)
     victim_age_group = forms.ChoiceField(label="Victim age", required=False)
@@ -72,9 +72,6 @@ class PerformanceForm(forms.Form):
         }
         for name, options in choices.items():
             cast(forms.ChoiceField, self.fields[name]).choices = options
-        for name, bound in self.fields.items():
-            if name not in ("date_from", "date_to"):
-                bound.widget.attrs["class"] = "govuk-select"
 
     @staticmethod
     def defaults(today: date) -> dict[str, str]:
@@ -112,10 +109,6 @@ class PerformanceForm(forms.Form):
 # --------------------------------------------------------------------------- benchmarks
 
 
-def _govuk(field: forms.Field, css: str = "govuk-input") -> None:
-    field.widget.attrs.setdefault("class", css)
-
-
 class BenchmarkFigureForm(forms.ModelForm):
     """One force's figure; the model's full_clean (in the service) checks uniqueness and the period."""
 
@@ -128,12 +121,8 @@ class BenchmarkFigureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _govuk(self.fields["measure"], "govuk-select")
-        _govuk(self.fields["is_own_force"], "govuk-checkboxes__input")
-        for name in ("period", "force", "value", "source"):
-            _govuk(self.fields[name])
-        self.fields["period"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
-        self.fields["value"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+        self.fields["period"].widget.attrs["class"] = "govuk-input--width-10"
+        self.fields["value"].widget.attrs["class"] = "govuk-input--width-10"
 
     def clean_value(self) -> Decimal:
         value = self.cleaned_data["value"]
@@ -148,9 +137,3 @@ class BenchmarkMeasureForm(forms.ModelForm):
     class Meta:
         model = BenchmarkMeasure
         fields = ["name", "code", "unit", "comparison_group", "description"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("name", "code", "unit", "comparison_group"):
-            _govuk(self.fields[name])
-        _govuk(self.fields["description"], "govuk-textarea")

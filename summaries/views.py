@@ -24,14 +24,12 @@ from .models import SummaryBuild, SummaryKind
 
 
 class RebuildForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Summary", choices=SummaryKind.choices, widget=forms.Select(attrs={"class": "govuk-select"})
-    )
+    kind = forms.ChoiceField(label="Summary", choices=SummaryKind.choices, widget=forms.Select(attrs={}))
     period = forms.CharField(
         label="Period",
         help_text="Month YYYY-MM (monthly), quarter YYYY-YY-QN (quarterly RAG) or day YYYY-MM-DD (digest).",
         max_length=16,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
 
     def clean(self) -> dict:

@@ -198,3 +198,11 @@ def screenshot(page: Any, name: str) -> str:
     path = os.path.join(ARTIFACTS, f"{name}.png")
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def fill_date(page: Any, legend: str, value: Any) -> None:
+    """Fill a GOV.UK date input (day, month and year boxes in a fieldset whose legend is ``legend``)."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(value.day))
+    group.get_by_label("Month").fill(str(value.month))
+    group.get_by_label("Year").fill(str(value.year))

@@ -12,7 +12,7 @@ from audits.models import Action, Answer, Audit
 from oversight.roles import Role
 from tests.audits.factories import QuestionSetFactory
 from tests.cases.factories import InvestigationFactory
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, fill_date, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -75,7 +75,7 @@ def test_an_audit_lead_runs_an_audit_from_plan_to_report(page: Any, make_user: A
     page.get_by_test_id("raise-action").click()
     page.get_by_label("Title").fill("Add a VPS prompt to the pre-charge checklist")
     page.get_by_label("Owner").select_option(label=str(owner))
-    page.get_by_label("Due date").fill((date.today() + timedelta(days=30)).isoformat())
+    fill_date(page, "Due date", date.today() + timedelta(days=30))
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**/audits/{audit.pk}/")
     assert Action.objects.get().owner == owner

@@ -16,7 +16,7 @@ from tests.commitments.factories import (
     InspectionReportFactory,
     ScrutinyQueryFactory,
 )
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, fill_date, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -58,7 +58,7 @@ def test_the_opcc_raises_a_query_the_lead_answers_and_the_opcc_closes_it(page: A
     page.get_by_label("Question").fill(
         "The update says CSE positive outcomes reached 22%+ in 2025/26. Which outcomes and period does it count?"
     )
-    page.get_by_label("Answer due by").fill(due.isoformat())
+    fill_date(page, "Answer due by", due)
     screenshot(page, "scrutiny-query-raise")
     page.get_by_role("button", name="Raise query").click()
     assert "Owen Carter will answer it" in page.locator(".govuk-notification-banner").inner_text()

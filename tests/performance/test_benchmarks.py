@@ -131,7 +131,7 @@ def test_a_correction_keeps_the_previous_value_in_history(client_for: Any, seede
         ({"period": "2025-Q3"}, "is not a reporting period"),
         ({"force": "Merseyside Police"}, "already exists"),  # the same force twice in a period
         ({"value": "lots"}, "Enter a number."),
-        ({"force": ""}, "This field is required."),
+        ({"force": ""}, "Enter the force"),
     ],
 )
 def test_bad_figures_are_refused_with_a_message_and_nothing_is_saved(
