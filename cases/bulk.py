@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, cast
 
 from django.apps import apps
@@ -74,6 +75,24 @@ def insert(model: type[Model], objs: Sequence[Model]) -> None:
     _write(model, attnames, [tuple(getattr(obj, name) for name in attnames) for obj in objs])
 
 
+def insert_values(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows given as dictionaries (field attname → value; fields left out take their default),
+    without building model instances (the CSV import's new rows: many, and nothing else needs them).
+    Each dictionary is given its primary key (:func:`allocate_keys`) and the defaults it lacked."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if field is not meta.pk]
+    defaults = {field.attname: field.get_default() for field in fields}
+    for row, pk in zip(rows, allocate_keys(model, len(rows)), strict=True):
+        for name, value in defaults.items():
+            row.setdefault(name, value)
+        row[meta.pk.attname] = pk
+    attnames = [meta.pk.attname, *(field.attname for field in fields)]
+    values = itemgetter(*attnames)
+    _write(model, attnames, [values(row) for row in rows])
+
+
 def update(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -> None:
     """Write ``fields`` of instances already in the database."""
     if objs:
@@ -82,7 +101,7 @@ def update(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -> 
 
 def insert_history(
     model: type[Model],
-    objs: Sequence[Model],
+    objs: Sequence[Model] | Sequence[dict[str, Any]],
     *,
     history_type: str,
     actor: Any,
@@ -95,6 +114,10 @@ def insert_history(
     tracked = [field.attname for field in history_model.tracked_fields]
     extra = (now, getattr(actor, "pk", None), reason, history_type)
     attnames = [*tracked, "history_date", "history_user_id", "history_change_reason", "history_type"]
+    if objs and isinstance(objs[0], dict):  # rows written by insert_values
+        values = itemgetter(*tracked)
+        rows = cast(Sequence[dict[str, Any]], objs)
+        return insert_rows(history_model, attnames, [(*values(row), *extra) for row in rows])
     return insert_rows(history_model, attnames, [(*(getattr(obj, n) for n in tracked), *extra) for obj in objs])
 
 

@@ -899,22 +899,22 @@ class _Writer:
                 for r in CpsReferral.objects.filter(investigation_id__in=stored_ids)
             }
 
-        new: list[Investigation] = []
+        new: list[dict[str, Any]] = []  # new investigations' values (no model instances: see bulk.insert_values)
         new_flags: dict[int, frozenset[int]] = {}  # index in ``new`` → flags
         changed: list[Investigation] = []
         flag_changes: dict[int, tuple[set[int], set[int]]] = {}  # investigation id → (add, remove)
-        new_referrals: list[tuple[Investigation, tuple[date, str, date | None]]] = []
+        new_referrals: list[tuple[Investigation | dict[str, Any], tuple[date, str, date | None]]] = []
         changed_referrals: list[CpsReferral] = []
 
         for row in rows:
             investigation = stored.get(row.reference)
             if investigation is None:
-                investigation = Investigation(crime_reference=row.reference, **row.values)
+                values = {**row.values, "crime_reference": row.reference, "created_at": now, "updated_at": now}
                 if row.flag_ids:
                     new_flags[len(new)] = row.flag_ids
-                new.append(investigation)
+                new.append(values)
                 if row.referral:
-                    new_referrals.append((investigation, row.referral))
+                    new_referrals.append((values, row.referral))
                 continue
             is_changed = False
             for name, value in row.values.items():
@@ -950,23 +950,22 @@ class _Writer:
                 result.unchanged += 1
 
         # The KPI rollup: take out what the stored records count before they change (counted again at the end).
-        touched = {inv.pk for inv in changed} | {inv.pk for inv, _r in new_referrals if inv.pk is not None}
+        touched = {inv.pk for inv in changed}
+        touched |= {inv.pk for inv, _r in new_referrals if isinstance(inv, Investigation)}
         touched |= {referral.investigation_id for referral in changed_referrals}
         if touched:
             rollups.subtract_investigations(sorted(touched))
             self.counted.extend(touched)
         if new:
-            for investigation in new:
-                investigation.created_at = investigation.updated_at = now
-            bulk.insert(Investigation, new)
-            self.counted.extend(investigation.pk for investigation in new)
+            bulk.insert_values(Investigation, new)
+            self.counted.extend(values["id"] for values in new)
             created_history = bulk.insert_history(Investigation, new, history_type=bulk.CREATED, **history)
             bulk.insert_rows(
                 through,
                 ["investigation_id", "flag_id"],
-                [(new[i].pk, f) for i, flags in new_flags.items() for f in flags],
+                [(new[i]["id"], f) for i, flags in new_flags.items() for f in flags],
             )
-            bulk.insert_flag_history({new[i].pk: created_history[i] for i in new_flags})
+            bulk.insert_flag_history({new[i]["id"]: created_history[i] for i in new_flags})
             result.created += len(new)
         if changed:
             bulk.update(Investigation, changed, [*self.fields_in_file, "updated_at"])
@@ -984,7 +983,12 @@ class _Writer:
 
         if new_referrals:
             referrals_to_add = [
-                CpsReferral(investigation_id=inv.pk, referral_date=rd, decision=decision, decision_date=decision_date)
+                CpsReferral(
+                    investigation_id=inv["id"] if isinstance(inv, dict) else inv.pk,
+                    referral_date=rd,
+                    decision=decision,
+                    decision_date=decision_date,
+                )
                 for inv, (rd, decision, decision_date) in new_referrals
             ]
             bulk.insert(CpsReferral, referrals_to_add)

@@ -25,7 +25,7 @@ from oversight.text import control_character_error
 
 from . import bulk, kpis, rules
 from .choices import OrderType
-from .importer import CHANGE_REASON, ImportRejected, RowError, _check_header, _data_rows, _open, _records
+from .importer import CHANGE_REASON, MAX_ERRORS, ImportRejected, RowError, _check_header, _data_rows, _open, _records
 from .models import Investigation, OrderBreach, ProtectiveOrder
 
 ORDER_COLUMNS: tuple[str, ...] = (
@@ -221,8 +221,9 @@ def import_orders(*, source: str | Path | IO[bytes], actor: Any = None) -> Order
                 continue
             match = stored.get((investigations.get(row.reference, 0), row.order_type, row.applied))
             errors += _life_errors(row, match, bad_by_row.get(row.number, set()))
-        if errors:
-            raise ImportRejected(sorted(errors))
+        if errors:  # the first MAX_ERRORS listed, the others counted (as the investigation import does)
+            errors.sort()
+            raise ImportRejected(errors[:MAX_ERRORS], more=max(0, len(errors) - MAX_ERRORS))
         return _write(rows, investigations, stored, actor=actor)
     finally:
         if owned:

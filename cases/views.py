@@ -511,13 +511,7 @@ def orders_import(request: HttpRequest) -> HttpResponse:
                 context["result"] = import_orders(source=upload.file, actor=request.user)
                 context["form"] = ImportForm()
             except ImportRejected as rejected:
-                context.update(
-                    {
-                        "import_errors": rejected.errors[:MAX_ERRORS_SHOWN],
-                        "error_count": len(rejected.errors),
-                        "message": rejected.message,
-                    }
-                )
+                context.update(_rejected_context(rejected, upload.name))
                 status = 400
             context["file_name"] = upload.name
         else:

@@ -286,3 +286,21 @@ def test_a_real_worker_on_redis_runs_the_job(requires_redis: str, spool: Path, m
             time.sleep(0.2)
     assert (job.status, job.rows_written, job.task_id != "") == ("done", 5, True)
     assert Investigation.objects.count() == 5 and _spooled(spool) == []
+
+
+def test_the_orders_import_lists_the_first_thousand_errors_too(tmp_path: Path) -> None:
+    from cases.orders_import import import_orders
+
+    path = tmp_path / "orders.csv"
+    rows = [f"20/{n}/24,asbo,2024-01-11,,," for n in range(1, MAX_ERRORS + 11)]
+    path.write_bytes(_csv("crime_reference,order_type,applied_date,granted_date,expiry_date,breaches", *rows))
+    with pytest.raises(ImportRejected) as rejected:
+        import_orders(source=path)
+    # Two errors a row (not in the register, not a known order type): 2,020, the first 1,000 listed.
+    assert len(rejected.value.errors) == MAX_ERRORS and rejected.value.lines[-1] == "and 1,020 more errors"
+    assert [(e.row, e.column) for e in rejected.value.errors[:3]] == [
+        (2, "crime_reference"),
+        (2, "order_type"),
+        (3, "crime_reference"),
+    ]
+    assert rejected.value.message == "The file has 2,020 errors: nothing was imported."

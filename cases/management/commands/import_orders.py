@@ -43,7 +43,7 @@ class Command(BaseCommand):
         try:
             result = import_orders(source=path, actor=actor)
         except ImportRejected as rejected:
-            lines = [str(error) for error in rejected.errors]
+            lines = rejected.lines
             if not getattr(self, "_from_cli", False):
                 for line in lines:
                     self.stderr.write(line)
