@@ -3,6 +3,7 @@ and history; the frame's filters and defaults reach the draw, the sample page an
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -150,7 +151,9 @@ def test_the_sample_page_starts_from_the_frames_window_and_stratum(client_for: A
 
     page = client.get(f"/audits/{audit.pk}/sample/").content.decode()
 
-    assert 'value="2025-03-01"' in page  # three months before June 2025
+    # three months before June 2025, in the GOV.UK date input's day, month and year boxes
+    for part, value in (("day", "1"), ("month", "3"), ("year", "2025")):
+        assert re.search(rf'name="[\w-]*window_start-{part}" type="text" inputmode="numeric" value="{value}"', page)
     assert '<option value="lpa" selected>' in page
 
 
