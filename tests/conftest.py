@@ -202,7 +202,7 @@ def screenshot(page: Any, name: str) -> str:
 
 def fill_date(page: Any, legend: str, value: Any) -> None:
     """Fill a GOV.UK date input (day, month and year boxes in a fieldset whose legend is ``legend``)."""
-    group = page.get_by_role("group", name=legend)
+    group = page.get_by_role("group", name=legend, exact=True)
     group.get_by_label("Day").fill(str(value.day))
     group.get_by_label("Month").fill(str(value.month))
     group.get_by_label("Year").fill(str(value.year))

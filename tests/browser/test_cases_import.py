@@ -45,7 +45,7 @@ def test_an_editor_fixes_a_bad_row_and_finds_the_investigation(page: Any, make_u
     page.get_by_text("Filter the register").click()
     page.get_by_label("Strand").select_option("stalking_harassment")
     page.get_by_label("LPA").select_option("solihull")
-    page.get_by_label("Flag").select_option("stalking")
+    page.get_by_label("Flag", exact=True).select_option("stalking")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/cases/?*strand=stalking_harassment*")
     table = page.get_by_test_id("investigation-table")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from audits.models import AuditSubject, SamplingFrame
 from oversight.roles import Role
 from tests.audits.factories import AuditFactory, QuestionSetFactory
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, fill_date, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -53,7 +53,7 @@ def test_a_lead_sets_up_a_frame_enters_and_imports_subjects_and_samples_them(
     page.get_by_label("Reference").fill("VSR-00001")
     page.get_by_label("VISOR category").select_option("rso")
     page.get_by_label("Risk level").select_option("very_high")
-    page.get_by_label("Registered on", exact=True).fill((today - timedelta(days=60)).isoformat())
+    fill_date(page, "Registered on", today - timedelta(days=60))
     page.get_by_test_id("save-subject").click()
     page.wait_for_selector("text=VSR-00001 is saved.")
 
