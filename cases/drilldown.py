@@ -188,6 +188,15 @@ class FigureLinks:
             return None
         return drilldown_url(measure, date_from=date_from, date_to=date_to, filters={**self.filters, **narrower})
 
+    def register_url(self, **register_filters: Any) -> str | None:
+        """The ordinary register narrowed by ``register_filters`` (its own filter names, e.g. one
+        ``outcome_type`` with ``outcome_from`` / ``outcome_to``) and the page's filters: for a count that no
+        drill-down measure expresses but the register's filters select exactly."""
+        if not self.enabled:
+            return None
+        query = {**self.filters, **{name: str(value) for name, value in register_filters.items()}}
+        return f"{reverse('cases:investigation_list')}?{urlencode(query)}"
+
 
 NO_LINKS = FigureLinks(enabled=False)
 

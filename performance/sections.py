@@ -160,7 +160,8 @@ def outcomes_section(
 ) -> tuple[dict[str, Any], Table, Table]:
     """The chart by outcome group, its table, and the table by outcome type. For case roles (``links``) a
     group's count links to its investigations where a drill-down measure counts exactly that group
-    (charged/summonsed), and the total to all outcomes assigned."""
+    (charged/summonsed), the total to all outcomes assigned, and each outcome type's count to the register
+    filtered to that type and window."""
     breakdown = outcome_breakdown(date_from=date_from, date_to=date_to, filters=filters)
     total = breakdown["total"]
     counts = {row["outcome_type"]: row["count"] for row in breakdown["rows"]}
@@ -214,6 +215,16 @@ def outcomes_section(
         ],
         numeric={3, 4},
         query_string=query_string("outcome_types"),
+        # each type's count opens the register filtered to that type and outcome date window (exactly its records)
+        links={
+            (r, 3): url
+            for r, row in enumerate(breakdown["rows"])
+            if (
+                url := links.register_url(
+                    outcome_type=row["outcome_type"], outcome_from=date_from.isoformat(), outcome_to=date_to.isoformat()
+                )
+            )
+        },
     )
     return chart, group_table, type_table
 

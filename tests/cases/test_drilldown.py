@@ -496,9 +496,9 @@ def test_every_count_on_the_dashboard_opens_its_records_for_a_board_chair(client
     followed = _follow_every_link(client, html)
     # tiles 2; headline 6 × 2; trend 24 months × 4; strands 2 rows (RASSO, domestic abuse: G's stalking
     # case is closed before P) × 5; LPAs 3 rows × 5 (no link for F's row without an LPA); Soteria 3 × 2;
-    # outcome groups: charged/summonsed and all outcomes; funnel: each cohort's size (2); repeat victims
-    # and suspects in P's one quarter (2); bail expiring (1)
-    assert followed == 2 + 12 + 96 + 10 + 15 + 6 + 2 + 2 + 2 + 1
+    # outcome groups: charged/summonsed and all outcomes; outcome types in P: 1 (A), 3 (C), 8 (I), 14 (J),
+    # 16 (B); funnel: each cohort's size (2); repeat victims and suspects in P's one quarter (2); bail expiring (1)
+    assert followed == 2 + 12 + 96 + 10 + 15 + 6 + 2 + 5 + 2 + 2 + 1
     assert 'href="/cases/?measure=positive_outcomes&amp;from=2025-04-01&amp;to=2025-06-30&amp;strand=rasso"' in html
 
 
