@@ -10,6 +10,7 @@ from cases.choices import OffenceGroup, Strand
 from cases.forms import ImportForm
 from cases.models import Flag, LocalPolicingArea, Team
 from cases.outcomes import OUTCOME_GROUPS, OutcomeType
+from oversight.concurrency import VersionField
 from oversight.forms import GovukDateField
 
 from .choices import MAX_WINDOW_MONTHS, RiskLevel, Stratum, SubjectKind, VisorCategory
@@ -29,6 +30,8 @@ def _checkboxes(label: str, help_text: str = "") -> forms.MultipleChoiceField:
 
 class SamplingFrameForm(forms.Form):
     """What an area samples; empty filters mean "any"."""
+
+    version = VersionField()  # of the frame as the form was opened (empty for a new one)
 
     subject_kind = forms.ChoiceField(
         label="What the area's audits sample",
@@ -87,6 +90,8 @@ class SamplingFrameForm(forms.Form):
 
 class SubjectForm(forms.Form):
     """A managed offender or a missing episode: a pseudonymous reference and categories, no names."""
+
+    version = VersionField()  # of the subject as the form was opened (empty for a new one)
 
     reference = forms.CharField(
         max_length=40,

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cases.importer import ImportRejected
 from oversight.accesslog import record_access
+from oversight.concurrency import version_token, versioned
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.models import AccessKind
 from oversight.roles import Cap, capability_required
@@ -99,22 +100,25 @@ def frame_edit(request: HttpRequest, area: str) -> HttpResponse:
     if area not in AuditArea.values:
         raise Http404("Not an audit area.")
     frame = sampling.frame_for(area)
-    form = SamplingFrameForm(request.POST or None, initial=_frame_initial(frame, area))
+    form = SamplingFrameForm(
+        request.POST or None, initial={**_frame_initial(frame, area), "version": version_token(frame)}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
-                frame_services.sampling_frame_save(
-                    area=area,
-                    actor=request.user,
-                    subject_kind=data["subject_kind"],
-                    filters=form.filters(),
-                    window_months=data["window_months"],
-                    sample_size=data["sample_size"],
-                    stratify_by=data["stratify_by"],
-                    description=data["description"],
-                )
+                with versioned(frame, data["version"], noun="sampling frame"):
+                    frame_services.sampling_frame_save(
+                        area=area,
+                        actor=request.user,
+                        subject_kind=data["subject_kind"],
+                        filters=form.filters(),
+                        window_months=data["window_months"],
+                        sample_size=data["sample_size"],
+                        stratify_by=data["stratify_by"],
+                        description=data["description"],
+                    )
             except ApplicationError as exc:
                 add_errors_to_form(form, exc)
             else:
@@ -172,26 +176,31 @@ def subject_list(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
+SUBJECT_NOUN: dict[str, str] = {
+    SubjectKind.MANAGED_OFFENDERS: "managed offender",
+    SubjectKind.MISSING_EPISODES: "missing episode",
+}
+
+
 def _subject_form_page(request: HttpRequest, kind: str, subject: AuditSubject | None) -> HttpResponse:
     initial: dict[str, Any] = {}
     if subject is not None:
         initial = {name: getattr(subject, name) for name in frame_services.SUBJECT_FIELDS}
-    form = SubjectForm(request.POST or None, kind=kind, initial=initial)
+    form = SubjectForm(request.POST or None, kind=kind, initial={**initial, "version": version_token(subject)})
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            values = dict(form.cleaned_data)
             try:
-                saved = frame_services.subject_save(
-                    actor=request.user, kind=kind, values=form.cleaned_data, subject=subject
-                )
+                with versioned(subject, values.pop("version"), noun=SUBJECT_NOUN[kind]):
+                    saved = frame_services.subject_save(actor=request.user, kind=kind, values=values, subject=subject)
             except ApplicationError as exc:
                 add_errors_to_form(form, exc)
             else:
                 messages.success(request, f"{saved.reference} is saved.")
                 return redirect("audits:subject_list", kind=SLUG_OF[kind])
         status = 400
-    noun = "managed offender" if kind == SubjectKind.MANAGED_OFFENDERS else "missing episode"
-    title = f"Change {subject.reference}" if subject is not None else f"Add a {noun}"
+    title = f"Change {subject.reference}" if subject is not None else f"Add a {SUBJECT_NOUN[kind]}"
     return render(
         request,
         "audits/subject_form.html",

@@ -16,13 +16,20 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from audits.models import Action, Answer, CaseReview, Question
+from audits.models import Action, Answer, AuditSubject, CaseReview, Question, SamplingFrame
 from commitments.forms import IndicatorForm
 from commitments.models import BoardAction, CommitmentIndicator
 from oversight.concurrency import version_token
 from oversight.models import User
 from oversight.roles import Role
-from tests.audits.factories import ActionFactory, AnswerFactory, AuditFactory, CaseReviewFactory, QuestionSetFactory
+from tests.audits.factories import (
+    ActionFactory,
+    AnswerFactory,
+    AuditFactory,
+    AuditSubjectFactory,
+    CaseReviewFactory,
+    QuestionSetFactory,
+)
 from tests.commitments.factories import (
     BoardActionFactory,
     BoardFactory,
@@ -146,6 +153,38 @@ def _user(make_user: Any) -> tuple[Any, Any, str]:
     return make_user(Role.ADMINISTRATOR), subject, f"/manage/users/{subject.pk}/"
 
 
+def _frame(make_user: Any) -> tuple[Any, Any, str]:
+    frame, _created = SamplingFrame.objects.update_or_create(
+        area="rasso", defaults={"subject_kind": "investigations", "window_months": 6, "sample_size": 8}
+    )
+    return make_user(Role.AUDIT_LEAD), frame, "/audits/sampling-frames/rasso/"
+
+
+def _frame_post(frame: SamplingFrame, version: str) -> dict[str, Any]:
+    return {
+        "subject_kind": "investigations",
+        "window_months": 3,
+        "sample_size": 8,
+        "stratify_by": "",
+        "version": version,
+    }
+
+
+def _subject(make_user: Any) -> tuple[Any, Any, str]:
+    subject = AuditSubjectFactory(reference="SOM-00042")
+    return make_user(Role.AUDIT_LEAD), subject, f"/audits/subjects/{subject.pk}/edit/"
+
+
+def _subject_post(subject: AuditSubject, version: str) -> dict[str, Any]:
+    return {
+        "reference": "SOM-00042",
+        "visor_category": subject.visor_category,
+        "risk_level": "high",
+        "start_date": subject.start_date.isoformat(),
+        "version": version,
+    }
+
+
 PAGE_CASES = [
     PageCase("action", _action, _action_post, {"title": "Theirs"}, lambda a: a.title),
     PageCase(
@@ -171,6 +210,8 @@ PAGE_CASES = [
         {"due_date": timezone.localdate() + timedelta(days=20)},
         lambda q: q.response,
     ),
+    PageCase("sampling frame", _frame, _frame_post, {"sample_size": 12}, lambda f: (f.window_months, f.sample_size)),
+    PageCase("managed offender", _subject, _subject_post, {"risk_level": "low"}, lambda s: s.risk_level),
     PageCase(
         "user", _user, lambda u, v: {"roles": [Role.AUDIT_LEAD.value], "version": v}, {"full_name": "Sam S."}, None
     ),
