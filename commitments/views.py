@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.concurrency import version_token, versioned
@@ -640,7 +641,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
-            messages.success(request, f"Meeting of {meeting.date:%d %B %Y} recorded.")
+            messages.success(request, f"Meeting of {date_format(meeting.date)} recorded.")
             return redirect("commitments:meeting_detail", pk=meeting.pk)
     return render(
         request,
