@@ -28,6 +28,7 @@ class AuditFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=AuditStatus.choices, empty_label="Any status")
     month_from = MonthFilter(field_name="month", lookup_expr="gte", label="From month")
     month_to = MonthFilter(field_name="month", lookup_expr="lte", label="To month")
+    lead_auditor = IdFilter(field_name="lead_auditor_id", widget=forms.HiddenInput)
 
     class Meta:
         model = Audit
@@ -44,6 +45,7 @@ class ActionFilter(django_filters.FilterSet):
     owner = IdFilter(field_name="owner_id", label="Owner")
     area = django_filters.ChoiceFilter(field_name="audit__area", choices=AuditArea.choices, empty_label="Any area")
     audit = IdFilter(field_name="audit_id", widget=forms.HiddenInput)
+    not_owner = IdFilter(field_name="owner_id", exclude=True, widget=forms.HiddenInput)
     overdue = YesFilter(
         label="Overdue only",
         method="filter_overdue",

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from oversight.errors import ApplicationError, errors_message
 from oversight.roles import Cap, has_capability
@@ -52,7 +53,7 @@ MEASURE_DEFINITIONS: dict[str, str] = {
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return date_format(value)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.formats import date_format
 
 from audits.choices import AuditArea
 from oversight.concurrency import VersionField
@@ -128,7 +129,7 @@ class OpenPeriodForm(forms.Form):
 
 class BoardActionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        due = f", due {obj.due_date:%-d %b %Y}" if obj.due_date else ""
+        due = f", due {date_format(obj.due_date)}" if obj.due_date else ""
         return f"{obj.description} ({obj.get_status_display()}{due})"
 
 

@@ -12,7 +12,7 @@ from oversight.roles import Role
 
 from . import rules, scrutiny_selectors, selectors
 from .choices import AssessmentStatus
-from .models import Commitment, RagAssessment, period_label
+from .models import Board, Commitment, RagAssessment, period_label
 
 
 @register_panel(Role.COMMITMENT_LEAD)
@@ -36,10 +36,14 @@ def lead_panel(*, user: Any) -> dict[str, Any]:
 
 @register_panel(Role.BOARD_CHAIR)
 def chair_panel(*, user: Any) -> dict[str, Any]:
+    chaired = list(Board.objects.filter(chair=user).values_list("pk", flat=True)[:2])
+    # One board: its page lists the proposals waiting; several: the list of boards counts them per board.
+    url = reverse("commitments:board_detail", args=[chaired[0]]) if len(chaired) == 1 else None
     return {
         "links": [{"label": "Boards", "url": reverse("commitments:board_list")}],
         "includes": ["commitments/home_board_chair.html"],
         "pending_reviews": selectors.pending_reviews(user=user).exclude(proposed_by=user).count(),
+        "pending_reviews_url": url or reverse("commitments:board_list"),
     }
 
 

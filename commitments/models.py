@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from audits.choices import AuditArea
@@ -350,7 +351,7 @@ class BoardMeeting(models.Model):
         constraints = [models.UniqueConstraint(fields=["board", "date"], name="board_meeting_one_per_day")]
 
     def __str__(self) -> str:
-        return f"{self.board.name} – {self.date:%d %B %Y}"
+        return f"{self.board.name} – {date_format(self.date)}"
 
 
 class BoardAction(models.Model):
@@ -503,7 +504,7 @@ class RecommendationEvidence(models.Model):
         verbose_name_plural = "recommendation evidence"
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d %b %Y}"
+        return f"{self.get_kind_display()} {date_format(self.date)}"
 
 
 def _only_subject(subject: str) -> Q:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from audits.choices import AuditArea
 from cases.kpis import FILTER_PARAMS, METRIC_LABELS, resolve_filters
@@ -289,7 +290,7 @@ def query_reopen(
     if due_date is not None:
         query.due_date = _not_before_today(due_date, field="due_date", label="New due date", today=today)
     elif query.due_date < today:
-        message = f"The due date ({query.due_date:%d %B %Y}) has passed: give a new due date."
+        message = f"The due date ({date_format(query.due_date)}) has passed: give a new due date."
         raise ApplicationError(message, {"due_date": [message]})
     query.status, query.closed_at = QueryStatus.REOPENED, None
     clean_or_raise(query)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.concurrency import version_token, versioned
@@ -284,6 +286,28 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class _Checked(Exception):
+    """Raised to roll back a checked-but-unconfirmed irreversible action."""
+
+
+def _check_or_do(request: HttpRequest, act: Any) -> bool:
+    """Run ``act`` for real only when the POST comes from the confirmation page.
+
+    Otherwise run it inside a transaction that is rolled back, so the service (the one home of
+    the rules) reports any error before the confirmation page is shown. Returns True when done.
+    """
+    if request.POST.get("confirm") == "yes":
+        act()
+        return True
+    try:
+        with transaction.atomic():
+            act()
+            raise _Checked
+    except _Checked:
+        pass
+    return False
+
+
 @require_http_methods(["GET", "POST"])
 @capability_required(Cap.RAG_PUBLISH)
 def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
@@ -298,16 +322,21 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
         errors.append("This rating is already published: record a correction instead.")
     elif request.method == "POST" and form.is_valid():
         try:
-            services.rag_publish(
-                assessment=assessment,
-                rating=form.cleaned_data["rating"],
-                rationale=form.cleaned_data["rationale"],
-                acknowledge_conflict=form.cleaned_data["acknowledge_conflict"],
-                actor=request.user,
+            done = _check_or_do(
+                request,
+                lambda: services.rag_publish(
+                    assessment=assessment,
+                    rating=form.cleaned_data["rating"],
+                    rationale=form.cleaned_data["rationale"],
+                    acknowledge_conflict=form.cleaned_data["acknowledge_conflict"],
+                    actor=request.user,
+                ),
             )
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
+            if not done:
+                return _confirm_page(request, assessment, form, action="publish")
             messages.success(
                 request,
                 f"Published {_label(form.cleaned_data['rating'])} for {assessment.commitment.action_ref} "
@@ -341,17 +370,22 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = CorrectForm(request.POST or None, initial={"rating": assessment.rating})
     if request.method == "POST" and form.is_valid():
         try:
-            services.rag_correct(
-                assessment=assessment,
-                rating=form.cleaned_data["rating"],
-                rationale=form.cleaned_data["rationale"],
-                reason=form.cleaned_data["reason"],
-                acknowledge_conflict=form.cleaned_data["acknowledge_conflict"],
-                actor=request.user,
+            done = _check_or_do(
+                request,
+                lambda: services.rag_correct(
+                    assessment=assessment,
+                    rating=form.cleaned_data["rating"],
+                    rationale=form.cleaned_data["rationale"],
+                    reason=form.cleaned_data["reason"],
+                    acknowledge_conflict=form.cleaned_data["acknowledge_conflict"],
+                    actor=request.user,
+                ),
             )
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
+            if not done:
+                return _confirm_page(request, assessment, form, action="correct")
             messages.success(request, f"Correction recorded for {assessment.commitment.action_ref}.")
             return redirect("commitments:commitment_detail", pk=assessment.commitment_id)
     return render(
@@ -368,6 +402,20 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _confirm_page(request: HttpRequest, assessment: RagAssessment, form: Any, *, action: str) -> HttpResponse:
+    """Say what publishing or correcting will do; the "Confirm" button posts the same answers again."""
+    return render(
+        request,
+        "commitments/assessment_confirm.html",
+        {
+            "assessment": _assessment(assessment.pk),  # the checked run changed the instance in memory
+            "form": form,
+            "action": action,
+            "rating_label": _label(form.cleaned_data["rating"]),
+        },
     )
 
 
@@ -593,7 +641,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             add_errors_to_form(form, exc)
         else:
-            messages.success(request, f"Meeting of {meeting.date:%d %B %Y} recorded.")
+            messages.success(request, f"Meeting of {date_format(meeting.date)} recorded.")
             return redirect("commitments:meeting_detail", pk=meeting.pk)
     return render(
         request,

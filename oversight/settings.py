@@ -153,6 +153,11 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Dates on pages read "2 October 2026" (GOV.UK style). The locale's formats win over DATE_FORMAT,
+# so oversight/formats/<locale>/formats.py sets the same display formats; ISO stays in downloads.
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+FORMAT_MODULE_PATH = ["oversight.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from cases.analytics import (
     BAIL_EXPIRY_DAYS,
@@ -148,7 +149,7 @@ def disproportionality_tables(result: Mapping[str, Any], query_string: Any) -> l
         rows.append(cells)
         caption = (
             f"{person_labels[table['person']]} by {dimension_labels[table['dimension']].lower()}, "
-            f"{result['from']:%-d %b %Y} to {result['to']:%-d %b %Y}"
+            f"{date_format(result['from'])} to {date_format(result['to'])}"
         )
         tables.append(
             Table(key, caption, headers, rows, numeric=set(range(1, len(headers))), query_string=query_string(key))
@@ -223,7 +224,7 @@ def bail_summary(*, on: date, filters: Mapping[str, Any] | KpiFilters | None = N
 
 def bail_table(summary: Mapping[str, Any], query_string: str = "") -> Table:
     labels = {"bail": "Pre-charge bail", "rui": "Released under investigation"}
-    headers = ["Status", f"On {summary['on']:%-d %b %Y}", "Median days", "90th percentile days"]
+    headers = ["Status", f"On {date_format(summary['on'])}", "Median days", "90th percentile days"]
     headers += [f"Over {months} months" for months in OVER_MONTHS]
     rows = [
         [
@@ -237,7 +238,7 @@ def bail_table(summary: Mapping[str, Any], query_string: str = "") -> Table:
     ]
     return Table(
         "bail",
-        f"Pre-charge bail and RUI on {summary['on']:%-d %b %Y}: how many, and for how long since it started",
+        f"Pre-charge bail and RUI on {date_format(summary['on'])}: how many, and for how long since it started",
         headers,
         rows,
         numeric=set(range(1, len(headers))),
@@ -283,7 +284,7 @@ def repeat_people_section(
                 cells[(r, c)] = repeat_people_url(person, *window, links.filters)
     table = Table(
         "repeat_people",
-        f"Repeat victims and suspects by quarter, {date_from:%-d %b %Y} to {date_to:%-d %b %Y}",
+        f"Repeat victims and suspects by quarter, {date_format(date_from)} to {date_format(date_to)}",
         ["Quarter", "Repeat victims", "Repeat suspects"],
         [[row["group"], row["repeat_victims"], row["repeat_suspects"]] for row in rows],
         numeric={1, 2},

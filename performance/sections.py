@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
 
+from django.utils.formats import date_format
+
 from cases.analytics import FUNNEL_STAGES, attrition_funnel, outcome_breakdown, outcome_label
 from cases.drilldown import NO_LINKS, FigureLinks
 from cases.kpis import COUNTED_BY_DATE, METRIC_LABELS, VICTIM_CARE, KpiFilters, kpi_rows
@@ -35,7 +37,7 @@ _CODE_ORDER = {code: position for position, code in enumerate(OutcomeType.values
 
 
 def _when(date_from: date, date_to: date) -> str:
-    return f"{date_from:%-d %b %Y} to {date_to:%-d %b %Y}"
+    return f"{date_format(date_from)} to {date_format(date_to)}"
 
 
 def _wrapped(label: str, width: int = 42) -> list[str]:

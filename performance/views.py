@@ -20,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cases.analytics import BAIL_EXPIRY_DAYS
 from cases.choices import Strand
@@ -202,7 +203,8 @@ class Dashboard:
         windows = {1: (self.date_from, self.date_to), 2: (self.previous_from, self.previous_to)}
         table = Table(
             "headline",
-            f"All measures, {self.date_from:%-d %b %Y} to {self.date_to:%-d %b %Y}, and the same period a year earlier",
+            f"All measures, {date_format(self.date_from)} to {date_format(self.date_to)},"
+            " and the same period a year earlier",
             ["Measure", f"{self.date_from} to {self.date_to}", f"{self.previous_from} to {self.previous_to}"],
             rows,
             numeric={1, 2},
@@ -311,7 +313,7 @@ class Dashboard:
         headers = [title[:1].upper() + title[1:], *(short.get(m, METRIC_LABELS[m]) for m in metrics)]
         table = Table(
             group_by,
-            f"Measures by {title}, {self.date_from:%-d %b %Y} to {self.date_to:%-d %b %Y}",
+            f"Measures by {title}, {date_format(self.date_from)} to {date_format(self.date_to)}",
             headers,
             [[label, *(_rate(row, m) for m in metrics)] for label, row in zip(labels, rows, strict=True)],
             numeric=set(range(1, len(headers))),

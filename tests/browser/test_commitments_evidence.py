@@ -113,6 +113,8 @@ def test_a_green_proposal_against_the_evidence_is_challenged_revised_to_amber_an
     page.wait_for_function("document.querySelector('[data-testid=evidence-chart]').dataset.rendered === 'true'")
     screenshot(page, "commitments-publish-with-evidence")
     page.get_by_role("button", name="Publish rating").click()
+    assert "cannot be changed" in page.locator(".govuk-warning-text").inner_text()
+    page.get_by_role("button", name="Confirm and publish").click()
     assert "Published Amber for 256" in page.locator(".govuk-notification-banner").inner_text()
 
     assessment = RagAssessment.objects.get()

@@ -68,6 +68,8 @@ def test_a_lead_proposes_amber_the_chair_endorses_and_the_opcc_publishes_green(p
     page.get_by_label("Rationale").fill("The permanent uplift addresses the demand: on track.")
     screenshot(page, "commitments-publish-form")
     page.get_by_role("button", name="Publish rating").click()
+    assert "cannot be changed" in page.locator(".govuk-warning-text").inner_text()
+    page.get_by_role("button", name="Confirm and publish").click()
     assert "Published Green for 147" in page.locator(".govuk-notification-banner").inner_text()
 
     # The overview grid shows Green, as a tag with its text, for that quarter.

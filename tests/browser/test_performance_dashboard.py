@@ -68,13 +68,16 @@ def test_the_opcc_sees_the_charts_and_the_soteria_table(page: Any, make_user: An
         "chart-lpa",
         "chart-outcomes",
         "chart-funnel",
-        "chart-victim-care",
     ):
         canvas = page.locator(f'canvas[data-chart="{chart}"]')
         canvas.wait_for()
         page.locator(f'canvas[data-chart="{chart}"][data-rendered="true"]').wait_for()
         box = canvas.bounding_box()
         assert box and box["width"] > 300 and box["height"] > 200
+        assert page.get_by_test_id(f"{chart}-caption").is_visible()
+    # these cases record no victim care answers: a sentence instead of an empty chart, the table still there
+    assert page.get_by_test_id("chart-victim-care-empty").is_visible()
+    assert page.locator('canvas[data-chart="chart-victim-care"]').count() == 0
     assert page.get_by_test_id("tile-positive_outcome_rate").is_visible()
     soteria = page.get_by_test_id("table-soteria")
     assert soteria.is_visible()
@@ -128,7 +131,7 @@ def test_the_new_charts_render_with_their_tables_and_tooltips_give_the_counts(pa
         }"""
     )
     # April to June 2025: 15 recorded, charged (outcome 1) for n = 0 and n = 2 of each month's five: 6 of 15
-    assert label == "Recorded 1 Apr 2025 to 30 Jun 2025: 40% (6 of 15)"
+    assert label == "Recorded 1 April 2025 to 30 June 2025: 40% (6 of 15)"
     funnel = page.get_by_test_id("table-funnel").inner_text()
     assert "Charged/summonsed (outcome 1 or 1A)" in funnel and "40.0% (6 of 15)" in funnel
     assert page.get_by_test_id("table-outcome_groups").is_visible()

@@ -370,7 +370,7 @@ def test_the_page_says_what_the_list_is(client_for: Any, register: Any) -> None:
     assert response.status_code == 200
     # A is the only positive outcome in Wolverhampton's RASSO cases (C was Birmingham's)
     assert (
-        "Positive outcomes, 1 Apr 2025 – 30 Jun 2025, Rape and serious sexual offences, Wolverhampton: 1 investigation"
+        "Positive outcomes, 1 April 2025 – 30 June 2025, Rape and serious sexual offences, Wolverhampton: 1 investigation"
         in html
     )
     assert _count(html) == 1
@@ -387,7 +387,7 @@ def test_the_page_describes_open_investigations_on_a_day(client_for: Any, regist
         .get("/cases/", {"measure": "open_investigations", "from": "2025-04-01", "to": "2025-06-30"})
         .content.decode()
     )
-    assert "Open investigations on 30 Jun 2025: 3 investigations" in html  # D E F
+    assert "Open investigations on 30 June 2025: 3 investigations" in html  # D E F
     assert _count(html) == 3
 
 

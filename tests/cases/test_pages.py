@@ -150,7 +150,7 @@ def test_the_detail_page_shows_referrals_orders_breaches_and_history(client_for:
     page = client_for("audit_lead").get(f"/cases/{investigation.pk}/").content.decode()
     assert "No further action" in page
     assert "Domestic Violence Protection Order" in page
-    assert "1 Jul 2025 (arrest: yes)" in page
+    assert "1 July 2025 (arrest: yes)" in page
     assert "Created" in page
     assert "Change the investigation" not in page  # read-only role
 

@@ -289,7 +289,12 @@ def test_the_opcc_queue_marks_the_conflict_and_publishing_green_needs_an_acknowl
 
     response = client.post(
         url,
-        {"rating": "GREEN", "rationale": "Green: one late record; the trend is up.", "acknowledge_conflict": "on"},
+        {
+            "rating": "GREEN",
+            "rationale": "Green: one late record; the trend is up.",
+            "acknowledge_conflict": "on",
+            "confirm": "yes",
+        },
     )
     assert response.status_code == 302
     stored = PublishedEvidence.objects.get(assessment=green_off_target)

@@ -73,7 +73,7 @@ def test_the_report_page_shows_days_remaining(client_for: Any) -> None:
     report = InspectionReportFactory(title="PEEL 2025", published_on=published)
     page = client_for(Role.COMMITMENT_LEAD).get(f"/commitments/inspections/{report.pk}/").content.decode()
     assert "6 days remaining" in page
-    assert (published + timedelta(days=56)).strftime("%-d %b %Y") in page
+    assert (published + timedelta(days=56)).strftime("%-d %B %Y") in page
 
 
 def test_a_report_is_recorded_by_the_opcc_or_an_administrator_only(people: dict[str, Any]) -> None:

@@ -150,9 +150,14 @@ def test_the_opcc_publishes_from_the_queue_with_a_rationale(cast: Any, client_fo
     assert f"/commitments/assessments/{assessment.pk}/publish/" in client.get("/commitments/scrutiny/").content.decode()
     response = client.post(f"/commitments/assessments/{assessment.pk}/publish/", {"rating": "GREEN", "rationale": ""})
     assert response.status_code == 400
-    response = client.post(
-        f"/commitments/assessments/{assessment.pk}/publish/", {"rating": "GREEN", "rationale": "Evidence seen."}
-    )
+    answers = {"rating": "GREEN", "rationale": "Evidence seen."}
+    response = client.post(f"/commitments/assessments/{assessment.pk}/publish/", answers)
+    assert response.status_code == 200  # the confirmation page: nothing is published yet
+    page = response.content.decode()
+    assert "Publish Green for" in page and 'name="confirm" value="yes"' in page and "Cancel and go back" in page
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.ENDORSED and not assessment.rating
+    response = client.post(f"/commitments/assessments/{assessment.pk}/publish/", {**answers, "confirm": "yes"})
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert (assessment.status, assessment.rating) == (AssessmentStatus.PUBLISHED, "GREEN")
@@ -160,10 +165,13 @@ def test_the_opcc_publishes_from_the_queue_with_a_rationale(cast: Any, client_fo
 
 def test_the_opcc_corrects_a_published_rating_with_a_reason(cast: Any, client_for: Any) -> None:
     assessment = RagAssessmentFactory(commitment=cast.commitment, published=True)
-    response = client_for(user=cast.opcc).post(
-        f"/commitments/assessments/{assessment.pk}/correct/",
-        {"rating": "RED", "rationale": "Demand outstripped the uplift.", "reason": "Late figures."},
-    )
+    client = client_for(user=cast.opcc)
+    answers = {"rating": "RED", "rationale": "Demand outstripped the uplift.", "reason": "Late figures."}
+    response = client.post(f"/commitments/assessments/{assessment.pk}/correct/", answers)
+    assert response.status_code == 200  # the confirmation page: no new version yet
+    assert "Confirm the correction" in response.content.decode()
+    assert RagAssessment.objects.count() == 1
+    response = client.post(f"/commitments/assessments/{assessment.pk}/correct/", {**answers, "confirm": "yes"})
     assert response.status_code == 302
     assert list(RagAssessment.objects.order_by("version").values_list("version", "rating")) == [
         (1, "GREEN"),

@@ -140,7 +140,7 @@ def test_the_funnel_puts_this_cohort_beside_the_same_dates_a_year_earlier(html: 
     now, before = chart["datasets"]
     assert now["data"] == [100.0, 12.5, 50.0, 12.5, 12.5, 12.5]
     assert before["data"] == [100.0, 50.0, 0.0, 50.0, 0.0, 0.0]
-    assert now["label"] == "Recorded 1 Apr 2025 to 30 Jun 2025"
+    assert now["label"] == "Recorded 1 April 2025 to 30 June 2025"
 
 
 def test_victim_care_leaves_not_recorded_out_of_the_rate_and_counts_it(html: str) -> None:
