@@ -370,8 +370,8 @@ def test_the_page_says_what_the_list_is(client_for: Any, register: Any) -> None:
     assert response.status_code == 200
     # A is the only positive outcome in Wolverhampton's RASSO cases (C was Birmingham's)
     assert (
-        "Positive outcomes, 1 April 2025 – 30 June 2025, Rape and serious sexual offences, Wolverhampton: 1 investigation"
-        in html
+        "Positive outcomes, 1 April 2025 – 30 June 2025, Rape and serious sexual offences, Wolverhampton: "
+        "1 investigation" in html
     )
     assert _count(html) == 1
     assert (
