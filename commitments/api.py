@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oversight.api_fields import RelatedText
 from oversight.concurrency import VersionedViewSetMixin, VersionSerializerField, request_version, with_versions
 from oversight.errors import ApplicationError
 from oversight.models import User
@@ -66,8 +67,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
     chapter = serializers.PrimaryKeyRelatedField(queryset=Chapter.objects.all())
     lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
     board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all(), allow_null=True, required=False)
-    lead_name = serializers.CharField(source="lead.full_name", read_only=True, default=None, allow_null=True)
-    board_name = serializers.CharField(source="board.name", read_only=True, default=None, allow_null=True)
+    lead_name = RelatedText(source="lead.full_name")
+    board_name = RelatedText(source="board.name")
     chapter_title = serializers.CharField(source="chapter.title", read_only=True)
     version = VersionSerializerField(checked_by_view=True)
 
@@ -119,8 +120,8 @@ class RagAssessmentSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.key", read_only=True)
     action_ref = serializers.CharField(source="commitment.action_ref", read_only=True)
     proposed_by = serializers.CharField(source="proposed_by.full_name", read_only=True)
-    reviewed_by = serializers.CharField(source="reviewed_by.full_name", read_only=True, default=None, allow_null=True)
-    published_by = serializers.CharField(source="published_by.full_name", read_only=True, default=None, allow_null=True)
+    reviewed_by = RelatedText(source="reviewed_by.full_name")
+    published_by = RelatedText(source="published_by.full_name")
     rating = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
@@ -181,7 +182,7 @@ class CorrectSerializer(PublishSerializer):
 
 class BoardSerializer(serializers.ModelSerializer):
     chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
-    chair_name = serializers.CharField(source="chair.full_name", read_only=True, default=None, allow_null=True)
+    chair_name = RelatedText(source="chair.full_name")
     members = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
     version = VersionSerializerField(checked_by_view=True)
 

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from audits.choices import AuditArea
 from cases.kpis import METRIC_LABELS
+from oversight.api_fields import RelatedText
 from oversight.concurrency import VERSION_HELP, VersionSerializerField, request_version, versioned, with_versions
 from oversight.filters import MAX_ID
 from oversight.models import User
@@ -240,7 +241,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
     report = IdRelatedField(queryset=InspectionReport.objects.all())
     report_title = serializers.CharField(source="report.title", read_only=True)
     owner = _user_field(required=False, allow_null=True)
-    owner_name = serializers.CharField(source="owner.full_name", read_only=True, default=None)
+    owner_name = RelatedText(source="owner.full_name")
     board = IdRelatedField(queryset=Board.objects.all(), required=False, allow_null=True)
     commitments = IdRelatedField(queryset=Commitment.objects.all(), many=True, required=False)
     evidence = serializers.SerializerMethodField()

@@ -155,6 +155,23 @@ def test_nothing_is_deleted_through_the_api(cast: Any, api_client_for: Any) -> N
     assert RagAssessment.objects.exists()
 
 
+def test_a_patch_answers_with_every_name_field_null_when_its_relation_is_empty(cast: Any, api_client_for: Any) -> None:
+    """A partial update's response keeps ``chair_name`` / ``lead_name`` / ``board_name`` (null when the relation
+    is empty): DRF skips ``default=None`` fields on partial updates, which broke the schema (API fuzzing)."""
+    admin = api_client_for(Role.ADMINISTRATOR)
+    board = cast.commitment.board
+    response = admin.patch(f"/api/v1/boards/{board.pk}/", {"chair": None}, format="json")
+    assert response.status_code == 200, response.json()
+    assert "chair_name" in response.json() and response.json()["chair_name"] is None
+
+    named = admin.patch(f"/api/v1/boards/{board.pk}/", {"chair": cast.chair.pk}, format="json").json()
+    assert named["chair_name"] == cast.chair.full_name
+
+    commitment = admin.patch(f"/api/v1/commitments/{cast.commitment.pk}/", {"lead": None}, format="json")
+    assert commitment.status_code == 200, commitment.json()
+    assert commitment.json()["lead_name"] is None
+
+
 def test_the_chair_edits_their_own_board_only(cast: Any, api_client_for: Any) -> None:
     board = cast.commitment.board
     own = api_client_for(user=cast.chair).patch(f"/api/v1/boards/{board.pk}/", {"cadence": "quarterly"}, format="json")
