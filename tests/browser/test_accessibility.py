@@ -186,3 +186,14 @@ def test_no_page_scrolls_sideways_at_375_px_and_the_menu_collapses(page: Any, ma
     assert not page.locator("#navigation").is_visible()
     toggle.click()
     assert page.locator("#navigation").is_visible()
+
+
+def test_a_paginated_list_has_no_axe_violations(page: Any, make_user: Any) -> None:
+    """The pager ("Page 1 of 2") reads dark on white: GOV.UK's current-page item put it on a blue fill (3.2:1)."""
+    from tests.cases.factories import InvestigationFactory
+
+    InvestigationFactory.create_batch(60)
+    browser_login(page, make_user(Role.CASE_EDITOR))
+    page.goto("/cases/")
+    assert "Page 1 of 2" in page.content()
+    assert check(page, "/cases/") == []
