@@ -205,7 +205,11 @@ class Dashboard:
             "headline",
             f"All measures, {date_format(self.date_from)} to {date_format(self.date_to)},"
             " and the same period a year earlier",
-            ["Measure", f"{self.date_from} to {self.date_to}", f"{self.previous_from} to {self.previous_to}"],
+            [
+                "Measure",
+                f"{date_format(self.date_from)} to {date_format(self.date_to)}",
+                f"{date_format(self.previous_from)} to {date_format(self.previous_to)}",
+            ],
             rows,
             numeric={1, 2},
             query_string=self._qs("headline"),
