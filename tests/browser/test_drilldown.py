@@ -51,7 +51,7 @@ def test_a_board_chair_clicks_a_figure_and_lands_on_its_records(page: Any, make_
 
     description = page.get_by_test_id("drilldown-description").inner_text()
     assert description == (
-        "Positive outcomes, 1 Apr 2025 – 30 Jun 2025, Rape and serious sexual offences: 4 investigations"
+        "Positive outcomes, 1 April 2025 – 30 June 2025, Rape and serious sexual offences: 4 investigations"
     )
     assert page.get_by_test_id("result-count").inner_text() == f"{figure} investigations"
     rows = page.get_by_test_id("investigation-table").locator("tbody tr")
