@@ -8,7 +8,6 @@ CSV import (``audits.subjects_import``) alike.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -23,6 +22,7 @@ from cases.rules import future_error
 from oversight.errors import ApplicationError, clean_or_raise
 from oversight.history import save_with_actor
 from oversight.roles import Cap, require_capability
+from oversight.text import is_pseudonymous
 
 from . import sampling
 from .choices import MAX_WINDOW_MONTHS, AuditArea, RiskLevel, Stratum, SubjectKind, VisorCategory
@@ -30,7 +30,6 @@ from .models import AuditSubject, SamplingFrame
 
 MAX_FRAME_SAMPLE_SIZE = 200
 MAX_REFERENCE_LENGTH = 40
-_DIGIT = re.compile(r"\d")
 
 # The investigation filters of a frame, with the codes each accepts (reference data read when checked).
 INVESTIGATION_FILTERS = ("strands", "offence_groups", "teams", "lpas", "outcome_groups", "outcome_types", "flags")
@@ -130,7 +129,7 @@ def reference_error(reference: str) -> str | None:
         return "is required"
     if len(reference) > MAX_REFERENCE_LENGTH:
         return f"must be {MAX_REFERENCE_LENGTH} characters or fewer"
-    if not _DIGIT.search(reference):
+    if not is_pseudonymous(reference):
         return f"'{reference}' is not a pseudonymous reference (it has no digit): names are never stored"
     return None
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import io
 import operator
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,7 +41,7 @@ from django.utils import timezone
 from oversight.concurrency import exclusive, unique_or_error
 from oversight.errors import ApplicationError
 from oversight.roles import Cap, require_capability
-from oversight.text import control_character_error
+from oversight.text import control_character_error, is_pseudonymous
 
 from . import bulk, kpis, rollups, rules
 from .choices import (
@@ -162,7 +161,6 @@ CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {  # tuples keep the order shown in
 YES_NO_COLUMNS = frozenset({"vcop_compliant", "vps_offered", "advocate_referral", "da_flag", "evidence_led_considered"})
 AGE_COLUMNS = frozenset({"victim_age", "suspect_age"})
 PERSON_COLUMNS = frozenset({"victim_id", "suspect_id"})
-_DIGIT = re.compile(r"\d")
 OUTCOME_CODES = frozenset(OutcomeType.values)
 assert set(YesNoUnknown.values) == {"yes", "no", ""}
 CHUNK_ROWS = 1_000
@@ -276,11 +274,6 @@ class ParsedRow:
     values: dict[str, Any] = field(default_factory=dict)
     flag_ids: frozenset[int] | None = None  # None: no ``flags`` column
     referral: tuple[date, str, date | None] | None = None
-
-
-def v2_export_values(investigation: Investigation) -> list[Any]:
-    """An investigation's register v2 values in the order of ``V2_COLUMNS``, as the import reads them back."""
-    return [getattr(investigation, FIELD_OF.get(column, column)) for column in V2_COLUMNS]
 
 
 # --- import profiles ---------------------------------------------------------------------------
@@ -606,7 +599,7 @@ class _Parser:
         if column in PERSON_COLUMNS:
             if len(text) > 40:
                 raise ValueError("must be 40 characters or fewer")
-            if text and not _DIGIT.search(text):
+            if text and not is_pseudonymous(text):
                 raise ValueError(f"'{text}' is not a person reference (it has no digit): names are never stored")
             return text
         if column in DATE_COLUMNS:

@@ -23,6 +23,15 @@ _SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def is_pseudonymous(reference: str) -> bool:
+    """A records-system reference holds a digit; a name never does, so a name typed where a reference
+    belongs (a person's, a managed offender's, a missing episode's) is refused wherever it is entered."""
+    return bool(_DIGIT.search(reference))
+
+
 def control_character(value: Any, *, multiline: bool = True) -> str | None:
     """The first control character ``value`` holds that its kind of text may not, or ``None``."""
     if not isinstance(value, str):
