@@ -203,8 +203,16 @@ class Investigation(models.Model):
         blank=True,
         related_name="investigations",
         verbose_name="LPA",
+        db_index=False,  # inv_lpa_ref_idx (lpa, crime_reference) serves every look-up by LPA
     )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="investigations")
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="investigations",
+        db_index=False,  # inv_team_ref_idx (team, crime_reference) serves every look-up by team
+    )
 
     recorded_date = models.DateField()
     offence_date = models.DateField(null=True, blank=True)
@@ -231,6 +239,7 @@ class Investigation(models.Model):
         blank=True,
         related_name="investigations",
         verbose_name="Home Office offence code",
+        db_index=False,  # inv_ho_offence_idx (the rows that have one); Django's would add a LIKE index too
     )
     da_flag = models.CharField(
         "domestic-abuse flag",
@@ -323,15 +332,22 @@ class Investigation(models.Model):
             models.Index(fields=["outcome_type", "crime_reference"], name="inv_outcome_type_ref_idx"),
             models.Index(fields=["lpa", "crime_reference"], name="inv_lpa_ref_idx"),
             models.Index(fields=["team", "crime_reference"], name="inv_team_ref_idx"),
-            models.Index(fields=["arrest_date"], name="inv_arrest_date_idx"),
-            models.Index(fields=["court_outcome_date"], name="inv_court_date_idx"),
+            models.Index(fields=["arrest_date"], name="inv_arrest_date_idx", condition=Q(arrest_date__isnull=False)),
+            models.Index(
+                fields=["court_outcome_date"], name="inv_court_date_idx", condition=Q(court_outcome_date__isnull=False)
+            ),
             models.Index(fields=["strand", "recorded_date"], name="inv_strand_recorded_idx"),
             models.Index(fields=["offence_group", "recorded_date"], name="inv_offence_recorded_idx"),
             # register v2: repeat victims and suspects, and the data-quality checks on bail and RUI
             models.Index(fields=["victim_id"], name="inv_victim_id_idx", condition=~Q(victim_id="")),
             models.Index(fields=["suspect_id"], name="inv_suspect_id_idx", condition=~Q(suspect_id="")),
-            models.Index(fields=["bail_expiry_date"], name="inv_bail_expiry_idx"),
-            models.Index(fields=["rui_start_date"], name="inv_rui_start_idx"),
+            models.Index(
+                fields=["bail_expiry_date"], name="inv_bail_expiry_idx", condition=Q(bail_expiry_date__isnull=False)
+            ),
+            models.Index(
+                fields=["rui_start_date"], name="inv_rui_start_idx", condition=Q(rui_start_date__isnull=False)
+            ),
+            models.Index(fields=["ho_offence"], name="inv_ho_offence_idx", condition=Q(ho_offence__isnull=False)),
             # register filters on the v2 facts (most rows leave them empty)
             *(
                 models.Index(fields=[name], name=f"inv_{name}_idx", condition=~Q(**{name: ""}))
