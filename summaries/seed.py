@@ -19,7 +19,7 @@ from commitments.selectors import latest_published_key
 from oversight.periods import Period, month_of, parse_quarter, previous_month, previous_quarter
 from oversight.seeding import register_seed
 
-from .models import SummaryBuild, SummaryKind
+from .models import Summary, SummaryBuild, SummaryKind
 from .services import build_summary
 
 
@@ -46,20 +46,20 @@ def _last_quarters(count: int) -> list[Period]:
 
 @register_seed(order=50)
 def run(*, stdout: Any, users: dict[str, Any]) -> None:
+    """Build the summaries the archive lacks; one already there is left as it is (a re-run of
+    ``seed_demo`` changes no demo data, and the scheduled builds keep the summaries current)."""
     admin = users.get("administrator")
-    built = 0
-    for kind, periods in (
-        (SummaryKind.MONTHLY_PERFORMANCE, _last_months(12)),
-        (SummaryKind.QUARTERLY_RAG, _last_quarters(4)),
-    ):
-        for period in periods:
-            build_summary(kind=kind, period_key=period.key, trigger=SummaryBuild.Trigger.SEED, triggered_by=admin)
-            built += 1
     today: date = timezone.localdate()
-    build_summary(
-        kind=SummaryKind.OVERDUE_DIGEST,
-        period_key=today.isoformat(),
-        trigger=SummaryBuild.Trigger.SEED,
-        triggered_by=admin,
+    wanted = [
+        *((SummaryKind.MONTHLY_PERFORMANCE, period.key) for period in _last_months(12)),
+        *((SummaryKind.QUARTERLY_RAG, period.key) for period in _last_quarters(4)),
+        (SummaryKind.OVERDUE_DIGEST, today.isoformat()),
+    ]
+    there = set(Summary.objects.values_list("kind", "period"))
+    missing = [(kind, key) for kind, key in wanted if (kind, key) not in there]
+    for kind, key in missing:
+        build_summary(kind=kind, period_key=key, trigger=SummaryBuild.Trigger.SEED, triggered_by=admin)
+    stdout.write(
+        f"Summaries: built {len(missing)}, {len(wanted) - len(missing)} already there "
+        "(12 monthly, up to 4 quarterly, today's overdue digest)."
     )
-    stdout.write(f"Summaries: built {built + 1} (12 monthly, up to 4 quarterly, today's overdue digest).")

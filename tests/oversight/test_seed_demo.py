@@ -13,6 +13,7 @@ from django.core.management import call_command
 from audits.models import Audit
 from cases.models import Investigation, OrderBreach, ProtectiveOrder
 from commitments.models import RagAssessment
+from summaries.models import Summary, SummaryBuild, SummaryKind
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,11 @@ def test_the_printed_logins_reach_their_workflows_and_a_second_run_adds_nothing(
             page = client.get(path, follow=True)  # the plan page goes on to this year's plan
             assert page.status_code == 200 and "/login/" not in page.request["PATH_INFO"], (role, path)
 
+    builds = SummaryBuild.objects.count()
+    assert Summary.objects.filter(kind=SummaryKind.MONTHLY_PERFORMANCE).count() == 12
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert _counts() == counts
     assert "already there" in again.getvalue()
+    assert SummaryBuild.objects.count() == builds  # the summaries built the first time are not built again
+    assert "Summaries: built 0," in again.getvalue()
