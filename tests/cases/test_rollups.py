@@ -177,3 +177,26 @@ def test_the_generators_fast_delete_removes_its_rows_and_keeps_the_rollup_equal(
     assert list(Investigation.objects.all()) == [kept]
     assert not CpsReferral.objects.exists()
     _verified()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_generator_leaves_the_rollups_compacted(requires_postgres: None) -> None:
+    """A second generation adds to the rollup rows the first wrote, leaving their old versions behind;
+    the command compacts both tables at the end, so a KPI request reads no dead rows."""
+    from django.db import connection
+
+    def pages() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size('cases_kpirollupmonth'), pg_relation_size('cases_kpirollupday')")
+            return list(cursor.fetchone())
+
+    for seed in (5, 6):
+        call_command("generate_investigations", count=1500, seed=seed, stdout=StringIO())
+    after_command = pages()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM FULL cases_kpirollupmonth")
+        cursor.execute("VACUUM FULL cases_kpirollupday")
+    assert after_command == pages()
+    assert KpiRollupMonth.objects.exists()
+    _verified()

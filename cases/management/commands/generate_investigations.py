@@ -1,5 +1,6 @@
 """``manage.py generate_investigations --count N [--seed S]``: synthetic data for benchmarks;
-``--delete`` removes it again. Either ends with ``ANALYZE`` on PostgreSQL, so the planner knows the new sizes."""
+``--delete`` removes it again. Either ends on PostgreSQL with ``ANALYZE``, so the planner knows the new sizes,
+and compacts the KPI rollups (see :func:`_analyze`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from cases import kpis, rollups, synthetic
-from cases.models import CpsReferral, Investigation, OrderBreach, ProtectiveOrder
+from cases.models import CpsReferral, Investigation, KpiRollupDay, KpiRollupMonth, OrderBreach, ProtectiveOrder
 
 ANALYZED = ("cases_investigation", "cases_cpsreferral", "cases_investigation_flags", "cases_kpirollupmonth")
 
@@ -89,7 +90,21 @@ class Command(BaseCommand):
 
 
 def _analyze() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table in ANALYZED:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    """Refresh the planner's statistics and, outside a transaction, compact the KPI rollups.
+
+    Each chunk the generator writes adds to the same month and day rows, and each addition leaves
+    the row's earlier version behind: at 1,000,000 investigations the month rollup held 35,000 rows
+    in 91 MB (9 MB compacted), and every KPI request read all of it (59 ms instead of 18 ms for 24
+    months). ``VACUUM FULL`` rewrites both tables as a rebuild would leave them, in a few seconds,
+    blocking KPI reads meanwhile: a benchmark generator's price. (The import counts its rows in one
+    statement at the end and leaves no such trail; single saves leave one version each, which
+    autovacuum reclaims.)"""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if not connection.in_atomic_block:  # VACUUM cannot run in a transaction
+            for model in (KpiRollupMonth, KpiRollupDay):
+                cursor.execute(f"VACUUM (FULL, ANALYZE) {quote(model._meta.db_table)}")
+        for table in ANALYZED:
+            cursor.execute(f"ANALYZE {quote(table)}")
