@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://... .venv/bin/python scripts/bench_kpis.py [--runs 5] [--to 2026-03-31]
 
 Times the plain function (``cases.kpis.kpi_rows``) and the API (``GET /api/v1/kpis/`` through DRF's test
-client, as an OPCC scrutiny user), then the other groupings, the Soteria, outcomes and funnel endpoints.
+client, as an OPCC scrutiny user), then the other groupings, the Soteria, outcomes and funnel endpoints and
+the dashboard page ``/performance/`` (no KPI cache: every view is a first view).
 On PostgreSQL it also times a hand-written SQL floor: the same monthly figures (every metric's counts, one
 statement per date family, grouped by day) sent through a plain cursor, without the ORM or Python
 post-processing, and the rollup floor: the same month figures summed straight from the month rollup
@@ -28,6 +29,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
 # Measure the database work, not the KPI cache (KPI_CACHE_SECONDS=900 to time cache hits).
 os.environ.setdefault("KPI_CACHE_SECONDS", "0")
+
+
+def _ok(response: object) -> object:
+    assert getattr(response, "status_code", None) == 200, response
+    return response
 
 
 def _timed(fn: Callable[[], object], runs: int) -> tuple[float, float, int]:
@@ -102,6 +108,7 @@ def main() -> None:
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.db.models import Max
+    from django.test import Client
     from rest_framework.test import APIClient
 
     from cases.analytics import attrition_funnel, outcome_breakdown
@@ -121,6 +128,8 @@ def main() -> None:
     user.groups.add(Group.objects.get(name=Role.OPCC_SCRUTINY.value))
     client = APIClient()
     client.force_authenticate(user)
+    page_client = Client()
+    page_client.force_login(user)
     params = {"from": date_from.isoformat(), "to": date_to.isoformat()}
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; load average {os.getloadavg()}")
@@ -159,6 +168,7 @@ def main() -> None:
         ),
         ("function outcome breakdown", lambda: outcome_breakdown(date_from=date_from, date_to=date_to)),
         ("API      outcomes", lambda: client.get("/api/v1/kpis/outcomes/", params)),
+        ("page     /performance/ (its default view)", lambda: _ok(page_client.get("/performance/"))),
         ("function attrition funnel", lambda: attrition_funnel(date_from=date_from, date_to=date_to)),
         ("API      funnel", lambda: client.get("/api/v1/kpis/funnel/", params)),
     ]
