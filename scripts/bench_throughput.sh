@@ -48,7 +48,8 @@ trap cleanup EXIT
 export DJANGO_ENV=production DEBUG=False
 export SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 export ALLOWED_HOSTS=127.0.0.1 STATIC_ROOT="$work/static"
-export PORT="$port" WEB_CONCURRENCY=4
+# CONN_MAX_AGE longer than the run, so no worker reconnects mid-run and PostgreSQL's CPU is counted whole.
+export PORT="$port" WEB_CONCURRENCY=4 CONN_MAX_AGE=600
 
 python manage.py collectstatic --noinput --verbosity 0
 session="$(python manage.py shell -c '
@@ -84,17 +85,16 @@ done
 
 last_page="$(python manage.py shell -c 'from cases.pagination import full_table_count; print(-(-full_table_count("cases_investigation")[0] // 50))' | tail -n1)"
 headers=(-H "Cookie: sessionid=$session" -H "X-Forwarded-Proto: https")
-ticks() {  # CPU clock ticks (user + system) used so far by the given processes
-  local total=0 p f
+cpu_snapshot() {  # "pid ticks" (user + system CPU clock ticks so far) of each given process
+  local p f
   for p in "$@"; do
     [ -r "/proc/$p/stat" ] || continue
     read -r -a f <"/proc/$p/stat"
-    total=$((total + f[13] + f[14]))
+    echo "$p $((f[13] + f[14]))"
   done
-  echo "$total"
 }
 db_backends() {  # the PostgreSQL backends serving this database, other than the one asking
-  python manage.py dbshell -- -Atc "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null | tr '\n' ' '
+  python manage.py dbshell -- -Atc "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null
 }
 hz="$(getconf CLK_TCK)"
 for path in /healthz /cases/ "/cases/?page=$last_page" "/cases/?strand=rasso&da_flag=yes"; do
@@ -108,19 +108,33 @@ for path in /healthz /cases/ "/cases/?page=$last_page" "/cases/?strand=rasso&da_
     grep -q 'data-testid="investigation-table"' "$work/body" || { echo "GET $path is not the register" >&2; exit 1; }
   fi
   echo "== GET $path ($(wc -c <"$work/body") bytes); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  workers="$(pgrep -P "$pid" | tr '\n' ' ')"
-  backends="$(db_backends)"
+  workers="$(pgrep -P "$pid")"
   # shellcheck disable=SC2086  # lists of process ids
-  app_before="$(ticks $workers)" db_before="$(ticks $backends)"
+  { cpu_snapshot $workers; echo app; cpu_snapshot $(db_backends); } >"$work/cpu_before"
   wrk -t2 -c"$connections" -d"${duration}s" --latency "${headers[@]}" "$base$path" >"$work/wrk.txt"
   # shellcheck disable=SC2086
-  app_after="$(ticks $workers)" db_after="$(ticks $backends)"
+  { cpu_snapshot $workers; echo app; cpu_snapshot $(db_backends); } >"$work/cpu_after"
   grep -E 'Latency|Req/Sec|requests in|Requests/sec|Non-2xx|Socket errors|^ +(50|75|90|99)%' "$work/wrk.txt"
   requests="$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk.txt")"
-  python -c "
-app, db, n, hz = ($app_after - $app_before), ($db_after - $db_before), max(1, $requests), $hz
-app_ms, db_ms = app * 1000 / hz / n, db * 1000 / hz / n
-print(f'  CPU per request: app {app_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms; 2 idle cores would serve about {2000 / max(app_ms + db_ms, 0.1):.0f} req/s')
-"
+  python - "$work/cpu_before" "$work/cpu_after" "$requests" "$hz" <<'PY'
+import sys
+def read(path):  # (workers, backends): {pid: ticks}, split at the "app" line
+    parts, current = [], {}
+    for line in open(path).read().split("\n"):
+        if line == "app":
+            parts.append(current)
+            current = {}
+        elif line:
+            pid, ticks = line.split()
+            current[pid] = int(ticks)
+    return parts[0], current
+(app0, db0), (app1, db1) = read(sys.argv[1]), read(sys.argv[2])
+n, hz = max(1, int(sys.argv[3] or 1)), int(sys.argv[4])
+# A backend that appeared during the run (a worker's first connection) counts from zero.
+app_ms = sum(t - app0.get(p, 0) for p, t in app1.items()) * 1000 / hz / n
+db_ms = sum(t - db0.get(p, 0) for p, t in db1.items()) * 1000 / hz / n
+print(f"  CPU per request: app {app_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms; "
+      f"2 idle cores would serve about {2000 / max(app_ms + db_ms, 0.1):.0f} req/s")
+PY
 done
 echo "gunicorn: 4 workers, DJANGO_ENV=production; access-log rows written: every /cases/ request"
