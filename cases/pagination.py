@@ -97,7 +97,11 @@ class RegisterPaginator(Paginator):
         number = self.reachable(number)
         from_end = self.num_pages - number  # whole pages after this one
         if number <= MAX_PAGES_FROM_AN_END or not self.queryset.query.order_by:
-            return super().page(number)
+            # Always LIMIT the page size, where Django's paginator limits the last page to the rows counted:
+            # for a search matching one row, LIMIT 1 makes PostgreSQL walk the sort order's index to find it
+            # (190 ms at 1,000,000 rows) rather than read the trigram index and sort (9 ms). Same rows.
+            bottom = (number - 1) * self.per_page
+            return Page(self.queryset[bottom : bottom + self.per_page], number, self)
         reversed_list = self.queryset.reverse()
         if self.count_is_estimate:
             # Counted from the end by whole pages: the last page is the last ``per_page`` rows.

@@ -79,12 +79,17 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
     record_access(request, AccessKind.INVESTIGATION_EXPORT if export_format(request) else AccessKind.INVESTIGATION_LIST)
 
     def context() -> dict[str, Any]:
-        paginator = RegisterPaginator(queryset, PAGE_SIZE, estimate=drilldown is None and filterset.is_full_register())
+        paginator = RegisterPaginator(
+            selectors.register_table(queryset),
+            PAGE_SIZE,
+            estimate=drilldown is None and filterset.is_full_register(),
+        )
         page_obj = paginator.get_page(request.GET.get("page"))
         return {
             "filter": filterset,
             "form": filterset.form,
             "page_obj": page_obj,
+            "rows": selectors.register_rows(list(page_obj)),
             "query_string": query_string(request),
             "sort_query": query_string(request, drop=("page", "format", "ordering")),
             "sort": request.GET.get("ordering", ""),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
+from html import unescape as html_unescape
 from typing import Any
 
 import pytest
@@ -99,6 +101,51 @@ def test_a_bad_filter_value_shows_an_error_not_a_500(client_for: Any, register: 
     assert "investigation-table" not in response.content.decode()
     assert "There is a problem" in response.content.decode()
     assert "not a known local policing area" in response.content.decode()
+
+
+def _table_rows(html: str) -> list[list[str]]:
+    """The register table's body rows, each a list of its cells' text (tags dropped, space collapsed)."""
+    body = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
+    rows = []
+    for row in body.split("</tr>")[:-1]:
+        cells = [re.sub(r"<[^>]+>", "", cell.split("</td>", 1)[0]) for cell in row.split("<td")[1:]]
+        rows.append([" ".join(html_unescape(cell.split(">", 1)[1]).split()) for cell in cells])
+    return rows
+
+
+def test_each_row_shows_labels_names_dates_phase_and_flags_as_words(client_for: Any, register: Any) -> None:
+    # 20/000004/25: domestic abuse, coercive control, Coventry, the DA team, outcome 16, flagged coercive
+    # control; two more flags are added after it, so the names are listed by name, not as they were added.
+    # 20/000001/25: Birmingham RASSO, still open, no flags.
+    register["da"].flags.add(Flag.objects.get(code="stalking"), Flag.objects.get(code="ai_generated"))
+    unplaced = InvestigationFactory(crime_reference="20/000005/25", recorded_date=date(2025, 4, 2), unplaced=True)
+    response = client_for("audit_lead").get("/cases/?ordering=crime_reference")
+    rows = {row[0]: row for row in _table_rows(response.content.decode())}
+    da_flags = ", ".join(sorted(flag.name for flag in register["da"].flags.all()))
+    assert rows["20/000004/25"] == [
+        "20/000004/25",
+        "Domestic abuse",
+        register["da"].get_offence_group_display(),
+        "Coventry",
+        Team.objects.get(code="domestic_abuse").name,
+        "1 July 2025",
+        register["da"].get_outcome_type_display(),
+        "1 August 2025",
+        "Finalised",
+        da_flags,
+    ]
+    assert da_flags == "AI-generated imagery, Coercive control, Stalking"
+    assert rows["20/000001/25"][3:] == [
+        "Birmingham",
+        Team.objects.get(code="rasso").name,
+        "1 May 2025",
+        "Open",
+        "—",
+        "Pre-charge",
+        "—",
+    ]
+    assert rows[unplaced.crime_reference][3:5] == ["—", "—"]
+    assert f'href="/cases/{unplaced.pk}/"' in response.content.decode()
 
 
 def test_the_list_paginates_with_a_constant_number_of_queries(

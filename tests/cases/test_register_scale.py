@@ -64,6 +64,23 @@ def test_a_page_out_of_reach_is_refused_with_a_reason(api_client_for: Any, monke
     assert "first and last 1 pages" in response.json()["message"]
 
 
+def test_a_search_matching_fewer_rows_than_a_page_still_asks_for_a_page_of_rows(
+    client_for: Any, api_client_for: Any
+) -> None:
+    # LIMIT 1 for a one-row match made PostgreSQL walk the sort index of the whole table (190 ms at 1M rows).
+    _populate(3)
+    for client, path in (
+        (client_for("audit_lead"), "/cases/?q=000001"),
+        (api_client_for("audit_lead"), "/api/v1/investigations/?q=000001"),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        assert "30/000001/24" in response.content.decode()
+        rows = [q["sql"] for q in captured if q["sql"].startswith('SELECT "cases_investigation"."id"')]
+        assert len(rows) == 1 and rows[0].endswith("LIMIT 50"), rows
+
+
 def test_the_page_shows_the_nearest_page_in_reach(client_for: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     _populate(160)
     monkeypatch.setattr(pagination, "MAX_PAGES_FROM_AN_END", 1)
