@@ -847,19 +847,15 @@ def _stored(references: list[str]) -> dict[str, Investigation]:
     if not references:
         return {}
     if connection.vendor == "postgresql":
-        # Most rows of a first import are new: ask which references exist with one array parameter
-        # (Django's ``__in`` sends a placeholder per reference), and load only those records. A join,
-        # not ``= ANY(%s)``: while a first import fills an empty register the planner, its statistics
-        # not yet refreshed, scans the table, and would compare each row with every reference.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT i.crime_reference FROM unnest(%s::text[]) AS r(reference) "  # noqa: S608
-                f"JOIN {connection.ops.quote_name(Investigation._meta.db_table)} i ON i.crime_reference = r.reference",
-                [references],
-            )
-            references = [reference for (reference,) in cursor.fetchall()]
-        if not references:
-            return {}
+        # The records in one query with one array parameter (Django's ``__in`` sends a placeholder per
+        # reference). A join, not ``= ANY(%s)``: while a first import fills an empty register the planner,
+        # its statistics not yet refreshed, scans the table, and would compare each row with every reference.
+        found = Investigation.objects.raw(
+            "SELECT i.* FROM unnest(%s::text[]) AS r(reference) "  # noqa: S608
+            f"JOIN {connection.ops.quote_name(Investigation._meta.db_table)} i ON i.crime_reference = r.reference",
+            [references],
+        )
+        return {inv.crime_reference: inv for inv in found}
     return {inv.crime_reference: inv for inv in Investigation.objects.filter(crime_reference__in=references)}
 
 
