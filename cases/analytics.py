@@ -7,8 +7,9 @@ exactly one query each, whatever the data:
   ``outcome_date`` in the period: one ``GROUP BY outcome_type``, ordered in Python by code
   (``1, 1A, 2, … 22``, the order of :class:`cases.outcomes.OutcomeType`);
 - :func:`attrition_funnel` — the cohort recorded in the period and how far each got, as of
-  today: one query of conditional counts (the CPS referral stage is membership of the set of
-  referred investigations, so an investigation referred twice counts once).
+  today: one query of the rollup's funnel counts (``funnel_*``, by recorded date), or with a flag
+  filter one query of conditional counts over the cohort (the CPS referral stage an ``EXISTS``, so
+  an investigation referred twice counts once).
 
 Percentages half-up to one decimal, ``None`` for a zero denominator (:mod:`oversight.numbers`).
 """
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, cast
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from oversight.numbers import percentage
 
@@ -119,10 +120,15 @@ def attrition_funnel(
 
 
 def _funnel_counts(filters: KpiFilters, date_from: date, date_to: date) -> dict[str, int]:
+    if filters.flag_id is None:  # from the rollup (cases/rollups.py): every dimension but flags
+        measures = ["recorded", *(f"funnel_{stage}" for stage, _label in FUNNEL_STAGES[1:])]
+        rows = rollups.sums(span=rollups.window(date_from, date_to), filters=rollup_filters(filters), measures=measures)
+        totals = rows[0] if rows else {}
+        return {stage: totals.get(measure, 0) for (stage, _label), measure in zip(FUNNEL_STAGES, measures, strict=True)}
     cohort = filters.apply(Investigation.objects.filter(recorded_date__range=(date_from, date_to)))
-    # IN (all referred investigations), not a correlated EXISTS: PostgreSQL hashes the subquery once,
-    # about three times faster over a large cohort; a referral counted twice still counts once.
-    referred = Q(pk__in=CpsReferral.objects.values("investigation_id"))
+    # A correlated EXISTS on the referrals' investigation index: an investigation referred twice counts
+    # once, and the cost follows the cohort, not the size of the referrals table.
+    referred = Exists(CpsReferral.objects.filter(investigation_id=OuterRef("pk")))
     # Aliases must not be field names (``court_outcome`` is one): an alias would shadow the field.
     counts = cohort.aggregate(
         n_recorded=Count("pk"),

@@ -348,6 +348,13 @@ class Investigation(models.Model):
                 fields=["rui_start_date"], name="inv_rui_start_idx", condition=Q(rui_start_date__isnull=False)
             ),
             models.Index(fields=["ho_offence"], name="inv_ho_offence_idx", condition=Q(ho_offence__isnull=False)),
+            # Who is on bail or RUI on a day (cases.analytics.on_bail_at / on_rui_at): the few with a bail or
+            # RUI start, by outcome date (the open ones: no outcome, or one after the day).
+            models.Index(
+                fields=["outcome_date"],
+                name="inv_bail_rui_open_idx",
+                condition=Q(bail_start_date__isnull=False) | Q(rui_start_date__isnull=False),
+            ),
             # register filters on the v2 facts (most rows leave them empty)
             *(
                 models.Index(fields=[name], name=f"inv_{name}_idx", condition=~Q(**{name: ""}))
@@ -534,6 +541,9 @@ ROLLUP_MEASURES: tuple[str, ...] = (
     *(f"court_{code}" for code in CourtOutcome.values),  # by court_outcome_date
     "referrals",  # CPS referrals by referral_date, decisions by decision_date
     *(f"decision_{code}" for code in CpsDecision.values),
+    # The attrition funnel (cases.analytics): the investigations counted under ``recorded`` that have
+    # reached each stage now, so also by recorded_date.
+    *(f"funnel_{stage}" for stage in ("arrested", "referred_to_cps", "charged", "court_outcome", "convicted")),
 )
 
 
@@ -545,8 +555,10 @@ class KpiRollup(models.Model):
     outcome, CPS referral or decision date). ``lpa_id``/``team_id`` are 0 when not recorded (not
     foreign keys: the unique key needs a value). Maintained on every write in the writer's
     transaction; ``manage.py verify_rollups`` recounts from the base tables and ``rebuild_rollups``
-    rebuilds. Two tables: months (:class:`KpiRollupMonth`) and days (:class:`KpiRollupDay`), so
-    the month rows a request mostly reads are few and together.
+    rebuilds. Three tables: months (:class:`KpiRollupMonth`) and days (:class:`KpiRollupDay`), so
+    the month rows a request mostly reads are few and together, and months force-wide
+    (:class:`KpiRollupForceMonth`: the same without LPA and team, a twelfth of the rows) for the
+    requests that neither filter nor group by LPA or team, the dashboard's default view among them.
     """
 
     period = models.DateField()
@@ -582,7 +594,23 @@ class KpiRollupDay(KpiRollup):
         constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY, name="kpi_rollup_day_key")]
 
 
-for _model in (KpiRollupMonth, KpiRollupDay):
+class KpiRollupForceMonth(models.Model):
+    """KPI counts per month force-wide: :class:`KpiRollupMonth` summed over LPAs and teams."""
+
+    period = models.DateField()
+    strand = models.CharField(max_length=32)
+    offence_group = models.CharField(max_length=32)
+    victim_age_group = models.CharField(max_length=16)
+
+    class Meta:
+        verbose_name = "KPI rollup month (force-wide)"
+        constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY[:4], name="kpi_rollup_force_month_key")]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m-%d}"
+
+
+for _model in (KpiRollupMonth, KpiRollupDay, KpiRollupForceMonth):
     for _measure in ROLLUP_MEASURES:
         # int4: a row counts one month (or day) of one combination of dimensions.
         _model.add_to_class(_measure, models.IntegerField(default=0))

@@ -6,30 +6,33 @@ group × victim age group × LPA × team, every count the metrics of DESIGN.md �
 (:data:`cases.models.ROLLUP_MEASURES`), each keyed by its own date: recorded offences by recorded
 date; outcomes (in all, per outcome type, the days from recorded to outcome, the victim-care
 answers) by outcome date; arrests (in all, RUI, bail) by arrest date; court outcomes by their date;
-CPS referrals by referral date and decisions by decision date. A request reads a few thousand rows.
+CPS referrals by referral date and decisions by decision date; and for the attrition funnel, by
+recorded date, how many of those recorded have reached each stage now (``funnel_*``: an arrest, a
+CPS referral, a charge, a court outcome, a conviction). A request reads a few thousand rows.
 
-Two grains, two tables: month rows (period = the first of the month) answer whole months, day
+Two grains: month rows (period = the first of the month) answer whole months, day
 rows (period = the day) answer the partial months at the edges of a window exactly. A window
 ``2024-04-15 … 2026-04-10`` reads days 15–30 April 2024, the months May 2024 … March 2026, and days
-1–10 April 2026 (:func:`window`).
+1–10 April 2026 (:func:`window`). A third table holds the months force-wide (without LPA and team, a
+twelfth of the rows): requests that neither filter nor group by LPA or team read their whole months
+there (:func:`sums`).
 
 Maintenance is incremental and in the writer's transaction: every change is applied as a delta,
-one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statement adding (or, with ``sign=-1``,
+one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statement per table adding (or, with ``sign=-1``,
 subtracting) what the affected rows count *as the database holds them at that moment*. So a change
 is "subtract before, add after":
 
 - model saves and deletes (forms, the API, the admin, services) through signals (:mod:`cases.signals`):
   an investigation's save subtracts what it and its referrals count before the UPDATE and adds it
   after (its strand, LPA … may have changed); a referral's save or delete does the same for that
-  referral; an investigation's delete subtracts its own counts (its referrals, deleted with it,
-  subtract theirs);
+  referral and for its investigation's "has a CPS referral" funnel count; an investigation's delete
+  subtracts its own counts (its referrals, deleted with it, subtract theirs and that count);
 - bulk writers (the CSV import, the generator) call :func:`subtract_investigations` /
   :func:`add_investigations` around each chunk they write: one statement each.
 
 Rows whose counts have all fallen to zero are left in place (they add nothing); ``rebuild_rollups``
 drops them. The flag filter is not a rollup dimension (an investigation can have several flags): a
-request with a flag is answered from the base tables, as are the attrition funnel and the drill-down
-lists.
+request with a flag is answered from the base tables, as are the drill-down lists.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from .choices import BailStatus, CourtOutcome, CpsDecision
-from .models import ROLLUP_MEASURES, CpsReferral, Investigation, KpiRollupDay, KpiRollupMonth
+from .models import ROLLUP_MEASURES, CpsReferral, Investigation, KpiRollupDay, KpiRollupForceMonth, KpiRollupMonth
 from .outcomes import CHARGED, OutcomeType
 
 # The SQL below is built from names in this module and the models (tables, columns, codes), never
@@ -50,7 +53,8 @@ from .outcomes import CHARGED, OutcomeType
 # ``noqa: S608``).
 DIMENSIONS: tuple[str, ...] = ("strand", "offence_group", "victim_age_group", "lpa_id", "team_id")
 KEY: tuple[str, ...] = ("period", *DIMENSIONS)
-GRAINS: tuple[str, ...] = ("m", "d")  # month, day
+FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
+GRAINS: tuple[str, ...] = ("m", "d", "f")  # month, day, force-wide month
 MEASURES = ROLLUP_MEASURES
 # Victim-care measures: (measure prefix, Investigation field).
 VICTIM_CARE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -66,7 +70,12 @@ def _tables() -> tuple[str, str]:
 
 
 def _rollup_table(grain: str) -> str:
-    return connection.ops.quote_name({"m": KpiRollupMonth, "d": KpiRollupDay}[grain]._meta.db_table)
+    model = {"m": KpiRollupMonth, "d": KpiRollupDay, "f": KpiRollupForceMonth}[grain]
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _key(grain: str) -> tuple[str, ...]:
+    return FORCE_KEY if grain == "f" else KEY
 
 
 def _month_sql(column: str) -> str:
@@ -96,6 +105,10 @@ class Family:
     date: str  # the date column, on ``table``
     table: str  # "i" investigations, "r" CPS referrals (joined to their investigation as "i")
     measures: dict[str, str]  # measure → SQL per row (the others are 0)
+    # Which condition of a :class:`Scope` selects its rows; "referred" is the funnel's "has a CPS
+    # referral", counted per investigation but changed by referral writes (see :mod:`cases.signals`).
+    scope: str = "investigations"
+    condition: str = ""  # a further SQL condition on the rows
 
 
 def _families() -> tuple[Family, ...]:
@@ -109,8 +122,27 @@ def _families() -> tuple[Family, ...]:
     for prefix, field in VICTIM_CARE_FIELDS:
         for answer in ("yes", "no"):
             outcome[f"{prefix}_{answer}"] = _when(f"i.{field} = '{answer}'")
+    _investigations, referrals = _tables()
     return (
-        Family("recorded_date", "i", {"recorded": "1"}),
+        Family(
+            "recorded_date",
+            "i",
+            {
+                "recorded": "1",
+                "funnel_arrested": _when("i.arrest_date IS NOT NULL"),
+                "funnel_charged": _when(f"i.outcome_type IN ({_codes(CHARGED)})"),
+                "funnel_court_outcome": _when("i.court_outcome <> ''"),
+                "funnel_convicted": _when(f"i.court_outcome = '{CourtOutcome.CONVICTED}'"),
+            },
+        ),
+        # WHERE EXISTS, not a per-row subquery: a semi-join over the whole register when rebuilding.
+        Family(
+            "recorded_date",
+            "i",
+            {"funnel_referred_to_cps": "1"},
+            scope="referred",
+            condition=f"EXISTS (SELECT 1 FROM {referrals} rr WHERE rr.investigation_id = i.id)",  # noqa: S608
+        ),
         Family("outcome_date", "i", outcome),
         Family(
             "arrest_date",
@@ -125,11 +157,12 @@ def _families() -> tuple[Family, ...]:
             "i",
             {f"court_{code}": _when(f"i.court_outcome = '{code}'") for code in CourtOutcome.values},
         ),
-        Family("referral_date", "r", {"referrals": "1"}),
+        Family("referral_date", "r", {"referrals": "1"}, scope="referrals"),
         Family(
             "decision_date",
             "r",
             {f"decision_{code}": _when(f"r.decision = '{code}'") for code in CpsDecision.values},
+            scope="referrals",
         ),
     )
 
@@ -145,21 +178,30 @@ def _branch(family: Family, grain: str, where: str) -> str:
     column = f"{family.table}.{family.date}"
     period = column if grain == "d" else _month_sql(column)
     measures = ", ".join(f"{family.measures.get(name, '0')} AS {name}" for name in MEASURES)
+    condition = f" AND {family.condition}" if family.condition else ""
     return (
         f"SELECT {period} AS period, i.strand AS strand, i.offence_group AS offence_group, "  # noqa: S608
         f"i.victim_age_group AS victim_age_group, COALESCE(i.lpa_id, 0) AS lpa_id, "
-        f"COALESCE(i.team_id, 0) AS team_id, {measures} FROM {source} WHERE {column} IS NOT NULL AND ({where})"
+        f"COALESCE(i.team_id, 0) AS team_id, {measures} FROM {source} "
+        f"WHERE {column} IS NOT NULL AND ({where}){condition}"
     )
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which rows a delta covers: SQL conditions on investigations (``i``) and on CPS referrals
-    (``r``, joined to ``i``); ``None`` leaves that table's families out."""
+    """Which rows a delta covers: SQL conditions on investigations (``i``), on CPS referrals (``r``,
+    joined to ``i``) and on the investigations whose "has a CPS referral" count is to change
+    (``referred``, on ``i``); ``None`` leaves those families out."""
 
     investigations: str | None
     referrals: str | None
     params: dict[str, Any]
+    referred: str | None = None
+
+    def condition(self, family: Family) -> str | None:
+        return {"investigations": self.investigations, "referrals": self.referrals, "referred": self.referred}[
+            family.scope
+        ]
 
 
 def _in(column: str, ids: Sequence[int], params: dict[str, Any], name: str) -> str:
@@ -176,60 +218,76 @@ def _in(column: str, ids: Sequence[int], params: dict[str, Any], name: str) -> s
 
 
 def investigations_scope(ids: Sequence[int], *, with_referrals: bool = True) -> Scope:
+    """Investigations ``ids`` and (``with_referrals``) their CPS referrals and "has a referral" counts."""
     params: dict[str, Any] = {}
-    return Scope(
-        _in("i.id", ids, params, "ids"),
-        _in("r.investigation_id", ids, params, "ids") if with_referrals else None,
-        params,
-    )
+    own = _in("i.id", ids, params, "ids")
+    if not with_referrals:
+        return Scope(own, None, params)
+    return Scope(own, _in("r.investigation_id", ids, params, "ids"), params, referred=own)
 
 
-def referrals_scope(ids: Sequence[int]) -> Scope:
+def referrals_scope(ids: Sequence[int], *, investigation_ids: Sequence[int] = ()) -> Scope:
+    """CPS referrals ``ids``, and the "has a referral" counts of ``investigation_ids``."""
     params: dict[str, Any] = {}
-    return Scope(None, _in("r.id", ids, params, "referral_ids"), params)
+    referred = _in("i.id", investigation_ids, params, "ids") if investigation_ids else None
+    return Scope(None, _in("r.id", ids, params, "referral_ids") if ids else None, params, referred=referred)
 
 
-EVERYTHING = Scope("1 = 1", "1 = 1", {})
+EVERYTHING = Scope("1 = 1", "1 = 1", {}, referred="1 = 1")
 
 
 def references_scope(prefix: str) -> Scope:
     """Investigations whose reference starts with ``prefix`` (and their CPS referrals)."""
     pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     condition = "i.crime_reference LIKE %(prefix)s ESCAPE '\\'"
-    return Scope(condition, condition, {"prefix": pattern})
+    return Scope(condition, condition, {"prefix": pattern}, referred=condition)
 
 
 def contribution_sql(scope: Scope, grain: str, sign: int = 1) -> str:
-    """What the rows in ``scope`` count, × ``sign``, at ``grain``, grouped by the rollup key: one SELECT."""
+    """What the rows in ``scope`` count, × ``sign``, at ``grain``, grouped by its key: one SELECT."""
     branches = [
-        _branch(family, grain, where)
-        for family in _families()
-        if (where := scope.investigations if family.table == "i" else scope.referrals) is not None
+        _branch(family, grain, where) for family in _families() if (where := scope.condition(family)) is not None
     ]
-    totals = ", ".join(f"{sign} * SUM({name}) AS {name}" for name in MEASURES)
+    return _summed(f"({' UNION ALL '.join(branches)}) AS contribution", _key(grain), sign)
+
+
+def _summed(source: str, key: Sequence[str], sign: int = 1) -> str:
+    totals = ", ".join(
+        f"{sign} * SUM({name}) AS {name}" if sign != 1 else f"SUM({name}) AS {name}" for name in MEASURES
+    )
+    return f"SELECT {', '.join(key)}, {totals} FROM {source} GROUP BY {', '.join(key)}"  # noqa: S608
+
+
+def _upsert(grain: str, source: str) -> str:
+    """Add the rows of ``source`` (a SELECT of the grain's key and every measure) into its table."""
+    rollup, key = _rollup_table(grain), ", ".join(_key(grain))
+    columns = ", ".join((*_key(grain), *MEASURES))
+    updates = ", ".join(f"{name} = {rollup}.{name} + excluded.{name}" for name in MEASURES)
+    # "WHERE 1 = 1": SQLite needs a WHERE before ON CONFLICT in an INSERT … SELECT. In key order, so a
+    # rebuilt table is stored by period (a request reads neighbouring rows).
     return (
-        f"SELECT {', '.join(KEY)}, {totals} FROM ({' UNION ALL '.join(branches)}) AS contribution "  # noqa: S608
-        f"GROUP BY {', '.join(KEY)}"
+        f"INSERT INTO {rollup} ({columns}) SELECT {columns} FROM ({source}) AS delta WHERE 1 = 1 "  # noqa: S608
+        f"ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET {updates}"
     )
 
 
 def apply(scope: Scope, sign: int) -> None:
     """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: one statement
-    per grain."""
-    if scope.investigations is None and scope.referrals is None:
+    per table; on PostgreSQL the force-wide months are summed from the months' delta in the same
+    statement (counted once)."""
+    if scope.investigations is None and scope.referrals is None and scope.referred is None:
         return
-    columns = ", ".join((*KEY, *MEASURES))
-    for grain in GRAINS:
-        rollup = _rollup_table(grain)
-        updates = ", ".join(f"{name} = {rollup}.{name} + excluded.{name}" for name in MEASURES)
-        # "WHERE 1 = 1": SQLite needs a WHERE before ON CONFLICT in an INSERT … SELECT. In key order,
-        # so a rebuilt table is stored by period (a request reads neighbouring rows).
-        sql = (
-            f"INSERT INTO {rollup} ({columns}) SELECT {columns} FROM ({contribution_sql(scope, grain, sign)}) "  # noqa: S608
-            f"AS delta WHERE 1 = 1 ORDER BY {', '.join(KEY)} "
-            f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}"
+    statements = [_upsert("d", contribution_sql(scope, "d", sign))]
+    if connection.vendor == "postgresql":
+        statements.append(
+            f"WITH month_delta AS MATERIALIZED ({contribution_sql(scope, 'm', sign)}), "  # noqa: S608
+            f"months AS ({_upsert('m', 'SELECT * FROM month_delta')}) "
+            f"{_upsert('f', _summed('month_delta', FORCE_KEY))}"
         )
-        with connection.cursor() as cursor:
+    else:
+        statements += [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in ("m", "f")]
+    with connection.cursor() as cursor:
+        for sql in statements:
             cursor.execute(sql, scope.params or None)
 
 
@@ -255,7 +313,7 @@ def rebuild() -> int:
             rollup = _rollup_table(grain)
             cursor.execute(f"TRUNCATE {rollup}" if connection.vendor == "postgresql" else f"DELETE FROM {rollup}")  # noqa: S608
     apply(EVERYTHING, 1)
-    return KpiRollupMonth.objects.count() + KpiRollupDay.objects.count()
+    return sum(model.objects.count() for model in (KpiRollupMonth, KpiRollupDay, KpiRollupForceMonth))
 
 
 def _rows(sql: str, params: dict[str, Any] | None = None) -> Iterator[tuple[Any, ...]]:
@@ -265,8 +323,8 @@ def _rows(sql: str, params: dict[str, Any] | None = None) -> Iterator[tuple[Any,
             yield from batch
 
 
-def _normalised(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int, ...]]:
-    width = len(KEY)
+def _normalised(rows: Iterable[tuple[Any, ...]], key: Sequence[str]) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    width = len(key)
     result: dict[tuple[Any, ...], tuple[int, ...]] = {}
     for row in rows:
         key = tuple(str(value) for value in row[:width])
@@ -280,18 +338,21 @@ def differences(limit: int | None = None) -> list[dict[str, Any]]:
     """Every rollup row that differs from a recount of the base tables (rows of zeros ignored):
     ``{"key": {"grain": …, "period": …, …}, "stored": {...} | None, "expected": {...} | None}``, at most
     ``limit``. One grain at a time, so memory holds one table's rows."""
-    columns = ", ".join((*KEY, *MEASURES))
     found: list[dict[str, Any]] = []
     for grain in GRAINS:
-        expected = _normalised(_rows(contribution_sql(EVERYTHING, grain)))
-        stored = _normalised(_rows(f"SELECT {columns} FROM {_rollup_table(grain)}"))  # noqa: S608
-        for key in sorted(expected.keys() | stored.keys()):
-            if expected.get(key) != stored.get(key):
+        key = _key(grain)
+        expected = _normalised(_rows(contribution_sql(EVERYTHING, grain)), key)
+        columns = ", ".join((*key, *MEASURES))
+        stored = _normalised(_rows(f"SELECT {columns} FROM {_rollup_table(grain)}"), key)  # noqa: S608
+        for row_key in sorted(expected.keys() | stored.keys()):
+            if expected.get(row_key) != stored.get(row_key):
                 found.append(
                     {
-                        "key": {"grain": grain, **dict(zip(KEY, key, strict=True))},
-                        "stored": dict(zip(MEASURES, stored[key], strict=True)) if key in stored else None,
-                        "expected": dict(zip(MEASURES, expected[key], strict=True)) if key in expected else None,
+                        "key": {"grain": grain, **dict(zip(key, row_key, strict=True))},
+                        "stored": dict(zip(MEASURES, stored[row_key], strict=True)) if row_key in stored else None,
+                        "expected": (
+                            dict(zip(MEASURES, expected[row_key], strict=True)) if row_key in expected else None
+                        ),
                     }
                 )
                 if limit is not None and len(found) >= limit:
@@ -344,8 +405,10 @@ def sums(
     *, span: Window, filters: dict[str, Any], group: Sequence[str] = (), measures: Sequence[str] = MEASURES
 ) -> list[dict[str, Any]]:
     """``measures`` (all by default) summed over ``span`` with ``filters`` (rollup column → value), one dict
-    per value of the ``group`` columns (e.g. ``period``, ``strand``, ``lpa_id``; none: one dict). One query."""
-    ranges = {"m": [span.months] if span.months else [], "d": list(span.days)}
+    per value of the ``group`` columns (e.g. ``period``, ``strand``, ``lpa_id``; none: one dict). One query.
+    Whole months come from the force-wide months when neither ``filters`` nor ``group`` name an LPA or team."""
+    months = "f" if set(filters) | set(group) <= set(FORCE_KEY) else "m"
+    ranges = {months: [span.months] if span.months else [], "d": list(span.days)}
     selects, params = [], []
     for grain, periods in ranges.items():
         if not periods:

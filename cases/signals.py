@@ -37,16 +37,54 @@ def _investigation_before_delete(instance: Investigation, **_: Any) -> None:
 
 
 def _referral_before_save(instance: CpsReferral, **_: Any) -> None:
+    # The funnel's "has a CPS referral" count belongs to the investigation: a referral's save can change
+    # it for the investigation it is saved under and, if moved, the one it leaves.
+    investigations = {instance.investigation_id}
+    referral_ids: list[int] = []
     if not instance._state.adding and instance.pk is not None:
-        rollups.apply(rollups.referrals_scope([instance.pk]), -1)
+        referral_ids = [instance.pk]
+        investigations.update(CpsReferral.objects.filter(pk=instance.pk).values_list("investigation_id", flat=True))
+    instance._rollup_investigations = sorted(investigations)  # type: ignore[attr-defined]
+    rollups.apply(rollups.referrals_scope(referral_ids, investigation_ids=instance._rollup_investigations), -1)  # type: ignore[attr-defined]
 
 
 def _referral_after_save(instance: CpsReferral, **_: Any) -> None:
-    rollups.apply(rollups.referrals_scope([instance.pk]), 1)
+    investigations = getattr(instance, "_rollup_investigations", [instance.investigation_id])
+    rollups.apply(rollups.referrals_scope([instance.pk], investigation_ids=investigations), 1)
 
 
-def _referral_before_delete(instance: CpsReferral, **_: Any) -> None:
-    rollups.apply(rollups.referrals_scope([instance.pk]), -1)
+# A delete of several referrals (a queryset's, or an investigation's cascade) sends every pre_delete
+# before its DELETE and every post_delete after it. An investigation's "has a CPS referral" count is
+# taken out at its first referral's pre_delete and counted again, as the remaining referrals make it,
+# at its last referral's post_delete: per deletion (``origin``), investigation → referrals pending.
+_PENDING = "_rollup_referrals_pending"
+
+
+def _pending(origin: Any) -> dict[int, int]:
+    pending = getattr(origin, _PENDING, None)
+    if pending is None:
+        pending = {}
+        setattr(origin, _PENDING, pending)
+    return pending
+
+
+def _referral_before_delete(instance: CpsReferral, origin: Any = None, **_: Any) -> None:
+    pending = _pending(origin if origin is not None else instance)
+    investigation = instance.investigation_id
+    pending[investigation] = pending.get(investigation, 0) + 1
+    first = pending[investigation] == 1
+    rollups.apply(rollups.referrals_scope([instance.pk], investigation_ids=[investigation] if first else []), -1)
+
+
+def _referral_after_delete(instance: CpsReferral, origin: Any = None, **_: Any) -> None:
+    pending = _pending(origin if origin is not None else instance)
+    investigation = instance.investigation_id
+    pending[investigation] = pending.get(investigation, 1) - 1
+    if pending[investigation] <= 0:
+        del pending[investigation]
+        # What the investigation counts with the referrals left (nothing if it is being deleted too:
+        # its own pre_delete took its other counts out, and its row goes after its referrals').
+        rollups.apply(rollups.referrals_scope([], investigation_ids=[investigation]), 1)
 
 
 def connect() -> None:
@@ -62,3 +100,4 @@ def connect() -> None:
     pre_save.connect(_referral_before_save, sender=CpsReferral, dispatch_uid="rollups.pre_save.referral")
     post_save.connect(_referral_after_save, sender=CpsReferral, dispatch_uid="rollups.save.referral")
     pre_delete.connect(_referral_before_delete, sender=CpsReferral, dispatch_uid="rollups.pre_delete.referral")
+    post_delete.connect(_referral_after_delete, sender=CpsReferral, dispatch_uid="rollups.delete.referral")

@@ -9,9 +9,18 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import kpis, rollups
-from cases.models import CpsReferral, Investigation, KpiRollupDay, KpiRollupMonth, LocalPolicingArea
+from cases.models import (
+    CpsReferral,
+    Investigation,
+    KpiRollupDay,
+    KpiRollupForceMonth,
+    KpiRollupMonth,
+    LocalPolicingArea,
+)
 from cases.services import investigation_update
 from tests.cases.conftest import HEADER
 from tests.cases.factories import CpsReferralFactory, InvestigationFactory
@@ -91,6 +100,37 @@ def test_referral_saves_and_deletes_and_investigation_deletes_keep_the_rollup_eq
     _verified()
 
 
+def _referred(period: str) -> int:
+    """The funnel's "has a CPS referral" count for investigations recorded in a month."""
+    return sum(
+        KpiRollupMonth.objects.filter(period=date.fromisoformat(f"{period}-01")).values_list(
+            "funnel_referred_to_cps", flat=True
+        )
+    )
+
+
+def test_the_funnel_referral_count_follows_referral_moves_batch_deletes_and_cascades() -> None:
+    """ "Has a CPS referral" is counted once per investigation, however many referrals it has, and is
+    changed by referral writes: a move, a queryset delete of several, an investigation's cascade."""
+    first = InvestigationFactory(recorded_date=date(2025, 5, 1))
+    second = InvestigationFactory(recorded_date=date(2025, 6, 1))
+    CpsReferralFactory(investigation=first, referral_date=date(2025, 6, 1))
+    b = CpsReferralFactory(investigation=first, referral_date=date(2025, 6, 2))
+    assert (_referred("2025-05"), _referred("2025-06")) == (1, 0)
+    b.investigation = second  # moved: both investigations now have one
+    b.save()
+    assert (_referred("2025-05"), _referred("2025-06")) == (1, 1)
+    _verified()
+    CpsReferralFactory(investigation=first, referral_date=date(2025, 6, 3))
+    CpsReferral.objects.filter(investigation=first).delete()  # two at once: counted out once
+    assert (_referred("2025-05"), _referred("2025-06")) == (0, 1)
+    _verified()
+    CpsReferralFactory(investigation=second, referral_date=date(2025, 6, 4))
+    second.delete()  # a cascade over its two referrals
+    assert _referred("2025-06") == 0 and not CpsReferral.objects.exists()
+    _verified()
+
+
 def test_an_outcome_correction_through_the_service_keeps_the_rollup_equal(make_user: Any) -> None:
     investigation = InvestigationFactory(recorded_date=date(2025, 5, 1), outcome_type="16", outcome_date="2025-07-01")
     CpsReferralFactory(investigation=investigation, referral_date=date(2025, 6, 1))
@@ -148,10 +188,30 @@ def test_the_generator_keeps_the_rollup_equal_and_the_figures_match_the_base_tab
     assert kpis._by_column_rollup("lpa", filters, **window) == kpis._by_column("lpa", filters, **window)
 
 
+def test_whole_months_come_from_the_force_wide_table_unless_an_lpa_or_team_is_asked_for() -> None:
+    InvestigationFactory(recorded_date=date(2025, 5, 1), lpa="walsall")
+    InvestigationFactory(recorded_date=date(2025, 5, 20))
+    assert KpiRollupForceMonth.objects.values_list("recorded", flat=True).get(period=date(2025, 5, 1)) == 2
+    span = rollups.window(date(2025, 4, 15), date(2025, 6, 30))
+    walsall = LocalPolicingArea.objects.get(code="walsall").pk
+    for filters, group, table, recorded in (
+        ({}, ("period",), "cases_kpirollupforcemonth", 2),
+        ({"strand": "rasso"}, ("strand",), "cases_kpirollupforcemonth", 2),
+        ({"lpa_id": walsall}, (), "cases_kpirollupmonth", 1),
+        ({}, ("team_id",), "cases_kpirollupmonth", 2),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            rows = rollups.sums(span=span, filters=filters, group=group, measures=("recorded",))
+        other = ({"cases_kpirollupforcemonth", "cases_kpirollupmonth"} - {table}).pop()
+        assert table in captured[0]["sql"] and other not in captured[0]["sql"], (filters, group)
+        assert sum(row["recorded"] for row in rows) == recorded, (filters, group)
+
+
 def test_verify_reports_a_difference_and_rebuild_repairs_it() -> None:
     InvestigationFactory(recorded_date=date(2025, 5, 1))
     Investigation.objects.update(recorded_date=date(2025, 4, 1))  # a write that bypasses the model: no signals
-    with pytest.raises(CommandError, match="4 KPI rollup rows differ"):
+    # April and May in each table: month, day, force-wide month.
+    with pytest.raises(CommandError, match="6 KPI rollup rows differ"):
         call_command("verify_rollups", stdout=StringIO())
     call_command("rebuild_rollups", stdout=StringIO())
     assert _month("2025-04")["recorded"] == 1 and not KpiRollupMonth.objects.filter(period=date(2025, 5, 1)).exists()
