@@ -804,6 +804,7 @@ def kpi_rows(
     group_by: str | None = None,
     filters: Mapping[str, Any] | KpiFilters | None = None,
     fractions: bool = False,
+    people: bool = True,
 ) -> list[dict[str, Any]]:
     """Every §3 metric for ``[date_from, date_to]`` (inclusive), one dict per group.
 
@@ -815,6 +816,8 @@ def kpi_rows(
     ``lpa``, ``team``, ``flag``), or a resolved :class:`KpiFilters`. Raises ``ApplicationError``
     for bad input. With ``fractions=True`` each row also has ``"fractions"``: the
     ``(numerator, denominator)`` of every rate, so a page can show "7.4% (12 of 162)".
+    With ``people=False`` the rows leave out ``repeat_victims`` and ``repeat_suspects``: the rollup keeps
+    no people, so they cost a base-table query, which a caller that does not show them need not pay.
     """
     check_period(date_from, date_to)
     if group_by is not None and group_by not in GROUP_BY_CHOICES:
@@ -828,16 +831,19 @@ def kpi_rows(
     else:
         compute = _by_period if group_by in PERIOD_GROUPS else _by_column
     rows = cached_figures(
-        ("kpi_rows", date_from, date_to, group_by, resolved),
-        _with_repeat_people(compute),
+        ("kpi_rows", date_from, date_to, group_by, resolved, people),
+        _with_repeat_people(compute) if people else compute,
         group_by,
         resolved,
         date_from,
         date_to,
     )
-    if not fractions:
-        for row in rows:
+    for row in rows:
+        if not fractions:
             row.pop("fractions", None)
+        if not people:
+            for metric, _field in REPEAT_PEOPLE:
+                row.pop(metric, None)
     return rows
 
 
@@ -926,7 +932,7 @@ def soteria(
     the national table's "recorded adult rape offences" is ``offence_group=rape, victim_age_group=adult``).
     With ``fractions=True`` also ``"fractions"``: the numerator and denominator of its rates.
     """
-    row = kpi_rows(date_from=date_from, date_to=date_to, filters=filters, fractions=fractions)[0]
+    row = kpi_rows(date_from=date_from, date_to=date_to, filters=filters, fractions=fractions, people=False)[0]
     figures = {"from": date_from, "to": date_to, **{name: row[name] for name in SOTERIA_METRICS}}
     if fractions:
         figures["fractions"] = {name: pair for name, pair in row["fractions"].items() if name in SOTERIA_METRICS}

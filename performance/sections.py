@@ -344,7 +344,9 @@ def victim_care_section(
 def cps_decisions_table(*, quarters: Sequence[Period], filters: KpiFilters, query_string: Any) -> Table:
     """CPS charging decisions by decision date for each quarter: charge rate = charge / (charge + NFA);
     action plans and early advice counted apart, never in the rate's denominator."""
-    rows = [kpi_rows(date_from=q.start, date_to=q.end, filters=filters, fractions=True)[0] for q in quarters]
+    rows = [
+        kpi_rows(date_from=q.start, date_to=q.end, filters=filters, fractions=True, people=False)[0] for q in quarters
+    ]
     fractions = [row["fractions"]["cps_charge_rate"] for row in rows]
     measures: list[list[Any]] = [
         ["Charge decisions", *(charge for charge, _decided in fractions)],

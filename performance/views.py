@@ -222,7 +222,12 @@ class Dashboard:
     def trend(self) -> tuple[list[dict[str, Any]], Table, list[str]]:
         """Positive outcome rate and charge rate by month as p-charts, their table, and the signals in words."""
         rows = kpi_rows(
-            date_from=self.trend_from, date_to=self.date_to, group_by="month", filters=self.filters, fractions=True
+            date_from=self.trend_from,
+            date_to=self.date_to,
+            group_by="month",
+            filters=self.filters,
+            fractions=True,
+            people=False,
         )
         labels = [_month_label(row["group"]) for row in rows]
         rates = (
@@ -280,7 +285,12 @@ class Dashboard:
 
     def breakdown(self, group_by: str) -> tuple[dict[str, Any], Table]:
         rows = kpi_rows(
-            date_from=self.date_from, date_to=self.date_to, group_by=group_by, filters=self.filters, fractions=True
+            date_from=self.date_from,
+            date_to=self.date_to,
+            group_by=group_by,
+            filters=self.filters,
+            fractions=True,
+            people=False,
         )
         if group_by == "strand":
             names = dict(Strand.choices)

@@ -160,6 +160,16 @@ def test_every_metric_for_a_whole_period_matches_the_hand_worked_figures(quarter
     ]
 
 
+def test_without_people_the_same_figures_come_without_the_repeat_people_query(quarter_data: Any) -> None:
+    with CaptureQueriesContext(connection) as with_people:
+        full = kpi_rows(date_from=Q1_FROM, date_to=Q1_TO, group_by="month")
+    with CaptureQueriesContext(connection) as without_people:
+        lean = kpi_rows(date_from=Q1_FROM, date_to=Q1_TO, group_by="month", people=False)
+    assert lean == [{k: v for k, v in row.items() if k not in ("repeat_victims", "repeat_suspects")} for row in full]
+    assert len(without_people) == len(with_people) - 1
+    assert not any("victim_id" in query["sql"] for query in without_people.captured_queries)
+
+
 def test_grouped_by_month_each_metric_is_keyed_by_its_own_date(quarter_data: Any) -> None:
     rows = kpi_rows(date_from=Q1_FROM, date_to=Q1_TO, group_by="month")
     assert [row["group"] for row in rows] == ["2025-04", "2025-05", "2025-06"]
