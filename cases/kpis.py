@@ -760,7 +760,7 @@ def repeat_people(
     params: list[Any] = []
     for metric, field in REPEAT_PEOPLE:
         columns: dict[str, Any] = {"person": F(field)} if group is None else {"g": group, "person": F(field)}
-        people = recorded.exclude(**{field: ""}).order_by().values(**columns).annotate(n=Count("pk")).filter(n__gte=2)
+        people = recorded.exclude(**{field: ""}).order_by().values(**columns).annotate(n=Count("*")).filter(n__gte=2)
         sql, people_params = people.query.sql_with_params()
         # ``metric`` is one of this module's constants, never input.
         key = "NULL" if group is None else 'people."g"'

@@ -339,8 +339,13 @@ class Investigation(models.Model):
             models.Index(fields=["strand", "recorded_date"], name="inv_strand_recorded_idx"),
             models.Index(fields=["offence_group", "recorded_date"], name="inv_offence_recorded_idx"),
             # register v2: repeat victims and suspects, and the data-quality checks on bail and RUI
-            models.Index(fields=["victim_id"], name="inv_victim_id_idx", condition=~Q(victim_id="")),
-            models.Index(fields=["suspect_id"], name="inv_suspect_id_idx", condition=~Q(suspect_id="")),
+            # (person, recorded date): the repeat-people counts read these indexes alone (kpis.repeat_people)
+            models.Index(
+                fields=["victim_id", "recorded_date"], name="inv_victim_recorded_idx", condition=~Q(victim_id="")
+            ),
+            models.Index(
+                fields=["suspect_id", "recorded_date"], name="inv_suspect_recorded_idx", condition=~Q(suspect_id="")
+            ),
             models.Index(
                 fields=["bail_expiry_date"], name="inv_bail_expiry_idx", condition=Q(bail_expiry_date__isnull=False)
             ),
