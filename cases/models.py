@@ -589,6 +589,11 @@ class KpiRollupMonth(KpiRollup):
     class Meta:
         verbose_name = "KPI rollup month"
         constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY, name="kpi_rollup_month_key")]
+        # An LPA's or a team's months (the key's leading period reads every LPA's: 33 → 2 ms at 1M).
+        indexes = [
+            models.Index(fields=["lpa_id", "period"], name="kpi_rollup_month_lpa_idx"),
+            models.Index(fields=["team_id", "period"], name="kpi_rollup_month_team_idx"),
+        ]
 
 
 class KpiRollupDay(KpiRollup):
