@@ -252,9 +252,7 @@ def contribution_sql(scope: Scope, grain: str, sign: int = 1) -> str:
 
 
 def _summed(source: str, key: Sequence[str], sign: int = 1) -> str:
-    totals = ", ".join(
-        f"{sign} * SUM({name}) AS {name}" if sign != 1 else f"SUM({name}) AS {name}" for name in MEASURES
-    )
+    totals = ", ".join(f"{sign} * SUM({name}) AS {name}" for name in MEASURES)
     return f"SELECT {', '.join(key)}, {totals} FROM {source} GROUP BY {', '.join(key)}"  # noqa: S608
 
 

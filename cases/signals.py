@@ -39,13 +39,14 @@ def _investigation_before_delete(instance: Investigation, **_: Any) -> None:
 def _referral_before_save(instance: CpsReferral, **_: Any) -> None:
     # The funnel's "has a CPS referral" count belongs to the investigation: a referral's save can change
     # it for the investigation it is saved under and, if moved, the one it leaves.
-    investigations = {instance.investigation_id}
+    investigations = {instance.investigation_id} - {None}
     referral_ids: list[int] = []
     if not instance._state.adding and instance.pk is not None:
         referral_ids = [instance.pk]
         investigations.update(CpsReferral.objects.filter(pk=instance.pk).values_list("investigation_id", flat=True))
-    instance._rollup_investigations = sorted(investigations)  # type: ignore[attr-defined]
-    rollups.apply(rollups.referrals_scope(referral_ids, investigation_ids=instance._rollup_investigations), -1)  # type: ignore[attr-defined]
+    affected = sorted(investigations)
+    instance._rollup_investigations = affected  # type: ignore[attr-defined]  # read by _referral_after_save
+    rollups.apply(rollups.referrals_scope(referral_ids, investigation_ids=affected), -1)
 
 
 def _referral_after_save(instance: CpsReferral, **_: Any) -> None:
