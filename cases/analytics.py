@@ -25,7 +25,7 @@ from django.db.models import Case, CharField, Count, Exists, F, IntegerField, Ou
 from oversight.numbers import percentage
 
 from . import rollups
-from .choices import CourtOutcome, Ethnicity, Sex
+from .choices import CourtOutcome, Ethnicity, FunnelStage, Sex
 from .kpis import (
     DaysBetween,
     KpiFilters,
@@ -38,14 +38,7 @@ from .kpis import (
 from .models import CpsReferral, Investigation
 from .outcomes import CHARGED, OutcomeType, outcome_group
 
-FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
-    ("recorded", "Recorded"),
-    ("arrested", "Suspect arrested"),
-    ("referred_to_cps", "Referred to the CPS"),
-    ("charged", "Charged/summonsed (outcome 1 or 1A)"),
-    ("court_outcome", "Court outcome"),
-    ("convicted", "Convicted"),
-)
+FUNNEL_STAGES: tuple[tuple[str, str], ...] = tuple(FunnelStage.choices)
 _CODE_ORDER = {code: position for position, code in enumerate(OutcomeType.values)}
 
 

@@ -144,3 +144,15 @@ class WithdrawalReason(models.TextChoices):
     INTRUSIVE_PROCESS = "intrusive_process", "Process too intrusive (digital, third-party material)"
     SAFEGUARDING_ONLY = "safeguarding_only", "Wants safeguarding, not prosecution"
     OTHER = "other", "Other"
+
+
+class FunnelStage(models.TextChoices):
+    """The attrition funnel's stages, in order (cases.analytics); each after the first is a rollup
+    count ``funnel_<stage>`` (cases.models.ROLLUP_MEASURES)."""
+
+    RECORDED = "recorded", "Recorded"
+    ARRESTED = "arrested", "Suspect arrested"
+    REFERRED_TO_CPS = "referred_to_cps", "Referred to the CPS"
+    CHARGED = "charged", "Charged/summonsed (outcome 1 or 1A)"
+    COURT_OUTCOME = "court_outcome", "Court outcome"
+    CONVICTED = "convicted", "Convicted"

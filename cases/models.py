@@ -24,6 +24,7 @@ from .choices import (
     CourtOutcome,
     CpsDecision,
     Ethnicity,
+    FunnelStage,
     OffenceGroup,
     OrderType,
     Phase,
@@ -548,7 +549,7 @@ ROLLUP_MEASURES: tuple[str, ...] = (
     *(f"decision_{code}" for code in CpsDecision.values),
     # The attrition funnel (cases.analytics): the investigations counted under ``recorded`` that have
     # reached each stage now, so also by recorded_date.
-    *(f"funnel_{stage}" for stage in ("arrested", "referred_to_cps", "charged", "court_outcome", "convicted")),
+    *(f"funnel_{stage}" for stage in FunnelStage.values[1:]),
 )
 
 

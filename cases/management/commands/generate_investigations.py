@@ -21,7 +21,13 @@ from cases.models import (
     ProtectiveOrder,
 )
 
-ANALYZED = ("cases_investigation", "cases_cpsreferral", "cases_investigation_flags", "cases_kpirollupmonth")
+ANALYZED = (
+    "cases_investigation",
+    "cases_cpsreferral",
+    "cases_investigation_flags",
+    "cases_kpirollupmonth",
+    "cases_kpirollupforcemonth",
+)
 
 
 class Command(BaseCommand):
