@@ -848,11 +848,14 @@ def _stored(references: list[str]) -> dict[str, Investigation]:
         return {}
     if connection.vendor == "postgresql":
         # The records in one query with one array parameter (Django's ``__in`` sends a placeholder per
-        # reference). A join, not ``= ANY(%s)``: while a first import fills an empty register the planner,
-        # its statistics not yet refreshed, scans the table, and would compare each row with every reference.
+        # reference), each reference one probe of the unique index. A LATERAL with LIMIT 1 (which keeps
+        # the planner from flattening it into a join): while a first import fills an empty register, the
+        # statistics still say empty, and a join would scan every row this import has written, for each
+        # chunk (100,000 rows into an empty register: 1.2 s of look-ups, against 0.1 s).
+        table = connection.ops.quote_name(Investigation._meta.db_table)
         found = Investigation.objects.raw(
             "SELECT i.* FROM unnest(%s::text[]) AS r(reference) "  # noqa: S608
-            f"JOIN {connection.ops.quote_name(Investigation._meta.db_table)} i ON i.crime_reference = r.reference",
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} WHERE crime_reference = r.reference LIMIT 1) i",
             [references],
         )
         return {inv.crime_reference: inv for inv in found}

@@ -289,7 +289,9 @@ class Investigation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[flags])
+    # History is read by record (``id``); an index per foreign key (simple-history's default) would
+    # cost every import and generator row three more index insertions for no query.
+    history = HistoricalRecords(m2m_fields=[flags], no_db_index=["lpa", "team", "ho_offence"])
     objects = InvestigationQuerySet.as_manager()
 
     class Meta:
