@@ -5,25 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0017_rollup_month_lpa_team_indexes'),
+        ("cases", "0017_rollup_month_lpa_team_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalinvestigation',
-            name='ho_offence',
-            field=models.ForeignKey(blank=True, db_column='ho_offence_code', db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.homeofficeoffence', to_field='code', verbose_name='Home Office offence code'),
+            model_name="historicalinvestigation",
+            name="ho_offence",
+            field=models.ForeignKey(
+                blank=True,
+                db_column="ho_offence_code",
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="cases.homeofficeoffence",
+                to_field="code",
+                verbose_name="Home Office offence code",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalinvestigation',
-            name='lpa',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.localpolicingarea', verbose_name='LPA'),
+            model_name="historicalinvestigation",
+            name="lpa",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="cases.localpolicingarea",
+                verbose_name="LPA",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalinvestigation',
-            name='team',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.team'),
+            model_name="historicalinvestigation",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="cases.team",
+            ),
         ),
     ]
