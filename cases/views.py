@@ -22,6 +22,7 @@ from django.utils import timezone
 from oversight.accesslog import record_access
 from oversight.errors import ApplicationError, add_errors_to_form
 from oversight.exports import Download, Table, export_format, page_or_download, query_string
+from oversight.forms import rendered_fields
 from oversight.models import AccessKind
 from oversight.periods import months_later
 from oversight.roles import Cap, capability_required, has_capability
@@ -72,7 +73,12 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
         return render(
             request,
             "cases/investigation_list.html",
-            {"filter": filterset, "form": filterset.form, "filter_errors": True},
+            {
+                "filter": filterset,
+                "form": filterset.form,
+                "filter_fields": rendered_fields(filterset.form, skip=("ordering",)),
+                "filter_errors": True,
+            },
             status=400,
         )
     queryset = selectors.register_ordered(filterset.qs)
@@ -88,6 +94,7 @@ def investigation_list(request: HttpRequest) -> HttpResponseBase:
         return {
             "filter": filterset,
             "form": filterset.form,
+            "filter_fields": rendered_fields(filterset.form, skip=("ordering",)),
             "page_obj": page_obj,
             "rows": selectors.register_rows(list(page_obj)),
             "query_string": query_string(request),

@@ -10,6 +10,10 @@ field left empty says what to do ("Enter the reason", "Select a proposed rating"
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
@@ -17,6 +21,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from .errors import ApplicationError
 from .periods import parse_month, parse_quarter
@@ -297,3 +303,46 @@ class QuarterField(forms.CharField):
         except ApplicationError as exc:
             # As a parameter, never as the format itself: the message quotes the value, which may hold a '%'.
             raise forms.ValidationError("%(message)s", params={"message": exc.message}) from exc
+
+
+# Rendered form groups remembered per process (see :func:`rendered_fields`): a few hundred kilobytes at most.
+RENDERED_FIELDS_KEPT = 256
+_rendered: OrderedDict[str, SafeString] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def rendered_fields(form: forms.BaseForm, *, skip: Iterable[str] = ()) -> SafeString:
+    """The GOV.UK form groups of ``form``'s fields (but ``skip``), as :class:`GovukFormRenderer` writes them.
+
+    A list page's filter form (the register's has 23 fields and 135 options) costs more to render than
+    its table, and it is the same HTML for everyone who sends the same values. So the HTML of a valid or
+    unbound form is remembered in this process, keyed by the form's class, each field's bound value and
+    each field's choices as they are now (reference data edited or retired changes the key at once; a
+    deploy starts new processes). A form with errors is rendered afresh: its messages quote the input.
+    """
+    names = [name for name in form.fields if name not in set(skip)]
+
+    def render() -> SafeString:
+        return format_html_join("", "{}", ((form[name].as_field_group(),) for name in names))
+
+    if form.is_bound and not form.is_valid():
+        return render()
+    data = form.data
+    values = [
+        data.getlist(form.add_prefix(n)) if hasattr(data, "getlist") else data.get(form.add_prefix(n)) for n in names
+    ]
+    choices = [list(getattr(form.fields[n].widget, "choices", ())) for n in names]
+    key = hashlib.sha256(
+        repr((type(form).__module__, type(form).__qualname__, form.is_bound, names, values, choices)).encode()
+    ).hexdigest()
+    with _rendered_lock:
+        html = _rendered.get(key)
+        if html is not None:
+            _rendered.move_to_end(key)
+            return html
+    html = render()
+    with _rendered_lock:
+        _rendered[key] = html
+        while len(_rendered) > RENDERED_FIELDS_KEPT:
+            _rendered.popitem(last=False)
+    return html

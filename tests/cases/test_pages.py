@@ -362,3 +362,13 @@ def test_the_home_page_links_to_the_register(client_for: Any) -> None:
     assert 'href="/cases/import/"' in editor_home and 'href="/cases/"' in editor_home
     assert 'href="/cases/"' in client_for("board_chair").get("/").content.decode()
     assert 'href="/cases/import/"' not in client_for("audit_lead").get("/").content.decode()
+
+
+def test_the_filter_form_offers_a_renamed_area_at_once(client_for: Any, register: Any) -> None:
+    """The register's filter fields are remembered per process (oversight.forms.rendered_fields); reference
+    data edited between two requests is on the second page, not a stale copy."""
+    client = client_for("case_editor")
+    assert "Coventry" in client.get("/cases/").content.decode()
+    LocalPolicingArea.objects.filter(code="coventry").update(name="Coventry and Warwick")
+    html = client.get("/cases/").content.decode()
+    assert '<option value="coventry">Coventry and Warwick</option>' in html

@@ -100,3 +100,45 @@ def test_date_errors_say_what_is_wrong_in_gov_uk_words() -> None:
     form = DateExample(data={"recorded-month": "2"})
     form.is_valid()
     assert form["recorded"].first_input_id == "id_recorded-day"  # type: ignore[attr-defined]  # GovukBoundField
+
+
+def _fresh(form: forms.BaseForm, skip: tuple[str, ...] = ()) -> str:
+    return "".join(form[name].as_field_group() for name in form.fields if name not in skip)
+
+
+def test_remembered_fields_are_the_fresh_rendering_for_the_same_values() -> None:
+    from django.http import QueryDict
+
+    from oversight.forms import rendered_fields
+
+    for data in (None, QueryDict("reason=Late&area=x"), QueryDict("reason=Other&area=x")):
+        first = rendered_fields(Example(data=data) if data is not None else Example(), skip=("rating",))
+        again = rendered_fields(Example(data=data) if data is not None else Example(), skip=("rating",))
+        assert first == again == _fresh(Example(data=data) if data is not None else Example(), skip=("rating",))
+        assert "id_rating" not in first
+    # Different values are different entries: the second form shows its own value, not the first's.
+    assert 'value="Other"' in rendered_fields(Example(data=QueryDict("reason=Other&area=x")), skip=("rating",))
+
+
+def test_remembered_fields_follow_the_choices_as_they_are_now() -> None:
+    from oversight.forms import rendered_fields
+
+    form = Example()
+    before = rendered_fields(form)
+    form.fields["area"].choices = [("", "Any"), ("x", "X"), ("y", "A new area")]
+    after = rendered_fields(form)
+    assert "A new area" not in before and "A new area" in after
+
+
+def test_a_form_with_errors_is_rendered_afresh_each_time() -> None:
+    from django.http import QueryDict
+
+    from oversight.forms import rendered_fields
+
+    first = rendered_fields(Example(data=QueryDict("reason=&area=zzz")))
+    assert "govuk-form-group--error" in first
+    assert first == _fresh(Example(data=QueryDict("reason=&area=zzz")))
+    # The same values once valid render without the errors (no error HTML was remembered for them).
+    assert "govuk-form-group--error" not in rendered_fields(
+        Example(data=QueryDict("reason=Late&area=x&rating=g&recorded=today"))
+    )
