@@ -85,11 +85,12 @@ def insert_values(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
     meta = model._meta
     fields = [field for field in meta.concrete_fields if field is not meta.pk]
     defaults = {field.attname: field.get_default() for field in fields}
+    pk_name = meta.pk.attname
     for row, pk in zip(rows, allocate_keys(model, len(rows)), strict=True):
-        for name, value in defaults.items():
-            row.setdefault(name, value)
-        row[meta.pk.attname] = pk
-    attnames = [meta.pk.attname, *(field.attname for field in fields)]
+        # In place (callers keep these dictionaries), the merge done in C: a setdefault per field was
+        # 0.6 s of Python for 100,000 rows of 45 fields.
+        row.update({**defaults, **row, pk_name: pk})
+    attnames = [pk_name, *(field.attname for field in fields)]
     values = itemgetter(*attnames)
     _write(model, attnames, [values(row) for row in rows])
 
