@@ -289,9 +289,9 @@ class Investigation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # History is read by record (``id``); an index per foreign key (simple-history's default) would
-    # cost every import and generator row three more index insertions for no query.
-    history = HistoricalRecords(m2m_fields=[flags], no_db_index=["lpa", "team", "ho_offence"])
+    # History is read by record (``id``); simple-history's indexes on each foreign key and on the
+    # reference (two, with its LIKE twin) would cost every imported row five index insertions for no query.
+    history = HistoricalRecords(m2m_fields=[flags], no_db_index=["lpa", "team", "ho_offence", "crime_reference"])
     objects = InvestigationQuerySet.as_manager()
 
     class Meta:
