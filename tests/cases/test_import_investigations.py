@@ -228,6 +228,26 @@ def test_it_rejects_a_file_that_is_not_utf8_or_is_empty(write_csv: Any, tmp_path
     )
 
 
+def test_a_file_that_stops_being_utf8_after_chunks_were_written_writes_nothing(tmp_path: Any) -> None:
+    """The next chunk is read and parsed in a thread while this one is written: a decoding error met
+    there is still the file's error, and the chunks already written are rolled back."""
+    from cases.importer import CHUNK_ROWS
+
+    good = "".join(f"20/{n:06d}/25,rasso,rape,2025-01-01\n" for n in range(1, 2 * CHUNK_ROWS + 500))
+    path = tmp_path / "late.csv"
+    path.write_bytes(
+        b"crime_reference,strand,offence_group,recorded_date\n"
+        + good.encode()
+        + "20/999999/25,rasso,café,2025-01-01\n".encode("latin-1")
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        _import(path)
+    assert [str(e).split(": ", 1)[1] for e in rejected.value.errors] == [
+        "the file is not UTF-8 text: save it as CSV UTF-8"
+    ]
+    assert Investigation.objects.count() == 0
+
+
 def test_it_refuses_a_user_without_the_edit_capability(write_csv: Any, make_user: Any) -> None:
     from django.core.exceptions import PermissionDenied
 
