@@ -305,7 +305,8 @@ class QuarterField(forms.CharField):
             raise forms.ValidationError("%(message)s", params={"message": exc.message}) from exc
 
 
-# Rendered form groups remembered per process (see :func:`rendered_fields`): a few hundred kilobytes at most.
+# Rendered form groups remembered per process (see :func:`rendered_fields`): the register's filter form is
+# about 13 kB of HTML, so at most about 3 MB per worker.
 RENDERED_FIELDS_KEPT = 256
 _rendered: OrderedDict[str, SafeString] = OrderedDict()
 _rendered_lock = threading.Lock()
