@@ -27,7 +27,6 @@ import csv
 import io
 import operator
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import reduce
@@ -756,32 +755,6 @@ def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-ParsedChunk = tuple[list[tuple[ParsedRow, list[RowError]]], dict[str, list[Any]]]
-
-
-def _parsed_ahead(chunks: Iterator[list[tuple[int, list[str]]]], parser: _Parser) -> Iterator[ParsedChunk]:
-    """Each chunk parsed (its rows and errors, and the parser's column values for it), the next one read
-    and parsed in a thread while the caller writes this one.
-
-    Reading and parsing touch no database (the parser's reference data is loaded before), so they can
-    run while the caller's thread waits on PostgreSQL: one chunk ahead, in order. A file error
-    (not UTF-8, not CSV) is raised here, when its chunk is reached, as the reading would raise it.
-    """
-
-    def parse_next() -> ParsedChunk | None:
-        chunk = next(chunks, None)
-        if chunk is None:
-            return None
-        rows = parser.parse_chunk(chunk)
-        return rows, parser.columns  # a new dictionary per chunk: the next parse does not change this one
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse") as pool:
-        pending = pool.submit(parse_next)
-        while (parsed := pending.result()) is not None:
-            pending = pool.submit(parse_next)
-            yield parsed
-
-
 def _data_rows(binary: IO[bytes], plan: ProfilePlan | None = None) -> Iterator[tuple[int, list[str]]]:
     records = _records(binary)
     first = next(records, None)
@@ -828,7 +801,8 @@ def _run(binary: IO[bytes], *, today: date, plan: ProfilePlan | None, actor: Any
     first_row_of: dict[str, int] = {}
     count = 0
     try:
-        for parsed, columns in _parsed_ahead(_chunked(_data_rows(binary, plan), CHUNK_ROWS), parser):
+        for chunk in _chunked(_data_rows(binary, plan), CHUNK_ROWS):
+            parsed = parser.parse_chunk(chunk)
             for row, row_errors in parsed:
                 number = row.number
                 if row.reference and not _has_error(row_errors, "crime_reference"):
@@ -837,11 +811,11 @@ def _run(binary: IO[bytes], *, today: date, plan: ProfilePlan | None, actor: Any
                         row_errors.append(
                             RowError(number, "crime_reference", f"{row.reference} is already in row {earlier}")
                         )
-            count += len(parsed)
+            count += len(chunk)
             stored = _stored([row.reference for row, _ in parsed if row.reference])
             # The date rules column by column; rows that may break one, rows with errors already and
             # rows updating a stored record (its values count) are checked one by one.
-            suspects = rules.rows_to_check(columns, len(parsed), today=today)
+            suspects = rules.rows_to_check(parser.columns, len(parsed), today=today)
             for position, (row, row_errors) in enumerate(parsed):
                 investigation = stored.get(row.reference)
                 if investigation is not None or row_errors or position in suspects:

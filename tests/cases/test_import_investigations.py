@@ -229,8 +229,8 @@ def test_it_rejects_a_file_that_is_not_utf8_or_is_empty(write_csv: Any, tmp_path
 
 
 def test_a_file_that_stops_being_utf8_after_chunks_were_written_writes_nothing(tmp_path: Any) -> None:
-    """The next chunk is read and parsed in a thread while this one is written: a decoding error met
-    there is still the file's error, and the chunks already written are rolled back."""
+    """The file is read a chunk at a time and each chunk written once checked: a decoding error met
+    after two chunks were written is the file's error, and those chunks are rolled back."""
     from cases.importer import CHUNK_ROWS
 
     good = "".join(f"20/{n:06d}/25,rasso,rape,2025-01-01\n" for n in range(1, 2 * CHUNK_ROWS + 500))
