@@ -161,9 +161,8 @@ def main() -> None:
         ("function group_by=strand", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="strand")),
         ("function group_by=lpa", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="lpa")),
         ("function ungrouped", lambda: kpi_rows(date_from=date_from, date_to=date_to)),
-        # The widest requests: one row per LPA / team, read from the month rollup (not the force-wide one).
+        # The widest request: one row per LPA, read from the month rollup (not the force-wide one).
         ("API      group_by=lpa", api(group_by="lpa")),
-        ("API      group_by=team", api(group_by="team")),
         ("API      group_by=month, lpa+strand filters", api(group_by="month", strand="rasso", lpa="birmingham")),
         (
             "API      soteria (adult rape)",
