@@ -321,7 +321,8 @@ def rendered_fields(form: forms.BaseForm, *, skip: Iterable[str] = ()) -> SafeSt
     each field's choices as they are now (reference data edited or retired changes the key at once; a
     deploy starts new processes). A form with errors is rendered afresh: its messages quote the input.
     """
-    names = [name for name in form.fields if name not in set(skip)]
+    skipped = set(skip)
+    names = [name for name in form.fields if name not in skipped]
 
     def render() -> SafeString:
         return format_html_join("", "{}", ((form[name].as_field_group(),) for name in names))
