@@ -264,6 +264,25 @@ def test_the_generator_leaves_the_rollups_compacted(requires_postgres: None) -> 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_generator_leaves_the_register_vacuumed(requires_postgres: None) -> None:
+    """Outside a transaction the command vacuums the base tables: their visibility map is set, so an
+    index-only scan (the repeat-people counts) reads no heap pages and the planner knows it."""
+    from django.db import connection
+
+    call_command("generate_investigations", count=1500, seed=7, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relpages, relallvisible FROM pg_class "
+            "WHERE relname IN ('cases_investigation', 'cases_cpsreferral') ORDER BY relname"
+        )
+        tables = cursor.fetchall()
+    assert [name for name, _pages, _visible in tables] == ["cases_cpsreferral", "cases_investigation"]
+    for name, pages, visible in tables:
+        assert pages > 0 and visible == pages, (name, pages, visible)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_bulk_delta_sorts_in_memory_for_its_transaction_only(requires_postgres: None) -> None:
     """A bulk writer's delta raises work_mem with SET LOCAL: for that transaction, not the connection's."""
     from django.db import transaction
