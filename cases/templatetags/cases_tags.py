@@ -6,18 +6,17 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from cases.choices import Phase
+
 register = template.Library()
 
-# An investigation's phase (``phase_code``, annotated by the register's queryset) as a GOV.UK tag.
-PHASE_TAGS: dict[str, tuple[str, str]] = {
-    "pre_charge": ("yellow", "Pre-charge"),
-    "post_charge": ("blue", "Post-charge"),
-}
-FINALISED_TAG = ("grey", "Finalised")
+# The GOV.UK tag colour of each phase (its label is the Phase choice's).
+PHASE_COLOURS: dict[str, str] = {Phase.PRE_CHARGE: "yellow", Phase.POST_CHARGE: "blue", Phase.FINALISED: "grey"}
 
 
 @register.filter
 def phase_tag(phase: str) -> SafeString:
-    """A filter, not an include: the register writes one per row (50 includes cost 0.6 ms a page)."""
-    colour, label = PHASE_TAGS.get(phase, FINALISED_TAG)
-    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+    """An investigation's phase (``phase_code``) as a GOV.UK tag; anything else reads as finalised, as
+    before. A filter, not an include: the register writes one per row (50 includes cost 0.6 ms a page)."""
+    code = phase if phase in PHASE_COLOURS else Phase.FINALISED
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', PHASE_COLOURS[code], Phase(code).label)
