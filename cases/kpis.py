@@ -733,7 +733,8 @@ def _by_column_rollup(
 
 def _repeat_group(group_by: str | None, date_from: date, date_to: date) -> Any:
     """The group key of an investigation as SQL: its period's key (``2025-26-Q3``) from the recorded
-    date, its strand or LPA code, or ``None`` without a grouping."""
+    date, its strand or LPA id (the person indexes hold the id, not the code), or ``None`` without a
+    grouping."""
     if group_by in PERIOD_GROUPS:
         # The WHERE clause keeps the recorded date in the range: the first period ending on or after it.
         whens = [
@@ -741,7 +742,7 @@ def _repeat_group(group_by: str | None, date_from: date, date_to: date) -> Any:
             for period in periods_between(group_by, date_from, date_to)
         ]
         return Case(*whens, output_field=CharField())
-    return {None: None, "strand": F("strand"), "lpa": F("lpa__code")}[group_by]
+    return {None: None, "strand": F("strand"), "lpa": F("lpa_id")}[group_by]
 
 
 def repeat_people(
@@ -770,8 +771,10 @@ def repeat_people(
     counts: dict[Any, dict[str, int]] = {}
     with connections[recorded.db].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
-        for metric, key, count in cursor.fetchall():
-            counts.setdefault(key, {})[metric] = count
+        found = cursor.fetchall()
+    codes = dict(LocalPolicingArea.objects.values_list("pk", "code")) if group_by == "lpa" else {}
+    for metric, key, count in found:
+        counts.setdefault(codes.get(key) if group_by == "lpa" else key, {})[metric] = count
     return counts
 
 

@@ -188,6 +188,10 @@ class InvestigationQuerySet(models.QuerySet):
         )
 
 
+# The KPI rollup's dimensions (cases.rollups), also carried in the person indexes (PostgreSQL).
+ROLLUP_DIMENSIONS = ("strand", "offence_group", "victim_age_group", "lpa_id", "team_id")
+
+
 class Investigation(models.Model):
     """One recorded crime under oversight, identified by its records-system reference."""
 
@@ -342,12 +346,19 @@ class Investigation(models.Model):
             models.Index(fields=["strand", "recorded_date"], name="inv_strand_recorded_idx"),
             models.Index(fields=["offence_group", "recorded_date"], name="inv_offence_recorded_idx"),
             # register v2: repeat victims and suspects, and the data-quality checks on bail and RUI
-            # (person, recorded date): the repeat-people counts read these indexes alone (kpis.repeat_people)
+            # (person, recorded date) with the rollup's dimensions: the repeat-people counts, whatever they
+            # filter or group by, read these indexes alone (kpis.repeat_people), not the register's rows.
             models.Index(
-                fields=["victim_id", "recorded_date"], name="inv_victim_recorded_idx", condition=~Q(victim_id="")
+                fields=["victim_id", "recorded_date"],
+                name="inv_victim_recorded_idx",
+                condition=~Q(victim_id=""),
+                include=ROLLUP_DIMENSIONS,
             ),
             models.Index(
-                fields=["suspect_id", "recorded_date"], name="inv_suspect_recorded_idx", condition=~Q(suspect_id="")
+                fields=["suspect_id", "recorded_date"],
+                name="inv_suspect_recorded_idx",
+                condition=~Q(suspect_id=""),
+                include=ROLLUP_DIMENSIONS,
             ),
             models.Index(
                 fields=["bail_expiry_date"], name="inv_bail_expiry_idx", condition=Q(bail_expiry_date__isnull=False)
@@ -563,10 +574,11 @@ class KpiRollup(models.Model):
     outcome, CPS referral or decision date). ``lpa_id``/``team_id`` are 0 when not recorded (not
     foreign keys: the unique key needs a value). Maintained on every write in the writer's
     transaction; ``manage.py verify_rollups`` recounts from the base tables and ``rebuild_rollups``
-    rebuilds. Three tables: months (:class:`KpiRollupMonth`) and days (:class:`KpiRollupDay`), so
-    the month rows a request mostly reads are few and together, and months force-wide
-    (:class:`KpiRollupForceMonth`: the same without LPA and team, a twelfth of the rows) for the
-    requests that neither filter nor group by LPA or team, the dashboard's default view among them.
+    rebuilds. Four tables: months (:class:`KpiRollupMonth`) and days (:class:`KpiRollupDay`), so
+    the month rows a request mostly reads are few and together; months per LPA
+    (:class:`KpiRollupLpaMonth`: the same without team) for the requests by LPA but not team; and
+    months force-wide (:class:`KpiRollupForceMonth`: without LPA and team, a twelfth of the rows) for
+    the requests that neither filter nor group by LPA or team, the dashboard's default view among them.
     """
 
     period = models.DateField()
@@ -583,7 +595,7 @@ class KpiRollup(models.Model):
         return f"{self.period:%Y-%m-%d}"
 
 
-_ROLLUP_KEY = ["period", "strand", "offence_group", "victim_age_group", "lpa_id", "team_id"]
+_ROLLUP_KEY = ["period", *ROLLUP_DIMENSIONS]
 
 
 class KpiRollupMonth(KpiRollup):
@@ -607,6 +619,25 @@ class KpiRollupDay(KpiRollup):
         constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY, name="kpi_rollup_day_key")]
 
 
+class KpiRollupLpaMonth(models.Model):
+    """KPI counts per month and LPA: :class:`KpiRollupMonth` summed over teams (a sixth of its rows once
+    every LPA has every team), for the requests that filter or group by LPA but not by team."""
+
+    period = models.DateField()
+    strand = models.CharField(max_length=32)
+    offence_group = models.CharField(max_length=32)
+    victim_age_group = models.CharField(max_length=16)
+    lpa_id = models.IntegerField()
+
+    class Meta:
+        verbose_name = "KPI rollup month (per LPA)"
+        constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY[:5], name="kpi_rollup_lpa_month_key")]
+        indexes = [models.Index(fields=["lpa_id", "period"], name="kpi_rollup_lpa_month_lpa_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m-%d}"
+
+
 class KpiRollupForceMonth(models.Model):
     """KPI counts per month force-wide: :class:`KpiRollupMonth` summed over LPAs and teams."""
 
@@ -623,7 +654,8 @@ class KpiRollupForceMonth(models.Model):
         return f"{self.period:%Y-%m-%d}"
 
 
-for _model in (KpiRollupMonth, KpiRollupDay, KpiRollupForceMonth):
+ROLLUP_MODELS: tuple[type[models.Model], ...] = (KpiRollupMonth, KpiRollupDay, KpiRollupLpaMonth, KpiRollupForceMonth)
+for _model in ROLLUP_MODELS:
     for _measure in ROLLUP_MEASURES:
         # int4: a row counts one month (or day) of one combination of dimensions.
         _model.add_to_class(_measure, models.IntegerField(default=0))

@@ -13,9 +13,9 @@ CPS referral, a charge, a court outcome, a conviction). A request reads a few th
 Two grains: month rows (period = the first of the month) answer whole months, day
 rows (period = the day) answer the partial months at the edges of a window exactly. A window
 ``2024-04-15 … 2026-04-10`` reads days 15–30 April 2024, the months May 2024 … March 2026, and days
-1–10 April 2026 (:func:`window`). A third table holds the months force-wide (without LPA and team, a
-twelfth of the rows): requests that neither filter nor group by LPA or team read their whole months
-there (:func:`sums`).
+1–10 April 2026 (:func:`window`). Two more tables hold the months per LPA (without team) and force-wide
+(without LPA and team, a twelfth of the rows): a request reads its whole months from the narrowest
+table that has the columns it filters and groups by (:func:`sums`).
 
 Maintenance is incremental and in the writer's transaction: every change is applied as a delta,
 one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statement per table adding (or, with ``sign=-1``,
@@ -45,16 +45,27 @@ from typing import Any
 from django.db import connection, transaction
 
 from .choices import BailStatus, CourtOutcome, CpsDecision
-from .models import ROLLUP_MEASURES, CpsReferral, Investigation, KpiRollupDay, KpiRollupForceMonth, KpiRollupMonth
+from .models import (
+    ROLLUP_DIMENSIONS,
+    ROLLUP_MEASURES,
+    ROLLUP_MODELS,
+    CpsReferral,
+    Investigation,
+    KpiRollupDay,
+    KpiRollupForceMonth,
+    KpiRollupLpaMonth,
+    KpiRollupMonth,
+)
 from .outcomes import CHARGED, OutcomeType
 
 # The SQL below is built from names in this module and the models (tables, columns, codes), never
 # from input: values a caller gives (dates, filter codes) are parameters; ids are ints (hence the
 # ``noqa: S608``).
-DIMENSIONS: tuple[str, ...] = ("strand", "offence_group", "victim_age_group", "lpa_id", "team_id")
+DIMENSIONS: tuple[str, ...] = ROLLUP_DIMENSIONS
 KEY: tuple[str, ...] = ("period", *DIMENSIONS)
+LPA_KEY: tuple[str, ...] = KEY[:5]  # per LPA: without team
 FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
-GRAINS: tuple[str, ...] = ("m", "d", "f")  # month, day, force-wide month
+GRAINS: tuple[str, ...] = ("m", "d", "l", "f")  # month, day, month per LPA, force-wide month
 MEASURES = ROLLUP_MEASURES
 # Victim-care measures: (measure prefix, Investigation field).
 VICTIM_CARE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -70,12 +81,12 @@ def _tables() -> tuple[str, str]:
 
 
 def _rollup_table(grain: str) -> str:
-    model = {"m": KpiRollupMonth, "d": KpiRollupDay, "f": KpiRollupForceMonth}[grain]
+    model = {"m": KpiRollupMonth, "d": KpiRollupDay, "l": KpiRollupLpaMonth, "f": KpiRollupForceMonth}[grain]
     return connection.ops.quote_name(model._meta.db_table)
 
 
 def _key(grain: str) -> tuple[str, ...]:
-    return FORCE_KEY if grain == "f" else KEY
+    return {"l": LPA_KEY, "f": FORCE_KEY}.get(grain, KEY)
 
 
 def _month_sql(column: str) -> str:
@@ -271,19 +282,20 @@ def _upsert(grain: str, source: str) -> str:
 
 def apply(scope: Scope, sign: int) -> None:
     """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: one statement
-    per table; on PostgreSQL the force-wide months are summed from the months' delta in the same
-    statement (counted once)."""
+    per table; on PostgreSQL the months per LPA and force-wide are summed from the months' delta in
+    the same statement (counted once)."""
     if scope.investigations is None and scope.referrals is None and scope.referred is None:
         return
     statements = [_upsert("d", contribution_sql(scope, "d", sign))]
     if connection.vendor == "postgresql":
         statements.append(
             f"WITH month_delta AS MATERIALIZED ({contribution_sql(scope, 'm', sign)}), "  # noqa: S608
-            f"months AS ({_upsert('m', 'SELECT * FROM month_delta')}) "
+            f"months AS ({_upsert('m', 'SELECT * FROM month_delta')}), "
+            f"lpa_months AS ({_upsert('l', _summed('month_delta', LPA_KEY))}) "
             f"{_upsert('f', _summed('month_delta', FORCE_KEY))}"
         )
     else:
-        statements += [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in ("m", "f")]
+        statements += [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in ("m", "l", "f")]
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql, scope.params or None)
@@ -326,7 +338,7 @@ def rebuild() -> int:
             rollup = _rollup_table(grain)
             cursor.execute(f"TRUNCATE {rollup}" if connection.vendor == "postgresql" else f"DELETE FROM {rollup}")  # noqa: S608
     apply(EVERYTHING, 1)
-    return sum(model.objects.count() for model in (KpiRollupMonth, KpiRollupDay, KpiRollupForceMonth))
+    return sum(model._default_manager.count() for model in ROLLUP_MODELS)
 
 
 def _rows(sql: str, params: dict[str, Any] | None = None) -> Iterator[tuple[Any, ...]]:
@@ -409,9 +421,9 @@ def window(date_from: date, date_to: date) -> Window:
 
 
 def up_to(day: date) -> Window:
-    """Every date up to and including ``day``: whole months before its month, then its month's days."""
-    first = month_start(day)
-    return Window((date.min, month_start(first - timedelta(days=1))) if first > date.min else None, ((first, day),))
+    """Every date up to and including ``day``: whole months, then the days of its month up to it (none
+    when ``day`` ends its month: a month row is one read, its days thousands at 10,000,000 rows)."""
+    return window(date.min, day)
 
 
 def sums(
@@ -419,8 +431,10 @@ def sums(
 ) -> list[dict[str, Any]]:
     """``measures`` (all by default) summed over ``span`` with ``filters`` (rollup column → value), one dict
     per value of the ``group`` columns (e.g. ``period``, ``strand``, ``lpa_id``; none: one dict). One query.
-    Whole months come from the force-wide months when neither ``filters`` nor ``group`` name an LPA or team."""
-    months = "f" if set(filters) | set(group) <= set(FORCE_KEY) else "m"
+    Whole months come from the narrowest month table with every column ``filters`` and ``group`` name:
+    force-wide without an LPA or team, per LPA without a team."""
+    named = set(filters) | set(group)
+    months = "f" if named <= set(FORCE_KEY) else "l" if named <= set(LPA_KEY) else "m"
     ranges = {months: [span.months] if span.months else [], "d": list(span.days)}
     selects, params = [], []
     for grain, periods in ranges.items():

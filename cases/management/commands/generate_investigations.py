@@ -12,17 +12,17 @@ from django.db import connection, transaction
 
 from cases import kpis, rollups, synthetic
 from cases.models import (
+    ROLLUP_MODELS,
     CpsReferral,
     Investigation,
     KpiRollupDay,
-    KpiRollupForceMonth,
-    KpiRollupMonth,
     OrderBreach,
     ProtectiveOrder,
 )
 
 BASE_TABLES = ("cases_investigation", "cases_cpsreferral", "cases_investigation_flags")
-ANALYZED = (*BASE_TABLES, "cases_kpirollupmonth", "cases_kpirollupforcemonth")
+# Inside a transaction: the base tables and the month rollups (requests read whole months mostly).
+ANALYZED = (*BASE_TABLES, *(model._meta.db_table for model in ROLLUP_MODELS if model is not KpiRollupDay))
 
 
 class Command(BaseCommand):
@@ -116,7 +116,7 @@ def _analyze() -> None:
             for table in ANALYZED:
                 cursor.execute(f"ANALYZE {quote(table)}")
             return
-        for model in (KpiRollupMonth, KpiRollupDay, KpiRollupForceMonth):
+        for model in ROLLUP_MODELS:
             cursor.execute(f"VACUUM (FULL, ANALYZE) {quote(model._meta.db_table)}")
         # The base tables vacuumed, not only analysed: until the visibility map is set, every
         # index-only scan (the repeat-people counts, the register's pages) reads the heap too, and
