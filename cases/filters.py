@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Value
 
 from .choices import (
     BailStatus,
@@ -20,7 +20,7 @@ from .choices import (
     VictimAgeGroup,
     WithdrawalReason,
 )
-from .models import Flag, HomeOfficeOffence, Investigation, LocalPolicingArea, ReferenceData, Team
+from .models import REFERENCE_FILTERS, Flag, HomeOfficeOffence, Investigation, LocalPolicingArea, ReferenceData, Team
 from .outcomes import OutcomeType
 
 DATE = {"class": "govuk-input--width-10", "type": "date"}
@@ -51,8 +51,19 @@ class ReferenceCodeFilter(django_filters.Filter):
     field_class = ReferenceCodeField
 
 
-def _code_choices(model: type[LocalPolicingArea | Team | Flag]) -> list[tuple[str, str]]:
-    return [("", "Any"), *model._default_manager.filter(is_active=True).values_list("code", "name")]
+def _code_choices() -> dict[str, list[tuple[str, str]]]:
+    """Each of :data:`REFERENCE_FILTERS`' drop-down choices ("Any", then the active records by name), read
+    in one query on every page: a renamed or retired LPA shows at once, without a cache to retire."""
+    parts = [
+        model._default_manager.filter(is_active=True).annotate(kind=Value(name)).values_list("kind", "code", "name")
+        for name, model in REFERENCE_FILTERS.items()
+    ]
+    choices: dict[str, list[tuple[str, str]]] = {name: [("", "Any")] for name in REFERENCE_FILTERS}
+    for kind, code, name in (
+        parts[0].order_by().union(*(part.order_by() for part in parts[1:]), all=True).order_by("name")
+    ):
+        choices[kind].append((code, name))
+    return choices
 
 
 class HomeOfficeCodeField(forms.CharField):
@@ -160,19 +171,24 @@ class InvestigationFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         widgets = self.form.fields
-        for name in ("lpa", "team", "flag"):
-            models: dict[str, type[LocalPolicingArea | Team | Flag]] = {
-                "lpa": LocalPolicingArea,
-                "team": Team,
-                "flag": Flag,
-            }
-            model = models[name]
-            widgets[name].widget = forms.Select(choices=_code_choices(model))
+        for name, choices in _code_choices().items():
+            widgets[name].widget = forms.Select(choices=choices)
         for name, field in widgets.items():
             if name.endswith(("_from", "_to")):
                 field.widget.attrs.update(DATE)
             elif name in ("q", "ho_offence_code", "victim_id", "suspect_id"):
                 field.widget.attrs.update(INPUT)
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The filter form's class, built once per process: django-filter builds a class (and every
+        field) per request, 1 ms of a register page. Each form still gets its own copies of the fields
+        (Django deep-copies a form class's fields per instance), so the widgets set above stay per page."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._form_class = form_class  # a race builds two equal classes; either is right
+        return form_class
 
     def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "open":

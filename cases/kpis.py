@@ -94,7 +94,7 @@ from oversight.periods import Period, financial_year_of, month_of, quarter_of
 
 from . import rollups
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
-from .models import CpsReferral, Flag, Investigation, LocalPolicingArea, Team
+from .models import REFERENCE_FILTERS, CpsReferral, Investigation, LocalPolicingArea
 from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL, OutcomeType
 
 logger = logging.getLogger(__name__)
@@ -307,7 +307,6 @@ _CHOICE_FILTERS: dict[str, Any] = {
     "offence_group": OffenceGroup,
     "victim_age_group": VictimAgeGroup,
 }
-_REFERENCE_FILTERS: dict[str, Any] = {"lpa": LocalPolicingArea, "team": Team, "flag": Flag}
 
 
 def resolve_filters(raw: Mapping[str, Any] | KpiFilters | None) -> KpiFilters:
@@ -334,7 +333,7 @@ def resolve_filters(raw: Mapping[str, Any] | KpiFilters | None) -> KpiFilters:
             else:
                 values[name] = value.lower()
             continue
-        model = _REFERENCE_FILTERS[name]
+        model = REFERENCE_FILTERS[name]
         if name == "flag":
             pk = model.objects.filter(code__iexact=value).values_list("pk", flat=True).first()
         else:

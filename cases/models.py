@@ -107,6 +107,14 @@ class Flag(ReferenceData):
     history = HistoricalRecords()
 
 
+# The filters (register, API, KPIs) that name a reference table's record by code: filter name -> table.
+REFERENCE_FILTERS: dict[str, type[LocalPolicingArea | Team | Flag]] = {
+    "lpa": LocalPolicingArea,
+    "team": Team,
+    "flag": Flag,
+}
+
+
 class HomeOfficeOffence(models.Model):
     """A Home Office offence classification (Counting Rules), e.g. ``19C`` rape of a female aged 16 or over.
 

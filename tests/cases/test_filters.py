@@ -1,0 +1,47 @@
+"""The register's filter set: its form class is built once per process, its reference drop-downs are
+read afresh (in one query) for every form."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.filters import InvestigationFilter
+from cases.models import Flag, LocalPolicingArea, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def _options(filterset: InvestigationFilter, name: str) -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in filterset.form.fields[name].widget.choices]
+
+
+def test_the_form_class_is_built_once_and_each_form_has_its_own_fields() -> None:
+    first, second = InvestigationFilter({"strand": "rasso"}), InvestigationFilter({"strand": "dv"})
+    assert type(first.form) is type(second.form)
+    assert first.form.fields["lpa"] is not second.form.fields["lpa"]
+    assert first.form.fields["strand"] is not second.form.fields["strand"]
+    assert first.is_valid() and second.form.data["strand"] == "dv"
+
+
+def test_the_drop_downs_list_the_active_records_by_name_in_one_query() -> None:
+    with CaptureQueriesContext(connection) as captured:
+        filterset = InvestigationFilter({})
+    assert len(captured) == 1
+    for name, model in (("lpa", LocalPolicingArea), ("team", Team), ("flag", Flag)):
+        active = list(model.objects.filter(is_active=True).order_by("name").values_list("code", "name"))
+        assert len(active) >= 2, name
+        assert _options(filterset, name) == [("", "Any"), *active]
+
+
+def test_a_retired_area_leaves_the_next_form_and_not_the_one_already_built() -> None:
+    before = InvestigationFilter({})
+    area = LocalPolicingArea.objects.filter(is_active=True).order_by("name").first()
+    assert area is not None and (area.code, area.name) in _options(before, "lpa")
+    area.is_active = False
+    area.save()
+    after = InvestigationFilter({})
+    assert (area.code, area.name) not in _options(after, "lpa")
+    assert (area.code, area.name) in _options(before, "lpa")
+    assert len(_options(after, "team")) == len(_options(before, "team"))
