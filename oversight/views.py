@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -22,6 +25,15 @@ def home_page(request: HttpRequest) -> HttpResponse:
     return render(request, "home/home.html", {"panels": panels})
 
 
+@lru_cache(maxsize=4)
+def _redis(url: str) -> Any:
+    """A client per broker address, kept: its pool keeps the connection open between health checks (a
+    load balancer asks every few seconds) instead of opening one per check."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -40,9 +52,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status["broker"] = "disabled"
     else:
         try:
-            import redis
-
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            _redis(settings.REDIS_URL).ping()
             status["broker"] = "ok"
         except Exception:
             status["broker"] = "error"
