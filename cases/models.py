@@ -574,7 +574,31 @@ ROLLUP_MEASURES: tuple[str, ...] = (
 )
 
 
-class KpiRollup(models.Model):
+class _ForceRollup(models.Model):
+    """The key of a force-wide rollup row: period × strand × offence group × victim age group."""
+
+    period = models.DateField()
+    strand = models.CharField(max_length=32)
+    offence_group = models.CharField(max_length=32)
+    victim_age_group = models.CharField(max_length=16)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m-%d}"
+
+
+class _LpaRollup(_ForceRollup):
+    """The key of a rollup row per LPA: the force-wide key × LPA (0 when not recorded)."""
+
+    lpa_id = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class KpiRollup(_LpaRollup):
     """Derived counts behind the KPI engine (:mod:`cases.rollups`), not a record of its own.
 
     One row per period × strand × offence group × victim age group × LPA × team, holding every
@@ -582,25 +606,17 @@ class KpiRollup(models.Model):
     outcome, CPS referral or decision date). ``lpa_id``/``team_id`` are 0 when not recorded (not
     foreign keys: the unique key needs a value). Maintained on every write in the writer's
     transaction; ``manage.py verify_rollups`` recounts from the base tables and ``rebuild_rollups``
-    rebuilds. Four tables: months (:class:`KpiRollupMonth`) and days (:class:`KpiRollupDay`), so
-    the month rows a request mostly reads are few and together; months per LPA
-    (:class:`KpiRollupLpaMonth`: the same without team) for the requests by LPA but not team; and
-    months force-wide (:class:`KpiRollupForceMonth`: without LPA and team, a twelfth of the rows) for
-    the requests that neither filter nor group by LPA or team, the dashboard's default view among them.
+    rebuilds. Months (:class:`KpiRollupMonth`) and days (:class:`KpiRollupDay`), so the month rows
+    a request mostly reads are few and together; each also summed over teams (per LPA:
+    :class:`KpiRollupLpaMonth`, :class:`KpiRollupLpaDay`) and over LPAs and teams (force-wide:
+    :class:`KpiRollupForceMonth`, :class:`KpiRollupForceDay`, a fortieth of the rows), for the
+    requests that neither filter nor group by team (or LPA), the dashboard's default view among them.
     """
 
-    period = models.DateField()
-    strand = models.CharField(max_length=32)
-    offence_group = models.CharField(max_length=32)
-    victim_age_group = models.CharField(max_length=16)
-    lpa_id = models.IntegerField()
     team_id = models.IntegerField()
 
     class Meta:
         abstract = True
-
-    def __str__(self) -> str:
-        return f"{self.period:%Y-%m-%d}"
 
 
 _ROLLUP_KEY = ["period", *ROLLUP_DIMENSIONS]
@@ -627,42 +643,48 @@ class KpiRollupDay(KpiRollup):
         constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY, name="kpi_rollup_day_key")]
 
 
-class KpiRollupLpaMonth(models.Model):
+class KpiRollupLpaMonth(_LpaRollup):
     """KPI counts per month and LPA: :class:`KpiRollupMonth` summed over teams (a sixth of its rows once
     every LPA has every team), for the requests that filter or group by LPA but not by team."""
-
-    period = models.DateField()
-    strand = models.CharField(max_length=32)
-    offence_group = models.CharField(max_length=32)
-    victim_age_group = models.CharField(max_length=16)
-    lpa_id = models.IntegerField()
 
     class Meta:
         verbose_name = "KPI rollup month (per LPA)"
         constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY[:5], name="kpi_rollup_lpa_month_key")]
         indexes = [models.Index(fields=["lpa_id", "period"], name="kpi_rollup_lpa_month_lpa_idx")]
 
-    def __str__(self) -> str:
-        return f"{self.period:%Y-%m-%d}"
+
+class KpiRollupLpaDay(_LpaRollup):
+    """KPI counts per day and LPA: :class:`KpiRollupDay` summed over teams."""
+
+    class Meta:
+        verbose_name = "KPI rollup day (per LPA)"
+        constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY[:5], name="kpi_rollup_lpa_day_key")]
 
 
-class KpiRollupForceMonth(models.Model):
+class KpiRollupForceMonth(_ForceRollup):
     """KPI counts per month force-wide: :class:`KpiRollupMonth` summed over LPAs and teams."""
-
-    period = models.DateField()
-    strand = models.CharField(max_length=32)
-    offence_group = models.CharField(max_length=32)
-    victim_age_group = models.CharField(max_length=16)
 
     class Meta:
         verbose_name = "KPI rollup month (force-wide)"
         constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY[:4], name="kpi_rollup_force_month_key")]
 
-    def __str__(self) -> str:
-        return f"{self.period:%Y-%m-%d}"
+
+class KpiRollupForceDay(_ForceRollup):
+    """KPI counts per day force-wide: :class:`KpiRollupDay` summed over LPAs and teams."""
+
+    class Meta:
+        verbose_name = "KPI rollup day (force-wide)"
+        constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY[:4], name="kpi_rollup_force_day_key")]
 
 
-ROLLUP_MODELS: tuple[type[models.Model], ...] = (KpiRollupMonth, KpiRollupDay, KpiRollupLpaMonth, KpiRollupForceMonth)
+ROLLUP_MODELS: tuple[type[models.Model], ...] = (
+    KpiRollupMonth,
+    KpiRollupDay,
+    KpiRollupLpaMonth,
+    KpiRollupLpaDay,
+    KpiRollupForceMonth,
+    KpiRollupForceDay,
+)
 for _model in ROLLUP_MODELS:
     for _measure in ROLLUP_MEASURES:
         # int4: a row counts one month (or day) of one combination of dimensions.

@@ -13,9 +13,9 @@ CPS referral, a charge, a court outcome, a conviction). A request reads a few th
 Two grains: month rows (period = the first of the month) answer whole months, day
 rows (period = the day) answer the partial months at the edges of a window exactly. A window
 ``2024-04-15 … 2026-04-10`` reads days 15–30 April 2024, the months May 2024 … March 2026, and days
-1–10 April 2026 (:func:`window`). Two more tables hold the months per LPA (without team) and force-wide
-(without LPA and team, a twelfth of the rows): a request reads its whole months from the narrowest
-table that has the columns it filters and groups by (:func:`sums`).
+1–10 April 2026 (:func:`window`). Each grain is also kept per LPA (without team) and force-wide
+(without LPA and team, a fortieth of the rows once every LPA has every team): a request reads from
+the narrowest tables that have the columns it filters and groups by (:func:`sums`).
 
 Maintenance is incremental and in the writer's transaction: every change is applied as a delta,
 one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statement per table adding (or, with ``sign=-1``,
@@ -52,7 +52,9 @@ from .models import (
     CpsReferral,
     Investigation,
     KpiRollupDay,
+    KpiRollupForceDay,
     KpiRollupForceMonth,
+    KpiRollupLpaDay,
     KpiRollupLpaMonth,
     KpiRollupMonth,
 )
@@ -65,7 +67,18 @@ DIMENSIONS: tuple[str, ...] = ROLLUP_DIMENSIONS
 KEY: tuple[str, ...] = ("period", *DIMENSIONS)
 LPA_KEY: tuple[str, ...] = KEY[:5]  # per LPA: without team
 FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
-GRAINS: tuple[str, ...] = ("m", "d", "l", "f")  # month, day, month per LPA, force-wide month
+# Each table of the rollup by its grain: month and day ("m", "d"), each also per LPA ("l", "ld") and
+# force-wide ("f", "fd").
+_MODELS = {
+    "m": KpiRollupMonth,
+    "d": KpiRollupDay,
+    "l": KpiRollupLpaMonth,
+    "ld": KpiRollupLpaDay,
+    "f": KpiRollupForceMonth,
+    "fd": KpiRollupForceDay,
+}
+GRAINS: tuple[str, ...] = tuple(_MODELS)
+DAY_GRAINS = frozenset({"d", "ld", "fd"})
 MEASURES = ROLLUP_MEASURES
 # Victim-care measures: (measure prefix, Investigation field).
 VICTIM_CARE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -81,12 +94,12 @@ def _tables() -> tuple[str, str]:
 
 
 def _rollup_table(grain: str) -> str:
-    model = {"m": KpiRollupMonth, "d": KpiRollupDay, "l": KpiRollupLpaMonth, "f": KpiRollupForceMonth}[grain]
+    model = _MODELS[grain]
     return connection.ops.quote_name(model._meta.db_table)
 
 
 def _key(grain: str) -> tuple[str, ...]:
-    return {"l": LPA_KEY, "f": FORCE_KEY}.get(grain, KEY)
+    return {"l": LPA_KEY, "ld": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY}.get(grain, KEY)
 
 
 def _month_sql(column: str) -> str:
@@ -187,7 +200,7 @@ def _branch(family: Family, grain: str, where: str) -> str:
         else f"{referrals} r JOIN {investigations} i ON i.id = r.investigation_id"
     )
     column = f"{family.table}.{family.date}"
-    period = column if grain == "d" else _month_sql(column)
+    period = column if grain in DAY_GRAINS else _month_sql(column)
     measures = ", ".join(f"{family.measures.get(name, '0')} AS {name}" for name in MEASURES)
     condition = f" AND {family.condition}" if family.condition else ""
     return (
@@ -281,21 +294,21 @@ def _upsert(grain: str, source: str) -> str:
 
 
 def apply(scope: Scope, sign: int) -> None:
-    """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: one statement
-    per table; on PostgreSQL the months per LPA and force-wide are summed from the months' delta in
-    the same statement (counted once)."""
+    """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: on PostgreSQL one
+    statement per period unit, the days (months) per LPA and force-wide summed from the days' (months')
+    delta in the same statement (counted once); elsewhere one statement per table."""
     if scope.investigations is None and scope.referrals is None and scope.referred is None:
         return
-    statements = [_upsert("d", contribution_sql(scope, "d", sign))]
     if connection.vendor == "postgresql":
-        statements.append(
-            f"WITH month_delta AS MATERIALIZED ({contribution_sql(scope, 'm', sign)}), "  # noqa: S608
-            f"months AS ({_upsert('m', 'SELECT * FROM month_delta')}), "
-            f"lpa_months AS ({_upsert('l', _summed('month_delta', LPA_KEY))}) "
-            f"{_upsert('f', _summed('month_delta', FORCE_KEY))}"
-        )
+        statements = [
+            f"WITH delta AS MATERIALIZED ({contribution_sql(scope, full, sign)}), "  # noqa: S608
+            f"full_rows AS ({_upsert(full, 'SELECT * FROM delta')}), "
+            f"lpa_rows AS ({_upsert(lpa, _summed('delta', LPA_KEY))}) "
+            f"{_upsert(force, _summed('delta', FORCE_KEY))}"
+            for full, lpa, force in (("d", "ld", "fd"), ("m", "l", "f"))
+        ]
     else:
-        statements += [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in ("m", "l", "f")]
+        statements = [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in GRAINS]
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql, scope.params or None)
@@ -431,11 +444,11 @@ def sums(
 ) -> list[dict[str, Any]]:
     """``measures`` (all by default) summed over ``span`` with ``filters`` (rollup column → value), one dict
     per value of the ``group`` columns (e.g. ``period``, ``strand``, ``lpa_id``; none: one dict). One query.
-    Whole months come from the narrowest month table with every column ``filters`` and ``group`` name:
+    Months and days come from the narrowest tables with every column ``filters`` and ``group`` name:
     force-wide without an LPA or team, per LPA without a team."""
     named = set(filters) | set(group)
-    months = "f" if named <= set(FORCE_KEY) else "l" if named <= set(LPA_KEY) else "m"
-    ranges = {months: [span.months] if span.months else [], "d": list(span.days)}
+    months, days = ("f", "fd") if named <= set(FORCE_KEY) else ("l", "ld") if named <= set(LPA_KEY) else ("m", "d")
+    ranges = {months: [span.months] if span.months else [], days: list(span.days)}
     selects, params = [], []
     for grain, periods in ranges.items():
         if not periods:

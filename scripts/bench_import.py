@@ -198,7 +198,8 @@ def _delete_bench_rows(connection: Any) -> None:
             cursor.execute(
                 "VACUUM (ANALYZE) cases_investigation, cases_investigation_flags, cases_cpsreferral, "
                 "cases_historicalinvestigation, cases_historicalinvestigation_flags, cases_historicalcpsreferral, "
-                "cases_kpirollupday, cases_kpirollupmonth, cases_kpirollupforcemonth"
+                "cases_kpirollupday, cases_kpirollupmonth, cases_kpirolluplpaday, cases_kpirolluplpamonth, "
+                "cases_kpirollupforceday, cases_kpirollupforcemonth"
             )
 
 

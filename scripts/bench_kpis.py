@@ -169,6 +169,15 @@ def main() -> None:
             ),
         ),
         ("function group_by=quarter", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="quarter")),
+        # Partial months at both edges (15th to 10th): the days read from the day rollups.
+        (
+            "function group_by=month, partial edge months",
+            lambda: kpi_rows(date_from=date_from.replace(day=15), date_to=date_to.replace(day=10), group_by="month"),
+        ),
+        (
+            "function group_by=lpa, partial edge months",
+            lambda: kpi_rows(date_from=date_from.replace(day=15), date_to=date_to.replace(day=10), group_by="lpa"),
+        ),
         ("function group_by=strand", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="strand")),
         ("function group_by=lpa", lambda: kpi_rows(date_from=date_from, date_to=date_to, group_by="lpa")),
         ("function ungrouped", lambda: kpi_rows(date_from=date_from, date_to=date_to)),

@@ -1,8 +1,9 @@
-"""Migration 0020 adds the months per LPA: a database that already has a month rollup gets them filled
-from it (the team summed away), so KPI requests by LPA read the same figures the day it is applied.
+"""Migrations 0020 and 0022 add the months per LPA and the days per LPA and force-wide: a database that
+already has a month and day rollup gets them filled from it (the team, and the LPA, summed away), so KPI
+requests read the same figures the day they are applied.
 
-It winds ``cases`` back to 0019, writes month rows through the old model, migrates forward and reads
-the new table. It runs on whichever database the suite uses (PostgreSQL in CI).
+It winds ``cases`` back to 0019, writes month and day rows through the old models, migrates forward
+and reads the new tables. It runs on whichever database the suite uses (PostgreSQL in CI).
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from cases.models import KpiRollupLpaMonth
+from cases.models import KpiRollupForceDay, KpiRollupLpaDay, KpiRollupLpaMonth
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_the_months_per_lpa_are_filled_from_the_month_rollup() -> None:
+def test_the_new_tables_are_filled_from_the_month_and_day_rollups() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate([("cases", "0019_history_without_reference_indexes")])
     old = executor.loader.project_state([("cases", "0019_history_without_reference_indexes")]).apps
-    month = old.get_model("cases", "KpiRollupMonth")
+    month, day = old.get_model("cases", "KpiRollupMonth"), old.get_model("cases", "KpiRollupDay")
     may, june = dt.date(2025, 5, 1), dt.date(2025, 6, 1)
     key = {"strand": "rasso", "offence_group": "rape", "victim_age_group": "adult"}
     for period, lpa, team, recorded, outcomes in (
@@ -33,6 +34,9 @@ def test_the_months_per_lpa_are_filled_from_the_month_rollup() -> None:
         (june, 1, 1, 7, 0),
     ):
         month.objects.create(period=period, lpa_id=lpa, team_id=team, recorded=recorded, outcomes=outcomes, **key)
+        # the same counts on the month's second day, in the day rollup
+        second = period.replace(day=2)
+        day.objects.create(period=second, lpa_id=lpa, team_id=team, recorded=recorded, outcomes=outcomes, **key)
 
     call_command("migrate", "cases", verbosity=0)
 
@@ -43,3 +47,10 @@ def test_the_months_per_lpa_are_filled_from_the_month_rollup() -> None:
     assert set(KpiRollupLpaMonth.objects.values_list("strand", "offence_group", "victim_age_group")) == {
         ("rasso", "rape", "adult")
     }
+    may_2, june_2 = dt.date(2025, 5, 2), dt.date(2025, 6, 2)
+    lpa_days = KpiRollupLpaDay.objects.order_by("period", "lpa_id").values_list(
+        "period", "lpa_id", "recorded", "outcomes"
+    )
+    assert list(lpa_days) == [(may_2, 1, 7, 1), (may_2, 2, 5, 2), (june_2, 1, 7, 0)]
+    force_days = KpiRollupForceDay.objects.order_by("period").values_list("period", "recorded", "outcomes")
+    assert list(force_days) == [(may_2, 12, 3), (june_2, 7, 0)]

@@ -190,7 +190,7 @@ def test_the_generator_keeps_the_rollup_equal_and_the_figures_match_the_base_tab
     assert kpis._by_column_rollup("lpa", filters, **window) == kpis._by_column("lpa", filters, **window)
 
 
-def test_whole_months_come_from_the_narrowest_month_table_that_has_the_columns_asked_for() -> None:
+def test_months_and_days_come_from_the_narrowest_tables_that_have_the_columns_asked_for() -> None:
     InvestigationFactory(recorded_date=date(2025, 5, 1), lpa="walsall", team="ocset")
     InvestigationFactory(recorded_date=date(2025, 5, 20))
     assert KpiRollupForceMonth.objects.values_list("recorded", flat=True).get(period=date(2025, 5, 1)) == 2
@@ -198,27 +198,28 @@ def test_whole_months_come_from_the_narrowest_month_table_that_has_the_columns_a
     span = rollups.window(date(2025, 4, 15), date(2025, 6, 30))
     walsall = LocalPolicingArea.objects.get(code="walsall").pk
     ocset = Team.objects.get(code="ocset").pk
-    months = {"cases_kpirollupforcemonth", "cases_kpirolluplpamonth", "cases_kpirollupmonth"}
-    for filters, group, table, recorded in (
-        ({}, ("period",), "cases_kpirollupforcemonth", 2),
-        ({"strand": "rasso"}, ("strand",), "cases_kpirollupforcemonth", 2),
-        ({"lpa_id": walsall}, (), "cases_kpirolluplpamonth", 1),
-        ({"strand": "rasso"}, ("lpa_id",), "cases_kpirolluplpamonth", 2),
-        ({}, ("team_id",), "cases_kpirollupmonth", 2),
-        ({"team_id": ocset}, ("lpa_id",), "cases_kpirollupmonth", 1),
+    InvestigationFactory(recorded_date=date(2025, 4, 20), lpa="walsall", team="ocset")  # an edge day
+    tables = {f"cases_kpirollup{scope}{unit}" for scope in ("", "lpa", "force") for unit in ("month", "day")}
+    for filters, group, scope, recorded in (
+        ({}, ("period",), "force", 3),
+        ({"strand": "rasso"}, ("strand",), "force", 3),
+        ({"lpa_id": walsall}, (), "lpa", 2),
+        ({"strand": "rasso"}, ("lpa_id",), "lpa", 3),
+        ({}, ("team_id",), "", 3),
+        ({"team_id": ocset}, ("lpa_id",), "", 2),
     ):
         with CaptureQueriesContext(connection) as captured:
             rows = rollups.sums(span=span, filters=filters, group=group, measures=("recorded",))
-        read = {name for name in months if f'"{name}"' in captured[0]["sql"]}
-        assert read == {table}, (filters, group)
+        read = {name for name in tables if f'"{name}"' in captured[0]["sql"]}
+        assert read == {f"cases_kpirollup{scope}month", f"cases_kpirollup{scope}day"}, (filters, group)
         assert sum(row["recorded"] for row in rows) == recorded, (filters, group)
 
 
 def test_verify_reports_a_difference_and_rebuild_repairs_it() -> None:
     InvestigationFactory(recorded_date=date(2025, 5, 1))
     Investigation.objects.update(recorded_date=date(2025, 4, 1))  # a write that bypasses the model: no signals
-    # April and May in each table: month, day, month per LPA, force-wide month.
-    with pytest.raises(CommandError, match="8 KPI rollup rows differ"):
+    # April and May in each table: month and day, each in all, per LPA and force-wide.
+    with pytest.raises(CommandError, match="12 KPI rollup rows differ"):
         call_command("verify_rollups", stdout=StringIO())
     call_command("rebuild_rollups", stdout=StringIO())
     assert _month("2025-04")["recorded"] == 1 and not KpiRollupMonth.objects.filter(period=date(2025, 5, 1)).exists()
