@@ -13,9 +13,9 @@ CPS referral, a charge, a court outcome, a conviction). A request reads a few th
 Two grains: month rows (period = the first of the month) answer whole months, day
 rows (period = the day) answer the partial months at the edges of a window exactly. A window
 ``2024-04-15 … 2026-04-10`` reads days 15–30 April 2024, the months May 2024 … March 2026, and days
-1–10 April 2026 (:func:`window`). Each grain is also kept per LPA (without team) and force-wide
-(without LPA and team, a fortieth of the rows once every LPA has every team): a request reads from
-the narrowest tables that have the columns it filters and groups by (:func:`sums`).
+1–10 April 2026 (:func:`window`). Both grains are also kept force-wide (without LPA and team, a
+seventh of the day rows at 1,000,000 investigations), and the months per LPA (without team): a
+request reads from the narrowest tables that have the columns it filters and groups by (:func:`sums`).
 
 Maintenance is incremental and in the writer's transaction: every change is applied as a delta,
 one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statement per table adding (or, with ``sign=-1``,
@@ -54,7 +54,6 @@ from .models import (
     KpiRollupDay,
     KpiRollupForceDay,
     KpiRollupForceMonth,
-    KpiRollupLpaDay,
     KpiRollupLpaMonth,
     KpiRollupMonth,
 )
@@ -67,18 +66,19 @@ DIMENSIONS: tuple[str, ...] = ROLLUP_DIMENSIONS
 KEY: tuple[str, ...] = ("period", *DIMENSIONS)
 LPA_KEY: tuple[str, ...] = KEY[:5]  # per LPA: without team
 FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
-# Each table of the rollup by its grain: month and day ("m", "d"), each also per LPA ("l", "ld") and
-# force-wide ("f", "fd").
+# Each table of the rollup by its grain: month and day ("m", "d"), months per LPA ("l"), months and
+# days force-wide ("f", "fd").
 _MODELS = {
     "m": KpiRollupMonth,
     "d": KpiRollupDay,
     "l": KpiRollupLpaMonth,
-    "ld": KpiRollupLpaDay,
     "f": KpiRollupForceMonth,
     "fd": KpiRollupForceDay,
 }
 GRAINS: tuple[str, ...] = tuple(_MODELS)
-DAY_GRAINS = frozenset({"d", "ld", "fd"})
+DAY_GRAINS = frozenset({"d", "fd"})
+# The narrower grains summed from each full grain's delta in its statement (PostgreSQL).
+SUMMED_FROM: dict[str, tuple[str, ...]] = {"d": ("fd",), "m": ("l", "f")}
 MEASURES = ROLLUP_MEASURES
 # Victim-care measures: (measure prefix, Investigation field).
 VICTIM_CARE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -99,7 +99,7 @@ def _rollup_table(grain: str) -> str:
 
 
 def _key(grain: str) -> tuple[str, ...]:
-    return {"l": LPA_KEY, "ld": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY}.get(grain, KEY)
+    return {"l": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY}.get(grain, KEY)
 
 
 def _month_sql(column: str) -> str:
@@ -295,18 +295,18 @@ def _upsert(grain: str, source: str) -> str:
 
 def apply(scope: Scope, sign: int) -> None:
     """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: on PostgreSQL one
-    statement per period unit, the days (months) per LPA and force-wide summed from the days' (months')
-    delta in the same statement (counted once); elsewhere one statement per table."""
+    statement per period unit, the narrower tables summed from the full table's delta in the same
+    statement (:data:`SUMMED_FROM`: counted once); elsewhere one statement per table."""
     if scope.investigations is None and scope.referrals is None and scope.referred is None:
         return
     if connection.vendor == "postgresql":
-        statements = [
-            f"WITH delta AS MATERIALIZED ({contribution_sql(scope, full, sign)}), "  # noqa: S608
-            f"full_rows AS ({_upsert(full, 'SELECT * FROM delta')}), "
-            f"lpa_rows AS ({_upsert(lpa, _summed('delta', LPA_KEY))}) "
-            f"{_upsert(force, _summed('delta', FORCE_KEY))}"
-            for full, lpa, force in (("d", "ld", "fd"), ("m", "l", "f"))
-        ]
+        statements = []
+        for full, narrower in SUMMED_FROM.items():
+            *also, last = narrower
+            parts = [f"delta AS MATERIALIZED ({contribution_sql(scope, full, sign)})"]
+            parts.append(f"rows_{full} AS ({_upsert(full, 'SELECT * FROM delta')})")  # noqa: S608
+            parts += [f"rows_{grain} AS ({_upsert(grain, _summed('delta', _key(grain)))})" for grain in also]
+            statements.append(f"WITH {', '.join(parts)} {_upsert(last, _summed('delta', _key(last)))}")
     else:
         statements = [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in GRAINS]
     with connection.cursor() as cursor:
@@ -445,9 +445,9 @@ def sums(
     """``measures`` (all by default) summed over ``span`` with ``filters`` (rollup column → value), one dict
     per value of the ``group`` columns (e.g. ``period``, ``strand``, ``lpa_id``; none: one dict). One query.
     Months and days come from the narrowest tables with every column ``filters`` and ``group`` name:
-    force-wide without an LPA or team, per LPA without a team."""
+    force-wide without an LPA or team, months per LPA without a team."""
     named = set(filters) | set(group)
-    months, days = ("f", "fd") if named <= set(FORCE_KEY) else ("l", "ld") if named <= set(LPA_KEY) else ("m", "d")
+    months, days = ("f", "fd") if named <= set(FORCE_KEY) else ("l", "d") if named <= set(LPA_KEY) else ("m", "d")
     ranges = {months: [span.months] if span.months else [], days: list(span.days)}
     selects, params = [], []
     for grain, periods in ranges.items():
