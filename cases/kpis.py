@@ -73,7 +73,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
-    Case,
     CharField,
     Count,
     Exists,
@@ -84,9 +83,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
+from django.db.models.expressions import RawSQL
 
 from oversight.errors import ApplicationError, errors_message
 from oversight.numbers import mean_days, percentage
@@ -736,11 +734,13 @@ def _repeat_group(group_by: str | None, date_from: date, date_to: date) -> Any:
     grouping."""
     if group_by in PERIOD_GROUPS:
         # The WHERE clause keeps the recorded date in the range: the first period ending on or after it.
-        whens = [
-            When(recorded_date__lte=period.end, then=Value(period.key))
-            for period in periods_between(group_by, date_from, date_to)
-        ]
-        return Case(*whens, output_field=CharField())
+        # Written as SQL: the ORM's Case of 24 Whens cost 9 ms of compiling per request, the query 3 ms.
+        quote = connections[Investigation.objects.db].ops.quote_name
+        column = f"{quote(Investigation._meta.db_table)}.{quote('recorded_date')}"
+        periods = list(periods_between(group_by, date_from, date_to))
+        whens = " ".join(f"WHEN {column} <= %s THEN %s" for _period in periods)
+        params = [value for period in periods for value in (period.end, period.key)]
+        return RawSQL(f"CASE {whens} END", params, output_field=CharField())  # noqa: S611 (names, parameters)
     return {None: None, "strand": F("strand"), "lpa": F("lpa_id")}[group_by]
 
 
