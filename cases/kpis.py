@@ -758,22 +758,25 @@ def repeat_people(
     group = _repeat_group(group_by, date_from, date_to)
     selects: list[str] = []
     params: list[Any] = []
+    key, joined = "NULL", ""
+    if group_by == "lpa":  # the people are grouped by LPA id (in the index); its code joined to the counts
+        quote = connections[recorded.db].ops.quote_name
+        key, joined = "lpa.code", f' LEFT JOIN {quote(LocalPolicingArea._meta.db_table)} lpa ON lpa.id = people."g"'
+    elif group is not None:
+        key = 'people."g"'
+    grouping = "" if group is None else f" GROUP BY {key}"
     for metric, field in REPEAT_PEOPLE:
         columns: dict[str, Any] = {"person": F(field)} if group is None else {"g": group, "person": F(field)}
         people = recorded.exclude(**{field: ""}).order_by().values(**columns).annotate(n=Count("*")).filter(n__gte=2)
         sql, people_params = people.query.sql_with_params()
         # ``metric`` is one of this module's constants, never input.
-        key = "NULL" if group is None else 'people."g"'
-        grouping = "" if group is None else ' GROUP BY people."g"'
-        selects.append(f"SELECT '{metric}', {key}, COUNT(*) FROM ({sql}) people{grouping}")  # noqa: S608 (constants and compiled SQL)
+        selects.append(f"SELECT '{metric}', {key}, COUNT(*) FROM ({sql}) people{joined}{grouping}")  # noqa: S608 (constants and compiled SQL)
         params += people_params
     counts: dict[Any, dict[str, int]] = {}
     with connections[recorded.db].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
-        found = cursor.fetchall()
-    codes = dict(LocalPolicingArea.objects.values_list("pk", "code")) if group_by == "lpa" else {}
-    for metric, key, count in found:
-        counts.setdefault(codes.get(key) if group_by == "lpa" else key, {})[metric] = count
+        for metric, group_key, count in cursor.fetchall():
+            counts.setdefault(group_key, {})[metric] = count
     return counts
 
 
