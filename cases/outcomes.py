@@ -34,6 +34,8 @@ class OutcomeType(models.TextChoices):
 CHARGED = frozenset({"1", "1A"})
 POSITIVE = frozenset({"1", "1A", "2", "3", "4", "6", "7", "8"})
 VICTIM_WITHDRAWAL = frozenset({"14", "16"})
+# Outcomes that record no suspect identified: an arrest or a CPS referral contradicts them.
+SUSPECT_NOT_IDENTIFIED = frozenset({"14", "18"})
 
 # Home Office outcome groups for breakdown charts, in display order.
 # (key, label, codes); ``None`` codes = no outcome yet.

@@ -76,8 +76,11 @@ RULES: tuple[QualityRule, ...] = (
         "outcome_18_suspect_identified",
         "Outcome 18, suspect known",
         "Outcome 18 (no suspect identified) while a suspect is identified",
-        "A suspect reference or a suspect status beyond 'not identified' contradicts outcome 18.",
-        lambda today: Q(outcome_type="18") & (~Q(suspect_id="") | Q(suspect_status__in=SUSPECT_KNOWN)),
+        "A suspect reference, a suspect status beyond 'not identified' or an arrest contradicts outcome 18.",
+        lambda today: (
+            Q(outcome_type="18")
+            & (~Q(suspect_id="") | Q(suspect_status__in=SUSPECT_KNOWN) | Q(arrest_date__isnull=False))
+        ),
         lambda today: Q(outcome_type="18"),
     ),
     QualityRule(

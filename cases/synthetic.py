@@ -42,7 +42,7 @@ from .models import (
     Team,
     register_columns,
 )
-from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL
+from .outcomes import CHARGED, POSITIVE, SUSPECT_NOT_IDENTIFIED, VICTIM_WITHDRAWAL
 
 FIRST_DAY = date(2023, 4, 1)  # start of financial year 2023/24
 LAST_RECORDED_DAY = date(2026, 3, 31)  # end of financial year 2025/26
@@ -273,6 +273,11 @@ _POSITIVE = _Picker(POSITIVE_TYPES)
 _RAPE_POSITIVE = _Picker(RAPE_POSITIVE_TYPES)
 _NON_POSITIVE = _Picker(NON_POSITIVE_TYPES)
 _NOT_WITHDRAWN = _Picker({code: w for code, w in NON_POSITIVE_TYPES.items() if code not in VICTIM_WITHDRAWAL})
+# the same for a case whose suspect is known (arrested or sent to the CPS): never "suspect not identified"
+_NON_POSITIVE_KNOWN = _Picker({c: w for c, w in NON_POSITIVE_TYPES.items() if c not in SUSPECT_NOT_IDENTIFIED})
+_NOT_WITHDRAWN_KNOWN = _Picker(
+    {c: w for c, w in NON_POSITIVE_TYPES.items() if c not in VICTIM_WITHDRAWAL | SUSPECT_NOT_IDENTIFIED}
+)
 # a victim who withdraws support: mostly with the suspect identified (16), now and then not (14)
 _WITHDRAWN = _Picker({"16": 90, "14": 10})
 _COURT = _Picker({CourtOutcome.CONVICTED: 64, CourtOutcome.ACQUITTED: 26, CourtOutcome.DISCONTINUED: 10})
@@ -295,6 +300,11 @@ def positive_share(offence_group: str, outcome_date: date) -> float:
     return POSITIVE_SHARE.get(offence_group, 0.12)
 
 
+def suspect_known(case: SyntheticInvestigation) -> bool:
+    """Whether ``case``'s suspect is known to the investigation: arrested or sent to the CPS."""
+    return case.arrest_date is not None or bool(case.referrals)
+
+
 def set_outcome(rng: random.Random, case: SyntheticInvestigation, *, positive: bool, today: date) -> None:
     """Give ``case`` a positive or non-positive outcome (its outcome date is already set).
 
@@ -302,12 +312,12 @@ def set_outcome(rng: random.Random, case: SyntheticInvestigation, *, positive: b
     before the outcome date and maybe a court result; anything else has no court result.
     """
     assert case.outcome_date is not None
+    case.referrals = [r for r in case.referrals if r.referral_date > case.outcome_date or r.decision != "charge"]
     if positive:
         picker = _RAPE_POSITIVE if case.offence_group == OffenceGroup.RAPE else _POSITIVE
         case.outcome_type = picker(rng)
     else:
-        case.outcome_type = _NON_POSITIVE(rng)
-    case.referrals = [r for r in case.referrals if r.referral_date > case.outcome_date or r.decision != "charge"]
+        case.outcome_type = (_NON_POSITIVE_KNOWN if suspect_known(case) else _NON_POSITIVE)(rng)
     case.court_outcome, case.court_outcome_date = "", None
     if case.outcome_type in CHARGED:
         span = (case.outcome_date - case.recorded_date).days
@@ -670,11 +680,12 @@ def calibrate_withdrawal_share(
         if len(withdrawn) > wanted:
             for case in rng.sample(withdrawn, len(withdrawn) - wanted):
                 # a case the CPS saw ends on evidential difficulties with the victim's support
-                case.outcome_type = "15" if case.referrals else _NOT_WITHDRAWN(rng)
+                case.outcome_type = (
+                    "15" if case.referrals else (_NOT_WITHDRAWN_KNOWN if case.arrest_date else _NOT_WITHDRAWN)(rng)
+                )
         elif len(withdrawn) < wanted:
             for case in rng.sample(others, wanted - len(withdrawn)):
                 # 14 (suspect not identified) only where nobody was arrested or referred
-                identified = case.arrest_date is not None or bool(case.referrals)
-                case.outcome_type = "16" if identified else _WITHDRAWN(rng)
+                case.outcome_type = "16" if suspect_known(case) else _WITHDRAWN(rng)
         achieved[period.key] = (wanted, len(outcomes))
     return achieved

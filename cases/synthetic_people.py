@@ -33,7 +33,7 @@ from typing import Any
 
 from . import rules
 from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, OrderType, Strand, VictimAgeGroup
-from .outcomes import CHARGED, VICTIM_WITHDRAWAL
+from .outcomes import CHARGED, SUSPECT_NOT_IDENTIFIED, VICTIM_WITHDRAWAL
 from .synthetic import SyntheticInvestigation, SyntheticOrder
 
 # 2021 census, West Midlands metropolitan county (rounded shares, per cent)
@@ -245,7 +245,7 @@ class PeopleFiller:
 
     def _suspect(self, case: SyntheticInvestigation, suspect: _Person, day: date) -> None:
         rng = self.rng
-        if case.outcome_type in ("18", "14") and rng.random() < 0.97:
+        if case.outcome_type in SUSPECT_NOT_IDENTIFIED and rng.random() < 0.97:
             status, identified = "not_identified", False
         elif case.outcome_type in CHARGED:
             status, identified = "charged", True

@@ -35,6 +35,8 @@ def hand_built() -> None:
     _make("C", outcome_type="18", outcome_date="2025-06-01", suspect_id="P1", suspect_ethnicity="asian_indian")
     _make("D", outcome_type="18", outcome_date="2025-06-01", suspect_status="wanted")
     _make("E", outcome_type="18", outcome_date="2025-06-01", suspect_status="not_identified")
+    # … and one whose suspect was arrested, whatever its status says (fails)
+    _make("T", outcome_type="18", outcome_date="2025-06-01", suspect_status="not_identified", arrest_date="2025-04-01")
     # withdrawal: 16 without a reason (fails), 14 with one
     _make("F", outcome_type="16", outcome_date="2025-06-01")
     _make("G", outcome_type="14", outcome_date="2025-06-01", withdrawal_reason="fear_of_reprisal")
@@ -77,21 +79,21 @@ def _counts(report: quality.QualityReport) -> dict[str, tuple[int, int]]:
 def test_every_rule_counts_what_it_should_over_a_hand_built_set(hand_built: None, make_user: Any) -> None:
     report = quality.quality_report(user=make_user("case_editor"), date_from=FROM, date_to=TO, today=TODAY)
 
-    assert report.total == 18  # A … R; S was recorded in 2024
+    assert report.total == 19  # A … R and T; S was recorded in 2024
     assert _counts(report) == {
         "late_recording": (1, 2),  # B of A, B
-        "outcome_18_suspect_identified": (2, 3),  # C, D of C, D, E
+        "outcome_18_suspect_identified": (3, 4),  # C, D, T of C, D, E, T
         "withdrawal_without_reason": (1, 3),  # F of F, G, J
         "charged_without_cps_referral": (1, 2),  # H of H, I
         "court_outcome_without_charge": (1, 2),  # J of I, J
         "bail_expired_no_outcome": (1, 3),  # K of K, L, M
         "rui_over_six_months": (1, 3),  # N of N, O, P
-        "missing_ho_offence_code": (2, 18),  # Q, R
-        "victim_ethnicity_not_stated": (2, 18),  # Q, R
+        "missing_ho_offence_code": (2, 19),  # Q, R
+        "victim_ethnicity_not_stated": (2, 19),  # Q, R
         "suspect_ethnicity_not_stated": (1, 2),  # Q of C, Q
     }
     rates = {rule.key: rate.value for rule, rate in report.rules}
-    assert rates["outcome_18_suspect_identified"] == 66.7  # 2 of 3, half-up
+    assert rates["outcome_18_suspect_identified"] == 75.0  # 3 of 4
 
 
 def test_the_breakdowns_count_failing_records_by_lpa_team_and_month(hand_built: None, make_user: Any) -> None:
@@ -110,7 +112,7 @@ def test_the_drill_down_lists_exactly_the_failing_references(hand_built: None, c
     client.force_login(make_user("case_editor"))
     page = client.get("/cases/quality/outcome_18_suspect_identified/?date_from=2025-01-01&date_to=2025-12-31")
     assert page.status_code == 200
-    assert sorted(inv.crime_reference for inv in page.context["page_obj"]) == ["C", "D"]
+    assert sorted(inv.crime_reference for inv in page.context["page_obj"]) == ["C", "D", "T"]
     csv_rows = list(
         csv.reader(
             io.StringIO(
@@ -135,8 +137,8 @@ def test_the_report_page_shows_every_rule_and_downloads_the_failing_references(
     assert [row[0] for row in page.context["tables"]["rules"].rows] == [rule.title for rule in quality.RULES]
     download = client.get("/cases/quality/?date_from=2025-01-01&date_to=2025-12-31&table=failing&format=csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
-    # every reference failing one rule or more, once: B C D F H J K N Q R
-    assert sorted(row["crime_reference"] for row in rows) == ["B", "C", "D", "F", "H", "J", "K", "N", "Q", "R"]
+    # every reference failing one rule or more, once: B C D F H J K N Q R T
+    assert sorted(row["crime_reference"] for row in rows) == ["B", "C", "D", "F", "H", "J", "K", "N", "Q", "R", "T"]
     q = next(row for row in rows if row["crime_reference"] == "Q")
     assert (q["missing_ho_offence_code"], q["victim_ethnicity_not_stated"], q["late_recording"]) == ("yes", "yes", "")
 

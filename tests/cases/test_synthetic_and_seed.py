@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases import seed, synthetic
 from cases.models import CpsReferral, Investigation, OrderBreach
-from cases.outcomes import CHARGED, POSITIVE
+from cases.outcomes import CHARGED, POSITIVE, SUSPECT_NOT_IDENTIFIED
 from tests.cases.factories import InvestigationFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +87,11 @@ def test_the_demo_seed_hits_the_published_rape_positive_outcome_rates_and_is_ide
         assert abs(100 * positive / recorded - target) < 0.5, (year, positive, recorded)
     years = {d.year for d in Investigation.objects.dates("recorded_date", "year")}
     assert years == set(range(2023, timezone.localdate().year + 1))  # from FY 2023/24 up to today
+    # "no suspect identified" (14, 18) never on a case whose suspect was arrested or sent to the CPS,
+    # after every calibration of the outcome mix
+    no_suspect = Investigation.objects.filter(outcome_type__in=SUSPECT_NOT_IDENTIFIED)
+    assert no_suspect.count() > 50
+    assert not no_suspect.filter(Q(arrest_date__isnull=False) | Q(referrals__isnull=False)).exists()
 
     breaches = OrderBreach.objects.count()
     seed.run(stdout=StringIO(), users={"case_editor": editor})

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 
 from cases import rules, synthetic, synthetic_people
-from cases.outcomes import CHARGED, VICTIM_WITHDRAWAL
+from cases.outcomes import CHARGED, SUSPECT_NOT_IDENTIFIED, VICTIM_WITHDRAWAL
 
 TODAY = date(2026, 11, 25)
 
@@ -67,3 +67,5 @@ def test_court_and_withdrawal_facts_follow_the_outcome() -> None:
     assert sum(bool(c.withdrawal_reason) for c in withdrawn) / len(withdrawn) > 0.85
     assert all(c.suspect_status == "charged" for c in cases if c.outcome_type in CHARGED)
     assert all(c.rui_start_date == c.arrest_date for c in cases if c.bail_status == "rui")
+    no_suspect = [c for c in cases if c.outcome_type in SUSPECT_NOT_IDENTIFIED]
+    assert len(no_suspect) > 100 and not any(c.arrest_date or c.referrals for c in no_suspect)
