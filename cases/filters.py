@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.http import QueryDict
 
 from .choices import (
     BailStatus,
@@ -168,8 +170,26 @@ class InvestigationFilter(django_filters.FilterSet):
         model = Investigation
         fields: list[str] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Any = None, queryset: QuerySet | None = None, *, request: Any = None, prefix: str | None = None
+    ) -> None:
+        # django-filter's own __init__ (26.2), but each filter shallow-copied: it deep-copies every filter,
+        # choice lists and all (1.8 ms of a register page's 12 ms of CPU). An instance needs its own filter
+        # objects (they point back to it), not its own copies of their settings: nothing changes those
+        # once the class is built.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(base) for name, base in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:  # the copy's own method proxy: the one copied calls the class's filter
+                filter_.method = filter_.method
         widgets = self.form.fields
         for name, choices in _code_choices().items():
             widgets[name].widget = forms.Select(choices=choices)

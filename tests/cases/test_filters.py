@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.filters import InvestigationFilter
-from cases.models import Flag, LocalPolicingArea, Team
+from cases.models import Flag, Investigation, LocalPolicingArea, Team
+from tests.cases.factories import InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,22 @@ def test_the_form_class_is_built_once_and_each_form_has_its_own_fields() -> None
     assert first.form.fields["lpa"] is not second.form.fields["lpa"]
     assert first.form.fields["strand"] is not second.form.fields["strand"]
     assert first.is_valid() and second.form.data["strand"] == "dv"
+
+
+def test_each_filter_set_has_its_own_filters_pointing_back_at_it_and_the_class_keeps_its_own() -> None:
+    first, second = InvestigationFilter({"strand": "rasso"}), InvestigationFilter({"outcome_type": "open"})
+    for name in ("strand", "lpa", "outcome_type", "ordering"):
+        assert first.filters[name] is not second.filters[name]
+        assert first.filters[name] is not InvestigationFilter.base_filters[name]
+        assert first.filters[name].parent is first and second.filters[name].parent is second
+        assert first.filters[name].model is Investigation
+    assert getattr(InvestigationFilter.base_filters["strand"], "parent", None) is None
+    # each filters its own queryset with its own value
+    InvestigationFactory(strand="rasso", outcome_type="")
+    InvestigationFactory(strand="domestic_abuse", outcome_type="1", outcome_date="2025-06-01")
+    assert [inv.strand for inv in first.qs] == ["rasso"]
+    assert [inv.strand for inv in second.qs] == ["rasso"]
+    assert InvestigationFilter({"strand": "domestic_abuse"}).qs.count() == 1
 
 
 def test_the_drop_downs_list_the_active_records_by_name_in_one_query() -> None:
