@@ -10,7 +10,10 @@ database, deletes earlier BENCH/ rows, imports the file through the same service
 as the command and the upload page, imports it again (nothing should change),
 and prints the timings. On PostgreSQL it also prints the floor: the same investigation and
 history rows written by a bare ``COPY`` into empty copies of their tables (no parsing, no
-validation, no look-ups), min of ``--repeat`` runs like the import itself.
+validation, no look-ups), min of ``--repeat`` runs like the import itself; and the KPI rollup rows
+the same investigations add, COPYed into empty copies of the rollup tables (summed beforehand, not
+timed), alone and added to the indexed COPY: the least any import that writes the same rows and
+keeps the rollup in step could take.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from cases import synthetic, synthetic_people
+    from cases import rollups, synthetic, synthetic_people
     from cases.importer import COLUMNS, V2_COLUMNS, import_investigations
 
     call_command("migrate", verbosity=0)
@@ -116,13 +119,27 @@ def main() -> None:
             for name, spent in sorted(phases.items(), key=lambda item: -item[1]):
                 print(f"    {name:<45} {spent:7.2f} s")
         if connection.vendor == "postgresql":
+            floors = {}
             for indexes, label in ((False, "bare COPY of the same rows"), (True, "the same COPY, tables indexed")):
-                floor = _copy_floor(connection, repeat=args.repeat, indexes=indexes)
+                floors[indexes] = floor = _copy_floor(connection, repeat=args.repeat, indexes=indexes)
                 print(
                     f"Floor, {label}: {floor:.2f} s = {args.rows / floor:,.0f} rows/s "
                     f"(min of {args.repeat}); import/floor {first / floor:.1f}x",
                     flush=True,
                 )
+            rollup, rollup_rows = _rollup_floor(connection, repeat=args.repeat)
+            print(
+                f"Floor, the KPI rollup rows these investigations add ({rollup_rows:,} rows in "
+                f"{len(rollups.GRAINS)} tables), COPYed into indexed empty copies: {rollup:.2f} s "
+                f"(min of {args.repeat})",
+                flush=True,
+            )
+            both = floors[True] + rollup
+            print(
+                f"Floor, both (what any import writing the same rows, indexes and rollup pays): {both:.2f} s = "
+                f"{args.rows / both:,.0f} rows/s; import/floor {first / both:.1f}x",
+                flush=True,
+            )
 
         started = time.perf_counter()
         again = import_investigations(source=path)
@@ -207,6 +224,38 @@ def _delete_bench_rows(connection: Any) -> None:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _rollup_floor(connection: Any, *, repeat: int) -> tuple[float, int]:
+    """The KPI rollup rows the BENCH investigations count (every grain, summed by the database first:
+    not timed), COPYed into empty indexed temporary copies of the rollup tables: the least any import
+    that keeps the rollup in step could take to write them. Returns the best time and the row count."""
+    from cases import rollups
+
+    scope = rollups.references_scope("BENCH/")
+    with connection.cursor() as cursor:
+        rows = {}
+        for grain in rollups.GRAINS:
+            cursor.execute(rollups.contribution_sql(scope, grain), scope.params)
+            rows[grain] = (rollups._key(grain), cursor.fetchall())
+        best = float("inf")
+        for _ in range(repeat):
+            for grain in rows:
+                table = rollups._MODELS[grain]._meta.db_table
+                cursor.execute(
+                    f"CREATE TEMP TABLE floor_{grain} "
+                    f"(LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)"
+                )
+            started = time.perf_counter()
+            for grain, (key, values) in rows.items():
+                columns = ", ".join((*key, *rollups.MEASURES))
+                with cursor.cursor.copy(f"COPY floor_{grain} ({columns}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+            best = min(best, time.perf_counter() - started)
+            for grain in rows:
+                cursor.execute(f"DROP TABLE floor_{grain}")
+    return best, sum(len(values) for _key, values in rows.values())
 
 
 def _copy_floor(connection: Any, *, repeat: int, indexes: bool = False) -> float:
