@@ -36,14 +36,22 @@ from .errors import ApplicationError
 NEW = "0"  # the version of a record that does not exist yet
 VERSION_HELP = (
     "The record's version when it was read. Send it back with a change (or in an If-Match header): "
-    "if someone has changed the record since, the change is refused with 409."
+    "if someone has changed the record since, the change is refused with 409 (412 when it came in If-Match)."
 )
 
 
 class StaleEdit(ApplicationError):
-    """The record changed after the editor opened it: refused, nothing saved (409 in the API)."""
+    """The record changed after the editor opened it: refused, nothing saved. In the API: 409 when the
+    version came in the body, 412 Precondition Failed when it came in an ``If-Match`` header alone (the
+    answer HTTP gives to a precondition that no longer holds, RFC 9110 §13.1.1)."""
 
     status_code = 409
+
+    def status_for(self, request: Any) -> int:
+        data = getattr(request, "data", None)
+        in_body = isinstance(data, Mapping) and data.get("version") not in (None, "")
+        if_match = request is not None and (request.headers.get("If-Match") or "").strip() not in ("", "*")
+        return 412 if if_match and not in_body else self.status_code
 
     def __init__(self, message: str, *, current: str) -> None:
         super().__init__(message, {"version": [message]})
@@ -195,8 +203,8 @@ def request_version(request: Any) -> str | None:
 
 
 class VersionedViewSetMixin:
-    """A viewset whose ``PUT``/``PATCH`` refuse a stale version (409, nothing saved) and whose detail
-    ``GET`` sends the version as an ``ETag`` (to send back in ``If-Match``). Its serializer declares
+    """A viewset whose ``PUT``/``PATCH`` refuse a stale version (409, or 412 from If-Match; nothing saved)
+    and whose detail ``GET`` sends the version as an ``ETag`` (to send back in ``If-Match``). Its serializer declares
     ``version = VersionSerializerField(checked_by_view=True)``; ``version_noun`` names the record."""
 
     version_noun = "record"

@@ -25,10 +25,16 @@ from .text import model_text_errors
 class ApplicationError(Exception):
     """A request that breaks a business rule. ``extra`` maps field → messages."""
 
+    status_code = 400
+
     def __init__(self, message: str, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
+
+    def status_for(self, request: Any) -> int:
+        """The API's status for this refusal of ``request`` (400 unless a subclass says otherwise)."""
+        return self.status_code
 
 
 def messages_of(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -90,8 +96,9 @@ def add_errors_to_form(form: Any, exc: DjangoValidationError | ApplicationError)
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        # 400, or the error's own status (409 for an edit based on a version that has changed since).
-        return Response({"message": exc.message, "errors": exc.extra}, status=getattr(exc, "status_code", 400))
+        # 400, or the error's own status (409 or 412 for an edit based on a version that has changed since).
+        status = exc.status_for(context.get("request"))
+        return Response({"message": exc.message, "errors": exc.extra}, status=status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

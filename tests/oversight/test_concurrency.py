@@ -132,7 +132,13 @@ def test_the_api_takes_the_version_in_an_if_match_header_too(api_client_for: Any
     Investigation.objects.get(pk=investigation.pk).save()  # someone else saves meanwhile
 
     refused = client.patch(url, {"bail_status": "bail"}, format="json", HTTP_IF_MATCH=f'"{read}"')
-    assert refused.status_code == 409
+    assert refused.status_code == 412  # Precondition Failed: the header's version no longer holds
+    assert Investigation.objects.get(pk=investigation.pk).bail_status == ""
+    # the same version in the body is a conflict in the request's content: 409
+    in_body = client.patch(url, {"bail_status": "bail", "version": read}, format="json", HTTP_IF_MATCH=f'"{read}"')
+    assert in_body.status_code == 409
+    # "If-Match: *" asks for no particular version: not checked
+    assert client.patch(url, {"bail_status": "rui"}, format="json", HTTP_IF_MATCH="*").status_code == 200
 
     current = client.get(url).json()["version"]
     accepted = client.patch(url, {"bail_status": "bail"}, format="json", HTTP_IF_MATCH=f'"{current}"')
