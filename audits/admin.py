@@ -1,7 +1,12 @@
 """Admin for the audits app: reference and repair only; the audit journey has its own pages and rules."""
 
+from __future__ import annotations
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from oversight.admin import AccessLoggedAdmin
+from oversight.models import AccessKind
 
 from .models import (
     Action,
@@ -56,17 +61,27 @@ class AuditAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseReview)
-class CaseReviewAdmin(SimpleHistoryAdmin):
+class CaseReviewAdmin(AccessLoggedAdmin):
+    access_kinds = (AccessKind.CASE_REVIEW_LIST, AccessKind.CASE_REVIEW)
     list_display = ["__str__", "investigation", "method", "reviewed_at"]
     list_select_related = ["audit", "investigation"]
     raw_id_fields = ["audit", "investigation"]
 
+    def access_subject(self, obj: CaseReview) -> tuple[int | None, str]:
+        return obj.pk, obj.reference
+
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(AccessLoggedAdmin):
+    """A grade and the auditor's comment on one case: logged as a read of its case review."""
+
+    access_kinds = (AccessKind.CASE_REVIEW_LIST, AccessKind.CASE_REVIEW)
     list_display = ["review", "question", "value"]
     list_filter = ["value"]
     raw_id_fields = ["review", "question"]
+
+    def access_subject(self, obj: Answer) -> tuple[int | None, str]:
+        return obj.review_id, obj.review.reference
 
 
 @admin.register(LearningPoint)
@@ -95,12 +110,17 @@ class SamplingFrameAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuditSubject)
-class AuditSubjectAdmin(SimpleHistoryAdmin):
+class AuditSubjectAdmin(AccessLoggedAdmin):
     """Managed offenders and missing episodes, by pseudonymous reference only."""
+
+    access_kinds = (AccessKind.AUDIT_SUBJECTS, AccessKind.AUDIT_SUBJECTS)
 
     list_display = ["reference", "kind", "visor_category", "risk_level", "start_date", "lpa", "team"]
     list_filter = ["kind", "visor_category", "risk_level"]
     search_fields = ["reference"]
+
+    def access_subject(self, obj: AuditSubject) -> tuple[int | None, str]:
+        return obj.pk, obj.reference
 
 
 class PlannedAuditInline(admin.TabularInline):

@@ -8,6 +8,9 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from oversight.admin import AccessLoggedAdmin
+from oversight.models import AccessKind
+
 from .models import (
     CpsReferral,
     Flag,
@@ -38,8 +41,12 @@ class OrderBreachInline(admin.TabularInline):
     extra = 0
 
 
+LOGGED_AS_INVESTIGATIONS = (AccessKind.INVESTIGATION_LIST, AccessKind.INVESTIGATION)
+
+
 @admin.register(Investigation)
-class InvestigationAdmin(SimpleHistoryAdmin):
+class InvestigationAdmin(AccessLoggedAdmin):
+    access_kinds = LOGGED_AS_INVESTIGATIONS
     list_display = (
         "crime_reference",
         "strand",
@@ -75,9 +82,22 @@ class InvestigationAdmin(SimpleHistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     show_full_result_count = False  # no full-table COUNT on a million rows
 
+    def access_subject(self, obj: Investigation) -> tuple[int | None, str]:
+        return obj.pk, obj.crime_reference
+
+
+class InvestigationPartAdmin(AccessLoggedAdmin):
+    """A part of an investigation (a CPS referral, an order): logged as a read of its investigation."""
+
+    access_kinds = LOGGED_AS_INVESTIGATIONS
+
+    def access_subject(self, obj: Any) -> tuple[int | None, str]:
+        investigation = obj.investigation
+        return investigation.pk, investigation.crime_reference
+
 
 @admin.register(CpsReferral)
-class CpsReferralAdmin(SimpleHistoryAdmin):
+class CpsReferralAdmin(InvestigationPartAdmin):
     list_display = ("investigation", "referral_date", "decision", "decision_date")
     list_filter = ("decision", "referral_date")
     search_fields = ("investigation__crime_reference",)
@@ -86,7 +106,7 @@ class CpsReferralAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProtectiveOrder)
-class ProtectiveOrderAdmin(SimpleHistoryAdmin):
+class ProtectiveOrderAdmin(InvestigationPartAdmin):
     list_display = ("investigation", "order_type", "applied_date", "granted_date", "expiry_date")
     list_filter = ("order_type", "applied_date")
     search_fields = ("investigation__crime_reference",)
@@ -96,11 +116,15 @@ class ProtectiveOrderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OrderBreach)
-class OrderBreachAdmin(SimpleHistoryAdmin):
+class OrderBreachAdmin(InvestigationPartAdmin):
     list_display = ("order", "breach_date", "arrest_made")
     list_filter = ("arrest_made", "breach_date")
     search_fields = ("order__investigation__crime_reference",)
     raw_id_fields = ("order",)
+
+    def access_subject(self, obj: OrderBreach) -> tuple[int | None, str]:
+        investigation = obj.order.investigation
+        return investigation.pk, investigation.crime_reference
 
 
 @admin.register(LocalPolicingArea, Team, Flag)
