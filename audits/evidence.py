@@ -5,6 +5,12 @@ kind of file starts (magic bytes; DOCX and XLSX are ZIP packages holding ``word/
 parts; a text file is UTF-8 without NUL or other control bytes). The name the user gave is
 kept, sanitised, for display and download only; the stored name is random (``evidence_path``).
 Opening a stored file refuses any name that resolves outside the storage root.
+
+A stored file whose attachment row never committed (the upload's transaction, or one around it, was
+rolled back) or was deleted (Django never deletes a row's file) would stay in
+storage for good: :func:`sweep_orphans` (an hourly beat task) deletes every file under the evidence
+folder that no attachment names, once it is older than ``EVIDENCE_ORPHAN_GRACE_HOURS`` (an upload
+being saved right now has its file before its row).
 """
 
 from __future__ import annotations
@@ -14,14 +20,16 @@ import re
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.utils import timezone
 
 from oversight.errors import ApplicationError
@@ -175,3 +183,32 @@ def open_stored(name: str) -> IO[bytes]:
         if not path.is_relative_to(root / EVIDENCE_DIR):
             raise SuspiciousFileOperation(f"Evidence file outside the media root: {name!r}")
     return storage.open(name, "rb")
+
+
+def _stored_names(storage: Storage, folder: str) -> Iterator[str]:
+    """Every file name under ``folder`` of ``storage``, at any depth (``evidence/<year>/<month>/…``)."""
+    if isinstance(storage, FileSystemStorage) and not storage.exists(folder):
+        return
+    directories, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for directory in directories:
+        yield from _stored_names(storage, f"{folder}/{directory}")
+
+
+def sweep_orphans(*, now: datetime | None = None) -> int:
+    """Delete stored evidence files no attachment names, older than ``EVIDENCE_ORPHAN_GRACE_HOURS``;
+    the number deleted. Attachments are looked up 500 names at a time."""
+    from .models import EvidenceAttachment  # the models import this module (upload_to)
+
+    storage = default_storage
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.EVIDENCE_ORPHAN_GRACE_HOURS)
+    old = (name for name in _stored_names(storage, EVIDENCE_DIR) if storage.get_modified_time(name) < cutoff)
+    deleted = 0
+    while batch := list(islice(old, 500)):
+        named = set(EvidenceAttachment.objects.filter(file__in=batch).values_list("file", flat=True))
+        for name in batch:
+            if name not in named:
+                storage.delete(name)
+                deleted += 1
+    return deleted

@@ -209,6 +209,9 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# A stored evidence file no attachment names (its upload was rolled back, its row deleted) is deleted
+# by the hourly sweep once older than this (audits.evidence.sweep_orphans).
+EVIDENCE_ORPHAN_GRACE_HOURS = env.int("EVIDENCE_ORPHAN_GRACE_HOURS", default=24)
 
 # Uploads: the investigation CSV may be large; it is streamed from a temp file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
