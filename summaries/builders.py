@@ -32,6 +32,7 @@ from oversight.periods import (
     quarter_of,
     same_period_last_year,
 )
+from performance.people import bail_summary, repeat_people_url
 
 from .models import Summary, SummaryKind
 
@@ -66,7 +67,8 @@ def default_period(kind: str, *, today: date | None = None) -> Period:
 
 
 def monthly_performance_data(period: Period) -> dict[str, Any]:
-    """KPIs by strand (month, same month last year, rolling 12 months), audits, actions, RAG changes."""
+    """KPIs by strand (month, same month last year, rolling 12 months) with the repeat victims and
+    suspects, pre-charge bail and RUI at the month's end, audits, actions, RAG changes."""
 
     last_year_from, last_year_to = same_period_last_year(period)
     rolling_from = months_later(period.start, -11).start  # 12 months ending with this one
@@ -87,6 +89,7 @@ def monthly_performance_data(period: Period) -> dict[str, Any]:
         "rolling_from": rolling_from.isoformat(),
         "kpis": kpis,
         "victim_care": _victim_care(kpis["month_total"], kpis["rolling_12_months_total"]),
+        "bail": _bail(on=min(period.end, timezone.localdate())),
         "audits": compliance_by_area(month_start=period.start, month_end=period.end),
         "audit_plan": plan_for_month(month=period.start, today=timezone.localdate()),
         "actions": action_counts(start=period.start, end=period.end, today=min(period.end, timezone.localdate())),
@@ -138,6 +141,11 @@ def _victim_care(month: dict[str, Any], rolling: dict[str, Any]) -> list[dict[st
         }
         for rate, not_recorded, _field in VICTIM_CARE
     ]
+
+
+def _bail(*, on: date) -> dict[str, Any]:
+    """Pre-charge bail and RUI on ``on`` (:func:`performance.people.bail_summary`), JSON-ready."""
+    return {**bail_summary(on=on), "on": on.isoformat()}
 
 
 def _rag_changes_or_empty(period_key: str) -> list[dict[str, Any]]:
@@ -254,11 +262,19 @@ def _monthly_performance_links(data: dict[str, Any], links: FigureLinks) -> dict
         return data
     last_year = same_period_last_year(month)
     counts = ("recorded_offences", "outcomes_assigned", "charged", "victim_withdrawal", "open_investigations")
+    people = ("victim", "suspect")
     return {
         **data,
         "links": {
             "month": {m: links.url(m, month.start, month.end) for m in counts},
             "rolling": {m: links.url(m, rolling_from, month.end) for m in counts},
+            # the repeat victims and suspects: the people behind each count (no link without the capability)
+            "people": {
+                "month": {p: repeat_people_url(p, month.start, month.end, links.filters) for p in people},
+                "rolling": {p: repeat_people_url(p, rolling_from, month.end, links.filters) for p in people},
+            }
+            if links.enabled
+            else {},
         },
         "strands": [
             {

@@ -529,9 +529,10 @@ def june_summary(register: Any) -> Any:
 def test_every_count_on_the_monthly_summary_opens_its_records(client_for: Any, june_summary: Any) -> None:
     client = client_for(Role.BOARD_CHAIR)
     html = client.get(f"/summaries/{june_summary.pk}/").content.decode()
-    # headline: recorded (month, 12 months), outcomes, charged, withdrawal, open; strands: 3 rows (RASSO,
-    # domestic abuse, and stalking for G in the 12 months) × 2 (this month, June 2024: 0 each)
-    assert _follow_every_link(client, html) == 6 + 6
+    # headline: recorded (month, 12 months), outcomes, charged, withdrawal, open; repeat victims and suspects
+    # (month, 12 months); strands: 3 rows (RASSO, domestic abuse, and stalking for G in the 12 months) × 2
+    # (this month, June 2024: 0 each)
+    assert _follow_every_link(client, html) == 6 + 4 + 6
     assert (
         drilldown_url(
             "recorded_offences", date_from=date(2024, 6, 1), date_to=date(2024, 6, 30), filters={"strand": "rasso"}

@@ -428,3 +428,50 @@ def test_the_monthly_summary_reports_victim_care_and_the_cps_charge_rate_with_th
     assert "1 action plan and 0 early advice" in cps
     # the strand table shows the counts behind its rates: V1 positive of 3 recorded in October
     assert "33.3% (1 of 3)" in page
+
+
+def test_the_monthly_summary_reports_repeat_people_and_bail_at_month_end(client_for: Any) -> None:
+    """October 2025: victim P1 in two investigations recorded in October (a repeat victim this month);
+    P2 in one in October and one in May (repeat over 12 months only); suspect S1 in both of P1's.
+    On 31 October: two on bail (one since 1 June: over 3 months), one RUI since 1 March (over 6 months),
+    one bail that ended with an outcome on 20 October (not counted)."""
+
+    def make(recorded: str, **values: Any) -> Any:
+        return InvestigationFactory(unplaced=True, recorded_date=recorded, **values)
+
+    make("2025-10-02", victim_id="P1", suspect_id="S1", bail_status="bail", arrest_date="2025-10-03",
+         bail_start_date="2025-10-03", bail_expiry_date="2026-01-02")  # fmt: skip
+    make("2025-10-09", victim_id="P1", suspect_id="S1")
+    make("2025-10-12", victim_id="P2")
+    make("2025-05-01", victim_id="P2", bail_status="bail", arrest_date="2025-06-01", bail_start_date="2025-06-01",
+         bail_expiry_date="2025-12-01")  # fmt: skip
+    make("2025-02-20", bail_status="rui", arrest_date="2025-03-01", rui_start_date="2025-03-01")
+    make("2025-09-01", bail_status="bail", arrest_date="2025-09-02", bail_start_date="2025-09-02",
+         bail_expiry_date="2025-12-02", outcome_type="1", outcome_date="2025-10-20")  # fmt: skip
+
+    summary = services.build_summary(kind=SummaryKind.MONTHLY_PERFORMANCE, period_key=OCTOBER).summary
+    month, rolling = summary.data["kpis"]["month_total"], summary.data["kpis"]["rolling_12_months_total"]
+    assert (month["repeat_victims"], month["repeat_suspects"]) == (1, 1)  # P1; S1
+    assert (rolling["repeat_victims"], rolling["repeat_suspects"]) == (2, 1)  # P1, P2; S1
+    bail = summary.data["bail"]
+    assert bail["on"] == "2025-10-31"
+    assert (bail["bail"]["count"], bail["bail"]["over_3_months"]) == (2, 1)
+    assert (bail["rui"]["count"], bail["rui"]["over_6_months"]) == (1, 1)
+
+    stored = re.sub(r"\s+", " ", html_text.unescape(re.sub(r"<[^>]+>", " ", summary.html)))
+    assert "Repeat victims 1 this month; 2 in the last 12 months" in stored
+    assert "Repeat suspects 1 this month; 1 in the last 12 months" in stored
+    assert "2 on bail (1 for more than 3 months" in stored
+    assert "1 released under investigation (1 for more than 6 months" in stored
+    assert "/cases/" not in summary.html  # the stored copy has no links
+
+    # on the page, for a role that may see investigations, each count opens onto the people behind it
+    client = client_for(Role.CASE_EDITOR)
+    page = client.get(f"/summaries/{summary.pk}/").content.decode()
+    links = re.findall(r'href="(/cases/repeat-people/[^"]+)"', page)
+    assert len(links) == 4
+    people = client.get(html_text.unescape(links[0]))
+    assert people.status_code == 200 and "P1" in people.content.decode()
+    assert (
+        "/cases/repeat-people/" not in client_for(Role.OPCC_SCRUTINY).get(f"/summaries/{summary.pk}/").content.decode()
+    )
