@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django import template
@@ -22,3 +23,15 @@ def chart_has_data(config: Any) -> bool:
             if point not in (None, 0, 0.0, ""):
                 return True
     return False
+
+
+@register.filter
+def iso_date(value: Any) -> date | str:
+    """A date stored as ISO text (``2026-10-31``, as JSON data keeps it) as a date, for ``|date``; other
+    values as they are."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

@@ -461,6 +461,7 @@ def test_the_monthly_summary_reports_repeat_people_and_bail_at_month_end(client_
     stored = re.sub(r"\s+", " ", html_text.unescape(re.sub(r"<[^>]+>", " ", summary.html)))
     assert "Repeat victims 1 this month; 2 in the last 12 months" in stored
     assert "Repeat suspects 1 this month; 1 in the last 12 months" in stored
+    assert "Pre-charge bail and RUI on 31 October 2025" in stored
     assert "2 on bail (1 for more than 3 months" in stored
     assert "1 released under investigation (1 for more than 6 months" in stored
     assert "/cases/" not in summary.html  # the stored copy has no links
