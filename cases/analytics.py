@@ -20,23 +20,24 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, cast
 
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 
 from oversight.numbers import percentage
 
 from . import rollups
-from .choices import CourtOutcome, Ethnicity, FunnelStage, Sex
+from .choices import Ethnicity, FunnelStage, Sex
 from .kpis import (
     DaysBetween,
     KpiFilters,
     cached_figures,
     check_period,
+    funnel_reached,
     measure_condition,
     resolve_filters,
     rollup_filters,
 )
-from .models import CpsReferral, Investigation
-from .outcomes import CHARGED, OutcomeType, outcome_group
+from .models import Investigation
+from .outcomes import OutcomeType, outcome_group
 
 FUNNEL_STAGES: tuple[tuple[str, str], ...] = tuple(FunnelStage.choices)
 _CODE_ORDER = {code: position for position, code in enumerate(OutcomeType.values)}
@@ -119,17 +120,11 @@ def _funnel_counts(filters: KpiFilters, date_from: date, date_to: date) -> dict[
         totals = rows[0] if rows else {}
         return {stage: totals.get(measure, 0) for (stage, _label), measure in zip(FUNNEL_STAGES, measures, strict=True)}
     cohort = filters.apply(Investigation.objects.filter(recorded_date__range=(date_from, date_to)))
-    # A correlated EXISTS on the referrals' investigation index: an investigation referred twice counts
-    # once, and the cost follows the cohort, not the size of the referrals table.
-    referred = Exists(CpsReferral.objects.filter(investigation_id=OuterRef("pk")))
+    # The stages' conditions are the drill-down's (kpis.funnel_reached): a count and its list agree.
     # Aliases must not be field names (``court_outcome`` is one): an alias would shadow the field.
     counts = cohort.aggregate(
         n_recorded=Count("pk"),
-        n_arrested=Count("pk", filter=Q(arrest_date__isnull=False)),
-        n_referred_to_cps=Count("pk", filter=referred),
-        n_charged=Count("pk", filter=Q(outcome_type__in=CHARGED)),
-        n_court_outcome=Count("pk", filter=~Q(court_outcome="")),
-        n_convicted=Count("pk", filter=Q(court_outcome=CourtOutcome.CONVICTED)),
+        **{f"n_{stage}": Count("pk", filter=condition) for stage, condition in funnel_reached().items()},
     )
     return {stage: counts[f"n_{stage}"] or 0 for stage, _label in FUNNEL_STAGES}
 

@@ -49,6 +49,21 @@ MEASURE_DEFINITIONS: dict[str, str] = {
     "positive_outcomes": "given a positive outcome (1, 1A, 2, 3, 4, 6, 7 or 8) in the period",
     "victim_withdrawal": "given a victim-withdrawal outcome (14 or 16) in the period",
     "open_investigations": "recorded on or before the date and without an outcome on or before it",
+    # the attrition funnel's later stages: the cohort recorded in the period, as far as it has got by now
+    "funnel_arrested": "recorded in the period whose suspect has been arrested (an arrest date), as of today",
+    "funnel_referred_to_cps": "recorded in the period and referred to the CPS at least once, as of today",
+    "funnel_charged": "recorded in the period and charged or summonsed (outcome 1 or 1A), as of today",
+    "funnel_court_outcome": "recorded in the period with a court outcome, as of today",
+    "funnel_convicted": "recorded in the period whose court outcome is a conviction, as of today",
+}
+# The name of each listed measure: the KPI's, or for a funnel stage the cohort and the stage.
+MEASURE_LABELS: dict[str, str] = {
+    **METRIC_LABELS,
+    "funnel_arrested": "Recorded, suspect arrested since",
+    "funnel_referred_to_cps": "Recorded, referred to the CPS since",
+    "funnel_charged": "Recorded, charged/summonsed since",
+    "funnel_court_outcome": "Recorded, court outcome since",
+    "funnel_convicted": "Recorded, convicted since",
 }
 
 
@@ -73,7 +88,7 @@ class Drilldown:
 
     @property
     def label(self) -> str:
-        return METRIC_LABELS[self.measure]
+        return MEASURE_LABELS[self.measure]
 
     @property
     def period(self) -> str:

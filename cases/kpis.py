@@ -91,7 +91,16 @@ from oversight.numbers import mean_days, percentage
 from oversight.periods import Period, financial_year_of, month_of, quarter_of
 
 from . import rollups
-from .choices import BailStatus, CourtOutcome, CpsDecision, OffenceGroup, Strand, VictimAgeGroup, YesNoUnknown
+from .choices import (
+    BailStatus,
+    CourtOutcome,
+    CpsDecision,
+    FunnelStage,
+    OffenceGroup,
+    Strand,
+    VictimAgeGroup,
+    YesNoUnknown,
+)
 from .models import REFERENCE_FILTERS, CpsReferral, Investigation, LocalPolicingArea
 from .outcomes import CHARGED, POSITIVE, VICTIM_WITHDRAWAL, OutcomeType
 
@@ -365,8 +374,36 @@ COUNTED_BY_DATE: dict[str, tuple[str, Q]] = {
     "positive_outcomes": ("outcome_date", Q(outcome_type__in=POSITIVE)),
     "victim_withdrawal": ("outcome_date", Q(outcome_type__in=VICTIM_WITHDRAWAL)),
 }
+# The attrition funnel's later stages (cases.analytics): of the investigations recorded in a period, those
+# that have reached the stage by now (:func:`funnel_reached`). Each is also the drill-down measure
+# ``funnel_<stage>`` (recorded in the period and reached), named as its rollup count.
+FUNNEL_MEASURES: dict[str, str] = {
+    f"funnel_{stage}": stage
+    for stage in (
+        FunnelStage.ARRESTED,
+        FunnelStage.REFERRED_TO_CPS,
+        FunnelStage.CHARGED,
+        FunnelStage.COURT_OUTCOME,
+        FunnelStage.CONVICTED,
+    )
+}
+
+
+def funnel_reached() -> dict[str, Q]:
+    """Each later funnel stage's condition on an investigation, in :data:`FUNNEL_MEASURES` order (built on
+    call: the referral subquery needs the models loaded)."""
+    return {
+        FunnelStage.ARRESTED: Q(arrest_date__isnull=False),
+        # EXISTS on the referrals' investigation index: referred twice counts once
+        FunnelStage.REFERRED_TO_CPS: Q(Exists(CpsReferral.objects.filter(investigation_id=OuterRef("pk")))),
+        FunnelStage.CHARGED: Q(outcome_type__in=CHARGED),
+        FunnelStage.COURT_OUTCOME: ~Q(court_outcome=""),
+        FunnelStage.CONVICTED: Q(court_outcome=CourtOutcome.CONVICTED),
+    }
+
+
 # Every count that can be listed investigation by investigation (DESIGN.md §4, drill-down).
-DRILLDOWN_MEASURES: tuple[str, ...] = (*COUNTED_BY_DATE, "open_investigations")
+DRILLDOWN_MEASURES: tuple[str, ...] = (*COUNTED_BY_DATE, "open_investigations", *FUNNEL_MEASURES)
 
 
 def _open_at(day: date) -> Q:
@@ -377,9 +414,11 @@ def _open_at(day: date) -> Q:
 def measure_condition(measure: str, *, date_from: date, date_to: date) -> Q:
     """The condition on investigations counted by ``measure`` (one of :data:`DRILLDOWN_MEASURES`)
     for ``[date_from, date_to]``: its own date in the period and, for outcomes, the outcome set;
-    ``open_investigations`` is open on ``date_to``."""
+    ``open_investigations`` is open on ``date_to``; a funnel stage, recorded in the period and reached."""
     if measure == "open_investigations":
         return _open_at(date_to)
+    if measure in FUNNEL_MEASURES:
+        return _between("recorded_date", date_from, date_to) & funnel_reached()[FUNNEL_MEASURES[measure]]
     date_field, condition = COUNTED_BY_DATE[measure]
     return _between(date_field, date_from, date_to) & condition
 

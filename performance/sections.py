@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 
 from cases.analytics import FUNNEL_STAGES, attrition_funnel, outcome_breakdown, outcome_label
 from cases.drilldown import NO_LINKS, FigureLinks
-from cases.kpis import COUNTED_BY_DATE, METRIC_LABELS, VICTIM_CARE, KpiFilters, kpi_rows
+from cases.kpis import COUNTED_BY_DATE, FUNNEL_MEASURES, METRIC_LABELS, VICTIM_CARE, KpiFilters, kpi_rows
 from cases.outcomes import OUTCOME_GROUPS, OutcomeType
 from oversight.exports import Table
 from oversight.numbers import Rate, percentage
@@ -238,8 +238,8 @@ def funnel_section(
     *, cohorts: Sequence[tuple[date, date]], filters: KpiFilters, query_string: Any, links: FigureLinks = NO_LINKS
 ) -> tuple[dict[str, Any], Table]:
     """Horizontal bars of each stage as a share of the cohort recorded, for each cohort side by side. For case
-    roles (``links``) each cohort's size links to its investigations (the ``recorded_offences`` measure);
-    the later stages, counted as of today, have no drill-down measure."""
+    roles (``links``) every count links to its investigations: the cohort (``recorded_offences``) and each
+    later stage (``funnel_<stage>``: recorded in the period and reached by now)."""
     funnels = [attrition_funnel(date_from=start, date_to=end, filters=filters) for start, end in cohorts]
     labels = [label for _stage, label in FUNNEL_STAGES]
     palette = ["#1d70b8", "#b58840"]
@@ -280,9 +280,10 @@ def funnel_section(
         numeric=set(range(1, len(headers))),
         query_string=query_string("funnel"),
         links={
-            (0, 1 + 2 * index): url
+            (row, 1 + 2 * index): url
             for index, (start, end) in enumerate(cohorts)
-            if (url := links.url("recorded_offences", start, end))
+            for row, measure in enumerate(("recorded_offences", *FUNNEL_MEASURES))
+            if (url := links.url(measure, start, end))
         },
     )
     return chart, table

@@ -3,13 +3,14 @@ counts only for OPCC users, the small-group rule on the page and in its download
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from oversight.disclosure import FEWER_THAN
 from oversight.roles import Role
-from tests.cases.factories import InvestigationFactory
+from tests.cases.factories import CpsReferralFactory, InvestigationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,20 +145,37 @@ def test_the_disproportionality_page_refuses_bad_input(client_for: Any) -> None:
 
 def test_outcome_groups_and_the_funnel_link_to_the_investigations_behind_them(client_for: Any) -> None:
     """P = 2025-04-01 … 06-30: charged (1) 05-01 and (1A) 05-02, withdrawal (16) 05-03, all recorded 04-01;
-    one more recorded 04-02, open. Charged/summonsed group: 2; all outcomes: 3; cohort recorded: 4."""
-    for code, day in (("1", "2025-05-01"), ("1A", "2025-05-02"), ("16", "2025-05-03")):
+    one more recorded 04-02, open. Charged/summonsed group: 2; all outcomes: 3; cohort recorded: 4. The
+    charge of 05-01 followed an arrest and a CPS referral, and ended in a conviction; the open one has an
+    arrest: funnel 4 recorded, 2 arrested, 1 referred, 2 charged, 1 court outcome, 1 convicted."""
+    cases = [
         InvestigationFactory(unplaced=True, recorded_date="2025-04-01", outcome_type=code, outcome_date=day)
-    InvestigationFactory(unplaced=True, recorded_date="2025-04-02")
+        for code, day in (("1", "2025-05-01"), ("1A", "2025-05-02"), ("16", "2025-05-03"))
+    ]
+    charged = cases[0]
+    charged.arrest_date, charged.court_outcome, charged.court_outcome_date = (
+        date(2025, 4, 3),
+        "convicted",
+        date(2025, 9, 1),
+    )
+    charged.save()
+    CpsReferralFactory(investigation=charged, referral_date="2025-04-20", decision="charge", decision_date="2025-04-30")
+    InvestigationFactory(unplaced=True, recorded_date="2025-04-02", arrest_date="2025-04-05")
     client = client_for(Role.CASE_EDITOR)
     context = client.get("/performance/", WINDOW).context
     groups = context["outcome_group_table"]
     linked = {groups.rows[r][0]: (groups.rows[r][2], url) for (r, _c), url in groups.links.items()}
     assert set(linked) == {"Charged/summonsed", "All outcomes"}
     funnel = context["funnel_table"]
-    assert set(funnel.links) == {(0, 1), (0, 3)}  # each cohort's size
-    for count, url in [*linked.values(), (funnel.rows[0][1], funnel.links[(0, 1)])]:
+    assert set(funnel.links) == {(row, col) for row in range(6) for col in (1, 3)}  # every stage of each cohort
+    stages = [(funnel.rows[r][c], url) for (r, c), url in funnel.links.items()]
+    for count, url in [*linked.values(), *stages]:
         listed = client.get(url).context["page_obj"].paginator.count
-        assert listed == count
-    assert [linked["Charged/summonsed"][0], linked["All outcomes"][0], funnel.rows[0][1]] == [2, 3, 4]
+        assert listed == count, url
+    assert [linked["Charged/summonsed"][0], linked["All outcomes"][0]] == [2, 3]
+    assert [row[1] for row in funnel.rows] == [4, 2, 1, 2, 1, 1]
+    convicted = client.get(funnel.links[(5, 1)])
+    assert [inv.pk for inv in convicted.context["page_obj"]] == [charged.pk]
+    assert "whose court outcome is a conviction" in convicted.content.decode()
     opcc = client_for(Role.OPCC_SCRUTINY).get("/performance/", WINDOW).context
     assert opcc["outcome_group_table"].links == {} and opcc["funnel_table"].links == {}
