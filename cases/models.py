@@ -670,13 +670,16 @@ class KpiRollupForceDay(_ForceRollup):
         constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY[:4], name="kpi_rollup_force_day_key")]
 
 
-ROLLUP_MODELS: tuple[type[models.Model], ...] = (
-    KpiRollupMonth,
-    KpiRollupDay,
-    KpiRollupLpaMonth,
-    KpiRollupForceMonth,
-    KpiRollupForceDay,
-)
+# Each rollup table by its grain (cases.rollups): month and day ("m", "d"), months per LPA ("l"), months
+# and days force-wide ("f", "fd").
+ROLLUP_GRAINS: dict[str, type[models.Model]] = {
+    "m": KpiRollupMonth,
+    "d": KpiRollupDay,
+    "l": KpiRollupLpaMonth,
+    "f": KpiRollupForceMonth,
+    "fd": KpiRollupForceDay,
+}
+ROLLUP_MODELS: tuple[type[models.Model], ...] = tuple(ROLLUP_GRAINS.values())
 for _model in ROLLUP_MODELS:
     for _measure in ROLLUP_MEASURES:
         # int4: a row counts one month (or day) of one combination of dimensions.

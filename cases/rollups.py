@@ -47,15 +47,11 @@ from django.db import connection, transaction
 from .choices import BailStatus, CourtOutcome, CpsDecision
 from .models import (
     ROLLUP_DIMENSIONS,
+    ROLLUP_GRAINS,
     ROLLUP_MEASURES,
     ROLLUP_MODELS,
     CpsReferral,
     Investigation,
-    KpiRollupDay,
-    KpiRollupForceDay,
-    KpiRollupForceMonth,
-    KpiRollupLpaMonth,
-    KpiRollupMonth,
 )
 from .outcomes import CHARGED, OutcomeType
 
@@ -66,15 +62,7 @@ DIMENSIONS: tuple[str, ...] = ROLLUP_DIMENSIONS
 KEY: tuple[str, ...] = ("period", *DIMENSIONS)
 LPA_KEY: tuple[str, ...] = KEY[:5]  # per LPA: without team
 FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
-# Each table of the rollup by its grain: month and day ("m", "d"), months per LPA ("l"), months and
-# days force-wide ("f", "fd").
-_MODELS = {
-    "m": KpiRollupMonth,
-    "d": KpiRollupDay,
-    "l": KpiRollupLpaMonth,
-    "f": KpiRollupForceMonth,
-    "fd": KpiRollupForceDay,
-}
+_MODELS = ROLLUP_GRAINS  # each table of the rollup by its grain
 GRAINS: tuple[str, ...] = tuple(_MODELS)
 DAY_GRAINS = frozenset({"d", "fd"})
 # The narrower grains summed from each full grain's delta in its statement (PostgreSQL).

@@ -231,6 +231,7 @@ def _rollup_floor(connection: Any, *, repeat: int) -> tuple[float, int]:
     not timed), COPYed into empty indexed temporary copies of the rollup tables: the least any import
     that keeps the rollup in step could take to write them. Returns the best time and the row count."""
     from cases import rollups
+    from cases.models import ROLLUP_GRAINS
 
     scope = rollups.references_scope("BENCH/")
     with connection.cursor() as cursor:
@@ -241,7 +242,7 @@ def _rollup_floor(connection: Any, *, repeat: int) -> tuple[float, int]:
         best = float("inf")
         for _ in range(repeat):
             for grain in rows:
-                table = rollups._MODELS[grain]._meta.db_table
+                table = ROLLUP_GRAINS[grain]._meta.db_table
                 cursor.execute(
                     f"CREATE TEMP TABLE floor_{grain} "
                     f"(LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)"
