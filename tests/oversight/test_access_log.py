@@ -69,6 +69,16 @@ def test_on_postgresql_the_database_refuses_updates_and_deletes_too(make_user: A
     assert AccessLogEntry.objects.filter(pk=row.pk, crime_reference="").exists()
 
 
+def test_on_postgresql_the_database_refuses_to_truncate_the_log(make_user: Any, requires_postgres: None) -> None:
+    row = entry(make_user(Role.CASE_EDITOR))
+    for sql in ("TRUNCATE oversight_accesslogentry", "TRUNCATE oversight_user CASCADE"):  # flush, or via the users
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL oversight.access_log_truncate = 'off'")  # as on any database but the tests'
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the row's deferred foreign-key check, done now
+            cursor.execute(sql)
+    assert AccessLogEntry.objects.filter(pk=row.pk).exists()
+
+
 # --- Where from ------------------------------------------------------------------------------------------
 
 
