@@ -234,29 +234,14 @@ def _rollup_floor(connection: Any, *, repeat: int) -> tuple[float, int]:
     from cases.models import ROLLUP_GRAINS
 
     scope = rollups.references_scope("BENCH/")
+    copies = {}
     with connection.cursor() as cursor:
-        rows = {}
         for grain in rollups.GRAINS:
             cursor.execute(rollups.contribution_sql(scope, grain), scope.params)
-            rows[grain] = (rollups._key(grain), cursor.fetchall())
-        best = float("inf")
-        for _ in range(repeat):
-            for grain in rows:
-                table = ROLLUP_GRAINS[grain]._meta.db_table
-                cursor.execute(
-                    f"CREATE TEMP TABLE floor_{grain} "
-                    f"(LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)"
-                )
-            started = time.perf_counter()
-            for grain, (key, values) in rows.items():
-                columns = ", ".join((*key, *rollups.MEASURES))
-                with cursor.cursor.copy(f"COPY floor_{grain} ({columns}) FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
-            best = min(best, time.perf_counter() - started)
-            for grain in rows:
-                cursor.execute(f"DROP TABLE floor_{grain}")
-    return best, sum(len(values) for _key, values in rows.values())
+            columns = ", ".join((*rollups._key(grain), *rollups.MEASURES))
+            copies[ROLLUP_GRAINS[grain]._meta.db_table] = (f"({columns})", cursor.fetchall())
+    best = _timed_copies(connection, copies, repeat=repeat, including="DEFAULTS IDENTITY INDEXES")
+    return best, sum(len(values) for _columns, values in copies.values())
 
 
 def _copy_floor(connection: Any, *, repeat: int, indexes: bool = False) -> float:
@@ -264,29 +249,30 @@ def _copy_floor(connection: Any, *, repeat: int, indexes: bool = False) -> float
     temporary copies of their tables: the least any import of this file could take to write them.
     With ``indexes`` the copies have the tables' indexes (each a B-tree insertion per row, the
     register's filters and sorts need them): the least an import into the register could take."""
-    tables = {
-        "cases_investigation": "SELECT * FROM cases_investigation WHERE crime_reference LIKE 'BENCH/%%'",
-        "cases_historicalinvestigation": (
-            "SELECT * FROM cases_historicalinvestigation WHERE crime_reference LIKE 'BENCH/%%'"
-        ),
-    }
+    copies = {}
     with connection.cursor() as cursor:
-        rows = {}
-        for table, query in tables.items():
-            cursor.execute(query)
-            rows[table] = cursor.fetchall()
-        best = float("inf")
+        for table in ("cases_investigation", "cases_historicalinvestigation"):
+            cursor.execute(f"SELECT * FROM {table} WHERE crime_reference LIKE 'BENCH/%%'")  # noqa: S608
+            copies[table] = ("", cursor.fetchall())
+    return _timed_copies(connection, copies, repeat=repeat, including="DEFAULTS INDEXES" if indexes else "DEFAULTS")
+
+
+def _timed_copies(connection: Any, copies: dict[str, tuple[str, list[tuple]]], *, repeat: int, including: str) -> float:
+    """The best of ``repeat`` runs of COPYing each table's rows (``copies``: table → its column list, or ""
+    for all, and the rows) into a new empty temporary copy of it (``LIKE`` the table ``INCLUDING`` …)."""
+    likes = " ".join(f"INCLUDING {part}" for part in including.split())
+    best = float("inf")
+    with connection.cursor() as cursor:
         for _ in range(repeat):
-            for table in tables:
-                including = "INCLUDING DEFAULTS INCLUDING INDEXES" if indexes else "INCLUDING DEFAULTS"
-                cursor.execute(f"CREATE TEMP TABLE floor_{table} (LIKE {table} {including})")
+            for table in copies:
+                cursor.execute(f"CREATE TEMP TABLE floor_{table} (LIKE {table} {likes})")
             started = time.perf_counter()
-            for table, values in rows.items():
-                with cursor.cursor.copy(f"COPY floor_{table} FROM STDIN") as copy:
+            for table, (columns, values) in copies.items():
+                with cursor.cursor.copy(f"COPY floor_{table} {columns} FROM STDIN") as copy:
                     for row in values:
                         copy.write_row(row)
             best = min(best, time.perf_counter() - started)
-            for table in tables:
+            for table in copies:
                 cursor.execute(f"DROP TABLE floor_{table}")
     return best
 
