@@ -27,6 +27,7 @@ from oversight.numbers import percentage
 from . import rollups
 from .choices import Ethnicity, FunnelStage, Sex
 from .kpis import (
+    FUNNEL_MEASURES,
     DaysBetween,
     KpiFilters,
     cached_figures,
@@ -115,7 +116,7 @@ def attrition_funnel(
 
 def _funnel_counts(filters: KpiFilters, date_from: date, date_to: date) -> dict[str, int]:
     if filters.flag_id is None:  # from the rollup (cases/rollups.py): every dimension but flags
-        measures = ["recorded", *(f"funnel_{stage}" for stage, _label in FUNNEL_STAGES[1:])]
+        measures = ["recorded", *FUNNEL_MEASURES]
         rows = rollups.sums(span=rollups.window(date_from, date_to), filters=rollup_filters(filters), measures=measures)
         totals = rows[0] if rows else {}
         return {stage: totals.get(measure, 0) for (stage, _label), measure in zip(FUNNEL_STAGES, measures, strict=True)}

@@ -377,16 +377,7 @@ COUNTED_BY_DATE: dict[str, tuple[str, Q]] = {
 # The attrition funnel's later stages (cases.analytics): of the investigations recorded in a period, those
 # that have reached the stage by now (:func:`funnel_reached`). Each is also the drill-down measure
 # ``funnel_<stage>`` (recorded in the period and reached), named as its rollup count.
-FUNNEL_MEASURES: dict[str, str] = {
-    f"funnel_{stage}": stage
-    for stage in (
-        FunnelStage.ARRESTED,
-        FunnelStage.REFERRED_TO_CPS,
-        FunnelStage.CHARGED,
-        FunnelStage.COURT_OUTCOME,
-        FunnelStage.CONVICTED,
-    )
-}
+FUNNEL_MEASURES: dict[str, str] = {f"funnel_{stage}": stage for stage in FunnelStage if stage != FunnelStage.RECORDED}
 
 
 def funnel_reached() -> dict[str, Q]:

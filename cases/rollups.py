@@ -62,8 +62,7 @@ DIMENSIONS: tuple[str, ...] = ROLLUP_DIMENSIONS
 KEY: tuple[str, ...] = ("period", *DIMENSIONS)
 LPA_KEY: tuple[str, ...] = KEY[:5]  # per LPA: without team
 FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
-_MODELS = ROLLUP_GRAINS  # each table of the rollup by its grain
-GRAINS: tuple[str, ...] = tuple(_MODELS)
+GRAINS: tuple[str, ...] = tuple(ROLLUP_GRAINS)  # each table of the rollup by its grain
 DAY_GRAINS = frozenset({"d", "fd"})
 # The narrower grains summed from each full grain's delta in its statement (PostgreSQL).
 SUMMED_FROM: dict[str, tuple[str, ...]] = {"d": ("fd",), "m": ("l", "f")}
@@ -82,7 +81,7 @@ def _tables() -> tuple[str, str]:
 
 
 def _rollup_table(grain: str) -> str:
-    model = _MODELS[grain]
+    model = ROLLUP_GRAINS[grain]
     return connection.ops.quote_name(model._meta.db_table)
 
 
