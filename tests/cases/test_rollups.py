@@ -294,18 +294,20 @@ def test_the_generator_leaves_the_register_vacuumed(requires_postgres: None) -> 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_bulk_delta_sorts_in_memory_for_its_transaction_only(requires_postgres: None) -> None:
-    """A bulk writer's delta raises work_mem with SET LOCAL: for that transaction, not the connection's."""
+    """A bulk writer's delta raises work_mem and turns JIT off with SET LOCAL: for that transaction,
+    not the connection's."""
     from django.db import transaction
 
-    def work_mem() -> str:
+    def settings() -> tuple[str, str]:
         with connection.cursor() as cursor:
-            cursor.execute("SHOW work_mem")
-            return str(cursor.fetchone()[0])
+            cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+            work_mem, jit = cursor.fetchone()
+            return str(work_mem), str(jit)
 
-    before = work_mem()
+    before = settings()
     with transaction.atomic():
-        rollups.add_investigations(list(range(1, 10)))  # a few rows: the default is enough
-        assert work_mem() == before
+        rollups.add_investigations(list(range(1, 10)))  # a few rows: the defaults are enough
+        assert settings() == before
         rollups.add_investigations(list(range(1, rollups.BULK_ROWS + 1)))
-        assert work_mem() == rollups.BULK_WORK_MEM
-    assert work_mem() == before
+        assert settings() == (rollups.BULK_WORK_MEM, "off")
+    assert settings() == before
