@@ -18,9 +18,10 @@ seventh of the day rows at 1,000,000 investigations), and the months per LPA (wi
 request reads from the narrowest tables that have the columns it filters and groups by (:func:`sums`).
 
 Maintenance is incremental and in the writer's transaction: every change is applied as a delta,
-one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statement per table adding (or, with ``sign=-1``,
-subtracting) what the affected rows count *as the database holds them at that moment*. So a change
-is "subtract before, add after":
+an ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` per table adding (or, with ``sign=-1``,
+subtracting) what the affected rows count *as the database holds them at that moment* (on
+PostgreSQL one statement for all five tables: the day delta counted once from the base tables, the
+others summed from it). So a change is "subtract before, add after":
 
 - model saves and deletes (forms, the API, the admin, services) through signals (:mod:`cases.signals`):
   an investigation's save subtracts what it and its referrals count before the UPDATE and adds it
@@ -64,7 +65,8 @@ LPA_KEY: tuple[str, ...] = KEY[:5]  # per LPA: without team
 FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
 GRAINS: tuple[str, ...] = tuple(ROLLUP_GRAINS)  # each table of the rollup by its grain
 DAY_GRAINS = frozenset({"d", "fd"})
-# The narrower grains summed from each full grain's delta in its statement (PostgreSQL).
+# The tables summed from each wider delta in the one statement of a change on PostgreSQL: the force-wide
+# days from the days; the LPA and force-wide months from the months (themselves summed from the days).
 SUMMED_FROM: dict[str, tuple[str, ...]] = {"d": ("fd",), "m": ("l", "f")}
 MEASURES = ROLLUP_MEASURES
 # Victim-care measures: (measure prefix, Investigation field).
@@ -282,20 +284,28 @@ def _upsert(grain: str, source: str) -> str:
     )
 
 
+def _postgres_statement(scope: Scope, sign: int) -> str:
+    """Every table's delta in one statement: the day delta counted once from the base tables, and each
+    other table's summed from a wider one (:data:`SUMMED_FROM`; the months by re-keying the days)."""
+    by_month = ", ".join(f"{_month_sql(name)} AS {name}" if name == "period" else name for name in (*KEY, *MEASURES))
+    days = f"(SELECT {by_month} FROM delta_d) AS days"  # noqa: S608
+    sources = {"d": contribution_sql(scope, "d", sign), "m": _summed(days, KEY)}
+    parts: list[tuple[str, str]] = []  # (name, statement) of each part of the WITH
+    for full, narrower in SUMMED_FROM.items():
+        parts.append((f"delta_{full} AS MATERIALIZED", sources[full]))
+        parts.append((f"rows_{full} AS", _upsert(full, f"SELECT * FROM delta_{full}")))  # noqa: S608
+        parts += [(f"rows_{grain} AS", _upsert(grain, _summed(f"delta_{full}", _key(grain)))) for grain in narrower]
+    *first, (_name, last) = parts  # the last upsert is the statement's own
+    return f"WITH {', '.join(f'{name} ({sql})' for name, sql in first)} {last}"
+
+
 def apply(scope: Scope, sign: int) -> None:
-    """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: on PostgreSQL one
-    statement per period unit, the narrower tables summed from the full table's delta in the same
-    statement (:data:`SUMMED_FROM`: counted once); elsewhere one statement per table."""
+    """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: on PostgreSQL
+    in one statement (:func:`_postgres_statement`: counted once), elsewhere one statement per table."""
     if scope.investigations is None and scope.referrals is None and scope.referred is None:
         return
     if connection.vendor == "postgresql":
-        statements = []
-        for full, narrower in SUMMED_FROM.items():
-            *also, last = narrower
-            parts = [f"delta AS MATERIALIZED ({contribution_sql(scope, full, sign)})"]
-            parts.append(f"rows_{full} AS ({_upsert(full, 'SELECT * FROM delta')})")  # noqa: S608
-            parts += [f"rows_{grain} AS ({_upsert(grain, _summed('delta', _key(grain)))})" for grain in also]
-            statements.append(f"WITH {', '.join(parts)} {_upsert(last, _summed('delta', _key(last)))}")
+        statements = [_postgres_statement(scope, sign)]
     else:
         statements = [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in GRAINS]
     with connection.cursor() as cursor:
@@ -305,7 +315,7 @@ def apply(scope: Scope, sign: int) -> None:
 
 # A bulk delta groups hundreds of thousands of wide rows: with PostgreSQL's default 4 MB per sort it
 # spills to disk (at 64 MB its hash table still did: 100,000 imported rows need about 140 MB), and JIT
-# compiling its two statements took 0.1 s each for no faster run. For the rest of the writer's
+# compiling the statement took 0.1-0.2 s for no faster run. For the rest of the writer's
 # transaction only (SET LOCAL): counting 100,000 imported rows took 6.3 s with 64 MB and JIT, 4.5–4.8 s
 # with these (and the deltas as integers, see :func:`_summed`).
 BULK_ROWS = 1_000
