@@ -882,9 +882,10 @@ class _Writer:
         if connection.vendor == "postgresql" and self.result.created >= ANALYZE_AFTER_ROWS:
             # The planner still believes the tables as big as they were before the import (an empty
             # register: a nested loop over every row) unless told: ANALYZE sees this transaction's rows.
+            # Through a function (migration cases/0023): only the tables' owner may ANALYZE them, and
+            # the application's database role owns nothing (``manage.py grant_app_role``).
             with connection.cursor() as cursor:
-                for model in (Investigation, CpsReferral):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute("SELECT cases_analyze_register()")
         rollups.add_investigations(self.counted)
         transaction.on_commit(kpis.data_changed)  # bulk writes send no model signals
 

@@ -345,13 +345,23 @@ def subtract_investigations(ids: Sequence[int]) -> None:
 # --------------------------------------------------------------------------- rebuild and verify
 
 
+def _may_truncate(grain: str) -> bool:
+    """Whether this connection may TRUNCATE the grain's table: on PostgreSQL, unless it runs as the
+    application's role, which may not (``manage.py grant_app_role``) and deletes the rows instead."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_table_privilege(%s, 'TRUNCATE')", [ROLLUP_GRAINS[grain]._meta.db_table])
+        return bool(cursor.fetchone()[0])
+
+
 @transaction.atomic
 def rebuild() -> int:
     """Recount the whole rollup from the base tables (in one transaction); returns its number of rows."""
     with connection.cursor() as cursor:
         for grain in GRAINS:
             rollup = _rollup_table(grain)
-            cursor.execute(f"TRUNCATE {rollup}" if connection.vendor == "postgresql" else f"DELETE FROM {rollup}")  # noqa: S608
+            cursor.execute(f"TRUNCATE {rollup}" if _may_truncate(grain) else f"DELETE FROM {rollup}")  # noqa: S608
     apply(EVERYTHING, 1)
     return sum(model._default_manager.count() for model in ROLLUP_MODELS)
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -100,21 +100,35 @@ def access_log_search(*, user: Any, filters: AccessLogFilters) -> QuerySet[Acces
     return entries.order_by("-at", "-id")
 
 
-PRUNE_SETTING = "oversight.access_log_prune"
+PRUNE_FUNCTION = "oversight_prune_access_log"  # migration oversight/0012
+INSUFFICIENT_PRIVILEGE = "42501"  # the SQLSTATE the function raises when it refuses
+
+
+class PruneRefused(Exception):
+    """The database refused to prune entries this recent (its minimum retention, ``grant_app_role``)."""
 
 
 @transaction.atomic
 def prune(*, now: datetime | None = None, days: int | None = None) -> int:
     """Delete entries older than ``days`` (default ``ACCESS_LOG_RETENTION_DAYS``); the number deleted.
 
-    On PostgreSQL the append-only trigger lets a DELETE through only while this transaction has set
-    ``oversight.access_log_prune``.
+    On PostgreSQL through ``oversight_prune_access_log`` (migration ``oversight/0012``), which runs with
+    its owner's rights: the application's role needs no DELETE on the log, and the function refuses a
+    cutoff more recent than the minimum retention its owner set (:class:`PruneRefused`).
     """
     keep_days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
     cutoff = (now or timezone.now()) - timedelta(days=keep_days)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, 'on', true)", [PRUNE_SETTING])
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SELECT {PRUNE_FUNCTION}(%s)", [cutoff])
+                (deleted,) = cursor.fetchone()
+        except DatabaseError as exc:
+            cause = exc.__cause__
+            if getattr(getattr(cause, "diag", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+                raise PruneRefused(getattr(cause.diag, "message_primary", None) or str(exc)) from exc
+            raise
+        return int(deleted)
     stale = AccessLogEntry.objects.filter(at__lt=cutoff)
     deleted, _ = models.QuerySet.delete(stale)  # the append-only queryset refuses delete(); this is the one path
     return deleted

@@ -21,5 +21,9 @@ class Command(BaseCommand):
         if days < 1:
             self.stderr.write("--days must be 1 or more.")
             raise SystemExit(2)
-        deleted = accesslog.prune(days=days)
+        try:
+            deleted = accesslog.prune(days=days)
+        except accesslog.PruneRefused as refused:
+            self.stderr.write(f"{refused} Nothing was deleted.")
+            raise SystemExit(2) from None
         self.stdout.write(f"Deleted {deleted} access-log entries older than {days} day{'' if days == 1 else 's'}.")
