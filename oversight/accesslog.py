@@ -124,9 +124,9 @@ def prune(*, now: datetime | None = None, days: int | None = None) -> int:
                 cursor.execute(f"SELECT {PRUNE_FUNCTION}(%s)", [cutoff])
                 (deleted,) = cursor.fetchone()
         except DatabaseError as exc:
-            cause = exc.__cause__
-            if getattr(getattr(cause, "diag", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
-                raise PruneRefused(getattr(cause.diag, "message_primary", None) or str(exc)) from exc
+            diag = getattr(exc.__cause__, "diag", None)  # the driver's error, under Django's
+            if getattr(diag, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+                raise PruneRefused(getattr(diag, "message_primary", None) or str(exc)) from exc
             raise
         return int(deleted)
     stale = AccessLogEntry.objects.filter(at__lt=cutoff)
