@@ -11,6 +11,7 @@ class OversightConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .mfa import note_login
         from .roles import sync_role_groups
 

@@ -149,12 +149,33 @@ def test_the_register_works_as_the_role_and_the_rollup_stays_in_step(as_app: str
     ("role", "message"),
     [
         ("oversight_nobody_here", "There is no PostgreSQL role 'oversight_nobody_here'"),
-        ("postgres", "'postgres' is a superuser"),
+        ("postgres", "'postgres' is a superuser: grants would not bind it"),
+        ("oversight_bypass", "'oversight_bypass' bypasses row security: grants would not bind it"),
+        ("oversight_owner", "'oversight_owner' owns the application's tables: grants would not bind it"),
     ],
 )
 def test_the_command_refuses_a_role_grants_cannot_bind(requires_postgres: None, role: str, message: str) -> None:
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute("CREATE ROLE oversight_bypass BYPASSRLS")
+        cursor.execute("CREATE ROLE oversight_owner")
+        cursor.execute("CREATE TABLE oversight_owned_elsewhere (id integer)")
+        cursor.execute("ALTER TABLE oversight_owned_elsewhere OWNER TO oversight_owner")
     with pytest.raises(CommandError, match=message):
         call_command("grant_app_role", role)
+
+
+def test_the_deploy_check_warns_when_the_processes_connect_as_a_role_grants_do_not_bind(app_role: str) -> None:
+    from django.core import checks
+
+    def warnings() -> list[str]:
+        found = checks.run_checks(tags=[checks.Tags.database], include_deployment_checks=True, databases=["default"])
+        return [message.id for message in found if message.id and message.id.startswith("oversight.")]
+
+    assert warnings() == ["oversight.W001"]  # the tests connect as a superuser
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {app_role}")
+    assert warnings() == []
+    assert checks.run_checks(tags=[checks.Tags.database], include_deployment_checks=True) == []  # no --database
 
 
 def test_the_command_refuses_a_retention_under_a_day(app_role: str) -> None:

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from oversight.accesslog import PRUNE_FUNCTION
+from oversight.dbroles import unbound_by_grants
 from oversight.models import AccessLogEntry
 
 READ_ONLY = ("django_migrations",)  # tables the role may read and not change
@@ -46,22 +47,16 @@ class Command(BaseCommand):
         if keep < 1:
             raise CommandError("--min-retention-days must be 1 or more.")
         with connection.cursor() as cursor:
-            cursor.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [role])
-            found = cursor.fetchone()
-            if found is None:
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+            if cursor.fetchone() is None:
                 raise CommandError(f"There is no PostgreSQL role {role!r}: create it first (CREATE ROLE … LOGIN).")
-            if found[0] or found[1]:
-                raise CommandError(f"{role!r} is a superuser or bypasses row security: grants would not bind it.")
+            if problem := unbound_by_grants(cursor, role):
+                raise CommandError(f"{problem}: grants would not bind it. Use a role that owns nothing.")
             cursor.execute("SELECT to_regprocedure(%s)", [PRUNE_SIGNATURE])
             if cursor.fetchone()[0] is None:
                 raise CommandError(f"{PRUNE_FUNCTION} is missing: run manage.py migrate first.")
-            cursor.execute("SELECT current_user, current_schema(), current_database()")
-            owner, schema, database = cursor.fetchone()
-            if role == owner:
-                raise CommandError(f"{role!r} is the role running this command, the tables' owner: use another role.")
-            cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s AND tableowner = %s", [schema, role])
-            if cursor.fetchone()[0]:
-                raise CommandError(f"{role!r} owns tables here: an owner is not bound by grants. Use another role.")
+            cursor.execute("SELECT current_schema(), current_database()")
+            schema, database = cursor.fetchone()
         quote = connection.ops.quote_name
         grantee, schema_name, log = quote(role), quote(schema), quote(AccessLogEntry._meta.db_table)
         statements = [
