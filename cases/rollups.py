@@ -87,7 +87,8 @@ def _rollup_table(grain: str) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _key(grain: str) -> tuple[str, ...]:
+def key_of(grain: str) -> tuple[str, ...]:
+    """The key columns of a grain's table (its unique key, in order)."""
     return {"l": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY}.get(grain, KEY)
 
 
@@ -261,7 +262,7 @@ def contribution_sql(scope: Scope, grain: str, sign: int = 1) -> str:
     branches = [
         _branch(family, grain, where) for family in _families() if (where := scope.condition(family)) is not None
     ]
-    return _summed(f"({' UNION ALL '.join(branches)}) AS contribution", _key(grain), sign)
+    return _summed(f"({' UNION ALL '.join(branches)}) AS contribution", key_of(grain), sign)
 
 
 def _summed(source: str, key: Sequence[str], sign: int = 1) -> str:
@@ -273,8 +274,8 @@ def _summed(source: str, key: Sequence[str], sign: int = 1) -> str:
 
 def _upsert(grain: str, source: str) -> str:
     """Add the rows of ``source`` (a SELECT of the grain's key and every measure) into its table."""
-    rollup, key = _rollup_table(grain), ", ".join(_key(grain))
-    columns = ", ".join((*_key(grain), *MEASURES))
+    rollup, key = _rollup_table(grain), ", ".join(key_of(grain))
+    columns = ", ".join((*key_of(grain), *MEASURES))
     updates = ", ".join(f"{name} = {rollup}.{name} + excluded.{name}" for name in MEASURES)
     # "WHERE 1 = 1": SQLite needs a WHERE before ON CONFLICT in an INSERT … SELECT. In key order, so a
     # rebuilt table is stored by period (a request reads neighbouring rows).
@@ -294,7 +295,7 @@ def _postgres_statement(scope: Scope, sign: int) -> str:
     for full, narrower in SUMMED_FROM.items():
         parts.append((f"delta_{full} AS MATERIALIZED", sources[full]))
         parts.append((f"rows_{full} AS", _upsert(full, f"SELECT * FROM delta_{full}")))  # noqa: S608
-        parts += [(f"rows_{grain} AS", _upsert(grain, _summed(f"delta_{full}", _key(grain)))) for grain in narrower]
+        parts += [(f"rows_{grain} AS", _upsert(grain, _summed(f"delta_{full}", key_of(grain)))) for grain in narrower]
     *first, (_name, last) = parts  # the last upsert is the statement's own
     return f"WITH {', '.join(f'{name} ({sql})' for name, sql in first)} {last}"
 
@@ -390,7 +391,7 @@ def differences(limit: int | None = None) -> list[dict[str, Any]]:
     ``limit``. One grain at a time, so memory holds one table's rows."""
     found: list[dict[str, Any]] = []
     for grain in GRAINS:
-        key = _key(grain)
+        key = key_of(grain)
         expected = _normalised(_rows(contribution_sql(EVERYTHING, grain)), key)
         columns = ", ".join((*key, *MEASURES))
         stored = _normalised(_rows(f"SELECT {columns} FROM {_rollup_table(grain)}"), key)  # noqa: S608

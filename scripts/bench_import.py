@@ -241,7 +241,7 @@ def _rollup_floor(connection: Any, *, repeat: int) -> tuple[float, int]:
     with connection.cursor() as cursor:
         for grain in rollups.GRAINS:
             cursor.execute(rollups.contribution_sql(scope, grain), scope.params)
-            columns = ", ".join((*rollups._key(grain), *rollups.MEASURES))
+            columns = ", ".join((*rollups.key_of(grain), *rollups.MEASURES))
             copies[ROLLUP_GRAINS[grain]._meta.db_table] = (f"({columns})", cursor.fetchall())
     best = _timed_copies(connection, copies, repeat=repeat, including="DEFAULTS IDENTITY INDEXES")
     return best, sum(len(values) for _columns, values in copies.values())
