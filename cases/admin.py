@@ -91,8 +91,11 @@ class InvestigationPartAdmin(AccessLoggedAdmin):
 
     access_kinds = LOGGED_AS_INVESTIGATIONS
 
+    def investigation_of(self, obj: Any) -> Investigation:
+        return obj.investigation
+
     def access_subject(self, obj: Any) -> tuple[int | None, str]:
-        investigation = obj.investigation
+        investigation = self.investigation_of(obj)
         return investigation.pk, investigation.crime_reference
 
 
@@ -122,9 +125,8 @@ class OrderBreachAdmin(InvestigationPartAdmin):
     search_fields = ("order__investigation__crime_reference",)
     raw_id_fields = ("order",)
 
-    def access_subject(self, obj: OrderBreach) -> tuple[int | None, str]:
-        investigation = obj.order.investigation
-        return investigation.pk, investigation.crime_reference
+    def investigation_of(self, obj: OrderBreach) -> Investigation:
+        return obj.order.investigation
 
 
 @admin.register(LocalPolicingArea, Team, Flag)

@@ -50,7 +50,7 @@ class StaleEdit(ApplicationError):
     def status_for(self, request: Any) -> int:
         data = getattr(request, "data", None)
         in_body = isinstance(data, Mapping) and data.get("version") not in (None, "")
-        if_match = request is not None and (request.headers.get("If-Match") or "").strip() not in ("", "*")
+        if_match = request is not None and _if_match(request) is not None
         return 412 if if_match and not in_body else self.status_code
 
     def __init__(self, message: str, *, current: str) -> None:
@@ -182,11 +182,15 @@ def expected_version(request: Any, data: dict[str, Any]) -> str | None:
     """The version an API write was based on: ``version`` from the body (removed from ``data``),
     else the ``If-Match`` header (an ETag, quoted or weak); ``None`` when neither was sent."""
     token = data.pop("version", None)
-    if token is None:
-        header = (request.headers.get("If-Match") or "").strip()
-        if header and header != "*":
-            token = header.removeprefix("W/").strip('"')
-    return token
+    return _if_match(request) if token is None else token
+
+
+def _if_match(request: Any) -> str | None:
+    """The version in the ``If-Match`` header (an ETag, quoted or weak); ``None`` when it is absent or ``*``."""
+    header = (request.headers.get("If-Match") or "").strip()
+    if header and header != "*":
+        return header.removeprefix("W/").strip('"')
+    return None
 
 
 def request_version(request: Any) -> str | None:

@@ -209,8 +209,7 @@ def _delete_bench_rows(connection: Any) -> None:
                 cursor.execute(f"ANALYZE {table}")
     call_command("generate_investigations", "--delete", "--prefix", "BENCH/", stdout=StringIO())
     with connection.cursor() as cursor:
-        bench = "SELECT history_id FROM cases_historicalinvestigation WHERE crime_reference LIKE 'BENCH/%%'"
-        cursor.execute(f"DELETE FROM cases_historicalinvestigation_flags WHERE history_id IN ({bench})")  # noqa: S608
+        cursor.execute(f"DELETE FROM cases_historicalinvestigation_flags WHERE history_id IN ({_BENCH_HISTORY_IDS})")  # noqa: S608
         ids = "SELECT id FROM cases_historicalinvestigation WHERE crime_reference LIKE 'BENCH/%%'"
         cursor.execute(f"DELETE FROM cases_historicalcpsreferral WHERE investigation_id IN ({ids})")  # noqa: S608
         cursor.execute("DELETE FROM cases_historicalinvestigation WHERE crime_reference LIKE 'BENCH/%%'")
@@ -247,23 +246,18 @@ def _rollup_floor(connection: Any, *, repeat: int) -> tuple[float, int]:
     return best, sum(len(values) for _columns, values in copies.values())
 
 
+# The BENCH investigations and their history rows, as subqueries of their ids.
+_BENCH_IDS = "SELECT id FROM cases_investigation WHERE crime_reference LIKE 'BENCH/%%'"
+_BENCH_HISTORY_IDS = "SELECT history_id FROM cases_historicalinvestigation WHERE crime_reference LIKE 'BENCH/%%'"
 # What the import writes for the BENCH investigations, table by table: their rows, their flags and CPS
 # referrals, and the history rows of each.
 _BENCH_ROWS: dict[str, str] = {
     "cases_investigation": "crime_reference LIKE 'BENCH/%%'",
     "cases_historicalinvestigation": "crime_reference LIKE 'BENCH/%%'",
-    "cases_investigation_flags": (
-        "investigation_id IN (SELECT id FROM cases_investigation WHERE crime_reference LIKE 'BENCH/%%')"
-    ),
-    "cases_historicalinvestigation_flags": (
-        "history_id IN (SELECT history_id FROM cases_historicalinvestigation WHERE crime_reference LIKE 'BENCH/%%')"
-    ),
-    "cases_cpsreferral": (
-        "investigation_id IN (SELECT id FROM cases_investigation WHERE crime_reference LIKE 'BENCH/%%')"
-    ),
-    "cases_historicalcpsreferral": (
-        "investigation_id IN (SELECT id FROM cases_investigation WHERE crime_reference LIKE 'BENCH/%%')"
-    ),
+    "cases_investigation_flags": f"investigation_id IN ({_BENCH_IDS})",
+    "cases_historicalinvestigation_flags": f"history_id IN ({_BENCH_HISTORY_IDS})",
+    "cases_cpsreferral": f"investigation_id IN ({_BENCH_IDS})",
+    "cases_historicalcpsreferral": f"investigation_id IN ({_BENCH_IDS})",
 }
 
 
