@@ -240,8 +240,8 @@ def _rollup_floor(connection: Any, *, repeat: int) -> tuple[float, int]:
     with connection.cursor() as cursor:
         for grain in rollups.GRAINS:
             cursor.execute(rollups.contribution_sql(scope, grain), scope.params)
-            columns = ", ".join((*rollups.key_of(grain), *rollups.MEASURES))
-            copies[ROLLUP_GRAINS[grain]._meta.db_table] = (f"({columns})", cursor.fetchall())
+            columns = [*rollups.key_of(grain), *rollups.MEASURES]
+            copies[ROLLUP_GRAINS[grain]._meta.db_table] = (columns, cursor.fetchall())
     best = _timed_copies(connection, copies, repeat=repeat, including="DEFAULTS IDENTITY INDEXES")
     return best, sum(len(values) for _columns, values in copies.values())
 
@@ -271,7 +271,7 @@ def _copy_floor(connection: Any, *, repeat: int, indexes: bool = False) -> float
     with connection.cursor() as cursor:
         for table, condition in _BENCH_ROWS.items():
             cursor.execute(f"SELECT * FROM {table} WHERE {condition}")  # noqa: S608
-            copies[table] = ("", cursor.fetchall())
+            copies[table] = ([column.name for column in cursor.description], cursor.fetchall())
     if not indexes:
         return _timed_copies(connection, copies, repeat=repeat, including="DEFAULTS")
     return _timed_copies(connection, copies, repeat=repeat, including="DEFAULTS INDEXES", foreign_keys=True)
@@ -279,20 +279,23 @@ def _copy_floor(connection: Any, *, repeat: int, indexes: bool = False) -> float
 
 def _timed_copies(
     connection: Any,
-    copies: dict[str, tuple[str, list[tuple]]],
+    copies: dict[str, tuple[list[str], list[tuple]]],
     *,
     repeat: int,
     including: str,
     foreign_keys: bool = False,
 ) -> float:
-    """The best of ``repeat`` runs of COPYing each table's rows (``copies``: table → its column list, or ""
-    for all, and the rows) into a new empty copy of it (``LIKE`` the table ``INCLUDING`` …; with
-    ``foreign_keys``, its foreign keys too, checked before the clock stops).
+    """The best of ``repeat`` runs of COPYing each table's rows (``copies``: table → its columns and the
+    rows) into a new empty copy of it (``LIKE`` the table ``INCLUDING`` …; with ``foreign_keys``, its
+    foreign keys too, checked before the clock stops), in COPY's binary format as the import writes them
+    (``cases.bulk``).
 
     The copies are ordinary tables, written to the WAL as the register's are (a temporary table is
     not, and would make the floor look cheaper than any import can be), created in a transaction
     that is rolled back."""
     from django.db import transaction
+
+    from cases import bulk
 
     likes = " ".join(f"INCLUDING {part}" for part in including.split())
     best = float("inf")
@@ -308,9 +311,12 @@ def _timed_copies(
                     )
                     for (definition,) in cursor.fetchall():
                         cursor.execute(f"ALTER TABLE floor_{table} ADD {definition}")
+            types = {table: bulk._binary_types(table, columns) for table, (columns, _values) in copies.items()}
             started = time.perf_counter()
             for table, (columns, values) in copies.items():
-                with cursor.cursor.copy(f"COPY floor_{table} {columns} FROM STDIN") as copy:
+                sql = f"COPY floor_{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+                with cursor.cursor.copy(sql) as copy:
+                    copy.set_types(types[table])
                     for row in values:
                         copy.write_row(row)
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, as at COMMIT
