@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils.functional import cached_property
 
 MAX_PAGES_FROM_AN_END = 200
@@ -100,15 +100,26 @@ class RegisterPaginator(Paginator):
             # for a search matching one row, LIMIT 1 makes PostgreSQL walk the sort order's index to find it
             # (190 ms at 1,000,000 rows) rather than read the trigram index and sort (9 ms). Same rows.
             bottom = (number - 1) * self.per_page
-            return Page(self.queryset[bottom : bottom + self.per_page], number, self)
+            return Page(_rows(self.queryset, bottom, bottom + self.per_page), number, self)
         reversed_list = self.queryset.reverse()
         if self.count_is_estimate:
             # Counted from the end by whole pages: the last page is the last ``per_page`` rows.
             start = from_end * self.per_page
-            rows = list(reversed_list[start : start + self.per_page])
+            rows = list(_rows(reversed_list, start, start + self.per_page))
         else:
             after = max(0, self.count - number * self.per_page)  # rows after this page
             size = min(self.per_page, self.count - (number - 1) * self.per_page)
-            rows = list(reversed_list[after : after + size])
+            rows = list(_rows(reversed_list, after, after + size))
         rows.reverse()
         return Page(rows, number, self)
+
+
+def _rows(queryset: QuerySet[Any], start: int, stop: int) -> QuerySet[Any]:
+    """Rows ``start`` to ``stop`` of an ordered queryset. Past the first page, the rows skipped are walked
+    as keys alone and only the page's own rows are read whole: PostgreSQL computes a row's joins and
+    sub-selects (the API's ``version``: the latest history row of each) before OFFSET skips it, so page 200
+    of the API cost 10,000 of them (32 ms against 2 ms for the keys, at 1,000,000 investigations)."""
+    if not start:
+        return queryset[:stop]
+    keys = queryset.values("pk")[start:stop]
+    return queryset.filter(pk__in=Subquery(keys))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.functions import ExtractYear
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -54,6 +55,25 @@ def test_late_pages_read_from_the_end_give_the_same_rows_as_reading_forwards(
     assert [row["crime_reference"] for row in last["results"]] == forwards[100:]
     assert last["count"] == 120 and "count_is_estimate" not in last
     assert len(set(forwards)) == 120
+
+
+@pytest.mark.parametrize("from_an_end", [2, 200])
+@pytest.mark.parametrize("order", [("recorded_date", "crime_reference"), ("-lpa_id", "-crime_reference")])
+def test_pages_past_the_first_hold_the_rows_of_the_whole_ordered_list(
+    monkeypatch: pytest.MonkeyPatch, order: tuple[str, ...], from_an_end: int
+) -> None:
+    """Past the first page the page's keys are read first and its rows after (pagination._rows): every
+    page, read forwards or from the end, holds exactly its stretch of the whole list, in order, with the
+    annotations the API adds."""
+    _populate(23)
+    monkeypatch.setattr(pagination, "MAX_PAGES_FROM_AN_END", from_an_end)
+    queryset = Investigation.objects.order_by(*order).annotate(year=ExtractYear("recorded_date"))
+    paginator = pagination.RegisterPaginator(queryset, 5)
+    whole = list(queryset.values_list("crime_reference", "year"))
+    assert paginator.num_pages == 5
+    for number in (1, 2, 4, 5) if from_an_end == 2 else paginator.page_range:  # page 3 is out of reach
+        page = paginator.page(number)
+        assert [(inv.crime_reference, inv.year) for inv in page] == whole[(number - 1) * 5 : number * 5]
 
 
 def test_a_page_out_of_reach_is_refused_with_a_reason(api_client_for: Any, monkeypatch: pytest.MonkeyPatch) -> None:
