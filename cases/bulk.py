@@ -20,7 +20,7 @@ invalidate cached KPI figures (``transaction.on_commit(kpis.data_changed)``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, cast
@@ -163,11 +163,15 @@ def _write(model: type[Model], attnames: Sequence[str], rows: Sequence[tuple]) -
         )
         return
     meta = model._meta
+    copy_rows(meta.db_table, [cast(str, cast(Field, meta.get_field(name)).column) for name in attnames], rows)
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """``COPY`` ``rows`` (values for ``columns``) into ``table`` (PostgreSQL): in binary format when every
+    column's type allows (:func:`binary_types`), else as text."""
     quote = connection.ops.quote_name
-    names = [cast(str, cast(Field, meta.get_field(name)).column) for name in attnames]
-    types = _binary_types(meta.db_table, names)
-    columns = ", ".join(quote(name) for name in names)
-    sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN{' (FORMAT BINARY)' if types else ''}"
+    types = binary_types(table, columns)
+    sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN{' (FORMAT BINARY)' if types else ''}"
     # The driver's own cursor does the COPY: its errors (a duplicate key written meanwhile by another
     # request) are turned into Django's, as any query's are, so callers catch IntegrityError.
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -187,7 +191,7 @@ BINARY_TYPES = frozenset(
 _column_types: dict[tuple[str, tuple[str, ...]], list[int] | None] = {}
 
 
-def _binary_types(table: str, columns: Sequence[str]) -> list[int] | None:
+def binary_types(table: str, columns: Sequence[str]) -> list[int] | None:
     """The type of each column (OIDs, in order) when all can go in binary, else ``None``; looked up once per
     table and columns (a migration that changes a column's type restarts the processes)."""
     key = (table, tuple(columns))

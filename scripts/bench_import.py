@@ -287,8 +287,8 @@ def _timed_copies(
 ) -> float:
     """The best of ``repeat`` runs of COPYing each table's rows (``copies``: table → its columns and the
     rows) into a new empty copy of it (``LIKE`` the table ``INCLUDING`` …; with ``foreign_keys``, its
-    foreign keys too, checked before the clock stops), in COPY's binary format as the import writes them
-    (``cases.bulk``).
+    foreign keys too, checked before the clock stops), through the import's own COPY (``bulk.copy_rows``:
+    binary format).
 
     The copies are ordinary tables, written to the WAL as the register's are (a temporary table is
     not, and would make the floor look cheaper than any import can be), created in a transaction
@@ -311,14 +311,11 @@ def _timed_copies(
                     )
                     for (definition,) in cursor.fetchall():
                         cursor.execute(f"ALTER TABLE floor_{table} ADD {definition}")
-            types = {table: bulk._binary_types(table, columns) for table, (columns, _values) in copies.items()}
+            for table, (columns, _values) in copies.items():
+                bulk.binary_types(f"floor_{table}", columns)  # the column types, looked up before the clock starts
             started = time.perf_counter()
             for table, (columns, values) in copies.items():
-                sql = f"COPY floor_{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
-                with cursor.cursor.copy(sql) as copy:
-                    copy.set_types(types[table])
-                    for row in values:
-                        copy.write_row(row)
+                bulk.copy_rows(f"floor_{table}", columns, values)
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, as at COMMIT
             best = min(best, time.perf_counter() - started)
             transaction.set_rollback(True)

@@ -64,7 +64,7 @@ def test_rows_are_stored_exactly_as_given_whatever_the_column_type(
     numbers, foreign keys by id and by code, timestamps to the microsecond) comes back as it was written,
     through COPY's binary format and through its text format (tables with a column binary can't carry)."""
     if copy_format == "text":
-        monkeypatch.setattr(bulk, "_binary_types", lambda table, columns: None)
+        monkeypatch.setattr(bulk, "binary_types", lambda table, columns: None)
     lpa, team = LocalPolicingArea.objects.get(code="birmingham"), Team.objects.get(code="rasso")
     written = at = timezone.now().replace(microsecond=123456)
     values: dict[str, Any] = {
@@ -101,7 +101,7 @@ def test_rows_are_stored_exactly_as_given_whatever_the_column_type(
 @pytest.mark.postgres
 def test_the_register_tables_are_copied_in_binary_and_a_table_with_json_as_text(requires_postgres: None) -> None:
     def types(model: Any) -> list[int] | None:
-        return bulk._binary_types(model._meta.db_table, [f.column for f in model._meta.concrete_fields])
+        return bulk.binary_types(model._meta.db_table, [f.column for f in model._meta.concrete_fields])
 
     history = Investigation.history.model
     assert types(Investigation) is not None and types(history) is not None and types(CpsReferral) is not None
