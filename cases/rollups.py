@@ -14,13 +14,14 @@ Two grains: month rows (period = the first of the month) answer whole months, da
 rows (period = the day) answer the partial months at the edges of a window exactly. A window
 ``2024-04-15 … 2026-04-10`` reads days 15–30 April 2024, the months May 2024 … March 2026, and days
 1–10 April 2026 (:func:`window`). Both grains are also kept force-wide (without LPA and team, a
-seventh of the day rows at 1,000,000 investigations), and the months per LPA (without team): a
-request reads from the narrowest tables that have the columns it filters and groups by (:func:`sums`).
+seventh of the day rows at 1,000,000 investigations) and as LPA totals (without strand, offence group,
+victim age group and team: 7 rows a day), and the months per LPA (without team): a request reads from
+the narrowest tables that have the columns it filters and groups by (:func:`sums`).
 
 Maintenance is incremental and in the writer's transaction: every change is applied as a delta,
 an ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` per table adding (or, with ``sign=-1``,
 subtracting) what the affected rows count *as the database holds them at that moment* (on
-PostgreSQL one statement for all five tables: the day delta counted once from the base tables, the
+PostgreSQL one statement for all seven tables: the day delta counted once from the base tables, the
 others summed from it). So a change is "subtract before, add after":
 
 - model saves and deletes (forms, the API, the admin, services) through signals (:mod:`cases.signals`):
@@ -63,11 +64,17 @@ DIMENSIONS: tuple[str, ...] = ROLLUP_DIMENSIONS
 KEY: tuple[str, ...] = ("period", *DIMENSIONS)
 LPA_KEY: tuple[str, ...] = KEY[:5]  # per LPA: without team
 FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
+LPA_TOTAL_KEY: tuple[str, ...] = ("period", "lpa_id")  # LPA totals: without strand, offence, age group, team
 GRAINS: tuple[str, ...] = tuple(ROLLUP_GRAINS)  # each table of the rollup by its grain
-DAY_GRAINS = frozenset({"d", "fd"})
+DAY_GRAINS = frozenset({"d", "fd", "td"})
+KEYS: dict[str, tuple[str, ...]] = {"m": KEY, "d": KEY, "l": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY}
+KEYS |= {"t": LPA_TOTAL_KEY, "td": LPA_TOTAL_KEY}
+# The (months, days) tables a request may read, narrowest first (:func:`sums`): each day table has every
+# column of its month table.
+READ_ORDER: tuple[tuple[str, str], ...] = (("t", "td"), ("f", "fd"), ("l", "d"), ("m", "d"))
 # The tables summed from each wider delta in the one statement of a change on PostgreSQL: the force-wide
-# days from the days; the LPA and force-wide months from the months (themselves summed from the days).
-SUMMED_FROM: dict[str, tuple[str, ...]] = {"d": ("fd",), "m": ("l", "f")}
+# days and the LPA totals' days from the days; the other months from the months (summed from the days).
+SUMMED_FROM: dict[str, tuple[str, ...]] = {"d": ("fd", "td"), "m": ("l", "f", "t")}
 MEASURES = ROLLUP_MEASURES
 # Victim-care measures: (measure prefix, Investigation field).
 VICTIM_CARE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -89,7 +96,7 @@ def _rollup_table(grain: str) -> str:
 
 def key_of(grain: str) -> tuple[str, ...]:
     """The key columns of a grain's table (its unique key, in order)."""
-    return {"l": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY}.get(grain, KEY)
+    return KEYS[grain]
 
 
 def _month_sql(column: str) -> str:
@@ -457,10 +464,11 @@ def sums(
 ) -> list[dict[str, Any]]:
     """``measures`` (all by default) summed over ``span`` with ``filters`` (rollup column → value), one dict
     per value of the ``group`` columns (e.g. ``period``, ``strand``, ``lpa_id``; none: one dict). One query.
-    Months and days come from the narrowest tables with every column ``filters`` and ``group`` name:
-    force-wide without an LPA or team, months per LPA without a team."""
+    Months and days come from the narrowest tables with every column ``filters`` and ``group`` name
+    (:data:`READ_ORDER`): LPA totals with nothing but an LPA, force-wide without an LPA or team, months
+    per LPA without a team."""
     named = set(filters) | set(group)
-    months, days = ("f", "fd") if named <= set(FORCE_KEY) else ("l", "d") if named <= set(LPA_KEY) else ("m", "d")
+    months, days = next(pair for pair in READ_ORDER if named <= set(KEYS[pair[0]]))
     ranges = {months: [span.months] if span.months else [], days: list(span.days)}
     selects, params = [], []
     for grain, periods in ranges.items():

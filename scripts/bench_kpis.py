@@ -9,10 +9,10 @@ On PostgreSQL it also times a hand-written SQL floor: the same monthly figures (
 statement per date family, grouped by day) sent through a plain cursor, without the ORM or Python
 post-processing, and the rollup floor: the same month figures summed straight from the month rollup
 (``cases_kpirollupmonth``) and from its force-wide twin (``cases_kpirollupforcemonth``, what a request
-without an LPA or team reads), the group_by=lpa figures from the months per LPA
-(``cases_kpirolluplpamonth``), and the engine's own base-table path (what a flag filter still uses). Prints
-the load average, the number of investigations, the queries per request and the best / median wall time of
-each.
+without an LPA or team reads), the group_by=lpa figures from the LPA totals
+(``cases_kpirolluplpatotalmonth``, what a request by LPA and nothing else reads), and the engine's own
+base-table path (what a flag filter still uses). Prints the load average, the number of investigations,
+the queries per request and the best / median wall time of each.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def main() -> None:
         cases.insert(2, ("rollup floor for group_by=month", rollup_floor("cases_kpirollupmonth")))
         cases.insert(3, ("rollup floor, force-wide months", rollup_floor("cases_kpirollupforcemonth")))
         at = next(n for n, (label, _) in enumerate(cases) if label == "function group_by=lpa")
-        cases.insert(at, ("rollup floor for group_by=lpa", rollup_floor("cases_kpirolluplpamonth", LPA_FLOOR_SQL)))
+        cases.insert(at, ("rollup floor for group_by=lpa", rollup_floor("cases_kpirolluplpatotalmonth", LPA_FLOOR_SQL)))
         cases.insert(
             4,
             (

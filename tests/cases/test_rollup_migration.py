@@ -1,6 +1,7 @@
-"""Migrations 0020 and 0022 add the months per LPA and the days force-wide: a database that already has
-a month and day rollup gets them filled from it (the team, and the LPA, summed away), so KPI requests
-read the same figures the day they are applied.
+"""Migrations 0020, 0022 and 0024 add the months per LPA, the days force-wide and the LPA totals (months
+and days): a database that already has a month and day rollup gets them filled from it (the team, the
+LPA, or the strand, offence and age groups with the team, summed away), so KPI requests read the same
+figures the day they are applied.
 
 It winds ``cases`` back to 0019, writes month and day rows through the old models, migrates forward
 and reads the new tables. It runs on whichever database the suite uses (PostgreSQL in CI).
@@ -15,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from cases.models import KpiRollupForceDay, KpiRollupLpaMonth
+from cases.models import KpiRollupForceDay, KpiRollupLpaMonth, KpiRollupLpaTotalDay, KpiRollupLpaTotalMonth
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -37,16 +38,28 @@ def test_the_new_tables_are_filled_from_the_month_and_day_rollups() -> None:
         # the same counts on the month's second day, in the day rollup
         second = period.replace(day=2)
         day.objects.create(period=second, lpa_id=lpa, team_id=team, recorded=recorded, outcomes=outcomes, **key)
+    # Another strand in May, LPA 1: apart in the months per LPA and force-wide, with the rows above in the
+    # LPA totals.
+    other = {**key, "strand": "domestic_abuse"}
+    month.objects.create(period=may, lpa_id=1, team_id=1, recorded=2, outcomes=1, **other)
+    day.objects.create(period=may.replace(day=2), lpa_id=1, team_id=1, recorded=2, outcomes=1, **other)
 
     call_command("migrate", "cases", verbosity=0)
 
-    rows = KpiRollupLpaMonth.objects.order_by("period", "lpa_id").values_list(
-        "period", "lpa_id", "recorded", "outcomes"
-    )
-    assert list(rows) == [(may, 1, 7, 1), (may, 2, 5, 2), (june, 1, 7, 0)]
+    rows = KpiRollupLpaMonth.objects.filter(strand="rasso").order_by("period", "lpa_id")
+    assert list(rows.values_list("period", "lpa_id", "recorded", "outcomes")) == [
+        (may, 1, 7, 1),
+        (may, 2, 5, 2),
+        (june, 1, 7, 0),
+    ]
     assert set(KpiRollupLpaMonth.objects.values_list("strand", "offence_group", "victim_age_group")) == {
-        ("rasso", "rape", "adult")
+        ("rasso", "rape", "adult"),
+        ("domestic_abuse", "rape", "adult"),
     }
     may_2, june_2 = dt.date(2025, 5, 2), dt.date(2025, 6, 2)
-    force_days = KpiRollupForceDay.objects.order_by("period").values_list("period", "recorded", "outcomes")
-    assert list(force_days) == [(may_2, 12, 3), (june_2, 7, 0)]
+    force_days = KpiRollupForceDay.objects.filter(strand="rasso").order_by("period")
+    assert list(force_days.values_list("period", "recorded", "outcomes")) == [(may_2, 12, 3), (june_2, 7, 0)]
+    lpa_totals = [(may, 1, 9, 2), (may, 2, 5, 2), (june, 1, 7, 0)]
+    for model, first in ((KpiRollupLpaTotalMonth, 1), (KpiRollupLpaTotalDay, 2)):
+        totals = model.objects.order_by("period", "lpa_id").values_list("period", "lpa_id", "recorded", "outcomes")
+        assert list(totals) == [(period.replace(day=first), *counts) for period, *counts in lpa_totals], model

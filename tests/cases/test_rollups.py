@@ -202,26 +202,31 @@ def test_months_and_days_come_from_the_narrowest_tables_that_have_the_columns_as
     InvestigationFactory(recorded_date=date(2025, 4, 20), lpa="walsall", team="ocset")  # an edge day
     tables = {model._meta.db_table for model in ROLLUP_MODELS}
     for filters, group, scope, recorded in (
-        ({}, ("period",), "force", 3),
+        ({}, ("period",), "lpatotal", 3),
+        ({}, (), "lpatotal", 3),
+        ({"lpa_id": walsall}, (), "lpatotal", 2),
+        ({}, ("lpa_id",), "lpatotal", 3),
         ({"strand": "rasso"}, ("strand",), "force", 3),
-        ({"lpa_id": walsall}, (), "lpa", 2),
+        ({"strand": "rasso"}, ("period",), "force", 3),
         ({"strand": "rasso"}, ("lpa_id",), "lpa", 3),
+        ({"lpa_id": walsall, "victim_age_group": "adult"}, (), "lpa", 2),
         ({}, ("team_id",), "", 3),
         ({"team_id": ocset}, ("lpa_id",), "", 2),
     ):
         with CaptureQueriesContext(connection) as captured:
             rows = rollups.sums(span=span, filters=filters, group=group, measures=("recorded",))
         read = {name for name in tables if f'"{name}"' in captured[0]["sql"]}
-        days = "cases_kpirollupforceday" if scope == "force" else "cases_kpirollupday"  # no days per LPA
-        assert read == {f"cases_kpirollup{scope}month", days}, (filters, group)
+        # Days: force-wide, LPA totals, else the days keyed down to the team (no days per LPA and strand).
+        days = {"force": "cases_kpirollupforceday", "lpatotal": "cases_kpirolluplpatotalday"}
+        assert read == {f"cases_kpirollup{scope}month", days.get(scope, "cases_kpirollupday")}, (filters, group)
         assert sum(row["recorded"] for row in rows) == recorded, (filters, group)
 
 
 def test_verify_reports_a_difference_and_rebuild_repairs_it() -> None:
     InvestigationFactory(recorded_date=date(2025, 5, 1))
     Investigation.objects.update(recorded_date=date(2025, 4, 1))  # a write that bypasses the model: no signals
-    # April and May in each table: month and day, each in all and force-wide, and month per LPA.
-    with pytest.raises(CommandError, match="10 KPI rollup rows differ"):
+    # April and May in each table: month and day, each in all, force-wide and as LPA totals, and month per LPA.
+    with pytest.raises(CommandError, match="14 KPI rollup rows differ"):
         call_command("verify_rollups", stdout=StringIO())
     call_command("rebuild_rollups", stdout=StringIO())
     assert _month("2025-04")["recorded"] == 1 and not KpiRollupMonth.objects.filter(period=date(2025, 5, 1)).exists()
