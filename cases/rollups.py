@@ -39,10 +39,12 @@ request with a flag is answered from the base tables, as are the drill-down list
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.db import connection, transaction
 
@@ -226,10 +228,15 @@ class Scope:
 
 
 def _in(column: str, ids: Sequence[int], params: dict[str, Any], name: str) -> str:
-    """``column`` among ``ids``: a range when they are consecutive, an array on PostgreSQL, else a list."""
+    """``column`` among ``ids``: on PostgreSQL an array parameter for a save's few ids (so the statement's
+    text is the same for every save: :func:`_execute_prepared`), else a range when they are consecutive,
+    an array on PostgreSQL, a list elsewhere."""
     ids = sorted({int(pk) for pk in ids})
     if not ids:
         return "1 = 0"
+    if connection.vendor == "postgresql" and len(ids) < BULK_ROWS:
+        params[name] = ids
+        return f"{column} = ANY(%({name})s)"
     if ids[-1] - ids[0] + 1 == len(ids):
         return f"{column} BETWEEN {ids[0]} AND {ids[-1]}"
     if connection.vendor == "postgresql":
@@ -307,13 +314,56 @@ def _postgres_statement(scope: Scope, sign: int) -> str:
     return f"WITH {', '.join(f'{name} ({sql})' for name, sql in first)} {last}"
 
 
+# A save's delta (a few ids) took PostgreSQL about 7 ms to plan, every time, and 1.3 ms to run: the one
+# statement joins seven families and upserts seven tables of 49 counts. So on PostgreSQL it is prepared
+# once per connection (:func:`_execute_prepared`) and run with a generic plan (PostgreSQL's own choice
+# stayed with re-planning, measured). Behind a transaction-pooling proxy (PgBouncer), where a
+# session's prepared statements don't follow it, Django asks for DISABLE_SERVER_SIDE_CURSORS; with it set,
+# the statements are sent plain.
+_PREPARED: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()  # per database connection: names prepared
+
+
+def _preparable(params: dict[str, Any]) -> bool:
+    return (
+        bool(params)
+        and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+        and all(isinstance(ids, list) for ids in params.values())
+        and sum(len(ids) for ids in params.values()) < BULK_ROWS
+    )
+
+
+def _execute_prepared(sql: str, params: dict[str, list[int]]) -> None:
+    """Run ``sql`` (its parameters: arrays of ids, by name) as a statement prepared on this connection,
+    named by a digest of its text, so a changed statement is prepared afresh. A PREPARE outlives a
+    rollback of its transaction (PostgreSQL's prepared statements are per session, not transactional)."""
+    names = sorted(params)
+    positional = sql % {name: f"${number}" for number, name in enumerate(names, 1)}
+    statement = "rollup_" + hashlib.sha256(positional.encode()).hexdigest()[:24]
+    connection.ensure_connection()
+    prepared = _PREPARED.setdefault(connection.connection, set())
+    with connection.cursor() as cursor:
+        if statement not in prepared:
+            cursor.execute(f"PREPARE {statement} ({', '.join(['bigint[]'] * len(names))}) AS {positional}")
+            prepared.add(statement)
+        # One round trip; a SET in a transaction that fails is undone with it.
+        cursor.execute(
+            f"SET plan_cache_mode = force_generic_plan; EXECUTE {statement}({', '.join(['%s'] * len(names))}); "
+            "RESET plan_cache_mode",
+            [params[name] for name in names],
+        )
+
+
 def apply(scope: Scope, sign: int) -> None:
     """Add (``sign=1``) or subtract (``sign=-1``) what the rows in ``scope`` count now: on PostgreSQL
-    in one statement (:func:`_postgres_statement`: counted once), elsewhere one statement per table."""
+    in one statement (:func:`_postgres_statement`: counted once; a save's prepared), elsewhere one
+    statement per table."""
     if scope.investigations is None and scope.referrals is None and scope.referred is None:
         return
     if connection.vendor == "postgresql":
         statements = [_postgres_statement(scope, sign)]
+        if _preparable(scope.params):
+            _execute_prepared(statements[0], scope.params)
+            return
     else:
         statements = [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in GRAINS]
     with connection.cursor() as cursor:

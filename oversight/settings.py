@@ -107,6 +107,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind a transaction-pooling proxy (PgBouncer's pool_mode = transaction) a session's server-side
+    # cursors and prepared statements do not follow it from one transaction to the next: Django's flag
+    # turns its server-side cursors off, and the KPI rollup (cases.rollups) reads it to prepare nothing.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "oversight.User"

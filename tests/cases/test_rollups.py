@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cases import kpis, rollups
@@ -316,3 +316,66 @@ def test_a_bulk_delta_sorts_in_memory_for_its_transaction_only(requires_postgres
         rollups.add_investigations(list(range(1, rollups.BULK_ROWS + 1)))
         assert settings() == (rollups.BULK_WORK_MEM, "off")
     assert settings() == before
+
+
+def _prepared_rollup_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'rollup%%' ORDER BY name")
+        return [name for (name,) in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_saves_delta_is_prepared_once_per_connection_and_counts_right(requires_postgres: None) -> None:
+    """A save's subtract and add are statements prepared on the connection (planning them cost more than
+    running them) and run with a generic plan: the second save prepares nothing; the figures stay right,
+    also after a rollback of the transaction that prepared them; the session's plan cache mode is left
+    as it was."""
+    connection.close()  # a fresh connection: nothing prepared on it
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        mode = cursor.fetchone()[0]
+    with transaction.atomic():  # prepared, then rolled back: the statements stay prepared, the counts go
+        InvestigationFactory(recorded_date=date(2025, 5, 1))
+        transaction.set_rollback(True)
+    assert not KpiRollupMonth.objects.filter(recorded__gt=0).exists()
+    prepared = _prepared_rollup_statements()
+    assert len(prepared) == 1  # a new investigation: only the add (there is nothing to subtract)
+    investigation = InvestigationFactory(recorded_date=date(2025, 5, 1))
+    investigation.recorded_date = date(2025, 6, 3)
+    with CaptureQueriesContext(connection) as captured:
+        investigation.save()  # a subtract and an add
+    sql = [query["sql"] for query in captured]
+    assert [statement for statement in sql if statement.startswith("PREPARE")] == [
+        next(statement for statement in sql if statement.startswith("PREPARE"))
+    ]  # the subtract, new to this connection; the add was prepared by the first save
+    assert sum(f"EXECUTE {name}(" in statement for statement in sql for name in prepared) == 1
+    assert len(_prepared_rollup_statements()) == 2
+    investigation.recorded_date = date(2025, 6, 4)
+    with CaptureQueriesContext(connection) as captured:
+        investigation.save()
+    assert not any(query["sql"].startswith("PREPARE") for query in captured)
+    assert _month("2025-06")["recorded"] == 1 and _month("2025-05")["recorded"] == 0
+    assert rollups.sums(span=rollups.window(date(2025, 6, 4), date(2025, 6, 4)), filters={})[0]["recorded"] == 1
+    _verified()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == mode
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_behind_a_transaction_pooler_and_in_bulk_nothing_is_prepared(requires_postgres: None, settings: Any) -> None:
+    """DISABLE_SERVER_SIDE_CURSORS (what Django asks for behind PgBouncer's transaction pooling, where a
+    session's prepared statements do not follow it) sends the statements plain; so does a bulk delta."""
+    connection.close()
+    pooled = connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        InvestigationFactory(recorded_date=date(2025, 5, 1))
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = pooled
+    assert _prepared_rollup_statements() == []
+    call_command("generate_investigations", count=rollups.BULK_ROWS, seed=3, stdout=StringIO())
+    assert _prepared_rollup_statements() == []
+    _verified()

@@ -80,3 +80,12 @@ def test_no_static_file_points_at_a_source_map_that_is_not_there() -> None:
             if not (path.parent / name).exists():
                 missing.append(f"{path.relative_to(ROOT)} → {name}")
     assert missing == []
+
+
+def test_transaction_pooling_turns_server_side_cursors_off_on_postgresql() -> None:
+    """DATABASE_TRANSACTION_POOLING sets Django's DISABLE_SERVER_SIDE_CURSORS, which the KPI rollup also
+    reads to prepare no statements (a pooled session's do not follow it)."""
+    postgres = {"DATABASE_URL": "postgres://oversight@127.0.0.1:5432/oversight"}  # read, never connected to
+    flag = "DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']"
+    assert _setting(flag, **postgres) == "False"
+    assert _setting(flag, **postgres, DATABASE_TRANSACTION_POOLING="true") == "True"
