@@ -39,6 +39,7 @@ request with a flag is answered from the base tables, as are the drill-down list
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -69,8 +70,10 @@ FORCE_KEY: tuple[str, ...] = KEY[:4]  # force-wide: without LPA and team
 LPA_TOTAL_KEY: tuple[str, ...] = ("period", "lpa_id")  # LPA totals: without strand, offence, age group, team
 GRAINS: tuple[str, ...] = tuple(ROLLUP_GRAINS)  # each table of the rollup by its grain
 DAY_GRAINS = frozenset({"d", "fd", "td"})
-KEYS: dict[str, tuple[str, ...]] = {"m": KEY, "d": KEY, "l": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY}
-KEYS |= {"t": LPA_TOTAL_KEY, "td": LPA_TOTAL_KEY}
+KEYS: dict[str, tuple[str, ...]] = {
+    **{"m": KEY, "d": KEY, "l": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY},
+    **{"t": LPA_TOTAL_KEY, "td": LPA_TOTAL_KEY},
+}
 # The (months, days) tables a request may read, narrowest first (:func:`sums`): each day table has every
 # column of its month table.
 READ_ORDER: tuple[tuple[str, str], ...] = (("t", "td"), ("f", "fd"), ("l", "d"), ("m", "d"))
@@ -332,13 +335,26 @@ def _preparable(params: dict[str, Any]) -> bool:
     )
 
 
-def _execute_prepared(sql: str, params: dict[str, list[int]]) -> None:
-    """Run ``sql`` (its parameters: arrays of ids, by name) as a statement prepared on this connection,
-    named by a digest of its text, so a changed statement is prepared afresh. A PREPARE outlives a
-    rollback of its transaction (PostgreSQL's prepared statements are per session, not transactional)."""
-    names = sorted(params)
+@functools.lru_cache(maxsize=32)
+def _prepared_text(
+    conditions: tuple[str | None, str | None, str | None], sign: int, names: tuple[str, ...]
+) -> tuple[str, str]:
+    """The name and text of the statement for a save's scope: the text depends only on the scope's
+    conditions (its ids are parameters), so it is built once per process (68 KB, 0.24 ms a time). The name
+    is a digest of the text, so a changed statement is prepared afresh."""
+    investigations, referrals, referred = conditions
+    sql = _postgres_statement(Scope(investigations, referrals, {}, referred=referred), sign)
     positional = sql % {name: f"${number}" for number, name in enumerate(names, 1)}
-    statement = "rollup_" + hashlib.sha256(positional.encode()).hexdigest()[:24]
+    return "rollup_" + hashlib.sha256(positional.encode()).hexdigest()[:24], positional
+
+
+def _execute_prepared(scope: Scope, sign: int) -> None:
+    """Run the statement of ``scope`` (its parameters: arrays of ids, by name) × ``sign`` as a statement
+    prepared on this connection. A PREPARE outlives a rollback of its transaction (PostgreSQL's prepared
+    statements are per session, not transactional)."""
+    params = scope.params
+    names = tuple(sorted(params))
+    statement, positional = _prepared_text((scope.investigations, scope.referrals, scope.referred), sign, names)
     connection.ensure_connection()
     prepared = _PREPARED.setdefault(connection.connection, set())
     with connection.cursor() as cursor:
@@ -360,10 +376,10 @@ def apply(scope: Scope, sign: int) -> None:
     if scope.investigations is None and scope.referrals is None and scope.referred is None:
         return
     if connection.vendor == "postgresql":
-        statements = [_postgres_statement(scope, sign)]
         if _preparable(scope.params):
-            _execute_prepared(statements[0], scope.params)
+            _execute_prepared(scope, sign)
             return
+        statements = [_postgres_statement(scope, sign)]
     else:
         statements = [_upsert(grain, contribution_sql(scope, grain, sign)) for grain in GRAINS]
     with connection.cursor() as cursor:
