@@ -574,19 +574,27 @@ ROLLUP_MEASURES: tuple[str, ...] = (
 )
 
 
-class _ForceRollup(models.Model):
-    """The key of a force-wide rollup row: period × strand × offence group × victim age group."""
+class _Rollup(models.Model):
+    """A rollup row's period (a month's first day, or a day); the tables below add their dimensions."""
 
     period = models.DateField()
-    strand = models.CharField(max_length=32)
-    offence_group = models.CharField(max_length=32)
-    victim_age_group = models.CharField(max_length=16)
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m-%d}"
+
+
+class _ForceRollup(_Rollup):
+    """The key of a force-wide rollup row: period × strand × offence group × victim age group."""
+
+    strand = models.CharField(max_length=32)
+    offence_group = models.CharField(max_length=32)
+    victim_age_group = models.CharField(max_length=16)
+
+    class Meta:
+        abstract = True
 
 
 class _LpaRollup(_ForceRollup):
@@ -672,18 +680,14 @@ class KpiRollupForceDay(_ForceRollup):
         constraints = [models.UniqueConstraint(fields=_ROLLUP_KEY[:4], name="kpi_rollup_force_day_key")]
 
 
-class _LpaTotalRollup(models.Model):
+class _LpaTotalRollup(_Rollup):
     """The key of a rollup row of LPA totals: period × LPA (0 when not recorded), every strand, offence group
     and victim age group together."""
 
-    period = models.DateField()
     lpa_id = models.IntegerField()
 
     class Meta:
         abstract = True
-
-    def __str__(self) -> str:
-        return f"{self.period:%Y-%m-%d}"
 
 
 class KpiRollupLpaTotalMonth(_LpaTotalRollup):

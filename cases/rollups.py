@@ -318,7 +318,7 @@ def _postgres_statement(scope: Scope, sign: int) -> str:
 
 
 # A save's delta (a few ids) took PostgreSQL about 7 ms to plan, every time, and 1.3 ms to run: the one
-# statement joins seven families and upserts seven tables of 49 counts. So on PostgreSQL it is prepared
+# statement joins seven families and upserts seven tables of 48 counts. So on PostgreSQL it is prepared
 # once per connection (:func:`_execute_prepared`) and run with a generic plan (PostgreSQL's own choice
 # stayed with re-planning, measured). Behind a transaction-pooling proxy (PgBouncer), where a
 # session's prepared statements don't follow it, Django asks for DISABLE_SERVER_SIDE_CURSORS; with it set,
