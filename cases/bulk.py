@@ -20,7 +20,7 @@ invalidate cached KPI figures (``transaction.on_commit(kpis.data_changed)``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, cast
@@ -28,6 +28,7 @@ from typing import Any, cast
 from django.apps import apps
 from django.db import connection
 from django.db.models import Field, Max, Model
+from django.db.models.expressions import RawSQL
 
 from .models import Investigation
 
@@ -134,6 +135,16 @@ def insert_history(
     return insert_rows(history_model, attnames, [(*(getattr(obj, n) for n in tracked), *extra) for obj in objs])
 
 
+def among(ids: Collection[int]) -> list[int] | RawSQL:
+    """The right side of an ``__in`` lookup on integer keys (``investigation_id__in=among(ids)``). On
+    PostgreSQL one array parameter, ``IN (SELECT unnest(…))``: for ``__in`` with a list Django writes a
+    placeholder per id, prepares each value and the driver converts each one again (a chunk's 1,000 ids,
+    twice a chunk: 13 % of the CPU of an import that finds every row unchanged)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [[int(pk) for pk in ids]])
+    return list(ids)
+
+
 def insert_flag_history(history_of: dict[int, int]) -> None:
     """Record the flags each new investigation history row saw (what simple-history does for a single save).
 
@@ -143,7 +154,7 @@ def insert_flag_history(history_of: dict[int, int]) -> None:
     if not history_of:
         return
     through = Investigation.flags.through
-    current = through.objects.filter(investigation_id__in=list(history_of)).values_list(
+    current = through.objects.filter(investigation_id__in=among(history_of)).values_list(
         "id", "investigation_id", "flag_id"
     )
     insert_rows(

@@ -897,13 +897,13 @@ class _Writer:
         flags_of: dict[int, set[int]] = {}
         referrals: dict[tuple[int, date], CpsReferral] = {}
         if stored_ids:
-            for inv_id, flag_id in through.objects.filter(investigation_id__in=stored_ids).values_list(
+            for inv_id, flag_id in through.objects.filter(investigation_id__in=bulk.among(stored_ids)).values_list(
                 "investigation_id", "flag_id"
             ):
                 flags_of.setdefault(inv_id, set()).add(flag_id)
             referrals = {
                 (r.investigation_id, r.referral_date): r
-                for r in CpsReferral.objects.filter(investigation_id__in=stored_ids)
+                for r in CpsReferral.objects.filter(investigation_id__in=bulk.among(stored_ids))
             }
 
         new: list[dict[str, Any]] = []  # new investigations' values (no model instances: see bulk.insert_values)
