@@ -228,12 +228,15 @@ def test_it_rejects_a_file_that_is_not_utf8_or_is_empty(write_csv: Any, tmp_path
     )
 
 
-def test_a_file_that_stops_being_utf8_after_chunks_were_written_writes_nothing(tmp_path: Any) -> None:
+def test_a_file_that_stops_being_utf8_after_chunks_were_written_writes_nothing(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The file is read a chunk at a time and each chunk written once checked: a decoding error met
     after two chunks were written is the file's error, and those chunks are rolled back."""
-    from cases.importer import CHUNK_ROWS
+    from cases import importer
 
-    good = "".join(f"20/{n:06d}/25,rasso,rape,2025-01-01\n" for n in range(1, 2 * CHUNK_ROWS + 500))
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 1_000)
+    good = "".join(f"20/{n:06d}/25,rasso,rape,2025-01-01\n" for n in range(1, 2 * importer.CHUNK_ROWS + 500))
     path = tmp_path / "late.csv"
     path.write_bytes(
         b"crime_reference,strand,offence_group,recorded_date\n"

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from cases import jobs
+from cases import importer, jobs
 from cases.importer import MAX_ERRORS, ErrorList, ImportRejected, RowError, import_investigations
 from cases.models import ImportJob, Investigation
 
@@ -81,8 +81,11 @@ def test_the_error_list_holds_no_more_than_its_limit_however_many_errors_come() 
     assert [(e.row, e.column) for e in errors.kept[:3]] == [(2, "lpa"), (2, "strand"), (3, "lpa")]
 
 
-def test_a_rejected_file_writes_nothing_even_after_rows_were_written_before_the_first_error(tmp_path: Path) -> None:
-    # 2,500 good rows (written chunk by chunk), then a bad one: the transaction is rolled back.
+def test_a_rejected_file_writes_nothing_even_after_rows_were_written_before_the_first_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2,500 good rows (written chunk by chunk, 1,000 at a time), then a bad one: the transaction is rolled back.
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 1_000)
     rows = [f"20/{n:06d}/25,rasso,rape,2025-05-01" for n in range(1, 2501)]
     path = tmp_path / "late.csv"
     path.write_bytes(_csv(SHORT_HEADER, *rows, "20/999999/25,rasso,rape,not-a-date"))
