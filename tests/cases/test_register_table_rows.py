@@ -61,3 +61,9 @@ def test_every_value_is_escaped() -> None:
 def test_one_row_per_investigation_and_none_for_none() -> None:
     assert _render([_row(), _row(crime_reference="CR/2025/0008")]).count("<tr ") == 2
     assert _render([]) == ""
+
+
+def test_an_unknown_phase_reads_as_finalised_and_quotes_are_escaped() -> None:
+    html = _render([_row(phase_code="", team="O'Neill's team")])
+    assert 'govuk-tag govuk-tag--grey">Finalised</strong>' in html
+    assert ">O&#x27;Neill&#x27;s team</td>" in html
