@@ -466,7 +466,7 @@ def test_the_drilled_page_sorts_and_pages_with_a_constant_number_of_queries(clie
     assert small == large <= 16
     second = client.get(f"/cases/?{query}&page=2&ordering=crime_reference")
     assert second.context["page_obj"].paginator.count == 63
-    assert [i.crime_reference for i in second.context["page_obj"]][:2] == ["20/000050/25", "20/000051/25"]
+    assert [i["crime_reference"] for i in second.context["page_obj"]][:2] == ["20/000050/25", "20/000051/25"]
 
 
 # ---------------------------------------------------------------- links on the dashboard and the summaries

@@ -59,7 +59,7 @@ def register() -> dict[str, Investigation]:
 
 
 def _references(response: Any) -> list[str]:
-    return [inv.crime_reference for inv in response.context["page_obj"]]
+    return [inv["crime_reference"] for inv in response.context["page_obj"]]
 
 
 @pytest.mark.parametrize(

@@ -174,7 +174,7 @@ def test_the_register_v2_filters_on_page_and_api(
     body = api_client_for("audit_lead").get(f"/api/v1/investigations/?{name}={wanted}").json()
     assert [r["crime_reference"] for r in body["results"]] == ["32/000001/24"]
     page = client_for("audit_lead").get(f"/cases/?{name}={wanted}")
-    assert [inv.crime_reference for inv in page.context["page_obj"]] == ["32/000001/24"]
+    assert [inv["crime_reference"] for inv in page.context["page_obj"]] == ["32/000001/24"]
 
 
 @pytest.mark.parametrize("name", [case[0] for case in V2_CASES] + ["ho_offence_code"])
@@ -195,7 +195,7 @@ def test_the_home_office_code_filter_takes_the_code_in_any_case(api_client_for: 
     body = api_client_for("audit_lead").get(f"/api/v1/investigations/?ho_offence_code={code.code.lower()}").json()
     assert [r["crime_reference"] for r in body["results"]] == ["33/000001/24"]
     page = client_for("audit_lead").get(f"/cases/?ho_offence_code={code.code}")
-    assert [inv.crime_reference for inv in page.context["page_obj"]] == ["33/000001/24"]
+    assert [inv["crime_reference"] for inv in page.context["page_obj"]] == ["33/000001/24"]
 
 
 # --- the register's CSV export: one SQL query, streamed -------------------------------------------
@@ -266,7 +266,7 @@ def test_the_drilldown_export_lists_the_same_investigations_as_the_page(client_f
     client = client_for("audit_lead")
     page = client.get(f"/cases/?{query}")
     rows, _ = _export(client, query)
-    assert [r["crime_reference"] for r in rows] == [inv.crime_reference for inv in page.context["page_obj"]]
+    assert [r["crime_reference"] for r in rows] == [inv["crime_reference"] for inv in page.context["page_obj"]]
     assert len(rows) == 3
 
 

@@ -175,7 +175,7 @@ def test_outcome_groups_and_the_funnel_link_to_the_investigations_behind_them(cl
     assert [linked["Charged/summonsed"][0], linked["All outcomes"][0]] == [2, 3]
     assert [row[1] for row in funnel.rows] == [4, 2, 1, 2, 1, 1]
     convicted = client.get(funnel.links[(5, 1)])
-    assert [inv.pk for inv in convicted.context["page_obj"]] == [charged.pk]
+    assert [inv["pk"] for inv in convicted.context["page_obj"]] == [charged.pk]
     assert "whose court outcome is a conviction" in convicted.content.decode()
     opcc = client_for(Role.OPCC_SCRUTINY).get("/performance/", WINDOW).context
     assert opcc["outcome_group_table"].links == {} and opcc["funnel_table"].links == {}
