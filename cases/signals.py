@@ -4,6 +4,8 @@
   subtracted before it changes and what it counts is added after (bulk writers call the same
   functions themselves: they send no signals).
 - Cached KPI figures are retired once the change is committed (:func:`cases.kpis.data_changed`).
+- The register's cached LPA, team and flag drop-downs are retired by a save or delete of one
+  (:func:`cases.filters.forget_code_choices`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from . import kpis, rollups
-from .models import CpsReferral, Investigation
+from . import filters, kpis, rollups
+from .models import REFERENCE_FILTERS, CpsReferral, Investigation
 
 
 def _after_commit(**_: Any) -> None:
@@ -89,6 +91,10 @@ def _referral_after_delete(instance: CpsReferral, origin: Any = None, **_: Any) 
 
 
 def connect() -> None:
+    forget = filters.forget_code_choices  # the register's drop-downs
+    for reference in REFERENCE_FILTERS.values():
+        post_save.connect(forget, sender=reference, dispatch_uid=f"filters.save.{reference.__name__}")
+        post_delete.connect(forget, sender=reference, dispatch_uid=f"filters.delete.{reference.__name__}")
     for model in (Investigation, CpsReferral):
         post_save.connect(_after_commit, sender=model, dispatch_uid=f"kpis.save.{model.__name__}")
         post_delete.connect(_after_commit, sender=model, dispatch_uid=f"kpis.delete.{model.__name__}")

@@ -265,6 +265,10 @@ CELERY_REDIS_SOCKET_TIMEOUT = 3
 # KPI figures are cached per data version (any write to investigations retires them);
 # the timeout only bounds how long an unused entry lingers. 0 turns the cache off.
 KPI_CACHE_SECONDS = env.int("KPI_CACHE_SECONDS", default=15 * 60)
+# The register's drop-down lists of LPAs, teams and flags are cached (a query on every register page and
+# API list); a save or delete of one retires them at once, the timeout bounds changes made around the
+# models (SQL, a data migration). 0 turns the cache off.
+REFERENCE_CHOICES_SECONDS = env.int("REFERENCE_CHOICES_SECONDS", default=10 * 60)
 
 CACHES = {
     "default": (

@@ -47,6 +47,7 @@ def _fast_and_eager(settings: Any) -> Iterator[None]:
     settings.AXES_ENABLED = True
     settings.API_THROTTLE_RATES = {"anon": "100000/min", "user": "100000/min"}  # tests/oversight/test_throttling.py
     settings.KPI_CACHE_SECONDS = 0  # tests roll back data without signals; tests/cases/test_kpi_cache.py turns it on
+    settings.REFERENCE_CHOICES_SECONDS = 0  # the same; tests/cases/test_filters.py turns it on
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

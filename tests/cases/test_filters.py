@@ -1,13 +1,19 @@
 """The register's filter set: its form class is built once per process, its reference drop-downs are
-read afresh (in one query) for every form."""
+read in one query and cached until an LPA, team or flag is saved or deleted."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.filters import InvestigationFilter
+from cases import filters
+from cases.filters import CODE_CHOICES_KEY, InvestigationFilter
 from cases.models import Flag, Investigation, LocalPolicingArea, Team
 from tests.cases.factories import InvestigationFactory
 
@@ -62,3 +68,50 @@ def test_a_retired_area_leaves_the_next_form_and_not_the_one_already_built() -> 
     assert (area.code, area.name) not in _options(after, "lpa")
     assert (area.code, area.name) in _options(before, "lpa")
     assert len(_options(after, "team")) == len(_options(before, "team"))
+
+
+@pytest.fixture
+def cached_choices(settings: Any) -> Iterator[None]:
+    """The drop-downs cached as in production (the tests' default turns the cache off)."""
+    settings.REFERENCE_CHOICES_SECONDS = 600
+    cache.delete(CODE_CHOICES_KEY)
+    yield
+    cache.delete(CODE_CHOICES_KEY)
+
+
+def test_cached_drop_downs_are_read_once_and_retired_by_a_rename_a_retirement_and_a_delete(
+    cached_choices: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = InvestigationFilter({})
+    with CaptureQueriesContext(connection) as captured:
+        second = InvestigationFilter({})
+    assert len(captured) == 0
+    assert _options(second, "lpa") == _options(first, "lpa")
+
+    area = LocalPolicingArea.objects.filter(is_active=True).order_by("name").first()
+    assert area is not None
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        area.name = "Renamed area"
+        area.save()
+    assert callbacks  # retired again once committed
+    assert (area.code, "Renamed area") in _options(InvestigationFilter({}), "lpa")
+
+    team = Team.objects.filter(is_active=True).order_by("name").first()
+    assert team is not None and (team.code, team.name) in _options(InvestigationFilter({}), "team")
+    team.is_active = False
+    team.save()
+    assert (team.code, team.name) not in _options(InvestigationFilter({}), "team")
+
+    flag = Flag.objects.create(code="new-flag", name="A new flag")
+    assert ("new-flag", "A new flag") in _options(InvestigationFilter({}), "flag")
+    flag.delete()
+    assert ("new-flag", "A new flag") not in _options(InvestigationFilter({}), "flag")
+
+
+def test_a_cache_that_does_not_answer_is_read_around(cached_choices: None) -> None:
+    expected = _options(InvestigationFilter({}), "lpa")
+    broken = mock.Mock(side_effect=ConnectionError("cache down"))
+    with mock.patch.object(filters.cache, "get", broken), mock.patch.object(filters.cache, "set", broken):
+        assert _options(InvestigationFilter({}), "lpa") == expected
+    with mock.patch.object(filters.cache, "delete", broken):
+        LocalPolicingArea.objects.filter(is_active=True).first().save()  # type: ignore[union-attr]
