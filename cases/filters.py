@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import copy
-import logging
 from typing import Any
 
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.http import QueryDict
+
+from oversight.caching import forget, remembered
 
 from .choices import (
     BailStatus,
@@ -31,8 +31,6 @@ from .outcomes import OutcomeType
 
 DATE = {"class": "govuk-input--width-10", "type": "date"}
 INPUT = {"class": "govuk-input--width-20"}  # the GOV.UK base class is the form renderer's
-
-logger = logging.getLogger(__name__)
 
 
 class ReferenceCodeField(forms.CharField):
@@ -67,21 +65,7 @@ def _code_choices() -> dict[str, list[tuple[str, str]]]:
     the cache (``REFERENCE_CHOICES_SECONDS``; a query every register page and API list was 1 ms of a page's
     12 ms of CPU). A save or delete of an LPA, team or flag retires them (:func:`forget_code_choices`), so a
     renamed or retired one shows on the next page; a cache that does not answer is read around."""
-    seconds = settings.REFERENCE_CHOICES_SECONDS
-    if not seconds:
-        return _read_code_choices()
-    try:
-        choices = cache.get(CODE_CHOICES_KEY)
-    except Exception:  # a cache outage must not take the register down
-        logger.warning("Could not read the cached filter choices", exc_info=True)
-        return _read_code_choices()
-    if choices is None:
-        choices = _read_code_choices()
-        try:
-            cache.set(CODE_CHOICES_KEY, choices, seconds)
-        except Exception:
-            logger.warning("Could not cache the filter choices", exc_info=True)
-    return choices
+    return remembered(CODE_CHOICES_KEY, settings.REFERENCE_CHOICES_SECONDS, _read_code_choices)
 
 
 def _read_code_choices() -> dict[str, list[tuple[str, str]]]:
@@ -103,14 +87,8 @@ def forget_code_choices(**_: Any) -> None:
     committed (a page read in between may have cached the old ones). Connected to the saves and deletes of
     :data:`REFERENCE_FILTERS`' models (:mod:`cases.signals`)."""
 
-    def forget() -> None:
-        try:
-            cache.delete(CODE_CHOICES_KEY)
-        except Exception:
-            logger.warning("Could not retire the cached filter choices", exc_info=True)
-
-    forget()
-    transaction.on_commit(forget)
+    forget(CODE_CHOICES_KEY)
+    transaction.on_commit(lambda: forget(CODE_CHOICES_KEY))
 
 
 class HomeOfficeCodeField(forms.CharField):

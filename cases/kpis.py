@@ -86,6 +86,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
+from oversight.caching import remembered
 from oversight.errors import ApplicationError, errors_message
 from oversight.numbers import mean_days, percentage
 from oversight.periods import Period, financial_year_of, month_of, quarter_of
@@ -941,19 +942,11 @@ def cached_figures(key_parts: tuple[Any, ...], compute: Any, *args: Any) -> Any:
         return compute(*args)
     try:
         version = cache.get_or_set(DATA_VERSION_KEY, 0, timeout=None)
-        key = "kpis:" + hashlib.sha256(repr((version, *key_parts)).encode()).hexdigest()
-        hit = cache.get(key)
     except Exception:  # a cache outage only costs time
         logger.warning("KPI cache unavailable", exc_info=True)
         return compute(*args)
-    if hit is not None:
-        return copy.deepcopy(hit)
-    rows = compute(*args)
-    try:
-        cache.set(key, rows, timeout=seconds)
-    except Exception:  # a cache outage only costs time
-        logger.warning("KPI cache unavailable", exc_info=True)
-    return rows
+    key = "kpis:" + hashlib.sha256(repr((version, *key_parts)).encode()).hexdigest()
+    return copy.deepcopy(remembered(key, seconds, lambda: compute(*args)))
 
 
 def soteria(

@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases import filters
 from cases.filters import CODE_CHOICES_KEY, InvestigationFilter
 from cases.models import Flag, Investigation, LocalPolicingArea, Team
+from oversight import caching
 from tests.cases.factories import InvestigationFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_cached_drop_downs_are_read_once_and_retired_by_a_rename_a_retirement_an
 def test_a_cache_that_does_not_answer_is_read_around(cached_choices: None) -> None:
     expected = _options(InvestigationFilter({}), "lpa")
     broken = mock.Mock(side_effect=ConnectionError("cache down"))
-    with mock.patch.object(filters.cache, "get", broken), mock.patch.object(filters.cache, "set", broken):
+    with mock.patch.object(caching.cache, "get", broken), mock.patch.object(caching.cache, "set", broken):
         assert _options(InvestigationFilter({}), "lpa") == expected
-    with mock.patch.object(filters.cache, "delete", broken):
+    with mock.patch.object(caching.cache, "delete", broken):
         LocalPolicingArea.objects.filter(is_active=True).first().save()  # type: ignore[union-attr]
