@@ -73,8 +73,13 @@ LPA_TOTAL_KEY: tuple[str, ...] = ("period", "lpa_id")  # LPA totals: without str
 GRAINS: tuple[str, ...] = tuple(ROLLUP_GRAINS)  # each table of the rollup by its grain
 DAY_GRAINS = frozenset({"d", "fd", "td"})
 KEYS: dict[str, tuple[str, ...]] = {
-    **{"m": KEY, "d": KEY, "l": LPA_KEY, "f": FORCE_KEY, "fd": FORCE_KEY},
-    **{"t": LPA_TOTAL_KEY, "td": LPA_TOTAL_KEY},
+    "m": KEY,
+    "d": KEY,
+    "l": LPA_KEY,
+    "f": FORCE_KEY,
+    "fd": FORCE_KEY,
+    "t": LPA_TOTAL_KEY,
+    "td": LPA_TOTAL_KEY,
 }
 # The (months, days) tables a request may read, narrowest first (:func:`sums`): each day table has every
 # column of its month table.

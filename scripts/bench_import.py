@@ -107,10 +107,9 @@ def main() -> None:
                 _delete_bench_rows(connection)
             phases.clear()
             with _timed_phases(phases) if args.phases else contextlib.nullcontext():
-                started, started_cpu = time.perf_counter(), time.process_time()
-                result = import_investigations(source=path)
-                times.append(time.perf_counter() - started)
-                cpu.append(time.process_time() - started_cpu)
+                result, wall, spent = _timed(import_investigations, source=path)
+                times.append(wall)
+                cpu.append(spent)
         first = min(times)
         runs = ", ".join(f"{t:.2f}" for t in times)
         print(
@@ -152,12 +151,17 @@ def main() -> None:
                 flush=True,
             )
 
-        started, started_cpu = time.perf_counter(), time.process_time()
-        again = import_investigations(source=path)
-        second, second_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        again, second, second_cpu = _timed(import_investigations, source=path)
         print(f"Same file again: {second:.1f} s (this process's CPU {second_cpu:.1f} s) — {again}", flush=True)
         if not args.keep:
             _delete_bench_rows(connection)
+
+
+def _timed(function: Any, **kwargs: Any) -> tuple[Any, float, float]:
+    """``function(**kwargs)``, its wall time and this process's CPU time in it (the rest is waiting)."""
+    started, started_cpu = time.perf_counter(), time.process_time()
+    result = function(**kwargs)
+    return result, time.perf_counter() - started, time.process_time() - started_cpu
 
 
 # The import's steps timed by --phases: (module, function); methods as "Class.method".
